@@ -1,0 +1,49 @@
+//! The server's side of the API, as the server functions see it. `server` implements this
+//! trait (database, mail, crypto) and provides it as context; the server functions only adapt
+//! HTTP to it. The direction of dependency stays frontend → app ← server.
+
+use super::types::*;
+use super::AppError;
+use crate::domain::Role;
+use async_trait::async_trait;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+/// The facts about an HTTP request that the operations need.
+#[derive(Clone, Debug, Default)]
+pub struct RequestMeta {
+    /// The raw `Cookie` header.
+    pub cookies: Option<String>,
+    pub client: Option<IpAddr>,
+}
+
+/// Set by the server on each request, so `RequestMeta` can name the client.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientAddr(pub IpAddr);
+
+/// A `Set-Cookie` header value to send with the answer.
+#[derive(Clone, Debug)]
+pub struct SetCookie(pub String);
+
+pub type Api = Arc<dyn Backend>;
+
+#[async_trait]
+pub trait Backend: Send + Sync + 'static {
+    async fn current_user(&self, req: &RequestMeta) -> Result<Option<CurrentUser>, AppError>;
+    async fn sign_in(&self, req: &RequestMeta, credentials: Credentials) -> Result<(CurrentUser, SetCookie), AppError>;
+    async fn sign_out(&self, req: &RequestMeta) -> Result<SetCookie, AppError>;
+    async fn setup_token_valid(&self, token: &str) -> Result<bool, AppError>;
+    async fn complete_setup(&self, req: &RequestMeta, token: String, user: NewUser) -> Result<(CurrentUser, SetCookie), AppError>;
+
+    async fn list_settings(&self, req: &RequestMeta) -> Result<Vec<SettingsSummary>, AppError>;
+    async fn get_settings(&self, req: &RequestMeta, id: Id) -> Result<SettingsView, AppError>;
+    async fn save_settings(&self, req: &RequestMeta, input: SettingsInput) -> Result<SettingsView, AppError>;
+    async fn delete_settings(&self, req: &RequestMeta, id: Id) -> Result<(), AppError>;
+
+    async fn list_users(&self, req: &RequestMeta) -> Result<Vec<UserView>, AppError>;
+    async fn create_user(&self, req: &RequestMeta, user: NewUser) -> Result<UserView, AppError>;
+    async fn set_role(&self, req: &RequestMeta, id: Id, role: Role) -> Result<UserView, AppError>;
+    async fn remove_user(&self, req: &RequestMeta, id: Id) -> Result<(), AppError>;
+    async fn change_own_password(&self, req: &RequestMeta, current: String, new: String) -> Result<(), AppError>;
+    async fn change_own_email(&self, req: &RequestMeta, current_password: String, email: String) -> Result<CurrentUser, AppError>;
+}

@@ -1,0 +1,18 @@
+//! The server-function API: the only door between browser and server.
+
+pub mod auth;
+mod error;
+pub mod settings;
+mod types;
+pub mod users;
+
+#[cfg(feature = "ssr")]
+mod backend;
+#[cfg(feature = "ssr")]
+mod context;
+
+pub use error::AppError;
+pub use types::*;
+
+#[cfg(feature = "ssr")]
+pub use backend::{Api, Backend, ClientAddr, RequestMeta, SetCookie};

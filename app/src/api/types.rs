@@ -1,0 +1,107 @@
+//! What travels between browser and server. No type here has a field for a stored secret:
+//! a settings says whether it has a password, never what it is.
+
+use crate::domain::{PasswordChange, Role, SettingsForm};
+use serde::{Deserialize, Serialize};
+
+pub type Id = i64;
+/// UTC, milliseconds since the Unix epoch.
+pub type Millis = i64;
+
+/// One row of the SMTP settings list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsSummary {
+    pub id: Id,
+    pub name: String,
+    pub host: String,
+    pub port: u16,
+    pub email: String,
+    pub username: String,
+}
+
+impl SettingsSummary {
+    /// Lower-cased text the Filter box matches against.
+    pub fn haystack(&self) -> String {
+        format!("{}\n{}\n{}\n{}", self.name, self.host, self.email, self.username).to_lowercase()
+    }
+}
+
+/// One settings as the edit panel shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsView {
+    pub id: Id,
+    pub version: i64,
+    pub form: SettingsForm,
+    pub has_password: bool,
+    pub created_at: Millis,
+    pub created_by: Option<String>,
+    pub updated_at: Millis,
+    pub updated_by: Option<String>,
+}
+
+impl SettingsView {
+    pub fn summary(&self) -> SettingsSummary {
+        SettingsSummary {
+            id: self.id,
+            name: self.form.name.clone(),
+            host: self.form.host.clone(),
+            port: self.form.port.parse().unwrap_or_default(),
+            email: self.form.email.clone(),
+            username: self.form.username.clone(),
+        }
+    }
+}
+
+/// Save: create when `id` is None, otherwise update the `version` the editor loaded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsInput {
+    pub id: Option<Id>,
+    pub version: Option<i64>,
+    pub form: SettingsForm,
+    pub password: PasswordChange,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: Id,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserView {
+    pub id: Id,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub created_at: Millis,
+    pub last_sign_in: Option<Millis>,
+}
+
+/// Typed passwords cross the wire once, inbound; `Debug` never prints them.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credentials {
+    pub email: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials").field("email", &self.email).finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewUser {
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub password: String,
+}
+
+impl std::fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewUser").field("email", &self.email).field("role", &self.role).finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,43 @@
+//! Server functions for the Users panel and for each person's own account.
+
+use super::types::{CurrentUser, Id, NewUser, UserView};
+use super::AppError;
+use crate::domain::Role;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+#[server(prefix = "/api", endpoint = "users/list", input = Json)]
+pub async fn list_users() -> Result<Vec<UserView>, AppError> {
+    let (api, req) = crate::api::context::api()?;
+    crate::api::context::finish(api.list_users(&req).await)
+}
+
+#[server(prefix = "/api", endpoint = "users/create", input = Json)]
+pub async fn create_user(user: NewUser) -> Result<UserView, AppError> {
+    let (api, req) = crate::api::context::api()?;
+    crate::api::context::finish(api.create_user(&req, user).await)
+}
+
+#[server(prefix = "/api", endpoint = "users/role", input = Json)]
+pub async fn set_role(id: Id, role: Role) -> Result<UserView, AppError> {
+    let (api, req) = crate::api::context::api()?;
+    crate::api::context::finish(api.set_role(&req, id, role).await)
+}
+
+#[server(prefix = "/api", endpoint = "users/remove", input = Json)]
+pub async fn remove_user(id: Id) -> Result<(), AppError> {
+    let (api, req) = crate::api::context::api()?;
+    crate::api::context::finish(api.remove_user(&req, id).await)
+}
+
+#[server(prefix = "/api", endpoint = "account/password", input = Json)]
+pub async fn change_own_password(current: String, new: String) -> Result<(), AppError> {
+    let (api, req) = crate::api::context::api()?;
+    crate::api::context::finish(api.change_own_password(&req, current, new).await)
+}
+
+#[server(prefix = "/api", endpoint = "account/email", input = Json)]
+pub async fn change_own_email(current_password: String, email: String) -> Result<CurrentUser, AppError> {
+    let (api, req) = crate::api::context::api()?;
+    crate::api::context::finish(api.change_own_email(&req, current_password, email).await)
+}

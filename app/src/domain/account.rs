@@ -1,0 +1,121 @@
+//! People who use the panel: their display name, the password they sign in with, their role.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisplayName(String);
+
+impl DisplayName {
+    pub const MAX_CHARS: usize = 100;
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let value = raw.trim();
+        let len = value.chars().count();
+        if len == 0 {
+            return Err("Name is required; enter the person's name.".into());
+        }
+        if len > Self::MAX_CHARS {
+            return Err(format!("Name is {len} characters long; shorten it to {} or fewer.", Self::MAX_CHARS));
+        }
+        if value.chars().any(char::is_control) {
+            return Err("Name contains a line break or other control character; remove it.".into());
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A sign-in password being chosen. Length is the only rule (OWASP ASVS 5.0 §6.2: at least 8,
+/// long passphrases allowed, no composition rules); we ask for 12.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountPassword(String);
+
+impl AccountPassword {
+    pub const MIN_CHARS: usize = 12;
+    pub const MAX_CHARS: usize = 256;
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let len = raw.chars().count();
+        if len < Self::MIN_CHARS {
+            return Err(format!(
+                "Password must be at least {} characters; a few unrelated words make a good one.",
+                Self::MIN_CHARS
+            ));
+        }
+        if len > Self::MAX_CHARS {
+            return Err(format!("Password must be at most {} characters.", Self::MAX_CHARS));
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for AccountPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AccountPassword([redacted])")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    Administrator,
+    User,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Administrator => "administrator",
+            Role::User => "user",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw {
+            "administrator" => Ok(Role::Administrator),
+            "user" => Ok(Role::User),
+            other => Err(format!("Role must be administrator or user, not \"{other}\".")),
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Administrator => "Administrator",
+            Role::User => "User",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn password_length_rules() {
+        assert!(AccountPassword::parse("short").unwrap_err().contains("at least 12"));
+        assert!(AccountPassword::parse("correct horse battery").is_ok());
+        assert!(AccountPassword::parse(&"x".repeat(257)).is_err());
+        assert!(!format!("{:?}", AccountPassword::parse("correct horse battery").unwrap()).contains("horse"));
+    }
+
+    #[test]
+    fn display_name_is_trimmed_and_required() {
+        assert_eq!(DisplayName::parse(" Ada ").unwrap().as_str(), "Ada");
+        assert!(DisplayName::parse("").is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn role_round_trips(admin in any::<bool>()) {
+            let role = if admin { Role::Administrator } else { Role::User };
+            prop_assert_eq!(Role::parse(role.as_str()).unwrap(), role);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! Plain types that parse user input: each `parse` returns either a value that is valid by
+//! construction or a message the user reads under the field. The browser runs them as the
+//! user types; the server runs them again before anything is stored.
+
+mod account;
+mod email;
+mod field_errors;
+mod host;
+mod name;
+mod password;
+mod port;
+mod settings;
+mod text;
+
+pub use account::{AccountPassword, DisplayName, Role};
+pub use email::EmailAddress;
+pub use field_errors::FieldErrors;
+pub use host::SmtpHost;
+pub use name::{name_key, SettingsName};
+pub use password::{NewPassword, PasswordChange, SAVED_PASSWORD_PLACEHOLDER};
+pub use port::Port;
+pub use settings::{check_password, Field, SettingsForm, ValidSettings};
+pub use text::{FromName, Username};

@@ -1,0 +1,240 @@
+//! A whole SMTP settings form: the raw text as typed, and the parsed value it becomes. The
+//! per-field rules come from the field types; the rules that span fields live here.
+
+use super::{EmailAddress, FieldErrors, FromName, PasswordChange, Port, SettingsName, SmtpHost, Username};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Field {
+    Name,
+    StartTlsOnly,
+    Host,
+    Port,
+    From,
+    Email,
+    Username,
+    Password,
+}
+
+impl Field {
+    /// In the order the form shows them.
+    pub const ALL: [Field; 8] = [
+        Field::Name,
+        Field::StartTlsOnly,
+        Field::Host,
+        Field::Port,
+        Field::From,
+        Field::Email,
+        Field::Username,
+        Field::Password,
+    ];
+
+    /// The label, exactly as the help page names the field.
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Name => "Name",
+            Field::StartTlsOnly => "Use STARTTLS Only",
+            Field::Host => "Server Host Name",
+            Field::Port => "Port",
+            Field::From => "From",
+            Field::Email => "Email Address",
+            Field::Username => "Username",
+            Field::Password => "Password",
+        }
+    }
+
+    /// A field is required exactly when its parser refuses an empty value.
+    pub fn is_required(self) -> bool {
+        SettingsForm::default().check(self).is_some()
+    }
+}
+
+/// The form as typed, sent by the browser and checked again by the server.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SettingsForm {
+    pub name: String,
+    pub starttls_only: bool,
+    pub host: String,
+    pub port: String,
+    pub from_name: String,
+    pub email: String,
+    pub username: String,
+}
+
+/// A settings that passed every rule.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidSettings {
+    pub name: SettingsName,
+    pub starttls_only: bool,
+    pub host: SmtpHost,
+    pub port: Port,
+    pub from_name: FromName,
+    pub email: EmailAddress,
+    pub username: Username,
+}
+
+impl SettingsForm {
+    /// The message for one field, if its current text is not acceptable.
+    pub fn check(&self, field: Field) -> Option<String> {
+        match field {
+            Field::Name => SettingsName::parse(&self.name).err(),
+            Field::StartTlsOnly | Field::Password => None,
+            Field::Host => SmtpHost::parse(&self.host).err(),
+            Field::Port => Port::parse(&self.port).err(),
+            Field::From => FromName::parse(&self.from_name).err(),
+            Field::Email => EmailAddress::parse(&self.email).err(),
+            Field::Username => Username::parse(&self.username).err(),
+        }
+    }
+
+    /// A new settings: submission port with STARTTLS required, the safe choice.
+    pub fn new_default() -> Self {
+        Self { port: "587".into(), starttls_only: true, ..Self::default() }
+    }
+
+    /// The text of a text field (empty for the checkbox and the password).
+    pub fn text(&self, field: Field) -> &str {
+        match field {
+            Field::Name => &self.name,
+            Field::Host => &self.host,
+            Field::Port => &self.port,
+            Field::From => &self.from_name,
+            Field::Email => &self.email,
+            Field::Username => &self.username,
+            Field::StartTlsOnly | Field::Password => "",
+        }
+    }
+
+    pub fn set_text(&mut self, field: Field, value: String) {
+        match field {
+            Field::Name => self.name = value,
+            Field::Host => self.host = value,
+            Field::Port => self.port = value,
+            Field::From => self.from_name = value,
+            Field::Email => self.email = value,
+            Field::Username => self.username = value,
+            Field::StartTlsOnly | Field::Password => {}
+        }
+    }
+
+    pub fn validate(&self) -> Result<ValidSettings, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let name = keep(&mut errors, Field::Name, SettingsName::parse(&self.name));
+        let host = keep(&mut errors, Field::Host, SmtpHost::parse(&self.host));
+        let port = keep(&mut errors, Field::Port, Port::parse(&self.port));
+        let from_name = keep(&mut errors, Field::From, FromName::parse(&self.from_name));
+        let email = keep(&mut errors, Field::Email, EmailAddress::parse(&self.email));
+        let username = keep(&mut errors, Field::Username, Username::parse(&self.username));
+        match (name, host, port, from_name, email, username) {
+            (Some(name), Some(host), Some(port), Some(from_name), Some(email), Some(username)) => {
+                Ok(ValidSettings { name, starttls_only: self.starttls_only, host, port, from_name, email, username })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+fn keep<T>(errors: &mut FieldErrors, field: Field, parsed: Result<T, String>) -> Option<T> {
+    parsed.map_err(|message| errors.push(field.label(), message)).ok()
+}
+
+impl ValidSettings {
+    /// The values a stored password is bound to: change any, and it must be typed again.
+    pub fn same_endpoint(&self, other: &ValidSettings) -> bool {
+        self.host == other.host
+            && self.port == other.port
+            && self.username == other.username
+            && self.starttls_only == other.starttls_only
+    }
+
+    pub fn to_form(&self) -> SettingsForm {
+        SettingsForm {
+            name: self.name.as_str().to_owned(),
+            starttls_only: self.starttls_only,
+            host: self.host.as_str().to_owned(),
+            port: self.port.get().to_string(),
+            from_name: self.from_name.as_str().to_owned(),
+            email: self.email.as_str().to_owned(),
+            username: self.username.as_str().to_owned(),
+        }
+    }
+}
+
+/// The cross-field rules for the password. `saved` is what is stored now (if anything) and
+/// whether it has a password.
+pub fn check_password(
+    new: &ValidSettings,
+    change: &PasswordChange,
+    saved: Option<(&ValidSettings, bool)>,
+) -> Result<(), String> {
+    let stored = saved.is_some_and(|(_, has)| has);
+    if matches!(change, PasswordChange::Keep) && stored {
+        let (old, _) = saved.expect("stored implies saved");
+        if !new.same_endpoint(old) {
+            return Err("The server, port, username or STARTTLS choice changed, so the saved password will not be sent there. Type the password again, or choose Clear password.".into());
+        }
+    }
+    let will_have = change.leaves_password(stored);
+    match (new.username.is_empty(), will_have) {
+        (false, false) => Err("Enter the password for this Username, or empty Username if the server needs no sign-in.".into()),
+        (true, true) => Err("A password needs a Username to go with it; enter the Username or choose Clear password.".into()),
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::NewPassword;
+
+    fn form() -> SettingsForm {
+        SettingsForm {
+            name: "Relay".into(),
+            starttls_only: true,
+            host: "smtp.example.com".into(),
+            port: "587".into(),
+            from_name: "Billing".into(),
+            email: "billing@example.com".into(),
+            username: "billing".into(),
+        }
+    }
+
+    fn set(p: &str) -> PasswordChange {
+        PasswordChange::Set(NewPassword::parse(p).unwrap())
+    }
+
+    #[test]
+    fn required_fields_follow_the_parsers() {
+        let required: Vec<_> = Field::ALL.into_iter().filter(|f| f.is_required()).collect();
+        assert_eq!(required, [Field::Name, Field::Host, Field::Port, Field::Email]);
+    }
+
+    #[test]
+    fn validate_reports_every_bad_field_under_its_own_name() {
+        let bad = SettingsForm { name: " ".into(), port: "70000".into(), email: "x".into(), ..form() };
+        let errors = bad.validate().unwrap_err();
+        assert!(errors.get(Field::Name.label()).is_some());
+        assert!(errors.get(Field::Port.label()).unwrap().contains("65535"));
+        assert!(errors.get(Field::Email.label()).is_some());
+        assert!(errors.get(Field::Host.label()).is_none());
+    }
+
+    #[test]
+    fn saved_password_is_not_reused_for_a_changed_endpoint() {
+        let old = form().validate().unwrap();
+        let moved = SettingsForm { host: "evil.example.net".into(), ..form() }.validate().unwrap();
+        assert!(check_password(&moved, &PasswordChange::Keep, Some((&old, true))).is_err());
+        assert!(check_password(&moved, &set("again"), Some((&old, true))).is_ok());
+        let renamed = SettingsForm { name: "Other".into(), ..form() }.validate().unwrap();
+        assert!(check_password(&renamed, &PasswordChange::Keep, Some((&old, true))).is_ok());
+    }
+
+    #[test]
+    fn username_and_password_go_together() {
+        let new = form().validate().unwrap();
+        assert!(check_password(&new, &PasswordChange::Keep, None).unwrap_err().contains("Enter the password"));
+        let anonymous = SettingsForm { username: String::new(), ..form() }.validate().unwrap();
+        assert!(check_password(&anonymous, &PasswordChange::Keep, None).is_ok());
+        assert!(check_password(&anonymous, &set("p"), None).unwrap_err().contains("needs a Username"));
+    }
+}

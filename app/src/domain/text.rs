@@ -1,0 +1,98 @@
+//! Optional free-text fields that end up in mail headers or SMTP commands, where a control
+//! character (CR/LF above all) could forge a header or a command.
+
+use serde::{Deserialize, Serialize};
+
+/// Shared rule: at most `max` characters and no control characters.
+fn parse_line(raw: &str, max: usize, what: &str) -> Result<String, String> {
+    let value = raw.trim();
+    let len = value.chars().count();
+    if len > max {
+        return Err(format!("{what} is {len} characters long; shorten it to {max} or fewer."));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(format!(
+            "{what} contains a line break, tab or other control character; remove it."
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// The display name in the From header. Empty means "no display name".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FromName(String);
+
+impl FromName {
+    pub const MAX_CHARS: usize = 100;
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        parse_line(raw, Self::MAX_CHARS, "From").map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// The SMTP AUTH user name. Empty means "do not authenticate".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Username(String);
+
+impl Username {
+    pub const MAX_CHARS: usize = 255;
+
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        parse_line(raw, Self::MAX_CHARS, "Username").map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn empty_is_allowed_and_means_none() {
+        assert!(FromName::parse("  ").unwrap().is_empty());
+        assert!(Username::parse("").unwrap().is_empty());
+    }
+
+    #[test]
+    fn header_injection_is_refused() {
+        let err = FromName::parse("Billing\r\nBcc: victim@example.com").unwrap_err();
+        assert!(err.contains("line break"), "{err}");
+        assert!(Username::parse("user\nRCPT TO:<x@y>").is_err());
+    }
+
+    #[test]
+    fn length_limits_count_characters_not_bytes() {
+        assert!(FromName::parse(&"é".repeat(100)).is_ok());
+        let err = FromName::parse(&"é".repeat(101)).unwrap_err();
+        assert!(err.contains("101 characters"), "{err}");
+        assert!(Username::parse(&"u".repeat(255)).is_ok());
+        assert!(Username::parse(&"u".repeat(256)).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn accepted_values_never_hold_control_characters(s in ".{0,120}") {
+            if let Ok(name) = FromName::parse(&s) {
+                prop_assert!(!name.as_str().chars().any(char::is_control));
+                prop_assert!(name.as_str().chars().count() <= FromName::MAX_CHARS);
+                prop_assert_eq!(name.as_str(), s.trim());
+            }
+        }
+    }
+}

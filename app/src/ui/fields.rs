@@ -1,0 +1,105 @@
+//! Labelled form inputs: a required field has a red left border, a read-only one purple
+//! text, and an invalid one its message right under it, tied to the input for screen readers.
+
+use leptos::prelude::*;
+
+fn slug(label: &str) -> String {
+    label.to_lowercase().chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect()
+}
+
+#[component]
+pub fn TextField(
+    label: &'static str,
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] on_input: Callback<String>,
+    #[prop(optional, into)] on_blur: Option<Callback<()>>,
+    #[prop(optional, into)] error: Signal<Option<String>>,
+    #[prop(optional)] required: bool,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional, into)] placeholder: Signal<String>,
+    #[prop(optional)] autocomplete: &'static str,
+    #[prop(optional, into)] hint: Signal<Option<String>>,
+    #[prop(optional, into)] disabled: Signal<bool>,
+    #[prop(optional)] node_ref: NodeRef<leptos::html::Input>,
+) -> impl IntoView {
+    let id = format!("field-{}", slug(label));
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let described = {
+        let (error_id, hint_id) = (error_id.clone(), hint_id.clone());
+        move || {
+            let mut ids = Vec::new();
+            if error.with(Option::is_some) {
+                ids.push(error_id.clone());
+            }
+            if hint.with(Option::is_some) {
+                ids.push(hint_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:invalid=move || error.with(Option::is_some)>
+            <label for=id.clone()>{label}</label>
+            <input
+                id=id
+                node_ref=node_ref
+                type=kind
+                class:required=required
+                aria-required=required.then_some("true")
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-describedby=described
+                autocomplete=(!autocomplete.is_empty()).then_some(autocomplete)
+                placeholder=move || { let p = placeholder.get(); (!p.is_empty()).then_some(p) }
+                disabled=disabled
+                prop:value=value
+                on:input=move |ev| on_input.run(event_target_value(&ev))
+                on:blur=move |_| {
+                    if let Some(cb) = on_blur {
+                        cb.run(())
+                    }
+                }
+            />
+            <Show when=move || hint.with(Option::is_some)>
+                <p class="hint" id=hint_id.clone()>{move || hint.get()}</p>
+            </Show>
+            <Show when=move || error.with(Option::is_some)>
+                <p class="field-error" id=error_id.clone()>{move || error.get()}</p>
+            </Show>
+        </div>
+    }
+}
+
+#[component]
+pub fn CheckboxField(
+    label: &'static str,
+    #[prop(into)] checked: Signal<bool>,
+    #[prop(into)] on_change: Callback<bool>,
+    #[prop(optional, into)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let id = format!("field-{}", slug(label));
+    view! {
+        <div class="field checkbox">
+            <input
+                id=id.clone()
+                type="checkbox"
+                prop:checked=checked
+                on:change=move |ev| on_change.run(event_target_checked(&ev))
+            />
+            <label for=id>{label}</label>
+            {hint.map(|h| view! { <p class="hint">{h}</p> })}
+        </div>
+    }
+}
+
+/// A fact the user cannot change, shown as a read-only input in purple text.
+#[component]
+pub fn ReadOnlyField(label: &'static str, #[prop(into)] value: Signal<String>) -> impl IntoView {
+    let id = format!("field-{}", slug(label));
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            <input id=id type="text" class="readonly" readonly prop:value=value />
+        </div>
+    }
+}

@@ -1,0 +1,68 @@
+//! The panels. `App` picks one from the URL; each file holds one panel or one piece they share.
+
+mod account;
+mod dialog;
+mod fields;
+mod format;
+mod icons;
+mod nav;
+mod route;
+mod session;
+mod settings;
+mod setup;
+mod shell;
+mod sign_in;
+mod toast;
+mod users;
+
+use leptos::prelude::*;
+use nav::{Nav, UnsavedDialog};
+use route::{Panel, Route};
+use session::{Session, SessionState};
+use toast::{ToastRegion, Toasts};
+
+#[component]
+pub fn App() -> impl IntoView {
+    let nav = Nav::provide();
+    Toasts::provide();
+    let session = Session::provide(nav);
+    let panel = Memo::new(move |_| Route::parse(&nav.url().get()).panel());
+    let state = Memo::new(move |_| match session.state.get() {
+        SessionState::SignedIn(user) => Some(Ok(user.role)),
+        SessionState::Failed(e) => Some(Err(e)),
+        SessionState::SignedOut => Some(Err(String::new())),
+        SessionState::Loading => None,
+    });
+    Effect::new(move |_| {
+        let signed_out = session.state.with(|s| *s == SessionState::SignedOut);
+        if signed_out && !matches!(panel.get(), Panel::SignIn | Panel::Setup) {
+            session.expired();
+        }
+    });
+    let page = move || {
+        let panel = panel.get();
+        match (panel, state.get()) {
+            (Panel::SignIn, _) => view! { <sign_in::SignIn /> }.into_any(),
+            (Panel::Setup, _) => view! { <setup::Setup /> }.into_any(),
+            (_, None) => view! { <p class="centered">"Loading…"</p> }.into_any(),
+            (_, Some(Err(e))) if !e.is_empty() => view! { <p class="centered alert" role="alert">{e}</p> }.into_any(),
+            (_, Some(Err(_))) => ().into_any(),
+            (_, Some(Ok(role))) => {
+                let admin = role == crate::domain::Role::Administrator;
+                let body = match panel {
+                    Panel::Settings if admin => view! { <settings::SettingsPage /> }.into_any(),
+                    Panel::Users if admin => view! { <users::UsersPage /> }.into_any(),
+                    Panel::Settings | Panel::Users => view! { <shell::AdminOnly /> }.into_any(),
+                    Panel::Account => view! { <account::AccountPage /> }.into_any(),
+                    _ => view! { <shell::NotFound /> }.into_any(),
+                };
+                view! { <shell::Shell panel>{body}</shell::Shell> }.into_any()
+            }
+        }
+    };
+    view! {
+        {page}
+        <UnsavedDialog />
+        <ToastRegion />
+    }
+}

@@ -1,0 +1,169 @@
+//! The left panel: heading, action icons, the Filter box and the list. The list renders only
+//! the rows in view, so typing in Filter stays instant with ten thousand settings.
+
+use super::{ctx, ListState};
+use crate::ui::format::thousands;
+use crate::ui::icons::{PlusIcon, TrashIcon};
+use crate::ui::nav::nav;
+use crate::ui::route::Selection;
+use leptos::ev::KeyboardEvent;
+use leptos::html::Div;
+use leptos::prelude::*;
+
+const ROW_HEIGHT: f64 = 52.0;
+const OVERSCAN: usize = 8;
+
+#[component]
+pub fn SettingsPanel() -> impl IntoView {
+    let nav = nav();
+    let ctx = ctx();
+    let filter = RwSignal::new(String::new());
+    let matches = Memo::new(move |_| filter.with(|f| ctx.rows.with(|rows| rows.filter(f))));
+    let scroll_top = RwSignal::new(0.0_f64);
+    let viewport = RwSignal::new(600.0_f64);
+    let list = NodeRef::<Div>::new();
+
+    let measure = move || {
+        if let Some(el) = list.get_untracked() {
+            viewport.set(f64::from(el.client_height().max(1)));
+            scroll_top.set(f64::from(el.scroll_top()));
+        }
+    };
+    request_animation_frame(measure);
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
+
+    let set_scroll = move |top: f64| {
+        if let Some(el) = list.get_untracked() {
+            el.set_scroll_top(top as i32);
+        }
+        scroll_top.set(top);
+    };
+    Effect::new(move |_| {
+        filter.track();
+        set_scroll(0.0);
+    });
+
+    let visible = Memo::new(move |_| {
+        let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
+        let count = (viewport.get() / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
+        matches.with(|m| {
+            let end = (first + count).min(m.len());
+            let first = first.min(end);
+            let rows = ctx.rows.with(|rows| m[first..end].iter().filter_map(|&i| rows.at(i).cloned()).collect::<Vec<_>>());
+            (first, rows)
+        })
+    });
+    let selected_id = move || match ctx.selection.get() {
+        Selection::Existing(id) => Some(id),
+        _ => None,
+    };
+    let can_delete = move || selected_id().is_some_and(|id| ctx.rows.with(|r| r.get(id).is_some()));
+
+    let on_key = move |ev: KeyboardEvent| {
+        let total = matches.with(Vec::len);
+        if total == 0 {
+            return;
+        }
+        let current = selected_id().and_then(|id| matches.with(|m| ctx.rows.with(|r| m.iter().position(|&i| r.at(i).is_some_and(|s| s.id == id)))));
+        let page = (viewport.get_untracked() / ROW_HEIGHT).floor().max(1.0) as usize;
+        let target = match (ev.key().as_str(), current) {
+            ("ArrowDown", Some(i)) => (i + 1).min(total - 1),
+            ("ArrowUp", Some(i)) => i.saturating_sub(1),
+            ("PageDown", Some(i)) => (i + page).min(total - 1),
+            ("PageUp", Some(i)) => i.saturating_sub(page),
+            ("ArrowDown" | "ArrowUp" | "PageDown" | "PageUp" | "Home", _) => 0,
+            ("End", _) => total - 1,
+            _ => return,
+        };
+        ev.prevent_default();
+        let top = target as f64 * ROW_HEIGHT;
+        let (now, height) = (scroll_top.get_untracked(), viewport.get_untracked());
+        if top < now {
+            set_scroll(top);
+        } else if top + ROW_HEIGHT > now + height {
+            set_scroll(top + ROW_HEIGHT - height);
+        }
+        if let Some(id) = matches.with(|m| ctx.rows.with(|r| r.at(m[target]).map(|s| s.id))) {
+            nav.go(&Selection::Existing(id).path());
+        }
+    };
+
+    view! {
+        <aside class="list-panel" aria-labelledby="list-heading">
+            <h1 id="list-heading">"SMTP Settings"</h1>
+            <div class="actions" role="toolbar" aria-label="SMTP settings actions">
+                <button type="button" class="icon" aria-label="Delete" title="Delete" disabled=move || !can_delete() on:click=move |_| ctx.deleting.set(true)>
+                    <TrashIcon />
+                </button>
+                <button type="button" class="icon" aria-label="Add" title="Add" on:click=move |_| nav.go(&Selection::New.path())>
+                    <PlusIcon />
+                </button>
+            </div>
+            <div class="field filter">
+                <label for="filter">"Filter"</label>
+                <input
+                    id="filter"
+                    type="search"
+                    autocomplete="off"
+                    placeholder="Name, host, email or username"
+                    prop:value=filter
+                    on:input=move |ev| filter.set(event_target_value(&ev))
+                    on:keydown=move |ev: KeyboardEvent| {
+                        if ev.key() == "Escape" && !filter.with(String::is_empty) {
+                            ev.prevent_default();
+                            filter.set(String::new());
+                        }
+                    }
+                />
+            </div>
+            <p class="count" role="status">
+                {move || match ctx.state.get() {
+                    ListState::Ready if !filter.with(|f| f.trim().is_empty()) => {
+                        format!("{} of {}", thousands(matches.with(Vec::len)), thousands(ctx.rows.with(|r| r.len())))
+                    }
+                    ListState::Ready => format!("{} settings", thousands(ctx.rows.with(|r| r.len()))),
+                    _ => String::new(),
+                }}
+            </p>
+            {move || match ctx.state.get() {
+                ListState::Loading => Some(view! { <p class="empty">"Loading…"</p> }.into_any()),
+                ListState::Failed(e) => Some(view! { <p class="alert" role="alert">{e}</p> }.into_any()),
+                ListState::Ready if ctx.rows.with(|r| r.is_empty()) => Some(view! {
+                    <p class="empty">"No SMTP settings yet. Choose Add to create the first."</p>
+                }.into_any()),
+                ListState::Ready if matches.with(Vec::is_empty) => Some(view! {
+                    <p class="empty">{move || format!("No SMTP settings match “{}”.", filter.get().trim())}</p>
+                }.into_any()),
+                ListState::Ready => None,
+            }}
+            <div
+                class="list"
+                node_ref=list
+                role="listbox"
+                aria-label="SMTP settings"
+                tabindex="0"
+                aria-activedescendant=move || selected_id().map(|id| format!("option-{id}"))
+                on:scroll=move |_| measure()
+                on:keydown=on_key
+            >
+                <div class="list-sizer" style:height=move || format!("{}px", matches.with(Vec::len) as f64 * ROW_HEIGHT)>
+                    <div class="list-window" style:transform=move || format!("translateY({}px)", visible.with(|v| v.0) as f64 * ROW_HEIGHT)>
+                        <For each=move || visible.get().1 key=|s| (s.id, s.name.clone(), s.host.clone(), s.port) let:s>
+                            <div
+                                role="option"
+                                id=format!("option-{}", s.id)
+                                class="row"
+                                aria-selected=move || if selected_id() == Some(s.id) { "true" } else { "false" }
+                                on:click=move |_| nav.go(&Selection::Existing(s.id).path())
+                            >
+                                <span class="row-name">{s.name.clone()}</span>
+                                <span class="row-host">{format!("{}:{}", s.host, s.port)}</span>
+                            </div>
+                        </For>
+                    </div>
+                </div>
+            </div>
+        </aside>
+    }
+}

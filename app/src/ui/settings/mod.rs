@@ -1,0 +1,79 @@
+//! The SMTP Settings screen of the help page: the list on the left, the edit panel on the
+//! right, the delete confirmation. The URL names the selection.
+
+mod delete;
+mod editor;
+mod form;
+mod list;
+mod store;
+
+use super::nav::nav;
+use super::route::{Route, Selection};
+use super::session::session;
+use crate::api::{settings::list_settings, SettingsView};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+pub use store::SettingsList;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ListState {
+    Loading,
+    Ready,
+    Failed(String),
+}
+
+/// Shared by the list, the editor and the delete dialog.
+#[derive(Clone, Copy)]
+pub struct SettingsCtx {
+    pub rows: RwSignal<SettingsList>,
+    pub state: RwSignal<ListState>,
+    pub selection: Memo<Selection>,
+    /// A view just saved, so the editor opening it next need not fetch it again.
+    pub prefetched: StoredValue<Option<SettingsView>>,
+    pub deleting: RwSignal<bool>,
+}
+
+pub fn ctx() -> SettingsCtx {
+    expect_context::<SettingsCtx>()
+}
+
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let nav = nav();
+    let session = session();
+    let url = nav.url();
+    let selection = Memo::new(move |_| match Route::parse(&url.get()) {
+        Route::Settings(selection) => selection,
+        _ => Selection::Nothing,
+    });
+    let ctx = SettingsCtx {
+        rows: RwSignal::new(SettingsList::default()),
+        state: RwSignal::new(ListState::Loading),
+        selection,
+        prefetched: StoredValue::new(None),
+        deleting: RwSignal::new(false),
+    };
+    provide_context(ctx);
+    spawn_local(async move {
+        match list_settings().await {
+            Ok(items) => {
+                ctx.rows.set(SettingsList::new(items));
+                ctx.state.set(ListState::Ready);
+            }
+            Err(e) => {
+                if let Some(e) = session.unless_signed_out(e) {
+                    ctx.state.set(ListState::Failed(e.to_string()));
+                }
+            }
+        }
+    });
+    view! {
+        <div class="settings-page">
+            <list::SettingsPanel />
+            <section class="editor-panel" aria-labelledby="editor-heading">
+                {move || view! { <editor::Editor selection=selection.get() /> }}
+            </section>
+            <delete::DeleteDialog />
+        </div>
+    }
+}

@@ -1,0 +1,136 @@
+//! The SMTP settings list as the browser holds it: sorted by name, with a lower-cased search
+//! text per row so a filter keystroke is one pass of substring tests.
+
+use crate::api::{Id, SettingsSummary};
+use crate::domain::name_key;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct SettingsList {
+    rows: Vec<(SettingsSummary, String)>,
+}
+
+impl SettingsList {
+    pub fn new(mut items: Vec<SettingsSummary>) -> Self {
+        items.sort_by_cached_key(|s| name_key(&s.name));
+        Self { rows: items.into_iter().map(|s| { let h = s.haystack(); (s, h) }).collect() }
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    pub fn at(&self, index: usize) -> Option<&SettingsSummary> {
+        self.rows.get(index).map(|(s, _)| s)
+    }
+
+    pub fn get(&self, id: Id) -> Option<&SettingsSummary> {
+        self.rows.iter().map(|(s, _)| s).find(|s| s.id == id)
+    }
+
+    /// Indexes of the rows matching every word of `filter`, in list order.
+    pub fn filter(&self, filter: &str) -> Vec<usize> {
+        let needle = filter.to_lowercase();
+        let words: Vec<&str> = needle.split_whitespace().collect();
+        self.rows
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, hay))| words.iter().all(|w| hay.contains(w)))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    /// Adds or replaces a row, keeping the order.
+    pub fn upsert(&mut self, summary: SettingsSummary) {
+        self.rows.retain(|(s, _)| s.id != summary.id);
+        let key = name_key(&summary.name);
+        let at = self.rows.partition_point(|(s, _)| name_key(&s.name) <= key);
+        let hay = summary.haystack();
+        self.rows.insert(at, (summary, hay));
+    }
+
+    pub fn remove(&mut self, id: Id) {
+        self.rows.retain(|(s, _)| s.id != id);
+    }
+
+    /// The other settings already using this name, ignoring case.
+    pub fn name_taken(&self, name: &str, except: Option<Id>) -> Option<&SettingsSummary> {
+        let key = name_key(name);
+        self.rows.iter().map(|(s, _)| s).find(|s| Some(s.id) != except && name_key(&s.name) == key)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn row(id: Id, name: &str, host: &str) -> SettingsSummary {
+        SettingsSummary {
+            id,
+            name: name.into(),
+            host: host.into(),
+            port: 587,
+            email: format!("noreply@{host}"),
+            username: format!("user{id}"),
+        }
+    }
+
+    fn list() -> SettingsList {
+        SettingsList::new(vec![row(1, "Sendgrid", "smtp.sendgrid.net"), row(2, "amazon SES", "email-smtp.eu-west-1.amazonaws.com"), row(3, "Office", "smtp.office365.com")])
+    }
+
+    #[test]
+    fn sorted_by_name_ignoring_case() {
+        let l = list();
+        let names: Vec<_> = (0..l.len()).map(|i| l.at(i).unwrap().name.clone()).collect();
+        assert_eq!(names, ["amazon SES", "Office", "Sendgrid"]);
+    }
+
+    #[test]
+    fn filter_matches_name_host_email_and_username_case_insensitively() {
+        let l = list();
+        assert_eq!(l.filter("OFFICE"), [1]);
+        assert_eq!(l.filter("sendgrid.net"), [2]);
+        assert_eq!(l.filter("noreply@email-smtp"), [0]);
+        assert_eq!(l.filter("user3"), [1]);
+        assert_eq!(l.filter("smtp office"), [1]);
+        assert_eq!(l.filter("  "), [0, 1, 2]);
+        assert!(l.filter("nothing-like-this").is_empty());
+    }
+
+    #[test]
+    fn upsert_replaces_and_keeps_order() {
+        let mut l = list();
+        l.upsert(row(3, "Zoho", "smtp.zoho.eu"));
+        assert_eq!(l.len(), 3);
+        assert_eq!(l.at(2).unwrap().name, "Zoho");
+        l.upsert(row(4, "Brevo", "smtp-relay.brevo.com"));
+        assert_eq!(l.at(1).unwrap().name, "Brevo");
+        l.remove(1);
+        assert!(l.get(1).is_none());
+    }
+
+    #[test]
+    fn name_taken_ignores_case_and_self() {
+        let l = list();
+        assert_eq!(l.name_taken("OFFICE ", None).map(|s| s.id), Some(3));
+        assert!(l.name_taken("office", Some(3)).is_none());
+    }
+
+    proptest! {
+        #[test]
+        fn filter_returns_exactly_the_rows_containing_the_text(names in proptest::collection::vec("[a-zA-Z ]{1,12}", 0..40), needle in "[a-zA-Z]{1,3}") {
+            let l = SettingsList::new(names.iter().enumerate().map(|(i, n)| row(i as Id + 1, n, "h.example")).collect());
+            let hits = l.filter(&needle);
+            for i in 0..l.len() {
+                let s = l.at(i).unwrap();
+                let expected = s.haystack().contains(&needle.to_lowercase());
+                prop_assert_eq!(hits.contains(&i), expected);
+            }
+        }
+    }
+}

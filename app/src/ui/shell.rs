@@ -1,0 +1,60 @@
+//! The frame around every signed-in panel: the product name, the panels, who is signed in.
+
+use super::nav::{nav, Link};
+use super::route::Panel;
+use super::session::{session, SessionState};
+use crate::api::auth::sign_out;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[component]
+pub fn Shell(panel: Panel, children: Children) -> impl IntoView {
+    let nav = nav();
+    let session = session();
+    let signing_out = RwSignal::new(false);
+    let on_sign_out = move |_| {
+        signing_out.set(true);
+        spawn_local(async move {
+            let _ = sign_out().await;
+            session.state.set(SessionState::SignedOut);
+            nav.replace("/sign-in");
+        });
+    };
+    view! {
+        <header class="topbar">
+            <span class="brand">"Mailroom"</span>
+            <nav aria-label="Panels">
+                <Show when=move || session.is_admin()>
+                    <Link href="/smtp-settings" current={panel == Panel::Settings}>"SMTP Settings"</Link>
+                    <Link href="/users" current={panel == Panel::Users}>"Users"</Link>
+                </Show>
+                <Link href="/account" current={panel == Panel::Account}>"Account"</Link>
+            </nav>
+            <span class="who">{move || session.user().map(|u| u.name)}</span>
+            <button type="button" class="link" on:click=on_sign_out disabled=signing_out>"Sign out"</button>
+        </header>
+        <main class="content">{children()}</main>
+    }
+}
+
+#[component]
+pub fn AdminOnly() -> impl IntoView {
+    view! {
+        <section class="notice">
+            <h1>"Administrators only"</h1>
+            <p>"This panel holds mail server credentials, so only administrators can open it. Ask an administrator if you need access."</p>
+            <p><Link href="/account">"Go to your account"</Link></p>
+        </section>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! {
+        <section class="notice">
+            <h1>"Page not found"</h1>
+            <p>"There is nothing at this address."</p>
+            <p><Link href="/smtp-settings">"Go to SMTP Settings"</Link></p>
+        </section>
+    }
+}

@@ -1,0 +1,185 @@
+//! The Users panel: who may sign in, and who is an administrator.
+
+use super::dialog::Confirm;
+use super::fields::TextField;
+use super::format::date_time;
+use super::session::session;
+use super::toast::toasts;
+use crate::api::users::{create_user, list_users, remove_user, set_role};
+use crate::api::{AppError, Id, NewUser, UserView};
+use crate::domain::{AccountPassword, DisplayName, EmailAddress, FieldErrors, Role};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let session = session();
+    let toasts = toasts();
+    let users = RwSignal::new(None::<Result<Vec<UserView>, String>>);
+    let refresh = move || {
+        spawn_local(async move {
+            match list_users().await {
+                Ok(list) => users.set(Some(Ok(list))),
+                Err(e) => {
+                    if let Some(e) = session.unless_signed_out(e) {
+                        users.set(Some(Err(e.to_string())));
+                    }
+                }
+            }
+        })
+    };
+    refresh();
+    let removing = RwSignal::new(None::<UserView>);
+    let remove_error = RwSignal::new(None::<String>);
+    let me = session.user().map(|u| u.id);
+
+    let change_role = move |id: Id, role: Role| {
+        spawn_local(async move {
+            match set_role(id, role).await {
+                Ok(user) => toasts.show(format!("{} is now {}.", user.name, if user.role == Role::Administrator { "an administrator" } else { "a user" })),
+                Err(e) => {
+                    if let Some(e) = session.unless_signed_out(e) {
+                        toasts.show(e.to_string());
+                    }
+                }
+            }
+            refresh();
+        });
+    };
+    let answer = Callback::new(move |yes: bool| {
+        let Some(user) = removing.get_untracked() else { return };
+        if !yes {
+            removing.set(None);
+            remove_error.set(None);
+            return;
+        }
+        spawn_local(async move {
+            match remove_user(user.id).await {
+                Ok(()) => {
+                    removing.set(None);
+                    remove_error.set(None);
+                    toasts.show(format!("Removed {}.", user.name));
+                    refresh();
+                }
+                Err(e) => remove_error.set(session.unless_signed_out(e).map(|e| e.to_string())),
+            }
+        });
+    });
+
+    view! {
+        <section class="page">
+            <h1>"Users"</h1>
+            {move || match users.get() {
+                None => view! { <p class="empty">"Loading…"</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="alert" role="alert">{e}</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <table class="users">
+                        <thead><tr><th>"Name"</th><th>"Email address"</th><th>"Role"</th><th>"Last sign-in"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|user| {
+                                let (id, name) = (user.id, user.name.clone());
+                                let is_me = Some(id) == me;
+                                view! {
+                                    <tr>
+                                        <td>{user.name.clone()}</td>
+                                        <td>{user.email.clone()}</td>
+                                        <td>
+                                            <select
+                                                aria-label=format!("Role of {name}")
+                                                disabled=is_me
+                                                on:change=move |ev| if let Ok(role) = Role::parse(&event_target_value(&ev)) { change_role(id, role) }
+                                            >
+                                                {[Role::Administrator, Role::User].map(|r| view! { <option value=r.as_str() selected=r == user.role>{r.label()}</option> })}
+                                            </select>
+                                        </td>
+                                        <td>{user.last_sign_in.map(date_time).unwrap_or_else(|| "Never".into())}</td>
+                                        <td>
+                                            <button type="button" class="link" aria-label=format!("Remove {name}") disabled=is_me on:click={
+                                                let user = user.clone();
+                                                move |_| removing.set(Some(user.clone()))
+                                            }>"Remove"</button>
+                                        </td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            }}
+            <AddUser on_added=Callback::new(move |()| refresh()) />
+            <Confirm
+                question=Signal::derive(move || removing.get().map(|u| format!("Remove {} ({})? They are signed out at once.", u.name, u.email)))
+                title="Remove user"
+                answer
+                error=remove_error
+            />
+        </section>
+    }
+}
+
+#[component]
+fn AddUser(on_added: Callback<()>) -> impl IntoView {
+    let session = session();
+    let toasts = toasts();
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::User);
+    let password = RwSignal::new(String::new());
+    let errors = RwSignal::new(FieldErrors::default());
+    let general = RwSignal::new(None::<String>);
+    let pending = RwSignal::new(false);
+    let error = move |label: &'static str| Signal::derive(move || errors.with(|e| e.get(label).map(str::to_owned)));
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut local = FieldErrors::default();
+        if let Err(m) = DisplayName::parse(&name.get_untracked()) {
+            local.push("Name", m);
+        }
+        if let Err(m) = EmailAddress::parse_as(&email.get_untracked(), "Email address") {
+            local.push("Email address", m);
+        }
+        if let Err(m) = AccountPassword::parse(&password.get_untracked()) {
+            local.push("Initial password", m);
+        }
+        errors.set(local.clone());
+        if !local.is_empty() {
+            return;
+        }
+        let user = NewUser { name: name.get_untracked(), email: email.get_untracked(), role: role.get_untracked(), password: password.get_untracked() };
+        pending.set(true);
+        general.set(None);
+        spawn_local(async move {
+            match create_user(user).await {
+                Ok(user) => {
+                    toasts.show(format!("Added {}.", user.name));
+                    name.set(String::new());
+                    email.set(String::new());
+                    password.set(String::new());
+                    on_added.run(());
+                }
+                Err(AppError::Invalid(e)) => errors.set(e),
+                Err(e) => general.set(session.unless_signed_out(e).map(|e| e.to_string())),
+            }
+            pending.set(false);
+        });
+    };
+    view! {
+        <form class="card inline-form" on:submit=submit novalidate>
+            <h2>"Add user"</h2>
+            <TextField label="Name" value=name on_input=move |v| name.set(v) error=error("Name") required=true autocomplete="off" />
+            <TextField label="Email address" kind="email" value=email on_input=move |v| email.set(v) error=error("Email address") required=true autocomplete="off" />
+            <div class="field">
+                <label for="field-new-role">"Role"</label>
+                <select id="field-new-role" on:change=move |ev| if let Ok(r) = Role::parse(&event_target_value(&ev)) { role.set(r) }>
+                    <option value="user" selected=move || role.get() == Role::User>"User"</option>
+                    <option value="administrator" selected=move || role.get() == Role::Administrator>"Administrator"</option>
+                </select>
+            </div>
+            <TextField label="Initial password" kind="password" autocomplete="new-password" value=password on_input=move |v| password.set(v) error=error("Initial password") required=true />
+            <Show when=move || general.with(Option::is_some)>
+                <p class="alert" role="alert">{move || general.get()}</p>
+            </Show>
+            <button type="submit" class="primary" disabled=pending>"Add user"</button>
+        </form>
+    }
+}

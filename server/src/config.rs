@@ -1,0 +1,156 @@
+//! Settings in layers: embedded defaults, then an optional TOML file (`MAILROOM_CONFIG`, or
+//! `mailroom.toml` in the working directory), then environment variables. A bad value stops
+//! start-up with one sentence naming the variable.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    /// Scheme, host and port the browser uses; server functions accept only this Origin.
+    pub public_url: String,
+    pub admin_email: Option<String>,
+    pub admin_password: Option<String>,
+    /// Base64 of 32 bytes; when absent, a key file in the data directory is used.
+    pub secret_key: Option<String>,
+    pub session_idle: Duration,
+    pub session_lifetime: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("{variable}: {message}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub message: String,
+}
+
+fn fail(variable: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError { variable, message: message.into() }
+}
+
+/// The keys a config file may hold; each is the environment variable without `MAILROOM_`,
+/// lower-cased.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileLayer {
+    addr: Option<String>,
+    data_dir: Option<String>,
+    database_url: Option<String>,
+    public_url: Option<String>,
+    admin_email: Option<String>,
+    session_idle_minutes: Option<String>,
+    session_lifetime_hours: Option<String>,
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let file = read_file_layer()?;
+        let var = |name: &str, from_file: &Option<String>| std::env::var(name).ok().filter(|v| !v.is_empty()).or_else(|| from_file.clone());
+        let addr_text = var("MAILROOM_ADDR", &file.addr).unwrap_or_else(|| "127.0.0.1:3000".into());
+        let addr: SocketAddr = addr_text.parse().map_err(|_| {
+            fail("MAILROOM_ADDR", format!("\"{addr_text}\" is not an address and port such as 127.0.0.1:3000."))
+        })?;
+        let data_dir = PathBuf::from(var("MAILROOM_DATA_DIR", &file.data_dir).unwrap_or_else(|| "./data".into()));
+        let database_url = var("DATABASE_URL", &file.database_url)
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("mailroom.db").display()));
+        if !database_url.starts_with("sqlite:") {
+            return Err(fail("DATABASE_URL", format!("\"{database_url}\" is not supported; use a sqlite:// URL.")));
+        }
+        let public_url = parse_public_url(var("MAILROOM_PUBLIC_URL", &file.public_url), addr)?;
+        let minutes = parse_number("MAILROOM_SESSION_IDLE_MINUTES", var("MAILROOM_SESSION_IDLE_MINUTES", &file.session_idle_minutes), 120)?;
+        let hours = parse_number("MAILROOM_SESSION_LIFETIME_HOURS", var("MAILROOM_SESSION_LIFETIME_HOURS", &file.session_lifetime_hours), 12)?;
+        Ok(Self {
+            addr,
+            data_dir,
+            database_url,
+            public_url,
+            admin_email: var("MAILROOM_ADMIN_EMAIL", &file.admin_email),
+            admin_password: std::env::var("MAILROOM_ADMIN_PASSWORD").ok().filter(|v| !v.is_empty()),
+            secret_key: std::env::var("MAILROOM_SECRET_KEY").ok().filter(|v| !v.is_empty()),
+            session_idle: Duration::from_secs(minutes * 60),
+            session_lifetime: Duration::from_secs(hours * 3600),
+        })
+    }
+
+    /// For tests: everything under `data_dir`, on `127.0.0.1:0`.
+    pub fn for_tests(data_dir: PathBuf) -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database_url: format!("sqlite://{}", data_dir.join("mailroom.db").display()),
+            data_dir,
+            public_url: "http://127.0.0.1".into(),
+            admin_email: None,
+            admin_password: None,
+            secret_key: None,
+            session_idle: Duration::from_secs(7200),
+            session_lifetime: Duration::from_secs(12 * 3600),
+        }
+    }
+
+    pub fn uses_https(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+}
+
+fn read_file_layer() -> Result<FileLayer, ConfigError> {
+    let (path, required) = match std::env::var("MAILROOM_CONFIG") {
+        Ok(path) if !path.is_empty() => (PathBuf::from(path), true),
+        _ => (PathBuf::from("mailroom.toml"), false),
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => toml::from_str(&text).map_err(|e| fail("MAILROOM_CONFIG", format!("{} is not valid: {}", path.display(), e.message()))),
+        Err(_) if !required => Ok(FileLayer::default()),
+        Err(e) => Err(fail("MAILROOM_CONFIG", format!("cannot read {}: {e}.", path.display()))),
+    }
+}
+
+fn parse_number(variable: &'static str, value: Option<String>, default: u64) -> Result<u64, ConfigError> {
+    match value {
+        None => Ok(default),
+        Some(text) => text.trim().parse::<u64>().ok().filter(|n| *n > 0).ok_or_else(|| fail(variable, format!("\"{text}\" is not a positive whole number."))),
+    }
+}
+
+fn parse_public_url(value: Option<String>, addr: SocketAddr) -> Result<String, ConfigError> {
+    let Some(text) = value else {
+        return Ok(format!("http://{addr}"));
+    };
+    let url = url::Url::parse(&text)
+        .map_err(|_| fail("MAILROOM_PUBLIC_URL", format!("\"{text}\" is not a URL such as https://mail.example.com.")))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(fail("MAILROOM_PUBLIC_URL", format!("\"{text}\" must start with http:// or https:// and name a host.")));
+    }
+    if url.path() != "/" || url.query().is_some() {
+        return Err(fail("MAILROOM_PUBLIC_URL", format!("\"{text}\" must not have a path; Mailroom is served from the root.")));
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_url_is_reduced_to_an_origin() {
+        let addr: SocketAddr = "127.0.0.1:3000".parse().unwrap();
+        assert_eq!(parse_public_url(None, addr).unwrap(), "http://127.0.0.1:3000");
+        assert_eq!(parse_public_url(Some("https://Mail.Example.com/".into()), addr).unwrap(), "https://mail.example.com");
+        assert_eq!(parse_public_url(Some("https://mail.example.com:8443".into()), addr).unwrap(), "https://mail.example.com:8443");
+        let err = parse_public_url(Some("mail.example.com".into()), addr).unwrap_err();
+        assert_eq!(err.variable, "MAILROOM_PUBLIC_URL");
+        assert!(parse_public_url(Some("https://example.com/mailroom".into()), addr).is_err());
+    }
+
+    #[test]
+    fn numbers_must_be_positive() {
+        assert_eq!(parse_number("X", None, 5).unwrap(), 5);
+        assert_eq!(parse_number("X", Some(" 7 ".into()), 5).unwrap(), 7);
+        assert!(parse_number("X", Some("0".into()), 5).unwrap_err().to_string().starts_with("X: "));
+        assert!(parse_number("X", Some("ten".into()), 5).is_err());
+    }
+}

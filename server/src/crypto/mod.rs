@@ -1,0 +1,12 @@
+//! Everything secret: password hashes, random tokens, and the key that encrypts stored SMTP
+//! passwords.
+
+mod key;
+mod password_hash;
+mod secret_box;
+mod token;
+
+pub use key::{encode_key, key_file, load_or_create_key, random_key, write_key_file, KeyError, KeySource};
+pub use password_hash::{hash_password, verify_password, PasswordHash};
+pub use secret_box::{settings_aad, SecretBox, SealError};
+pub use token::{new_token, token_hash};

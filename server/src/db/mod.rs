@@ -1,0 +1,60 @@
+//! All SQL lives under this module: one file per table group, plain lowercase queries checked
+//! at compile time. Swapping SQLite for PostgreSQL later touches only this folder.
+
+mod meta;
+mod sessions;
+mod settings;
+mod users;
+
+pub use sessions::SessionRow;
+pub use settings::{SettingsRow, SettingsWrite};
+pub use users::UserRow;
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::SqlitePool;
+use std::str::FromStr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+#[derive(Clone)]
+pub struct Db {
+    pool: SqlitePool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("DATABASE_URL: \"{url}\" cannot be opened: {source}")]
+    Connect { url: String, source: sqlx::Error },
+    #[error("the database schema could not be brought up to date: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+impl Db {
+    /// Opens (creating if missing) and migrates the database.
+    pub async fn open(url: &str) -> Result<Self, OpenError> {
+        let connect = |source| OpenError::Connect { url: url.to_owned(), source };
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(connect)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(connect)?;
+        sqlx::migrate!("./migrations").run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}
+
+/// Milliseconds since the Unix epoch, UTC: how every time is stored.
+pub fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+/// Whether an error is a UNIQUE constraint violation (a name or address already taken).
+pub fn is_unique_violation(error: &sqlx::Error) -> bool {
+    error.as_database_error().is_some_and(|e| e.is_unique_violation())
+}

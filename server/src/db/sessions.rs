@@ -1,0 +1,105 @@
+//! Sessions, the first-run setup token and the record of failed sign-ins.
+
+use super::{now_ms, Db};
+
+#[derive(Clone, Debug)]
+pub struct SessionRow {
+    pub user_id: i64,
+    pub created_at: i64,
+    pub last_seen: i64,
+}
+
+impl Db {
+    pub async fn insert_session(&self, token_hash: &[u8], user_id: i64) -> sqlx::Result<()> {
+        let now = now_ms();
+        sqlx::query!("insert into sessions (token_hash, user_id, created_at, last_seen) values (?, ?, ?, ?)", token_hash, user_id, now, now)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn session(&self, token_hash: &[u8]) -> sqlx::Result<Option<SessionRow>> {
+        sqlx::query_as!(SessionRow, "select user_id, created_at, last_seen from sessions where token_hash = ?", token_hash)
+            .fetch_optional(self.pool())
+            .await
+    }
+
+    pub async fn touch_session(&self, token_hash: &[u8]) -> sqlx::Result<()> {
+        let now = now_ms();
+        sqlx::query!("update sessions set last_seen = ? where token_hash = ?", now, token_hash).execute(self.pool()).await?;
+        Ok(())
+    }
+
+    pub async fn delete_session(&self, token_hash: &[u8]) -> sqlx::Result<()> {
+        sqlx::query!("delete from sessions where token_hash = ?", token_hash).execute(self.pool()).await?;
+        Ok(())
+    }
+
+    /// Ends every session of a user except, optionally, one.
+    pub async fn delete_sessions_of(&self, user_id: i64, keep: Option<&[u8]>) -> sqlx::Result<()> {
+        let keep = keep.unwrap_or_default();
+        sqlx::query!("delete from sessions where user_id = ? and token_hash != ?", user_id, keep).execute(self.pool()).await?;
+        Ok(())
+    }
+
+    pub async fn delete_expired_sessions(&self, idle_before: i64, created_before: i64) -> sqlx::Result<u64> {
+        let done = sqlx::query!("delete from sessions where last_seen < ? or created_at < ?", idle_before, created_before)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Replaces any earlier setup token.
+    pub async fn replace_setup_token(&self, token_hash: &[u8]) -> sqlx::Result<()> {
+        let now = now_ms();
+        let mut tx = self.pool().begin().await?;
+        sqlx::query!("delete from setup_tokens").execute(&mut *tx).await?;
+        sqlx::query!("insert into setup_tokens (token_hash, created_at) values (?, ?)", token_hash, now).execute(&mut *tx).await?;
+        tx.commit().await
+    }
+
+    pub async fn setup_token_exists(&self, token_hash: &[u8]) -> sqlx::Result<bool> {
+        Ok(sqlx::query_scalar!("select count(*) from setup_tokens where token_hash = ?", token_hash).fetch_one(self.pool()).await? > 0)
+    }
+
+    /// Uses the token up: true only for the one caller that removed it.
+    pub async fn take_setup_token(&self, token_hash: &[u8]) -> sqlx::Result<bool> {
+        let done = sqlx::query!("delete from setup_tokens where token_hash = ?", token_hash).execute(self.pool()).await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn record_sign_in_failure(&self, email_key: &str, client: &str) -> sqlx::Result<()> {
+        let now = now_ms();
+        sqlx::query!("insert into sign_in_failures (email_key, client, at) values (?, ?, ?)", email_key, client, now)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    /// Failures since `since` for the account and for the client: (count, latest) each.
+    pub async fn sign_in_failures(&self, email_key: &str, client: &str, since: i64) -> sqlx::Result<((i64, i64), (i64, i64))> {
+        let account = sqlx::query!(
+            r#"select count(*) as "n!: i64", coalesce(max(at), 0) as "latest!: i64" from sign_in_failures where email_key = ? and at >= ?"#,
+            email_key, since
+        )
+        .fetch_one(self.pool())
+        .await?;
+        let by_client = sqlx::query!(
+            r#"select count(*) as "n!: i64", coalesce(max(at), 0) as "latest!: i64" from sign_in_failures where client = ? and at >= ?"#,
+            client, since
+        )
+        .fetch_one(self.pool())
+        .await?;
+        Ok(((account.n, account.latest), (by_client.n, by_client.latest)))
+    }
+
+    pub async fn clear_sign_in_failures(&self, email_key: &str) -> sqlx::Result<()> {
+        sqlx::query!("delete from sign_in_failures where email_key = ?", email_key).execute(self.pool()).await?;
+        Ok(())
+    }
+
+    pub async fn prune_sign_in_failures(&self, before: i64) -> sqlx::Result<()> {
+        sqlx::query!("delete from sign_in_failures where at < ?", before).execute(self.pool()).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,40 @@
+//! The HTTP surface: server functions under `/api`, the embedded UI for everything else, and
+//! the layers every response passes through.
+
+mod assets;
+mod guard;
+mod headers;
+
+use app::api::Api;
+use axum::extract::{Request, State};
+use axum::response::IntoResponse;
+use axum::routing::post;
+use axum::Router;
+use leptos::prelude::provide_context;
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+/// Server-function requests carry forms, never files.
+const API_BODY_LIMIT: usize = 64 * 1024;
+
+pub fn router(api: Api, public_url: &str) -> Router {
+    let origin: Arc<str> = Arc::from(public_url);
+    let server_fns = Router::new()
+        .route("/api/{*fn_name}", post(server_fn))
+        .with_state(api)
+        .layer(axum::middleware::from_fn_with_state(origin, guard::same_origin_only))
+        .layer(RequestBodyLimitLayer::new(API_BODY_LIMIT));
+    Router::new()
+        .merge(server_fns)
+        .fallback(assets::serve)
+        .layer(axum::middleware::from_fn(guard::client_addr))
+        .layer(axum::middleware::from_fn(headers::security_headers))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn server_fn(State(api): State<Api>, request: Request) -> impl IntoResponse {
+    leptos_axum::handle_server_fns_with_context(move || provide_context(api.clone()), request).await
+}

@@ -1,0 +1,81 @@
+//! The first administrator: from `MAILROOM_ADMIN_EMAIL`/`MAILROOM_ADMIN_PASSWORD` when set,
+//! otherwise through a one-time setup link printed at start-up.
+
+use super::auth::{current_user, hash};
+use super::{Mailroom, OrInternal};
+use crate::config::{Config, ConfigError};
+use crate::crypto::{new_token, token_hash};
+use crate::db::Db;
+use app::api::{AppError, CurrentUser, NewUser, RequestMeta, SetCookie};
+use app::domain::{AccountPassword, DisplayName, EmailAddress, FieldErrors, Role};
+
+#[derive(Debug, thiserror::Error)]
+pub enum BootstrapError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("the database could not be read or written: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+/// Creates the first administrator if there is no user yet. Returns the setup link to print
+/// when the environment does not name one.
+pub async fn bootstrap_first_admin(db: &Db, config: &Config) -> Result<Option<String>, BootstrapError> {
+    if db.count_users().await? > 0 {
+        return Ok(None);
+    }
+    match (&config.admin_email, &config.admin_password) {
+        (Some(email), Some(password)) => {
+            let email = EmailAddress::parse_as(email, "The address")
+                .map_err(|message| ConfigError { variable: "MAILROOM_ADMIN_EMAIL", message })?;
+            let password = AccountPassword::parse(password)
+                .map_err(|message| ConfigError { variable: "MAILROOM_ADMIN_PASSWORD", message })?;
+            let hashed = hash(password.expose().to_owned()).await;
+            db.insert_user("Administrator", email.as_str(), &hashed, Role::Administrator.as_str()).await?;
+            tracing::info!(email = email.as_str(), "created the first administrator from MAILROOM_ADMIN_EMAIL");
+            Ok(None)
+        }
+        (Some(_), None) => Err(ConfigError { variable: "MAILROOM_ADMIN_PASSWORD", message: "is required when MAILROOM_ADMIN_EMAIL is set.".into() }.into()),
+        (None, Some(_)) => Err(ConfigError { variable: "MAILROOM_ADMIN_EMAIL", message: "is required when MAILROOM_ADMIN_PASSWORD is set.".into() }.into()),
+        (None, None) => {
+            let token = new_token();
+            db.replace_setup_token(&token_hash(&token)).await?;
+            Ok(Some(format!("{}/setup?token={token}", config.public_url)))
+        }
+    }
+}
+
+/// The same rules the browser applies before sending.
+pub(super) fn check_new_user(user: &NewUser, password_label: &str) -> Result<(DisplayName, EmailAddress, AccountPassword), AppError> {
+    let mut errors = FieldErrors::default();
+    let name = DisplayName::parse(&user.name).map_err(|m| errors.push("Name", m)).ok();
+    let email = EmailAddress::parse_as(&user.email, "Email address").map_err(|m| errors.push("Email address", m)).ok();
+    let password = AccountPassword::parse(&user.password).map_err(|m| errors.push(password_label, m)).ok();
+    match (name, email, password) {
+        (Some(n), Some(e), Some(p)) => Ok((n, e, p)),
+        _ => Err(AppError::Invalid(errors)),
+    }
+}
+
+impl Mailroom {
+    pub(super) async fn check_setup_token(&self, token: &str) -> Result<bool, AppError> {
+        let exists = self.db.setup_token_exists(&token_hash(token)).await.or_internal("checking the setup link")?;
+        Ok(exists && self.db.count_users().await.or_internal("checking the setup link")? == 0)
+    }
+
+    pub(super) async fn setup_first_admin(&self, _req: &RequestMeta, token: String, user: NewUser) -> Result<(CurrentUser, SetCookie), AppError> {
+        let (name, email, password) = check_new_user(&user, "Password")?;
+        if !self.check_setup_token(&token).await? || !self.db.take_setup_token(&token_hash(&token)).await.or_internal("using the setup link")? {
+            return Err(AppError::Refused("This setup link has been used already or is not valid. Sign in instead.".into()));
+        }
+        let hashed = hash(password.expose().to_owned()).await;
+        let id = self
+            .db
+            .insert_user(name.as_str(), email.as_str(), &hashed, Role::Administrator.as_str())
+            .await
+            .or_internal("creating the administrator")?;
+        let row = self.db.user_by_id(id).await.or_internal("creating the administrator")?.ok_or(AppError::SignedOut)?;
+        let cookie = self.start_session(id).await?;
+        tracing::info!(user = id, "first administrator created through the setup link");
+        Ok((current_user(&row), cookie))
+    }
+}

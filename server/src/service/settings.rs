@@ -1,0 +1,126 @@
+//! SMTP settings: validated with the same domain rules as the browser, the password sealed
+//! to its row and endpoint, and a save over a newer version refused.
+
+use super::{Mailroom, OrInternal};
+use crate::crypto::settings_aad;
+use crate::db::{is_unique_violation, Db, SettingsRow, SettingsWrite};
+use app::api::{AppError, CurrentUser, Id, SettingsInput, SettingsSummary, SettingsView};
+use app::domain::{check_password, Field, PasswordChange, SettingsForm, ValidSettings};
+
+const NOT_FOUND: &str = "These SMTP settings no longer exist; someone may have deleted them.";
+
+fn form_of(row: &SettingsRow) -> SettingsForm {
+    SettingsForm {
+        name: row.name.clone(),
+        starttls_only: row.starttls_only,
+        host: row.host.clone(),
+        port: row.port.to_string(),
+        from_name: row.from_name.clone(),
+        email: row.email.clone(),
+        username: row.username.clone(),
+    }
+}
+
+fn view_of(row: SettingsRow) -> SettingsView {
+    SettingsView {
+        id: row.id,
+        version: row.version,
+        form: form_of(&row),
+        has_password: row.password_secret.is_some(),
+        created_at: row.created_at,
+        created_by: row.created_by,
+        updated_at: row.updated_at,
+        updated_by: row.updated_by,
+    }
+}
+
+fn name_taken() -> AppError {
+    AppError::field(Field::Name.label(), "Another SMTP settings already has this name; choose a different name.")
+}
+
+impl Mailroom {
+    pub(super) async fn settings_list(&self) -> Result<Vec<SettingsSummary>, AppError> {
+        let rows = self.db.list_settings().await.or_internal("listing SMTP settings")?;
+        Ok(rows
+            .into_iter()
+            .map(|r| SettingsSummary { id: r.id, name: r.name, host: r.host, port: r.port as u16, email: r.email, username: r.username })
+            .collect())
+    }
+
+    async fn settings_row(&self, id: Id) -> Result<SettingsRow, AppError> {
+        self.db.get_settings(id).await.or_internal("loading SMTP settings")?.ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))
+    }
+
+    pub(super) async fn settings_get(&self, id: Id) -> Result<SettingsView, AppError> {
+        self.settings_row(id).await.map(view_of)
+    }
+
+    pub(super) async fn settings_save(&self, actor: &CurrentUser, input: SettingsInput) -> Result<SettingsView, AppError> {
+        let new = input.form.validate().map_err(AppError::Invalid)?;
+        let existing = match input.id {
+            Some(id) => Some(self.settings_row(id).await?),
+            None => None,
+        };
+        if let Some(row) = &existing {
+            if input.version != Some(row.version) {
+                return Err(AppError::Stale { by: row.updated_by.clone(), at: row.updated_at });
+            }
+        }
+        let old = existing.as_ref().map(|row| (form_of(row).validate(), row.password_secret.is_some()));
+        let saved = match &old {
+            Some((Ok(form), has)) => Some((form, *has)),
+            _ => None,
+        };
+        check_password(&new, &input.password, saved).map_err(|m| AppError::field(Field::Password.label(), m))?;
+        let id = self.write_settings(actor, &new, existing.as_ref(), &input.password).await?;
+        let view = self.settings_get(id).await?;
+        tracing::info!(settings = id, user = actor.id, "SMTP settings saved");
+        Ok(view)
+    }
+
+    async fn write_settings(&self, actor: &CurrentUser, new: &ValidSettings, existing: Option<&SettingsRow>, password: &PasswordChange) -> Result<Id, AppError> {
+        let name_key = new.name.key();
+        let write = SettingsWrite {
+            name: new.name.as_str(),
+            name_key: &name_key,
+            starttls_only: new.starttls_only,
+            host: new.host.as_str(),
+            port: i64::from(new.port.get()),
+            from_name: new.from_name.as_str(),
+            email: new.email.as_str(),
+            username: new.username.as_str(),
+        };
+        let mut tx = self.db.begin().await.or_internal("saving SMTP settings")?;
+        let written = match existing {
+            None => Db::insert_settings(&mut tx, &write, actor.id).await.map(Some),
+            Some(row) => Db::update_settings(&mut tx, row.id, row.version, &write, actor.id).await.map(|ok| ok.then_some(row.id)),
+        };
+        let id = match written {
+            Err(e) if is_unique_violation(&e) => return Err(name_taken()),
+            Ok(None) => {
+                let row = self.settings_row(existing.map_or(0, |r| r.id)).await?;
+                return Err(AppError::Stale { by: row.updated_by, at: row.updated_at });
+            }
+            other => other.or_internal("saving SMTP settings")?.unwrap_or_default(),
+        };
+        let aad = settings_aad(id, new.host.as_str(), new.port.get(), new.username.as_str());
+        match password {
+            PasswordChange::Keep => {}
+            PasswordChange::Clear => Db::set_settings_secret(&mut tx, id, None).await.or_internal("saving SMTP settings")?,
+            PasswordChange::Set(secret) => {
+                let sealed = self.secrets.seal(secret.expose(), &aad);
+                Db::set_settings_secret(&mut tx, id, Some(&sealed)).await.or_internal("saving SMTP settings")?;
+            }
+        }
+        tx.commit().await.or_internal("saving SMTP settings")?;
+        Ok(id)
+    }
+
+    pub(super) async fn settings_delete(&self, id: Id) -> Result<(), AppError> {
+        if !self.db.delete_settings(id).await.or_internal("deleting SMTP settings")? {
+            return Err(AppError::NotFound(NOT_FOUND.into()));
+        }
+        tracing::info!(settings = id, "SMTP settings deleted");
+        Ok(())
+    }
+}

@@ -1,0 +1,67 @@
+//! The Users panel's operations. The last administrator can be neither demoted nor removed.
+
+use super::auth::hash;
+use super::bootstrap::check_new_user;
+use super::{Mailroom, OrInternal};
+use crate::db::{is_unique_violation, UserRow};
+use app::api::{AppError, CurrentUser, Id, NewUser, UserView};
+use app::domain::Role;
+
+fn view(row: UserRow) -> UserView {
+    UserView {
+        id: row.id,
+        name: row.name,
+        email: row.email,
+        role: Role::parse(&row.role).unwrap_or(Role::User),
+        created_at: row.created_at,
+        last_sign_in: row.last_sign_in,
+    }
+}
+
+const LAST_ADMIN: &str = "This is the last administrator. Make someone else an administrator first.";
+
+impl Mailroom {
+    pub(super) async fn users_list(&self) -> Result<Vec<UserView>, AppError> {
+        Ok(self.db.list_users().await.or_internal("listing users")?.into_iter().map(view).collect())
+    }
+
+    pub(super) async fn users_create(&self, user: NewUser) -> Result<UserView, AppError> {
+        let (name, email, password) = check_new_user(&user, "Initial password")?;
+        let hashed = hash(password.expose().to_owned()).await;
+        let id = match self.db.insert_user(name.as_str(), email.as_str(), &hashed, user.role.as_str()).await {
+            Err(e) if is_unique_violation(&e) => return Err(AppError::field("Email address", "Another user already has this address.")),
+            other => other.or_internal("adding the user")?,
+        };
+        self.user_view(id).await
+    }
+
+    async fn user_view(&self, id: Id) -> Result<UserView, AppError> {
+        let row = self.db.user_by_id(id).await.or_internal("loading the user")?;
+        row.map(view).ok_or_else(|| AppError::NotFound("This user no longer exists.".into()))
+    }
+
+    pub(super) async fn users_set_role(&self, actor: &CurrentUser, id: Id, role: Role) -> Result<UserView, AppError> {
+        if actor.id == id && role != Role::Administrator {
+            return Err(AppError::Refused("You cannot remove your own administrator role; ask another administrator.".into()));
+        }
+        let existing = self.user_view(id).await?;
+        if !self.db.set_role(id, role.as_str()).await.or_internal("changing the role")? {
+            return Err(AppError::Conflict(LAST_ADMIN.into()));
+        }
+        if existing.role != role {
+            self.db.delete_sessions_of(id, None).await.or_internal("signing the user out")?;
+        }
+        self.user_view(id).await
+    }
+
+    pub(super) async fn users_remove(&self, actor: &CurrentUser, id: Id) -> Result<(), AppError> {
+        if actor.id == id {
+            return Err(AppError::Refused("You cannot remove yourself; ask another administrator.".into()));
+        }
+        self.user_view(id).await?;
+        if !self.db.delete_user(id).await.or_internal("removing the user")? {
+            return Err(AppError::Conflict(LAST_ADMIN.into()));
+        }
+        Ok(())
+    }
+}

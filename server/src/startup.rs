@@ -1,0 +1,113 @@
+//! One function builds the whole application from a `Config`; `main` and the tests both use
+//! it, the tests on port 0 with a fresh data directory.
+
+use crate::config::{Config, ConfigError};
+use crate::db::{now_ms, Db, OpenError};
+use crate::keyring::{unlock, KeyringError};
+use crate::service::{bootstrap_first_admin, Mailroom};
+use app::api::Api;
+use axum::Router;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Open(#[from] OpenError),
+    #[error("{0}")]
+    Keyring(#[from] KeyringError),
+    #[error(transparent)]
+    Bootstrap(#[from] crate::service::BootstrapError),
+}
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    setup_link: Option<String>,
+}
+
+/// Creates the data directory if needed and proves it is writable.
+pub fn prepare_data_dir(config: &Config) -> Result<(), ConfigError> {
+    let fail = |e: std::io::Error| ConfigError {
+        variable: "MAILROOM_DATA_DIR",
+        message: format!("cannot create or write to {}: {e}.", config.data_dir.display()),
+    };
+    std::fs::create_dir_all(&config.data_dir).map_err(fail)?;
+    let probe = config.data_dir.join(".write-test");
+    std::fs::write(&probe, b"ok").map_err(fail)?;
+    std::fs::remove_file(&probe).map_err(fail)
+}
+
+/// The database, opened, migrated and with its secrets unlocked.
+pub async fn open_store(config: &Config) -> Result<(Db, crate::crypto::SecretBox), StartError> {
+    prepare_data_dir(config)?;
+    let db = Db::open(&config.database_url).await?;
+    let secrets = unlock(&db, config).await?;
+    Ok((db, secrets))
+}
+
+impl Application {
+    pub async fn build(config: Config) -> Result<Self, StartError> {
+        let (db, secrets) = open_store(&config).await?;
+        let setup_link = bootstrap_first_admin(&db, &config).await?;
+        let api: Api = Arc::new(Mailroom::new(db.clone(), Arc::new(secrets), &config));
+        let router = crate::http::router(api, &config.public_url);
+        let listener = TcpListener::bind(config.addr).await.map_err(|e| ConfigError {
+            variable: "MAILROOM_ADDR",
+            message: format!("cannot listen on {}: {e}.", config.addr),
+        })?;
+        tokio::spawn(housekeeping(db, config.session_idle, config.session_lifetime));
+        Ok(Self { listener, router, setup_link })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// The one-time link that creates the first administrator, when there is none yet.
+    pub fn setup_link(&self) -> Option<&str> {
+        self.setup_link.as_deref()
+    }
+
+    pub async fn run(self) -> std::io::Result<()> {
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await
+    }
+}
+
+/// Removes expired sessions and old sign-in failures every few minutes.
+async fn housekeeping(db: Db, idle: Duration, lifetime: Duration) {
+    let mut tick = tokio::time::interval(Duration::from_secs(300));
+    loop {
+        tick.tick().await;
+        let now = now_ms();
+        if let Err(e) = db.delete_expired_sessions(now - idle.as_millis() as i64, now - lifetime.as_millis() as i64).await {
+            tracing::warn!(error = %e, "could not remove expired sessions");
+        }
+        if let Err(e) = db.prune_sign_in_failures(now - 3_600_000).await {
+            tracing::warn!(error = %e, "could not prune old sign-in failures");
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
