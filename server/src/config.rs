@@ -50,11 +50,13 @@ struct FileLayer {
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
         let file = read_file_layer()?;
-        let var = |name: &str, from_file: &Option<String>| std::env::var(name).ok().filter(|v| !v.is_empty()).or_else(|| from_file.clone());
+        let var = |name: &str, from_file: &Option<String>| {
+            std::env::var(name).ok().filter(|v| !v.is_empty()).or_else(|| from_file.clone())
+        };
         let addr_text = var("MAILROOM_ADDR", &file.addr).unwrap_or_else(|| "127.0.0.1:3000".into());
-        let addr: SocketAddr = addr_text.parse().map_err(|_| {
-            fail("MAILROOM_ADDR", format!("\"{addr_text}\" is not an address and port such as 127.0.0.1:3000."))
-        })?;
+        let addr: SocketAddr = addr_text
+            .parse()
+            .map_err(|_| fail("MAILROOM_ADDR", format!("\"{addr_text}\" is not an address and port such as 127.0.0.1:3000.")))?;
         let data_dir = PathBuf::from(var("MAILROOM_DATA_DIR", &file.data_dir).unwrap_or_else(|| "./data".into()));
         let database_url = var("DATABASE_URL", &file.database_url)
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("mailroom.db").display()));
@@ -62,8 +64,13 @@ impl Config {
             return Err(fail("DATABASE_URL", format!("\"{database_url}\" is not supported; use a sqlite:// URL.")));
         }
         let public_url = parse_public_url(var("MAILROOM_PUBLIC_URL", &file.public_url), addr)?;
-        let minutes = parse_number("MAILROOM_SESSION_IDLE_MINUTES", var("MAILROOM_SESSION_IDLE_MINUTES", &file.session_idle_minutes), 120)?;
-        let hours = parse_number("MAILROOM_SESSION_LIFETIME_HOURS", var("MAILROOM_SESSION_LIFETIME_HOURS", &file.session_lifetime_hours), 12)?;
+        let minutes =
+            parse_number("MAILROOM_SESSION_IDLE_MINUTES", var("MAILROOM_SESSION_IDLE_MINUTES", &file.session_idle_minutes), 120)?;
+        let hours = parse_number(
+            "MAILROOM_SESSION_LIFETIME_HOURS",
+            var("MAILROOM_SESSION_LIFETIME_HOURS", &file.session_lifetime_hours),
+            12,
+        )?;
         Ok(Self {
             addr,
             data_dir,
@@ -103,7 +110,8 @@ fn read_file_layer() -> Result<FileLayer, ConfigError> {
         _ => (PathBuf::from("mailroom.toml"), false),
     };
     match std::fs::read_to_string(&path) {
-        Ok(text) => toml::from_str(&text).map_err(|e| fail("MAILROOM_CONFIG", format!("{} is not valid: {}", path.display(), e.message()))),
+        Ok(text) => toml::from_str(&text)
+            .map_err(|e| fail("MAILROOM_CONFIG", format!("{} is not valid: {}", path.display(), e.message()))),
         Err(_) if !required => Ok(FileLayer::default()),
         Err(e) => Err(fail("MAILROOM_CONFIG", format!("cannot read {}: {e}.", path.display()))),
     }
@@ -112,7 +120,12 @@ fn read_file_layer() -> Result<FileLayer, ConfigError> {
 fn parse_number(variable: &'static str, value: Option<String>, default: u64) -> Result<u64, ConfigError> {
     match value {
         None => Ok(default),
-        Some(text) => text.trim().parse::<u64>().ok().filter(|n| *n > 0).ok_or_else(|| fail(variable, format!("\"{text}\" is not a positive whole number."))),
+        Some(text) => text
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| fail(variable, format!("\"{text}\" is not a positive whole number."))),
     }
 }
 
@@ -140,7 +153,10 @@ mod tests {
         let addr: SocketAddr = "127.0.0.1:3000".parse().unwrap();
         assert_eq!(parse_public_url(None, addr).unwrap(), "http://127.0.0.1:3000");
         assert_eq!(parse_public_url(Some("https://Mail.Example.com/".into()), addr).unwrap(), "https://mail.example.com");
-        assert_eq!(parse_public_url(Some("https://mail.example.com:8443".into()), addr).unwrap(), "https://mail.example.com:8443");
+        assert_eq!(
+            parse_public_url(Some("https://mail.example.com:8443".into()), addr).unwrap(),
+            "https://mail.example.com:8443"
+        );
         let err = parse_public_url(Some("mail.example.com".into()), addr).unwrap_err();
         assert_eq!(err.variable, "MAILROOM_PUBLIC_URL");
         assert!(parse_public_url(Some("https://example.com/mailroom".into()), addr).is_err());

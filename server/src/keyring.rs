@@ -3,7 +3,9 @@
 //! read or written.
 
 use crate::config::Config;
-use crate::crypto::{encode_key, key_file, load_or_create_key, random_key, settings_aad, write_key_file, KeyError, KeySource, SecretBox};
+use crate::crypto::{
+    encode_key, key_file, load_or_create_key, random_key, settings_aad, write_key_file, KeyError, KeySource, SecretBox,
+};
 use crate::db::Db;
 
 const CHECK_KEY: &str = "key_check";

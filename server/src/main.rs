@@ -12,7 +12,9 @@ const USAGE: &str = "usage: mailroom [serve | rotate-key]\n\
 #[tokio::main]
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
         .init();
     let command = std::env::args().nth(1);
     let result = match command.as_deref() {

@@ -52,14 +52,18 @@ pub async fn open_store(config: &Config) -> Result<(Db, crate::crypto::SecretBox
 
 impl Application {
     pub async fn build(config: Config) -> Result<Self, StartError> {
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|e| ConfigError { variable: "MAILROOM_ADDR", message: format!("cannot listen on {}: {e}.", config.addr) })?;
+        Self::with_listener(config, listener).await
+    }
+
+    /// Serves on a listener bound by the caller (tests bind port 0 first to learn the URL).
+    pub async fn with_listener(config: Config, listener: TcpListener) -> Result<Self, StartError> {
         let (db, secrets) = open_store(&config).await?;
         let setup_link = bootstrap_first_admin(&db, &config).await?;
         let api: Api = Arc::new(Mailroom::new(db.clone(), Arc::new(secrets), &config));
         let router = crate::http::router(api, &config.public_url);
-        let listener = TcpListener::bind(config.addr).await.map_err(|e| ConfigError {
-            variable: "MAILROOM_ADDR",
-            message: format!("cannot listen on {}: {e}.", config.addr),
-        })?;
         tokio::spawn(housekeeping(db, config.session_idle, config.session_lifetime));
         Ok(Self { listener, router, setup_link })
     }

@@ -33,7 +33,8 @@ pub trait Backend: Send + Sync + 'static {
     async fn sign_in(&self, req: &RequestMeta, credentials: Credentials) -> Result<(CurrentUser, SetCookie), AppError>;
     async fn sign_out(&self, req: &RequestMeta) -> Result<SetCookie, AppError>;
     async fn setup_token_valid(&self, token: &str) -> Result<bool, AppError>;
-    async fn complete_setup(&self, req: &RequestMeta, token: String, user: NewUser) -> Result<(CurrentUser, SetCookie), AppError>;
+    async fn complete_setup(&self, req: &RequestMeta, token: String, user: NewUser)
+        -> Result<(CurrentUser, SetCookie), AppError>;
 
     async fn list_settings(&self, req: &RequestMeta) -> Result<Vec<SettingsSummary>, AppError>;
     async fn get_settings(&self, req: &RequestMeta, id: Id) -> Result<SettingsView, AppError>;
@@ -45,5 +46,6 @@ pub trait Backend: Send + Sync + 'static {
     async fn set_role(&self, req: &RequestMeta, id: Id, role: Role) -> Result<UserView, AppError>;
     async fn remove_user(&self, req: &RequestMeta, id: Id) -> Result<(), AppError>;
     async fn change_own_password(&self, req: &RequestMeta, current: String, new: String) -> Result<(), AppError>;
-    async fn change_own_email(&self, req: &RequestMeta, current_password: String, email: String) -> Result<CurrentUser, AppError>;
+    async fn change_own_email(&self, req: &RequestMeta, current_password: String, email: String)
+        -> Result<CurrentUser, AppError>;
 }

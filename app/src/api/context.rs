@@ -23,9 +23,7 @@ pub fn api() -> Result<(Api, RequestMeta), AppError> {
 /// Gives an error its HTTP status; passes success through.
 pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
     if let Err(error) = &result {
-        if let (Some(options), Ok(status)) =
-            (use_context::<ResponseOptions>(), http::StatusCode::from_u16(error.status()))
-        {
+        if let (Some(options), Ok(status)) = (use_context::<ResponseOptions>(), http::StatusCode::from_u16(error.status())) {
             options.set_status(status);
         }
     }

@@ -62,9 +62,7 @@ fn check_dns_name(name: &str) -> Result<(), String> {
             return Err(format!("\"{label}\" is longer than the 63 characters a DNS label allows."));
         }
         if let Some(bad) = label.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-')) {
-            return Err(format!(
-                "Server Host Name cannot contain \"{bad}\"; use letters, digits, hyphens and dots."
-            ));
+            return Err(format!("Server Host Name cannot contain \"{bad}\"; use letters, digits, hyphens and dots."));
         }
         if label.starts_with('-') || label.ends_with('-') {
             return Err(format!("\"{label}\" cannot start or end with a hyphen."));

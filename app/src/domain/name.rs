@@ -15,10 +15,7 @@ impl SettingsName {
             return Err("Name is required; enter a name such as the mail server's name.".into());
         }
         if len > Self::MAX_CHARS {
-            return Err(format!(
-                "Name is {len} characters long; shorten it to {} or fewer.",
-                Self::MAX_CHARS
-            ));
+            return Err(format!("Name is {len} characters long; shorten it to {} or fewer.", Self::MAX_CHARS));
         }
         if value.chars().any(char::is_control) {
             return Err("Name contains a line break, tab or other control character; remove it.".into());

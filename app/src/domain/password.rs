@@ -62,6 +62,14 @@ impl PasswordChange {
         }
     }
 
+    /// Runs the rules again on a value that arrived over the wire.
+    pub fn recheck(&self) -> Result<(), String> {
+        match self {
+            Self::Set(password) => NewPassword::parse(password.expose()).map(|_| ()),
+            Self::Keep | Self::Clear => Ok(()),
+        }
+    }
+
     /// Whether a password exists after the change is applied.
     pub fn leaves_password(&self, stored: bool) -> bool {
         match self {

@@ -18,16 +18,8 @@ pub enum Field {
 
 impl Field {
     /// In the order the form shows them.
-    pub const ALL: [Field; 8] = [
-        Field::Name,
-        Field::StartTlsOnly,
-        Field::Host,
-        Field::Port,
-        Field::From,
-        Field::Email,
-        Field::Username,
-        Field::Password,
-    ];
+    pub const ALL: [Field; 8] =
+        [Field::Name, Field::StartTlsOnly, Field::Host, Field::Port, Field::From, Field::Email, Field::Username, Field::Password];
 
     /// The label, exactly as the help page names the field.
     pub fn label(self) -> &'static str {
@@ -162,11 +154,7 @@ impl ValidSettings {
 
 /// The cross-field rules for the password. `saved` is what is stored now (if anything) and
 /// whether it has a password.
-pub fn check_password(
-    new: &ValidSettings,
-    change: &PasswordChange,
-    saved: Option<(&ValidSettings, bool)>,
-) -> Result<(), String> {
+pub fn check_password(new: &ValidSettings, change: &PasswordChange, saved: Option<(&ValidSettings, bool)>) -> Result<(), String> {
     let stored = saved.is_some_and(|(_, has)| has);
     if matches!(change, PasswordChange::Keep) && stored {
         let (old, _) = saved.expect("stored implies saved");

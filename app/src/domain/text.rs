@@ -11,9 +11,7 @@ fn parse_line(raw: &str, max: usize, what: &str) -> Result<String, String> {
         return Err(format!("{what} is {len} characters long; shorten it to {max} or fewer."));
     }
     if value.chars().any(char::is_control) {
-        return Err(format!(
-            "{what} contains a line break, tab or other control character; remove it."
-        ));
+        return Err(format!("{what} contains a line break, tab or other control character; remove it."));
     }
     Ok(value.to_owned())
 }

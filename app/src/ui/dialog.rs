@@ -3,6 +3,7 @@
 
 use leptos::html::Dialog;
 use leptos::prelude::*;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Shown while `question` is Some; `answer` receives true for Yes, false for No or Escape.
 #[component]
@@ -13,6 +14,9 @@ pub fn Confirm(
     #[prop(optional, into)] yes_disabled: Signal<bool>,
     #[prop(optional, into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
+    static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
+    let title_id = format!("dialog-title-{}", NEXT_ID.fetch_add(1, Ordering::Relaxed));
+    let labelled_by = title_id.clone();
     let dialog = NodeRef::<Dialog>::new();
     Effect::new(move |_| {
         let open = question.with(Option::is_some);
@@ -28,13 +32,13 @@ pub fn Confirm(
         <dialog
             node_ref=dialog
             class="confirm"
-            aria-labelledby="confirm-title"
+            aria-labelledby=labelled_by
             on:cancel=move |ev: leptos::ev::Event| {
                 ev.prevent_default();
                 answer.run(false);
             }
         >
-            <h2 id="confirm-title">{title}</h2>
+            <h2 id=title_id>{title}</h2>
             <p>{move || question.get().unwrap_or_default()}</p>
             <Show when=move || error.with(Option::is_some)>
                 <p class="alert" role="alert">{move || error.get()}</p>

@@ -37,9 +37,8 @@ impl Route {
     pub fn parse(url: &str) -> Self {
         let (path, query) = url.split_once('?').unwrap_or((url, ""));
         let path = path.trim_end_matches('/');
-        let param = |key: &str| {
-            query.split('&').filter_map(|pair| pair.split_once('=')).find(|(k, _)| *k == key).map(|(_, v)| decode(v))
-        };
+        let param =
+            |key: &str| query.split('&').filter_map(|pair| pair.split_once('=')).find(|(k, _)| *k == key).map(|(_, v)| decode(v));
         match path {
             "" | "/smtp-settings" => Route::Settings(Selection::Nothing),
             "/smtp-settings/new" => Route::Settings(Selection::New),
@@ -131,10 +130,7 @@ mod tests {
 
     #[test]
     fn sign_in_keeps_only_local_destinations() {
-        assert_eq!(
-            Route::parse("/sign-in?next=%2Fsmtp-settings%2F7"),
-            Route::SignIn { next: Some("/smtp-settings/7".into()) }
-        );
+        assert_eq!(Route::parse("/sign-in?next=%2Fsmtp-settings%2F7"), Route::SignIn { next: Some("/smtp-settings/7".into()) });
         assert_eq!(Route::parse("/sign-in?next=https://evil.example"), Route::SignIn { next: None });
         assert_eq!(Route::parse("/sign-in?next=//evil.example"), Route::SignIn { next: None });
     }

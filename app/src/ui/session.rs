@@ -69,5 +69,3 @@ impl Session {
 pub fn session() -> Session {
     expect_context::<Session>()
 }
-
-

@@ -52,7 +52,9 @@ fn SetupForm(token: String) -> impl IntoView {
     let errors = RwSignal::new(None::<AppError>);
     let pending = RwSignal::new(false);
     let field_error = move |label: &'static str| {
-        Signal::derive(move || errors.with(|e| e.as_ref().and_then(|e| e.field_errors()).and_then(|f| f.get(label)).map(str::to_owned)))
+        Signal::derive(move || {
+            errors.with(|e| e.as_ref().and_then(|e| e.field_errors()).and_then(|f| f.get(label)).map(str::to_owned))
+        })
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

@@ -36,7 +36,11 @@ pub fn UsersPage() -> impl IntoView {
     let change_role = move |id: Id, role: Role| {
         spawn_local(async move {
             match set_role(id, role).await {
-                Ok(user) => toasts.show(format!("{} is now {}.", user.name, if user.role == Role::Administrator { "an administrator" } else { "a user" })),
+                Ok(user) => toasts.show(format!(
+                    "{} is now {}.",
+                    user.name,
+                    if user.role == Role::Administrator { "an administrator" } else { "a user" }
+                )),
                 Err(e) => {
                     if let Some(e) = session.unless_signed_out(e) {
                         toasts.show(e.to_string());
@@ -145,7 +149,12 @@ fn AddUser(on_added: Callback<()>) -> impl IntoView {
         if !local.is_empty() {
             return;
         }
-        let user = NewUser { name: name.get_untracked(), email: email.get_untracked(), role: role.get_untracked(), password: password.get_untracked() };
+        let user = NewUser {
+            name: name.get_untracked(),
+            email: email.get_untracked(),
+            role: role.get_untracked(),
+            password: password.get_untracked(),
+        };
         pending.set(true);
         general.set(None);
         spawn_local(async move {

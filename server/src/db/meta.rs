@@ -9,9 +9,13 @@ impl Db {
     }
 
     pub async fn meta_set(&self, key: &str, value: &[u8]) -> sqlx::Result<()> {
-        sqlx::query!("insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value", key, value)
-            .execute(self.pool())
-            .await?;
+        sqlx::query!(
+            "insert into meta (key, value) values (?, ?) on conflict (key) do update set value = excluded.value",
+            key,
+            value
+        )
+        .execute(self.pool())
+        .await?;
         Ok(())
     }
 }

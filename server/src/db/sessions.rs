@@ -12,9 +12,15 @@ pub struct SessionRow {
 impl Db {
     pub async fn insert_session(&self, token_hash: &[u8], user_id: i64) -> sqlx::Result<()> {
         let now = now_ms();
-        sqlx::query!("insert into sessions (token_hash, user_id, created_at, last_seen) values (?, ?, ?, ?)", token_hash, user_id, now, now)
-            .execute(self.pool())
-            .await?;
+        sqlx::query!(
+            "insert into sessions (token_hash, user_id, created_at, last_seen) values (?, ?, ?, ?)",
+            token_hash,
+            user_id,
+            now,
+            now
+        )
+        .execute(self.pool())
+        .await?;
         Ok(())
     }
 
@@ -54,12 +60,17 @@ impl Db {
         let now = now_ms();
         let mut tx = self.pool().begin().await?;
         sqlx::query!("delete from setup_tokens").execute(&mut *tx).await?;
-        sqlx::query!("insert into setup_tokens (token_hash, created_at) values (?, ?)", token_hash, now).execute(&mut *tx).await?;
+        sqlx::query!("insert into setup_tokens (token_hash, created_at) values (?, ?)", token_hash, now)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await
     }
 
     pub async fn setup_token_exists(&self, token_hash: &[u8]) -> sqlx::Result<bool> {
-        Ok(sqlx::query_scalar!("select count(*) from setup_tokens where token_hash = ?", token_hash).fetch_one(self.pool()).await? > 0)
+        Ok(sqlx::query_scalar!("select count(*) from setup_tokens where token_hash = ?", token_hash)
+            .fetch_one(self.pool())
+            .await?
+            > 0)
     }
 
     /// Uses the token up: true only for the one caller that removed it.

@@ -44,9 +44,12 @@ pub struct SummaryRow {
 
 impl Db {
     pub async fn list_settings(&self) -> sqlx::Result<Vec<SummaryRow>> {
-        sqlx::query_as!(SummaryRow, r#"select id as "id!", name, host, port, email, username from smtp_settings order by name_key"#)
-            .fetch_all(self.pool())
-            .await
+        sqlx::query_as!(
+            SummaryRow,
+            r#"select id as "id!", name, host, port, email, username from smtp_settings order by name_key"#
+        )
+        .fetch_all(self.pool())
+        .await
     }
 
     pub async fn get_settings(&self, id: i64) -> sqlx::Result<Option<SettingsRow>> {
@@ -75,7 +78,18 @@ impl Db {
             "insert into smtp_settings (name, name_key, starttls_only, host, port, from_name, email, username,
                                         created_at, created_by, updated_at, updated_by)
              values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            w.name, w.name_key, w.starttls_only, w.host, w.port, w.from_name, w.email, w.username, now, actor, now, actor
+            w.name,
+            w.name_key,
+            w.starttls_only,
+            w.host,
+            w.port,
+            w.from_name,
+            w.email,
+            w.username,
+            now,
+            actor,
+            now,
+            actor
         )
         .execute(&mut **tx)
         .await?;
@@ -83,14 +97,31 @@ impl Db {
     }
 
     /// Updates the row only if it is still at `version`; false when someone saved first.
-    pub async fn update_settings(tx: &mut Transaction<'_, Sqlite>, id: i64, version: i64, w: &SettingsWrite<'_>, actor: i64) -> sqlx::Result<bool> {
+    pub async fn update_settings(
+        tx: &mut Transaction<'_, Sqlite>,
+        id: i64,
+        version: i64,
+        w: &SettingsWrite<'_>,
+        actor: i64,
+    ) -> sqlx::Result<bool> {
         let now = now_ms();
         let done = sqlx::query!(
             "update smtp_settings
              set name = ?, name_key = ?, starttls_only = ?, host = ?, port = ?, from_name = ?, email = ?, username = ?,
                  version = version + 1, updated_at = ?, updated_by = ?
              where id = ? and version = ?",
-            w.name, w.name_key, w.starttls_only, w.host, w.port, w.from_name, w.email, w.username, now, actor, id, version
+            w.name,
+            w.name_key,
+            w.starttls_only,
+            w.host,
+            w.port,
+            w.from_name,
+            w.email,
+            w.username,
+            now,
+            actor,
+            id,
+            version
         )
         .execute(&mut **tx)
         .await?;
@@ -108,7 +139,9 @@ impl Db {
     }
 
     /// Every stored secret with what it is bound to, for key rotation.
-    pub async fn all_settings_secrets(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<Vec<(i64, String, i64, String, Vec<u8>)>> {
+    pub async fn all_settings_secrets(
+        tx: &mut Transaction<'_, Sqlite>,
+    ) -> sqlx::Result<Vec<(i64, String, i64, String, Vec<u8>)>> {
         let rows = sqlx::query!(
             r#"select id, host, port, username, password_secret as "password_secret!" from smtp_settings where password_secret is not null"#
         )

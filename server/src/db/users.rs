@@ -19,15 +19,22 @@ impl Db {
     }
 
     pub async fn list_users(&self) -> sqlx::Result<Vec<UserRow>> {
-        sqlx::query_as!(UserRow, r#"select id as "id!", name, email, password_hash, role, created_at, last_sign_in from users order by email_key"#)
-            .fetch_all(self.pool())
-            .await
+        sqlx::query_as!(
+            UserRow,
+            r#"select id as "id!", name, email, password_hash, role, created_at, last_sign_in from users order by email_key"#
+        )
+        .fetch_all(self.pool())
+        .await
     }
 
     pub async fn user_by_id(&self, id: i64) -> sqlx::Result<Option<UserRow>> {
-        sqlx::query_as!(UserRow, r#"select id as "id!", name, email, password_hash, role, created_at, last_sign_in from users where id = ?"#, id)
-            .fetch_optional(self.pool())
-            .await
+        sqlx::query_as!(
+            UserRow,
+            r#"select id as "id!", name, email, password_hash, role, created_at, last_sign_in from users where id = ?"#,
+            id
+        )
+        .fetch_optional(self.pool())
+        .await
     }
 
     pub async fn user_by_email(&self, email_key: &str) -> sqlx::Result<Option<UserRow>> {
@@ -44,7 +51,12 @@ impl Db {
         let (key, now) = (email.to_lowercase(), now_ms());
         let done = sqlx::query!(
             "insert into users (name, email, email_key, password_hash, role, created_at) values (?, ?, ?, ?, ?, ?)",
-            name, email, key, password_hash, role, now
+            name,
+            email,
+            key,
+            password_hash,
+            role,
+            now
         )
         .execute(self.pool())
         .await?;
@@ -57,7 +69,8 @@ impl Db {
             "update users set role = ?1
              where id = ?2
                and (?1 = 'administrator' or (select count(*) from users where role = 'administrator' and id != ?2) > 0)",
-            role, id
+            role,
+            id
         )
         .execute(self.pool())
         .await?;

@@ -4,13 +4,16 @@
 
 use app::api::{AppError, ClientAddr};
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 pub async fn same_origin_only(State(expected): State<Arc<str>>, request: Request, next: Next) -> Response {
+    if request.method() != Method::POST {
+        return next.run(request).await;
+    }
     let origin = request.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
     if origin == Some(&*expected) {
         return next.run(request).await;

@@ -60,7 +60,12 @@ pub(crate) fn backoff_ms(failures: i64, latest: i64, now: i64, free: i64) -> i64
 }
 
 pub(super) fn current_user(row: &UserRow) -> CurrentUser {
-    CurrentUser { id: row.id, name: row.name.clone(), email: row.email.clone(), role: Role::parse(&row.role).unwrap_or(Role::User) }
+    CurrentUser {
+        id: row.id,
+        name: row.name.clone(),
+        email: row.email.clone(),
+        role: Role::parse(&row.role).unwrap_or(Role::User),
+    }
 }
 
 /// Compared against when the address is unknown, so both cases take the same time.
@@ -113,14 +118,25 @@ impl Mailroom {
         Ok(self.cookie.set(&token))
     }
 
-    pub(super) async fn sign_in_with(&self, req: &RequestMeta, credentials: Credentials) -> Result<(CurrentUser, SetCookie), AppError> {
+    pub(super) async fn sign_in_with(
+        &self,
+        req: &RequestMeta,
+        credentials: Credentials,
+    ) -> Result<(CurrentUser, SetCookie), AppError> {
         let email_key = credentials.email.trim().to_lowercase();
         let client = req.client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
         let now = now_ms();
-        let ((account_n, account_latest), (client_n, client_latest)) =
-            self.db.sign_in_failures(&email_key, &client, now - 60 * MINUTE_MS).await.or_internal("checking recent sign-in attempts")?;
-        let wait = backoff_ms(account_n, account_latest, now, ACCOUNT_FREE_FAILURES)
-            .max(backoff_ms(client_n, client_latest, now, CLIENT_FREE_FAILURES));
+        let ((account_n, account_latest), (client_n, client_latest)) = self
+            .db
+            .sign_in_failures(&email_key, &client, now - 60 * MINUTE_MS)
+            .await
+            .or_internal("checking recent sign-in attempts")?;
+        let wait = backoff_ms(account_n, account_latest, now, ACCOUNT_FREE_FAILURES).max(backoff_ms(
+            client_n,
+            client_latest,
+            now,
+            CLIENT_FREE_FAILURES,
+        ));
         if wait > 0 {
             return Err(AppError::RateLimited(((wait + MINUTE_MS - 1) / MINUTE_MS) as u64));
         }

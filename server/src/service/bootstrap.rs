@@ -34,8 +34,16 @@ pub async fn bootstrap_first_admin(db: &Db, config: &Config) -> Result<Option<St
             tracing::info!(email = email.as_str(), "created the first administrator from MAILROOM_ADMIN_EMAIL");
             Ok(None)
         }
-        (Some(_), None) => Err(ConfigError { variable: "MAILROOM_ADMIN_PASSWORD", message: "is required when MAILROOM_ADMIN_EMAIL is set.".into() }.into()),
-        (None, Some(_)) => Err(ConfigError { variable: "MAILROOM_ADMIN_EMAIL", message: "is required when MAILROOM_ADMIN_PASSWORD is set.".into() }.into()),
+        (Some(_), None) => Err(ConfigError {
+            variable: "MAILROOM_ADMIN_PASSWORD",
+            message: "is required when MAILROOM_ADMIN_EMAIL is set.".into(),
+        }
+        .into()),
+        (None, Some(_)) => Err(ConfigError {
+            variable: "MAILROOM_ADMIN_EMAIL",
+            message: "is required when MAILROOM_ADMIN_PASSWORD is set.".into(),
+        }
+        .into()),
         (None, None) => {
             let token = new_token();
             db.replace_setup_token(&token_hash(&token)).await?;
@@ -45,7 +53,10 @@ pub async fn bootstrap_first_admin(db: &Db, config: &Config) -> Result<Option<St
 }
 
 /// The same rules the browser applies before sending.
-pub(super) fn check_new_user(user: &NewUser, password_label: &str) -> Result<(DisplayName, EmailAddress, AccountPassword), AppError> {
+pub(super) fn check_new_user(
+    user: &NewUser,
+    password_label: &str,
+) -> Result<(DisplayName, EmailAddress, AccountPassword), AppError> {
     let mut errors = FieldErrors::default();
     let name = DisplayName::parse(&user.name).map_err(|m| errors.push("Name", m)).ok();
     let email = EmailAddress::parse_as(&user.email, "Email address").map_err(|m| errors.push("Email address", m)).ok();
@@ -62,9 +73,16 @@ impl Mailroom {
         Ok(exists && self.db.count_users().await.or_internal("checking the setup link")? == 0)
     }
 
-    pub(super) async fn setup_first_admin(&self, _req: &RequestMeta, token: String, user: NewUser) -> Result<(CurrentUser, SetCookie), AppError> {
+    pub(super) async fn setup_first_admin(
+        &self,
+        _req: &RequestMeta,
+        token: String,
+        user: NewUser,
+    ) -> Result<(CurrentUser, SetCookie), AppError> {
         let (name, email, password) = check_new_user(&user, "Password")?;
-        if !self.check_setup_token(&token).await? || !self.db.take_setup_token(&token_hash(&token)).await.or_internal("using the setup link")? {
+        if !self.check_setup_token(&token).await?
+            || !self.db.take_setup_token(&token_hash(&token)).await.or_internal("using the setup link")?
+        {
             return Err(AppError::Refused("This setup link has been used already or is not valid. Sign in instead.".into()));
         }
         let hashed = hash(password.expose().to_owned()).await;

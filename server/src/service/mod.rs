@@ -11,7 +11,10 @@ pub use bootstrap::{bootstrap_first_admin, BootstrapError};
 use crate::config::Config;
 use crate::crypto::SecretBox;
 use crate::db::Db;
-use app::api::{AppError, Backend, Credentials, CurrentUser, Id, NewUser, RequestMeta, SettingsInput, SetCookie, SettingsSummary, SettingsView, UserView};
+use app::api::{
+    AppError, Backend, Credentials, CurrentUser, Id, NewUser, RequestMeta, SetCookie, SettingsInput, SettingsSummary,
+    SettingsView, UserView,
+};
 use app::domain::Role;
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -80,7 +83,12 @@ impl Backend for Mailroom {
         self.check_setup_token(token).await
     }
 
-    async fn complete_setup(&self, req: &RequestMeta, token: String, user: NewUser) -> Result<(CurrentUser, SetCookie), AppError> {
+    async fn complete_setup(
+        &self,
+        req: &RequestMeta,
+        token: String,
+        user: NewUser,
+    ) -> Result<(CurrentUser, SetCookie), AppError> {
         self.setup_first_admin(req, token, user).await
     }
 
@@ -128,7 +136,12 @@ impl Backend for Mailroom {
         self.own_password(req, current, new).await
     }
 
-    async fn change_own_email(&self, req: &RequestMeta, current_password: String, email: String) -> Result<CurrentUser, AppError> {
+    async fn change_own_email(
+        &self,
+        req: &RequestMeta,
+        current_password: String,
+        email: String,
+    ) -> Result<CurrentUser, AppError> {
         self.own_email(req, current_password, email).await
     }
 }

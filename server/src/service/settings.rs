@@ -43,7 +43,14 @@ impl Mailroom {
         let rows = self.db.list_settings().await.or_internal("listing SMTP settings")?;
         Ok(rows
             .into_iter()
-            .map(|r| SettingsSummary { id: r.id, name: r.name, host: r.host, port: r.port as u16, email: r.email, username: r.username })
+            .map(|r| SettingsSummary {
+                id: r.id,
+                name: r.name,
+                host: r.host,
+                port: r.port as u16,
+                email: r.email,
+                username: r.username,
+            })
             .collect())
     }
 
@@ -57,6 +64,7 @@ impl Mailroom {
 
     pub(super) async fn settings_save(&self, actor: &CurrentUser, input: SettingsInput) -> Result<SettingsView, AppError> {
         let new = input.form.validate().map_err(AppError::Invalid)?;
+        input.password.recheck().map_err(|m| AppError::field(Field::Password.label(), m))?;
         let existing = match input.id {
             Some(id) => Some(self.settings_row(id).await?),
             None => None,
@@ -78,7 +86,13 @@ impl Mailroom {
         Ok(view)
     }
 
-    async fn write_settings(&self, actor: &CurrentUser, new: &ValidSettings, existing: Option<&SettingsRow>, password: &PasswordChange) -> Result<Id, AppError> {
+    async fn write_settings(
+        &self,
+        actor: &CurrentUser,
+        new: &ValidSettings,
+        existing: Option<&SettingsRow>,
+        password: &PasswordChange,
+    ) -> Result<Id, AppError> {
         let name_key = new.name.key();
         let write = SettingsWrite {
             name: new.name.as_str(),

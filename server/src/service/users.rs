@@ -29,7 +29,9 @@ impl Mailroom {
         let (name, email, password) = check_new_user(&user, "Initial password")?;
         let hashed = hash(password.expose().to_owned()).await;
         let id = match self.db.insert_user(name.as_str(), email.as_str(), &hashed, user.role.as_str()).await {
-            Err(e) if is_unique_violation(&e) => return Err(AppError::field("Email address", "Another user already has this address.")),
+            Err(e) if is_unique_violation(&e) => {
+                return Err(AppError::field("Email address", "Another user already has this address."))
+            }
             other => other.or_internal("adding the user")?,
         };
         self.user_view(id).await

@@ -24,7 +24,11 @@ pub fn DeleteDialog() -> impl IntoView {
         _ => None,
     };
     let question = Signal::derive(move || {
-        ctx.deleting.get().then(target).flatten().map(|(_, name)| format!("Delete the SMTP settings “{name}”? This cannot be undone."))
+        ctx.deleting
+            .get()
+            .then(target)
+            .flatten()
+            .map(|(_, name)| format!("Delete the SMTP settings “{name}”? This cannot be undone."))
     });
     let answer = Callback::new(move |yes: bool| {
         let Some((id, name)) = target() else { return };

@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 #[derive(Clone)]
 enum Load {
     Loading,
-    Ready(SettingsView),
+    Ready(Box<SettingsView>),
     Missing,
     Failed(String),
 }
@@ -32,10 +32,10 @@ pub fn Editor(selection: Selection) -> impl IntoView {
             let ctx = ctx();
             let load = RwSignal::new(Load::Loading);
             match ctx.prefetched.get_value().filter(|v| v.id == id) {
-                Some(view) => load.set(Load::Ready(view)),
+                Some(view) => load.set(Load::Ready(Box::new(view))),
                 None => spawn_local(async move {
                     load.set(match get_settings(id).await {
-                        Ok(view) => Load::Ready(view),
+                        Ok(view) => Load::Ready(Box::new(view)),
                         Err(AppError::NotFound(_)) => {
                             ctx.rows.update(|r| r.remove(id));
                             Load::Missing
@@ -54,7 +54,7 @@ pub fn Editor(selection: Selection) -> impl IntoView {
                     <p class="empty">"Loading…"</p>
                 }
                 .into_any(),
-                Load::Ready(view) => view! { <EditorForm initial=Some(view) /> }.into_any(),
+                Load::Ready(view) => view! { <EditorForm initial=Some(*view) /> }.into_any(),
                 Load::Missing => view! { <Missing /> }.into_any(),
                 Load::Failed(e) => view! {
                     <h2 id="editor-heading">"Edit SMTP Settings"</h2>

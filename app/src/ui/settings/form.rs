@@ -80,7 +80,13 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
             local_message(field).or_else(|| server.with(|s| s.get(field.label()).map(str::to_owned)))
         })
     };
-    let touch = move |field: Field| Callback::new(move |()| touched.update(|t| { t.insert(field); }));
+    let touch = move |field: Field| {
+        Callback::new(move |()| {
+            touched.update(|t| {
+                t.insert(field);
+            })
+        })
+    };
 
     let reload = move || {
         let Some(id) = id() else { return };

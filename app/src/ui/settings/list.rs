@@ -43,6 +43,12 @@ pub fn SettingsPanel() -> impl IntoView {
         filter.track();
         set_scroll(0.0);
     });
+    // The list is hidden while nothing matches; measure it again when it reappears.
+    Effect::new(move |_| {
+        if !matches.with(Vec::is_empty) {
+            request_animation_frame(measure);
+        }
+    });
 
     let visible = Memo::new(move |_| {
         let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
@@ -65,7 +71,8 @@ pub fn SettingsPanel() -> impl IntoView {
         if total == 0 {
             return;
         }
-        let current = selected_id().and_then(|id| matches.with(|m| ctx.rows.with(|r| m.iter().position(|&i| r.at(i).is_some_and(|s| s.id == id)))));
+        let current = selected_id()
+            .and_then(|id| matches.with(|m| ctx.rows.with(|r| m.iter().position(|&i| r.at(i).is_some_and(|s| s.id == id)))));
         let page = (viewport.get_untracked() / ROW_HEIGHT).floor().max(1.0) as usize;
         let target = match (ev.key().as_str(), current) {
             ("ArrowDown", Some(i)) => (i + 1).min(total - 1),
@@ -122,7 +129,7 @@ pub fn SettingsPanel() -> impl IntoView {
                     ListState::Ready if !filter.with(|f| f.trim().is_empty()) => {
                         format!("{} of {}", thousands(matches.with(Vec::len)), thousands(ctx.rows.with(|r| r.len())))
                     }
-                    ListState::Ready => format!("{} settings", thousands(ctx.rows.with(|r| r.len()))),
+                    ListState::Ready => format!("Showing all {}", thousands(ctx.rows.with(|r| r.len()))),
                     _ => String::new(),
                 }}
             </p>
@@ -142,6 +149,7 @@ pub fn SettingsPanel() -> impl IntoView {
                 node_ref=list
                 role="listbox"
                 aria-label="SMTP settings"
+                hidden=move || matches.with(Vec::is_empty)
                 tabindex="0"
                 aria-activedescendant=move || selected_id().map(|id| format!("option-{id}"))
                 on:scroll=move |_| measure()

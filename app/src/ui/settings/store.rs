@@ -12,7 +12,15 @@ pub struct SettingsList {
 impl SettingsList {
     pub fn new(mut items: Vec<SettingsSummary>) -> Self {
         items.sort_by_cached_key(|s| name_key(&s.name));
-        Self { rows: items.into_iter().map(|s| { let h = s.haystack(); (s, h) }).collect() }
+        Self {
+            rows: items
+                .into_iter()
+                .map(|s| {
+                    let h = s.haystack();
+                    (s, h)
+                })
+                .collect(),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -35,12 +43,7 @@ impl SettingsList {
     pub fn filter(&self, filter: &str) -> Vec<usize> {
         let needle = filter.to_lowercase();
         let words: Vec<&str> = needle.split_whitespace().collect();
-        self.rows
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, hay))| words.iter().all(|w| hay.contains(w)))
-            .map(|(i, _)| i)
-            .collect()
+        self.rows.iter().enumerate().filter(|(_, (_, hay))| words.iter().all(|w| hay.contains(w))).map(|(i, _)| i).collect()
     }
 
     /// Adds or replaces a row, keeping the order.
@@ -80,7 +83,11 @@ mod tests {
     }
 
     fn list() -> SettingsList {
-        SettingsList::new(vec![row(1, "Sendgrid", "smtp.sendgrid.net"), row(2, "amazon SES", "email-smtp.eu-west-1.amazonaws.com"), row(3, "Office", "smtp.office365.com")])
+        SettingsList::new(vec![
+            row(1, "Sendgrid", "smtp.sendgrid.net"),
+            row(2, "amazon SES", "email-smtp.eu-west-1.amazonaws.com"),
+            row(3, "Office", "smtp.office365.com"),
+        ])
     }
 
     #[test]

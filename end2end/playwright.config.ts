@@ -1,0 +1,46 @@
+// End-to-end tests: the release binary with a fresh data directory, Debian's Chromium.
+import { defineConfig } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const PORT = Number(process.env.E2E_PORT ?? 3917);
+export const BASE_URL = `http://127.0.0.1:${PORT}`;
+export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
+
+const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'mailroom-e2e-'));
+process.env.E2E_DATA_DIR = dataDir;
+
+export const CHROMIUM_ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+export default defineConfig({
+  testDir: './tests',
+  workers: 1,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  outputDir: './test-results',
+  use: {
+    baseURL: BASE_URL,
+    browserName: 'chromium',
+    launchOptions: { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS },
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+  },
+  webServer: {
+    command: '../target/release/mailroom',
+    url: `${BASE_URL}/`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: {
+      MAILROOM_ADDR: `127.0.0.1:${PORT}`,
+      MAILROOM_DATA_DIR: dataDir,
+      MAILROOM_ADMIN_EMAIL: ADMIN.email,
+      MAILROOM_ADMIN_PASSWORD: ADMIN.password,
+      RUST_LOG: 'warn',
+    },
+  },
+});

@@ -1,0 +1,41 @@
+// Shared steps: signing in, and making settings through the panel as a person would.
+import { expect, type Page } from '@playwright/test';
+import { ADMIN } from '../playwright.config';
+
+export async function signIn(page: Page, email = ADMIN.email, password = ADMIN.password, path = '/smtp-settings') {
+  await page.goto(path);
+  await expect(page.getByRole('heading', { name: 'Sign in to Mailroom' })).toBeVisible();
+  await page.getByLabel('Email address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export async function signInAsAdmin(page: Page) {
+  await signIn(page);
+  await expect(page.getByRole('heading', { name: 'SMTP Settings', level: 1 })).toBeVisible();
+}
+
+export function unique(prefix: string) {
+  return `${prefix} ${Math.random().toString(36).slice(2, 8)}`;
+}
+
+export type Settings = { name: string; host?: string; port?: string; email?: string; username?: string; password?: string; from?: string };
+
+export async function addSettings(page: Page, s: Settings) {
+  await page.getByRole('button', { name: 'Add' }).click();
+  await expect(page.getByRole('heading', { name: 'Add SMTP Settings' })).toBeVisible();
+  await page.getByLabel('Name', { exact: true }).fill(s.name);
+  await page.getByLabel('Server Host Name').fill(s.host ?? 'smtp.example.com');
+  if (s.port) await page.getByLabel('Port').fill(s.port);
+  if (s.from) await page.getByLabel('From').fill(s.from);
+  await page.getByLabel('Email Address').fill(s.email ?? 'noreply@example.com');
+  if (s.username) await page.getByLabel('Username').fill(s.username);
+  if (s.password) await page.getByLabel('Password', { exact: true }).fill(s.password);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Saved “${s.name}”.` })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Edit SMTP Settings' })).toBeVisible();
+}
+
+export function option(page: Page, name: string) {
+  return page.getByRole('listbox', { name: 'SMTP settings' }).getByRole('option', { name: new RegExp(`^${name}`) });
+}

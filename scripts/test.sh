@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs every suite in turn, keeps going after a failure so one run shows everything, and ends
+# with one summary line. Exits non-zero if any suite failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.tools/bin:$PWD/.tools/npm/node_modules/.bin:$PATH"
+started=$SECONDS
+passed=()
+failed=()
+
+suite() {
+  local name=$1; shift
+  printf '\n\033[1m==> %s\033[0m\n' "$name"
+  if "$@"; then passed+=("$name"); else failed+=("$name"); fi
+}
+
+fmt() { cargo fmt --all -- --check; }
+clippy() {
+  cargo clippy --workspace --all-targets -- -D warnings &&
+    cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+}
+unit() { cargo test --workspace --lib --bins; }
+integration() { ./scripts/e2e-deps.sh && cargo test -p mailroom --test '*'; }
+end2end() {
+  ./scripts/e2e-deps.sh && make --no-print-directory build && (cd end2end && npx playwright test)
+}
+
+suite fmt fmt
+suite clippy clippy
+suite unit unit
+suite integration integration
+suite end-to-end end2end
+
+elapsed=$(( SECONDS - started ))
+duration="$(( elapsed / 60 ))m$(( elapsed % 60 ))s"
+if [ ${#failed[@]} -eq 0 ]; then
+  printf '\nmake test: all %d suites passed (%s) in %s\n' "${#passed[@]}" "$(IFS=,; echo "${passed[*]}" | sed 's/,/, /g')" "$duration"
+else
+  printf '\nmake test: FAILED %s; passed %s (%s)\n' "$(IFS=,; echo "${failed[*]}" | sed 's/,/, /g')" "${passed[*]:-none}" "$duration"
+  exit 1
+fi

@@ -1,0 +1,145 @@
+//! Starts the real application on port 0 with a fresh SQLite file, and talks to its server
+//! functions over HTTP the way the browser does (JSON, cookies, Origin header).
+#![allow(dead_code)]
+
+use app::api::AppError;
+use mailroom::config::Config;
+use mailroom::Application;
+use serde::de::DeserializeOwned;
+use serde_json::{json, Value};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use tempfile::TempDir;
+
+pub const ADMIN_EMAIL: &str = "admin@example.com";
+pub const ADMIN_PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub origin: String,
+    pub dir: TempDir,
+    pub setup_link: Option<String>,
+}
+
+/// The error a call ended with: HTTP status and the decoded `AppError`.
+#[derive(Debug)]
+pub struct Failure {
+    pub status: u16,
+    pub error: AppError,
+}
+
+pub fn config(dir: PathBuf, admin: bool) -> Config {
+    let mut config = Config::for_tests(dir);
+    if admin {
+        config.admin_email = Some(ADMIN_EMAIL.into());
+        config.admin_password = Some(ADMIN_PASSWORD.into());
+    }
+    config
+}
+
+impl TestApp {
+    /// A fresh data directory with the first administrator created from the environment.
+    pub async fn start() -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = config(dir.path().to_owned(), true);
+        Self::start_with(dir, config).await
+    }
+
+    pub async fn start_with(dir: TempDir, mut config: Config) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().unwrap();
+        config.public_url = format!("http://{addr}");
+        let app = Application::with_listener(config, listener).await.expect("application starts");
+        let setup_link = app.setup_link().map(str::to_owned);
+        tokio::spawn(app.run());
+        Self { origin: format!("http://{addr}"), addr, dir, setup_link }
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.path().join("mailroom.db")
+    }
+
+    /// A browser without a session.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            base: self.origin.clone(),
+            origin: Some(self.origin.clone()),
+            http: reqwest::Client::builder().cookie_store(true).build().unwrap(),
+        }
+    }
+
+    /// A browser signed in as the first administrator.
+    pub async fn admin(&self) -> Browser {
+        let browser = self.browser();
+        browser.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await.expect("admin signs in");
+        browser
+    }
+
+    /// A browser signed in as a new plain user, created by the administrator.
+    pub async fn user(&self, email: &str) -> Browser {
+        let admin = self.admin().await;
+        let _: Value = admin
+            .call(
+                "users/create",
+                json!({ "user": { "name": "Plain User", "email": email, "role": "User", "password": ADMIN_PASSWORD } }),
+            )
+            .await
+            .expect("user created");
+        let browser = self.browser();
+        browser.sign_in(email, ADMIN_PASSWORD).await.expect("user signs in");
+        browser
+    }
+}
+
+pub struct Browser {
+    pub base: String,
+    pub origin: Option<String>,
+    pub http: reqwest::Client,
+}
+
+impl Browser {
+    /// Calls a server function; the body and answer are raw JSON text.
+    pub async fn raw(&self, endpoint: &str, body: Value) -> (u16, String) {
+        let mut request = self.http.post(format!("{}/api/{endpoint}", self.base)).json(&body);
+        if let Some(origin) = &self.origin {
+            request = request.header("origin", origin);
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status().as_u16();
+        (status, response.text().await.unwrap())
+    }
+
+    pub async fn call<T: DeserializeOwned>(&self, endpoint: &str, body: Value) -> Result<T, Failure> {
+        let (status, text) = self.raw(endpoint, body).await;
+        if status < 400 {
+            Ok(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{endpoint}: cannot read {text}: {e}")))
+        } else {
+            let error = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{endpoint}: {status} with {text}: {e}"));
+            Err(Failure { status, error })
+        }
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> Result<Value, Failure> {
+        self.call("auth/sign-in", json!({ "credentials": { "email": email, "password": password } })).await
+    }
+}
+
+/// The body of a new settings' Save.
+pub fn new_settings(name: &str, password: Option<&str>) -> Value {
+    json!({
+        "input": {
+            "id": null,
+            "version": null,
+            "form": {
+                "name": name,
+                "starttls_only": true,
+                "host": "smtp.example.com",
+                "port": "587",
+                "from_name": "Billing",
+                "email": "billing@example.com",
+                "username": if password.is_some() { "billing" } else { "" },
+            },
+            "password": match password { Some(p) => json!({ "Set": p }), None => json!("Keep") },
+        }
+    })
+}
