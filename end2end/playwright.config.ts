@@ -7,6 +7,8 @@ import { join } from 'node:path';
 export const PORT = Number(process.env.E2E_PORT ?? 3917);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
 export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
+/** A real SMTP server (aiosmtpd, plain, no sign-in) for "Send test email". */
+export const SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 2526);
 
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'mailroom-e2e-'));
 process.env.E2E_DATA_DIR = dataDir;
@@ -30,7 +32,12 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },
-  webServer: {
+  webServer: [{
+    command: `../.tools/venv/bin/python ../server/tests/smtp/server.py --mode plain --port ${SMTP_PORT} --record ${join(dataDir, 'smtp.jsonl')}`,
+    port: SMTP_PORT,
+    reuseExistingServer: false,
+    timeout: 30_000,
+  }, {
     command: '../target/release/mailroom',
     url: `${BASE_URL}/`,
     reuseExistingServer: false,
@@ -42,5 +49,5 @@ export default defineConfig({
       MAILROOM_ADMIN_PASSWORD: ADMIN.password,
       RUST_LOG: 'warn',
     },
-  },
+  }],
 });

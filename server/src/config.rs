@@ -20,6 +20,11 @@ pub struct Config {
     pub secret_key: Option<String>,
     pub session_idle: Duration,
     pub session_lifetime: Duration,
+    /// Extra trusted roots (PEM) for SMTP servers with a private CA.
+    pub smtp_ca_file: Option<PathBuf>,
+    pub smtp_connect_timeout: Duration,
+    /// The longest a whole test conversation may take.
+    pub smtp_timeout: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -45,6 +50,9 @@ struct FileLayer {
     admin_email: Option<String>,
     session_idle_minutes: Option<String>,
     session_lifetime_hours: Option<String>,
+    smtp_ca_file: Option<String>,
+    smtp_connect_timeout_secs: Option<String>,
+    smtp_timeout_secs: Option<String>,
 }
 
 impl Config {
@@ -71,7 +79,17 @@ impl Config {
             var("MAILROOM_SESSION_LIFETIME_HOURS", &file.session_lifetime_hours),
             12,
         )?;
+        let connect_secs = parse_number(
+            "MAILROOM_SMTP_CONNECT_TIMEOUT_SECS",
+            var("MAILROOM_SMTP_CONNECT_TIMEOUT_SECS", &file.smtp_connect_timeout_secs),
+            10,
+        )?;
+        let smtp_secs =
+            parse_number("MAILROOM_SMTP_TIMEOUT_SECS", var("MAILROOM_SMTP_TIMEOUT_SECS", &file.smtp_timeout_secs), 30)?;
         Ok(Self {
+            smtp_ca_file: var("MAILROOM_SMTP_CA_FILE", &file.smtp_ca_file).map(PathBuf::from),
+            smtp_connect_timeout: Duration::from_secs(connect_secs),
+            smtp_timeout: Duration::from_secs(smtp_secs),
             addr,
             data_dir,
             database_url,
@@ -96,6 +114,9 @@ impl Config {
             secret_key: None,
             session_idle: Duration::from_secs(7200),
             session_lifetime: Duration::from_secs(12 * 3600),
+            smtp_ca_file: None,
+            smtp_connect_timeout: Duration::from_secs(10),
+            smtp_timeout: Duration::from_secs(30),
         }
     }
 

@@ -6,6 +6,7 @@ pub mod crypto;
 pub mod db;
 pub mod http;
 pub mod keyring;
+pub mod mail;
 pub mod service;
 mod startup;
 

@@ -4,6 +4,8 @@
 use crate::config::{Config, ConfigError};
 use crate::db::{now_ms, Db, OpenError};
 use crate::keyring::{unlock, KeyringError};
+use crate::mail::tls::client_config;
+use crate::mail::Probe;
 use crate::service::{bootstrap_first_admin, Mailroom};
 use app::api::Api;
 use axum::Router;
@@ -11,6 +13,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tokio_rustls::TlsConnector;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -22,6 +25,8 @@ pub enum StartError {
     Keyring(#[from] KeyringError),
     #[error(transparent)]
     Bootstrap(#[from] crate::service::BootstrapError),
+    #[error(transparent)]
+    Trust(#[from] crate::mail::tls::TrustError),
 }
 
 pub struct Application {
@@ -60,9 +65,14 @@ impl Application {
 
     /// Serves on a listener bound by the caller (tests bind port 0 first to learn the URL).
     pub async fn with_listener(config: Config, listener: TcpListener) -> Result<Self, StartError> {
+        let probe = Arc::new(Probe {
+            tls: TlsConnector::from(client_config(config.smtp_ca_file.as_deref())?),
+            connect_timeout: config.smtp_connect_timeout,
+            total_timeout: config.smtp_timeout,
+        });
         let (db, secrets) = open_store(&config).await?;
         let setup_link = bootstrap_first_admin(&db, &config).await?;
-        let api: Api = Arc::new(Mailroom::new(db.clone(), Arc::new(secrets), &config));
+        let api: Api = Arc::new(Mailroom::new(db.clone(), Arc::new(secrets), probe, &config));
         let router = crate::http::router(api, &config.public_url);
         tokio::spawn(housekeeping(db, config.session_idle, config.session_lifetime));
         Ok(Self { listener, router, setup_link })

@@ -2,6 +2,7 @@
 //! trait (database, mail, crypto) and provides it as context; the server functions only adapt
 //! HTTP to it. The direction of dependency stays frontend → app ← server.
 
+use super::test_email::{TestEmailRequest, TestEvent};
 use super::types::*;
 use super::AppError;
 use crate::domain::Role;
@@ -27,6 +28,8 @@ pub struct SetCookie(pub String);
 
 pub type Api = Arc<dyn Backend>;
 
+pub type TestEvents = std::pin::Pin<Box<dyn futures::Stream<Item = TestEvent> + Send>>;
+
 #[async_trait]
 pub trait Backend: Send + Sync + 'static {
     async fn current_user(&self, req: &RequestMeta) -> Result<Option<CurrentUser>, AppError>;
@@ -40,6 +43,9 @@ pub trait Backend: Send + Sync + 'static {
     async fn get_settings(&self, req: &RequestMeta, id: Id) -> Result<SettingsView, AppError>;
     async fn save_settings(&self, req: &RequestMeta, input: SettingsInput) -> Result<SettingsView, AppError>;
     async fn delete_settings(&self, req: &RequestMeta, id: Id) -> Result<(), AppError>;
+
+    /// Checks the request, then runs the test; the stream ends with `TestEvent::Finished`.
+    async fn send_test_email(&self, req: &RequestMeta, request: TestEmailRequest) -> Result<TestEvents, AppError>;
 
     async fn list_users(&self, req: &RequestMeta) -> Result<Vec<UserView>, AppError>;
     async fn create_user(&self, req: &RequestMeta, user: NewUser) -> Result<UserView, AppError>;

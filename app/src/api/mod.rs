@@ -3,6 +3,7 @@
 pub mod auth;
 mod error;
 pub mod settings;
+pub mod test_email;
 mod types;
 pub mod users;
 
@@ -15,4 +16,4 @@ pub use error::AppError;
 pub use types::*;
 
 #[cfg(feature = "ssr")]
-pub use backend::{Api, Backend, ClientAddr, RequestMeta, SetCookie};
+pub use backend::{Api, Backend, ClientAddr, RequestMeta, SetCookie, TestEvents};

@@ -1,6 +1,7 @@
 //! What travels between browser and server. No type here has a field for a stored secret:
 //! a settings says whether it has a password, never what it is.
 
+use super::test_email::LastTest;
 use crate::domain::{PasswordChange, Role, SettingsForm};
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +18,7 @@ pub struct SettingsSummary {
     pub port: u16,
     pub email: String,
     pub username: String,
+    pub last_test: Option<LastTest>,
 }
 
 impl SettingsSummary {
@@ -37,6 +39,7 @@ pub struct SettingsView {
     pub created_by: Option<String>,
     pub updated_at: Millis,
     pub updated_by: Option<String>,
+    pub last_test: Option<LastTest>,
 }
 
 impl SettingsView {
@@ -48,6 +51,7 @@ impl SettingsView {
             port: self.form.port.parse().unwrap_or_default(),
             email: self.form.email.clone(),
             username: self.form.username.clone(),
+            last_test: self.last_test.clone(),
         }
     }
 }

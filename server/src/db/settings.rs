@@ -19,6 +19,9 @@ pub struct SettingsRow {
     pub created_by: Option<String>,
     pub updated_at: i64,
     pub updated_by: Option<String>,
+    pub last_test_at: Option<i64>,
+    pub last_test_ok: Option<bool>,
+    pub last_test_summary: Option<String>,
 }
 
 /// The columns a save writes (the secret is written separately, once the id is known).
@@ -40,13 +43,18 @@ pub struct SummaryRow {
     pub port: i64,
     pub email: String,
     pub username: String,
+    pub last_test_at: Option<i64>,
+    pub last_test_ok: Option<bool>,
+    pub last_test_summary: Option<String>,
 }
 
 impl Db {
     pub async fn list_settings(&self) -> sqlx::Result<Vec<SummaryRow>> {
         sqlx::query_as!(
             SummaryRow,
-            r#"select id as "id!", name, host, port, email, username from smtp_settings order by name_key"#
+            r#"select id as "id!", name, host, port, email, username, last_test_at, last_test_ok as "last_test_ok: bool",
+                      last_test_summary
+               from smtp_settings order by name_key"#
         )
         .fetch_all(self.pool())
         .await
@@ -57,7 +65,7 @@ impl Db {
             SettingsRow,
             r#"select s.id, s.name, s.starttls_only as "starttls_only: bool", s.host, s.port, s.from_name, s.email,
                       s.username, s.password_secret, s.version, s.created_at, c.name as "created_by?", s.updated_at,
-                      u.name as "updated_by?"
+                      u.name as "updated_by?", s.last_test_at, s.last_test_ok as "last_test_ok: bool", s.last_test_summary
                from smtp_settings s
                left join users c on c.id = s.created_by
                left join users u on u.id = s.updated_by
@@ -130,6 +138,30 @@ impl Db {
 
     pub async fn set_settings_secret(tx: &mut Transaction<'_, Sqlite>, id: i64, secret: Option<&[u8]>) -> sqlx::Result<()> {
         sqlx::query!("update smtp_settings set password_secret = ? where id = ?", secret, id).execute(&mut **tx).await?;
+        Ok(())
+    }
+
+    pub async fn set_last_test(&self, id: i64, at: i64, ok: bool, summary: &str) -> sqlx::Result<()> {
+        sqlx::query!(
+            "update smtp_settings set last_test_at = ?, last_test_ok = ?, last_test_summary = ? where id = ?",
+            at,
+            ok,
+            summary,
+            id
+        )
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Forgets the last test when what it tested has changed.
+    pub async fn clear_last_test(tx: &mut Transaction<'_, Sqlite>, id: i64) -> sqlx::Result<()> {
+        sqlx::query!(
+            "update smtp_settings set last_test_at = null, last_test_ok = null, last_test_summary = null where id = ?",
+            id
+        )
+        .execute(&mut **tx)
+        .await?;
         Ok(())
     }
 

@@ -3,7 +3,9 @@
 
 mod auth;
 mod bootstrap;
+mod limiter;
 mod settings;
+mod test_email;
 mod users;
 
 pub use bootstrap::{bootstrap_first_admin, BootstrapError};
@@ -11,12 +13,16 @@ pub use bootstrap::{bootstrap_first_admin, BootstrapError};
 use crate::config::Config;
 use crate::crypto::SecretBox;
 use crate::db::Db;
+use crate::mail::Probe;
+use app::api::test_email::TestEmailRequest;
+use app::api::TestEvents;
 use app::api::{
     AppError, Backend, Credentials, CurrentUser, Id, NewUser, RequestMeta, SetCookie, SettingsInput, SettingsSummary,
     SettingsView, UserView,
 };
 use app::domain::Role;
 use async_trait::async_trait;
+use limiter::RateLimiter;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -26,13 +32,20 @@ pub struct Mailroom {
     cookie: auth::CookiePolicy,
     session_idle: Duration,
     session_lifetime: Duration,
+    probe: Arc<Probe>,
+    test_limiter: RateLimiter,
 }
 
+/// Test sends allowed per user per minute.
+const TESTS_PER_MINUTE: usize = 10;
+
 impl Mailroom {
-    pub fn new(db: Db, secrets: Arc<SecretBox>, config: &Config) -> Self {
+    pub fn new(db: Db, secrets: Arc<SecretBox>, probe: Arc<Probe>, config: &Config) -> Self {
         Self {
             db,
             secrets,
+            probe,
+            test_limiter: RateLimiter::new(TESTS_PER_MINUTE, Duration::from_secs(60)),
             cookie: auth::CookiePolicy::new(config.uses_https(), config.session_lifetime),
             session_idle: config.session_idle,
             session_lifetime: config.session_lifetime,
@@ -110,6 +123,11 @@ impl Backend for Mailroom {
     async fn delete_settings(&self, req: &RequestMeta, id: Id) -> Result<(), AppError> {
         self.require(req, Role::Administrator).await?;
         self.settings_delete(id).await
+    }
+
+    async fn send_test_email(&self, req: &RequestMeta, request: TestEmailRequest) -> Result<TestEvents, AppError> {
+        let actor = self.require(req, Role::Administrator).await?;
+        self.test_email(&actor, request).await
     }
 
     async fn list_users(&self, req: &RequestMeta) -> Result<Vec<UserView>, AppError> {

@@ -4,12 +4,13 @@
 use super::{Mailroom, OrInternal};
 use crate::crypto::settings_aad;
 use crate::db::{is_unique_violation, Db, SettingsRow, SettingsWrite};
+use app::api::test_email::LastTest;
 use app::api::{AppError, CurrentUser, Id, SettingsInput, SettingsSummary, SettingsView};
 use app::domain::{check_password, Field, PasswordChange, SettingsForm, ValidSettings};
 
 const NOT_FOUND: &str = "These SMTP settings no longer exist; someone may have deleted them.";
 
-fn form_of(row: &SettingsRow) -> SettingsForm {
+pub(super) fn form_of(row: &SettingsRow) -> SettingsForm {
     SettingsForm {
         name: row.name.clone(),
         starttls_only: row.starttls_only,
@@ -21,7 +22,12 @@ fn form_of(row: &SettingsRow) -> SettingsForm {
     }
 }
 
+pub(super) fn last_test(at: Option<i64>, ok: Option<bool>, summary: Option<String>) -> Option<LastTest> {
+    Some(LastTest { at: at?, ok: ok?, summary: summary.unwrap_or_default() })
+}
+
 fn view_of(row: SettingsRow) -> SettingsView {
+    let last_test = last_test(row.last_test_at, row.last_test_ok, row.last_test_summary.clone());
     SettingsView {
         id: row.id,
         version: row.version,
@@ -31,6 +37,7 @@ fn view_of(row: SettingsRow) -> SettingsView {
         created_by: row.created_by,
         updated_at: row.updated_at,
         updated_by: row.updated_by,
+        last_test,
     }
 }
 
@@ -44,6 +51,7 @@ impl Mailroom {
         Ok(rows
             .into_iter()
             .map(|r| SettingsSummary {
+                last_test: last_test(r.last_test_at, r.last_test_ok, r.last_test_summary),
                 id: r.id,
                 name: r.name,
                 host: r.host,
@@ -54,7 +62,7 @@ impl Mailroom {
             .collect())
     }
 
-    async fn settings_row(&self, id: Id) -> Result<SettingsRow, AppError> {
+    pub(super) async fn settings_row(&self, id: Id) -> Result<SettingsRow, AppError> {
         self.db.get_settings(id).await.or_internal("loading SMTP settings")?.ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))
     }
 
@@ -117,6 +125,12 @@ impl Mailroom {
             }
             other => other.or_internal("saving SMTP settings")?.unwrap_or_default(),
         };
+        if let Some(row) = existing {
+            let tested = ValidSettings { name: new.name.clone(), ..form_of(row).validate().map_err(AppError::Invalid)? };
+            if tested != *new || !matches!(password, PasswordChange::Keep) {
+                Db::clear_last_test(&mut tx, id).await.or_internal("saving SMTP settings")?;
+            }
+        }
         let aad = settings_aad(id, new.host.as_str(), new.port.get(), new.username.as_str());
         match password {
             PasswordChange::Keep => {}

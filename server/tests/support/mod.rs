@@ -2,6 +2,8 @@
 //! functions over HTTP the way the browser does (JSON, cookies, Origin header).
 #![allow(dead_code)]
 
+pub mod smtp;
+
 use app::api::AppError;
 use mailroom::config::Config;
 use mailroom::Application;

@@ -36,6 +36,7 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
     let server = RwSignal::new(FieldErrors::default());
     let banner = RwSignal::new(None::<Banner>);
     let pending = RwSignal::new(false);
+    let attention = RwSignal::new(None::<(Vec<Field>, String)>);
 
     let id = move || saved.with(|s| s.as_ref().map(|v| v.id));
     let has_password = move || saved.with(|s| s.as_ref().is_some_and(|v| v.has_password));
@@ -48,7 +49,17 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
         });
         nav.unsaved.set(dirty.get().then_some(what));
     });
-    on_cleanup(move || nav.unsaved.set(None));
+    ctx.editor.set(Some(super::EditorHandle { id: Signal::derive(id), draft, password, dirty, server, submitted, attention }));
+    on_cleanup(move || {
+        nav.unsaved.set(None);
+        ctx.editor.set(None);
+        ctx.testing.set(false);
+    });
+    Effect::new(move |_| {
+        draft.track();
+        password.track();
+        attention.set(None);
+    });
 
     let password_message = move || -> Option<String> {
         let change = match PasswordChange::from_input(&password.get(), clear.get()) {
@@ -74,10 +85,13 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
     };
     let message = move |field: Field| {
         Signal::derive(move || {
+            let from_test = attention.with(|a| {
+                a.as_ref().filter(|(fields, _)| fields.contains(&field)).map(|(_, why)| format!("Send test email: {why}"))
+            });
             if !(submitted.get() || touched.with(|t| t.contains(&field))) {
-                return None;
+                return from_test;
             }
-            local_message(field).or_else(|| server.with(|s| s.get(field.label()).map(str::to_owned)))
+            local_message(field).or_else(|| server.with(|s| s.get(field.label()).map(str::to_owned))).or(from_test)
         })
     };
     let touch = move |field: Field| {

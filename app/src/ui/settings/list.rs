@@ -2,8 +2,9 @@
 //! the rows in view, so typing in Filter stays instant with ten thousand settings.
 
 use super::{ctx, ListState};
+use crate::ui::format::date_time;
 use crate::ui::format::thousands;
-use crate::ui::icons::{PlusIcon, TrashIcon};
+use crate::ui::icons::{PlusIcon, SendIcon, TrashIcon};
 use crate::ui::nav::nav;
 use crate::ui::route::Selection;
 use leptos::ev::KeyboardEvent;
@@ -100,6 +101,9 @@ pub fn SettingsPanel() -> impl IntoView {
         <aside class="list-panel" aria-labelledby="list-heading">
             <h1 id="list-heading">"SMTP Settings"</h1>
             <div class="actions" role="toolbar" aria-label="SMTP settings actions">
+                <button type="button" class="icon" aria-label="Send test email" title="Send test email" disabled=move || ctx.editor.with(Option::is_none) on:click=move |_| ctx.testing.set(true)>
+                    <SendIcon />
+                </button>
                 <button type="button" class="icon" aria-label="Delete" title="Delete" disabled=move || !can_delete() on:click=move |_| ctx.deleting.set(true)>
                     <TrashIcon />
                 </button>
@@ -157,7 +161,7 @@ pub fn SettingsPanel() -> impl IntoView {
             >
                 <div class="list-sizer" style:height=move || format!("{}px", matches.with(Vec::len) as f64 * ROW_HEIGHT)>
                     <div class="list-window" style:transform=move || format!("translateY({}px)", visible.with(|v| v.0) as f64 * ROW_HEIGHT)>
-                        <For each=move || visible.get().1 key=|s| (s.id, s.name.clone(), s.host.clone(), s.port) let:s>
+                        <For each=move || visible.get().1 key=|s| (s.id, s.name.clone(), s.host.clone(), s.port, s.last_test.clone()) let:s>
                             <div
                                 role="option"
                                 id=format!("option-{}", s.id)
@@ -165,7 +169,15 @@ pub fn SettingsPanel() -> impl IntoView {
                                 aria-selected=move || if selected_id() == Some(s.id) { "true" } else { "false" }
                                 on:click=move |_| nav.go(&Selection::Existing(s.id).path())
                             >
-                                <span class="row-name">{s.name.clone()}</span>
+                                <span class="row-name">
+                                    {s.name.clone()}
+                                    {s.last_test.clone().map(|t| {
+                                        let (class, mark, said) = if t.ok { ("status ok", "✓", "Last test succeeded") } else { ("status failed", "!", "Last test failed") };
+                                        let when = date_time(t.at);
+                                        let tip = format!("{said} on {when}. {}", t.summary);
+                                        view! { <span class=class role="img" aria-label=format!("{said} ({when})") title=tip>{mark}</span> }
+                                    })}
+                                </span>
                                 <span class="row-host">{format!("{}:{}", s.host, s.port)}</span>
                             </div>
                         </For>

@@ -6,11 +6,13 @@ mod editor;
 mod form;
 mod list;
 mod store;
+mod test_dialog;
 
 use super::nav::nav;
 use super::route::{Route, Selection};
 use super::session::session;
-use crate::api::{settings::list_settings, SettingsView};
+use crate::api::{settings::list_settings, Id, SettingsView};
+use crate::domain::{Field, FieldErrors, SettingsForm};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 pub use store::SettingsList;
@@ -31,6 +33,23 @@ pub struct SettingsCtx {
     /// A view just saved, so the editor opening it next need not fetch it again.
     pub prefetched: StoredValue<Option<SettingsView>>,
     pub deleting: RwSignal<bool>,
+    /// The "Send test email" dialog is open.
+    pub testing: RwSignal<bool>,
+    /// The form on screen, for the test dialog to read.
+    pub editor: RwSignal<Option<EditorHandle>>,
+}
+
+/// What the test dialog needs from the edit form.
+#[derive(Clone, Copy, PartialEq)]
+pub struct EditorHandle {
+    pub id: Signal<Option<Id>>,
+    pub draft: RwSignal<SettingsForm>,
+    pub password: RwSignal<String>,
+    pub dirty: Memo<bool>,
+    pub server: RwSignal<FieldErrors>,
+    pub submitted: RwSignal<bool>,
+    /// Fields a failed test points at, with the reason.
+    pub attention: RwSignal<Option<(Vec<Field>, String)>>,
 }
 
 pub fn ctx() -> SettingsCtx {
@@ -52,6 +71,8 @@ pub fn SettingsPage() -> impl IntoView {
         selection,
         prefetched: StoredValue::new(None),
         deleting: RwSignal::new(false),
+        testing: RwSignal::new(false),
+        editor: RwSignal::new(None),
     };
     provide_context(ctx);
     spawn_local(async move {
@@ -74,6 +95,7 @@ pub fn SettingsPage() -> impl IntoView {
                 {move || view! { <editor::Editor selection=selection.get() /> }}
             </section>
             <delete::DeleteDialog />
+            <test_dialog::TestDialog />
         </div>
     }
 }

@@ -1,6 +1,7 @@
 //! The SMTP settings list as the browser holds it: sorted by name, with a lower-cased search
 //! text per row so a filter keystroke is one pass of substring tests.
 
+use crate::api::test_email::LastTest;
 use crate::api::{Id, SettingsSummary};
 use crate::domain::name_key;
 
@@ -55,6 +56,12 @@ impl SettingsList {
         self.rows.insert(at, (summary, hay));
     }
 
+    pub fn set_last_test(&mut self, id: Id, last_test: LastTest) {
+        if let Some((summary, _)) = self.rows.iter_mut().find(|(s, _)| s.id == id) {
+            summary.last_test = Some(last_test);
+        }
+    }
+
     pub fn remove(&mut self, id: Id) {
         self.rows.retain(|(s, _)| s.id != id);
     }
@@ -79,6 +86,7 @@ mod tests {
             port: 587,
             email: format!("noreply@{host}"),
             username: format!("user{id}"),
+            last_test: None,
         }
     }
 

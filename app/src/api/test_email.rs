@@ -1,0 +1,131 @@
+//! "Send test email": the request, the live progress events, and the server function that
+//! streams them as JSON lines while the SMTP conversation runs.
+
+use super::types::{Id, Millis};
+use super::AppError;
+use crate::domain::{Field, SettingsForm};
+use leptos::prelude::*;
+use leptos::server_fn::codec::{Json, StreamingText, TextStream};
+use serde::{Deserialize, Serialize};
+
+/// What to test. With `form`, the unsaved edits are tested instead of the saved values; a
+/// typed `password` is used as is, and the saved one only for an unchanged endpoint.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TestEmailRequest {
+    pub settings_id: Option<Id>,
+    pub form: Option<SettingsForm>,
+    pub password: Option<String>,
+    pub recipient: String,
+}
+
+impl std::fmt::Debug for TestEmailRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TestEmailRequest")
+            .field("settings_id", &self.settings_id)
+            .field("form", &self.form)
+            .field("recipient", &self.recipient)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The steps of the conversation, in the order they can happen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Step {
+    Resolve,
+    Connect,
+    Tls,
+    Greeting,
+    Authenticate,
+    Sender,
+    Recipient,
+    Message,
+}
+
+impl Step {
+    pub fn label(self) -> &'static str {
+        match self {
+            Step::Resolve => "Resolve host",
+            Step::Connect => "Connect",
+            Step::Tls => "TLS",
+            Step::Greeting => "Server greeting and capabilities",
+            Step::Authenticate => "Authenticate",
+            Step::Sender => "Sender accepted",
+            Step::Recipient => "Recipient accepted",
+            Step::Message => "Message accepted",
+        }
+    }
+}
+
+/// What went wrong, in words an administrator can act on.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnosis {
+    pub step: Step,
+    /// The server's reply code and text, when the server answered.
+    pub reply: Option<(u16, String)>,
+    pub cause: String,
+    pub fix: String,
+    /// The form fields (or "Recipient") to look at.
+    pub fields: Vec<Field>,
+    pub recipient_at_fault: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Speaker {
+    Mailroom,
+    Server,
+    /// Something that happened between the lines, such as the TLS handshake.
+    Note,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TranscriptLine {
+    pub speaker: Speaker,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TestEvent {
+    /// A step began.
+    Started(Step),
+    /// A step finished well, with what was learned ("2 addresses: ...", "TLS 1.3, ...").
+    Passed {
+        step: Step,
+        millis: u64,
+        detail: String,
+    },
+    /// A step that did not apply ("no Username, so no sign-in").
+    Skipped {
+        step: Step,
+        reason: String,
+    },
+    Failed {
+        step: Step,
+        millis: u64,
+        diagnosis: Diagnosis,
+    },
+    /// The end: the conversation (secrets redacted), and the result as stored for the list
+    /// when the saved settings were tested.
+    Finished {
+        ok: bool,
+        at: Millis,
+        transcript: Vec<TranscriptLine>,
+        stored: Option<LastTest>,
+    },
+}
+
+/// The last test of a saved settings, shown in the list.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LastTest {
+    pub at: Millis,
+    pub ok: bool,
+    /// "Sent" or the failed step and why.
+    pub summary: String,
+}
+
+#[server(prefix = "/api", endpoint = "settings/test", input = Json, output = StreamingText)]
+pub async fn send_test_email(request: TestEmailRequest) -> Result<TextStream<AppError>, AppError> {
+    use futures::StreamExt;
+    let (api, req) = crate::api::context::api()?;
+    let events = crate::api::context::finish(api.send_test_email(&req, request).await)?;
+    Ok(TextStream::new(events.map(|event| Ok(format!("{}\n", serde_json::to_string(&event).unwrap_or_default())))))
+}

@@ -1,0 +1,287 @@
+//! The "Send test email" dialog: the recipient, then each step of the SMTP conversation as it
+//! happens, and when something fails, what, why, what to change, and the conversation itself.
+
+use super::{ctx, EditorHandle};
+use crate::api::test_email::{send_test_email, Diagnosis, Speaker, Step, TestEmailRequest, TestEvent, TranscriptLine};
+use crate::api::AppError;
+use crate::domain::FieldErrors;
+use crate::ui::fields::TextField;
+use crate::ui::session::session;
+use futures::StreamExt;
+use leptos::html::Dialog;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[derive(Clone, Debug, PartialEq)]
+enum StepState {
+    Waiting,
+    Running,
+    Passed { millis: u64, detail: String },
+    Skipped(String),
+    Failed { millis: u64 },
+}
+
+/// The order the steps happen in: TLS first on port 465 (implicit TLS), after the greeting
+/// otherwise (STARTTLS).
+fn steps_for(port: &str, starttls_only: bool) -> Vec<Step> {
+    let implicit = port.trim() == "465" && !starttls_only;
+    let mut steps = vec![Step::Resolve, Step::Connect, Step::Greeting, Step::Tls];
+    if implicit {
+        steps.swap(2, 3);
+    }
+    steps.extend([Step::Authenticate, Step::Sender, Step::Recipient, Step::Message]);
+    steps
+}
+
+#[component]
+pub fn TestDialog() -> impl IntoView {
+    let ctx = ctx();
+    let session = session();
+    let dialog = NodeRef::<Dialog>::new();
+    let recipient = RwSignal::new(session.user().map(|u| u.email).unwrap_or_default());
+    let recipient_error = RwSignal::new(None::<String>);
+    let general = RwSignal::new(None::<String>);
+    let running = RwSignal::new(false);
+    let states = RwSignal::new(Vec::<(Step, StepState)>::new());
+    let diagnosis = RwSignal::new(None::<Diagnosis>);
+    let transcript = RwSignal::new(Vec::<TranscriptLine>::new());
+    let show_transcript = RwSignal::new(false);
+    let outcome = RwSignal::new(None::<bool>);
+
+    Effect::new(move |_| {
+        let open = ctx.testing.get();
+        if let Some(el) = dialog.get() {
+            if open && !el.open() {
+                let _ = el.show_modal();
+            } else if !open && el.open() {
+                el.close();
+            }
+        }
+    });
+    let close = move || {
+        if !running.get_untracked() {
+            ctx.testing.set(false);
+        }
+    };
+    let about = move || {
+        ctx.editor.get().map(|editor: EditorHandle| {
+            let form = editor.draft.get();
+            let edits = if editor.dirty.get() { ", with your unsaved changes" } else { "" };
+            format!("Sends a message through “{}” ({}:{}){edits}.", form.name.trim(), form.host.trim(), form.port.trim())
+        })
+    };
+
+    let apply = move |event: TestEvent| match event {
+        TestEvent::Started(step) => set_state(states, step, StepState::Running),
+        TestEvent::Passed { step, millis, detail } => set_state(states, step, StepState::Passed { millis, detail }),
+        TestEvent::Skipped { step, reason } => set_state(states, step, StepState::Skipped(reason)),
+        TestEvent::Failed { step, millis, diagnosis: found } => {
+            set_state(states, step, StepState::Failed { millis });
+            if found.recipient_at_fault {
+                recipient_error.set(Some(found.cause.clone()));
+            }
+            if let Some(editor) = ctx.editor.get_untracked() {
+                editor.attention.set((!found.fields.is_empty()).then(|| (found.fields.clone(), found.cause.clone())));
+            }
+            diagnosis.set(Some(found));
+        }
+        TestEvent::Finished { ok, transcript: lines, stored, .. } => {
+            transcript.set(lines);
+            outcome.set(Some(ok));
+            if let (Some(stored), Some(id)) = (stored, ctx.editor.get_untracked().and_then(|e| e.id.get_untracked())) {
+                ctx.rows.update(|rows| rows.set_last_test(id, stored));
+            }
+        }
+    };
+
+    let send = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(editor) = ctx.editor.get_untracked() else { return };
+        let form = editor.draft.get_untracked();
+        states.set(steps_for(&form.port, form.starttls_only).into_iter().map(|s| (s, StepState::Waiting)).collect());
+        diagnosis.set(None);
+        transcript.set(Vec::new());
+        outcome.set(None);
+        general.set(None);
+        recipient_error.set(None);
+        editor.attention.set(None);
+        let request = TestEmailRequest {
+            settings_id: editor.id.get_untracked(),
+            form: (editor.dirty.get_untracked() || editor.id.get_untracked().is_none()).then_some(form),
+            password: Some(editor.password.get_untracked()).filter(|p| !p.is_empty()),
+            recipient: recipient.get_untracked(),
+        };
+        running.set(true);
+        spawn_local(async move {
+            match send_test_email(request).await {
+                Ok(stream) => {
+                    let mut stream = stream.into_inner();
+                    let mut buffer = String::new();
+                    while let Some(chunk) = stream.next().await {
+                        match chunk {
+                            Ok(text) => {
+                                buffer.push_str(&text);
+                                while let Some(end) = buffer.find('\n') {
+                                    let line: String = buffer.drain(..=end).collect();
+                                    if let Ok(event) = serde_json::from_str::<TestEvent>(line.trim()) {
+                                        apply(event);
+                                    }
+                                }
+                            }
+                            Err(e) => {
+                                general.set(Some(e.to_string()));
+                                break;
+                            }
+                        }
+                    }
+                }
+                Err(AppError::Invalid(errors)) => refused_fields(errors, editor, recipient_error, general),
+                Err(e) => general.set(session.unless_signed_out(e).map(|e| e.to_string())),
+            }
+            running.set(false);
+        });
+    };
+
+    view! {
+        <dialog node_ref=dialog class="test-dialog" aria-labelledby="test-title" on:cancel=move |ev: leptos::ev::Event| {
+            ev.prevent_default();
+            close();
+        }>
+            <form on:submit=send novalidate>
+                <h2 id="test-title">"Send test email"</h2>
+                <p>{about}</p>
+                <TextField label="Recipient" kind="email" autocomplete="email" value=recipient
+                    on_input=move |v| { recipient.set(v); recipient_error.set(None); }
+                    error=recipient_error required=true />
+                <Show when=move || general.with(Option::is_some)>
+                    <p class="alert" role="alert">{move || general.get()}</p>
+                </Show>
+                <Show when=move || states.with(|s| !s.is_empty())>
+                    <ol class="steps" aria-label="Progress">
+                        <For each=move || states.get() key=|(step, state)| (*step, format!("{state:?}")) let:item>
+                            <StepRow step=item.0 state=item.1 />
+                        </For>
+                    </ol>
+                </Show>
+                {move || outcome.get().filter(|ok| *ok).map(|_| view! {
+                    <p class="success" role="status">{move || format!("The test email was accepted for delivery to {}. Check that inbox.", recipient.get())}</p>
+                })}
+                {move || diagnosis.get().map(|d| view! { <DiagnosisBox diagnosis=d /> })}
+                <Show when=move || transcript.with(|t| !t.is_empty())>
+                    <button type="button" class="link" aria-expanded=move || show_transcript.get().to_string()
+                        on:click=move |_| show_transcript.update(|s| *s = !*s)>
+                        {move || if show_transcript.get() { "Hide SMTP conversation" } else { "Show SMTP conversation" }}
+                    </button>
+                    <Show when=move || show_transcript.get()>
+                        <pre class="transcript" aria-label="SMTP conversation">{move || render_transcript(&transcript.get())}</pre>
+                    </Show>
+                </Show>
+                <div class="dialog-buttons">
+                    <button type="submit" class="primary" disabled=running>
+                        {move || if running.get() { "Sending…" } else { "Send" }}
+                    </button>
+                    <button type="button" disabled=running on:click=move |_| close()>"Close"</button>
+                </div>
+            </form>
+        </dialog>
+    }
+}
+
+fn set_state(states: RwSignal<Vec<(Step, StepState)>>, step: Step, state: StepState) {
+    states.update(|all| match all.iter_mut().find(|(s, _)| *s == step) {
+        Some(entry) => entry.1 = state,
+        None => all.push((step, state)),
+    });
+}
+
+/// The server refused to start: show each message where it belongs.
+fn refused_fields(
+    errors: FieldErrors,
+    editor: EditorHandle,
+    recipient_error: RwSignal<Option<String>>,
+    general: RwSignal<Option<String>>,
+) {
+    let mut form_errors = FieldErrors::default();
+    for (field, message) in errors.iter() {
+        if field == "Recipient" {
+            recipient_error.set(Some(message.to_owned()));
+        } else {
+            form_errors.push(field, message);
+        }
+    }
+    if !form_errors.is_empty() {
+        let fields: Vec<&str> = form_errors.iter().map(|(f, _)| f).collect();
+        general.set(Some(format!(
+            "Fix {} in the form first: {}",
+            fields.join(", "),
+            form_errors.iter().next().map(|(_, m)| m).unwrap_or_default()
+        )));
+        editor.server.set(form_errors);
+        editor.submitted.set(true);
+    }
+}
+
+fn render_transcript(lines: &[TranscriptLine]) -> String {
+    lines
+        .iter()
+        .map(|l| match l.speaker {
+            Speaker::Mailroom => format!("C: {}", l.text),
+            Speaker::Server => format!("S: {}", l.text),
+            Speaker::Note => format!("   ({})", l.text),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[component]
+fn StepRow(step: Step, state: StepState) -> impl IntoView {
+    let (class, mark, status) = match &state {
+        StepState::Waiting => ("waiting", "○", "waiting"),
+        StepState::Running => ("running", "◌", "in progress"),
+        StepState::Passed { .. } => ("passed", "✓", "done"),
+        StepState::Skipped(_) => ("skipped", "–", "skipped"),
+        StepState::Failed { .. } => ("failed", "✗", "failed"),
+    };
+    let timing = match &state {
+        StepState::Passed { millis, .. } | StepState::Failed { millis } => format!("{millis} ms"),
+        _ => String::new(),
+    };
+    let detail = match state {
+        StepState::Passed { detail, .. } => detail,
+        StepState::Skipped(reason) => reason,
+        _ => String::new(),
+    };
+    view! {
+        <li class=format!("step {class}") aria-label=format!("{}: {status}", step.label())>
+            <span class="mark" aria-hidden="true">{mark}</span>
+            <span class="step-label">{step.label()}</span>
+            <span class="timing">{timing}</span>
+            <span class="detail">{detail}</span>
+        </li>
+    }
+}
+
+#[component]
+fn DiagnosisBox(diagnosis: Diagnosis) -> impl IntoView {
+    view! {
+        <div class="diagnosis" role="alert">
+            <p><strong>{format!("Failed at “{}”", diagnosis.step.label())}</strong></p>
+            {diagnosis.reply.map(|(code, text)| view! { <p>"Server replied: " <code>{format!("{code} {text}")}</code></p> })}
+            <p>"Likely cause: " {diagnosis.cause}</p>
+            <p>"What to change: " {diagnosis.fix}</p>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tls_comes_first_only_for_implicit_tls() {
+        assert_eq!(steps_for("465", false)[2], Step::Tls);
+        assert_eq!(steps_for("465", true)[2], Step::Greeting);
+        assert_eq!(steps_for("587", false)[3], Step::Tls);
+        assert_eq!(steps_for("587", true).len(), 8);
+    }
+}

@@ -1,0 +1,11 @@
+//! Outgoing mail: the step-by-step test conversation over lettre's SMTP client, the TLS trust
+//! it uses, the transcript it records, and the advice it gives when something fails.
+
+pub mod diagnose;
+mod message;
+pub mod probe;
+mod stream;
+pub mod tls;
+mod transcript;
+
+pub use probe::{Ended, Probe, Target};

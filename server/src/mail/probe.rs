@@ -1,0 +1,309 @@
+//! The test conversation, one step at a time: resolve, connect, TLS, greeting, sign-in,
+//! sender, recipient, message. Each step is reported as it finishes. Credentials are never
+//! sent over an unencrypted connection, and a hung server cannot hold the test longer than
+//! the overall time limit.
+
+use super::diagnose::{diagnose, Context, Failure, TlsProblem};
+use super::message::{self, About};
+use super::stream::Tap;
+use super::transcript::Mode;
+use app::api::test_email::{Step, TestEvent};
+use futures::channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::AsyncSmtpConnection;
+use lettre::transport::smtp::commands::{Auth, Data, Ehlo, Mail, Rcpt, Starttls};
+use lettre::transport::smtp::extension::{ClientId, Extension, ServerInfo};
+use lettre::transport::smtp::response::Response;
+use rustls::pki_types::ServerName;
+use secrecy::{ExposeSecret, SecretString};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+
+pub struct Probe {
+    pub tls: TlsConnector,
+    pub connect_timeout: Duration,
+    pub total_timeout: Duration,
+}
+
+/// The values under test.
+pub struct Target {
+    pub settings_name: String,
+    pub host: String,
+    pub port: u16,
+    pub starttls_only: bool,
+    pub from_name: String,
+    pub email: String,
+    pub username: String,
+    pub password: Option<SecretString>,
+    pub recipient: String,
+    pub requested_by: String,
+}
+
+/// How the run ended, for the caller that stores the last result.
+pub struct Ended {
+    pub ok: bool,
+    pub failure: Option<(Step, String)>,
+}
+
+struct Run {
+    events: UnboundedSender<TestEvent>,
+    step: Step,
+    started: Instant,
+    tap: Option<Tap>,
+}
+
+impl Run {
+    fn begin(&mut self, step: Step) {
+        self.step = step;
+        self.started = Instant::now();
+        let _ = self.events.unbounded_send(TestEvent::Started(step));
+    }
+
+    fn millis(&self) -> u64 {
+        self.started.elapsed().as_millis() as u64
+    }
+
+    fn pass(&mut self, detail: String) {
+        let _ = self.events.unbounded_send(TestEvent::Passed { step: self.step, millis: self.millis(), detail });
+    }
+
+    fn skip(&mut self, step: Step, reason: &str) {
+        let _ = self.events.unbounded_send(TestEvent::Skipped { step, reason: reason.to_owned() });
+    }
+}
+
+fn now_unix() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+impl Probe {
+    /// Starts the test; events arrive on the receiver, and the task's result says how it ended.
+    pub fn start(self: Arc<Self>, target: Target) -> (UnboundedReceiver<TestEvent>, tokio::task::JoinHandle<Ended>) {
+        let (tx, rx) = unbounded();
+        let task = tokio::spawn(async move {
+            let mut run = Run { events: tx, step: Step::Resolve, started: Instant::now(), tap: None };
+            let outcome = tokio::time::timeout(self.total_timeout, self.converse(&mut run, &target)).await;
+            let failure = match outcome {
+                Ok(Ok(())) => None,
+                Ok(Err(failure)) => Some(failure),
+                Err(_) => Some(Failure::Timeout(self.total_timeout)),
+            };
+            let cx = Context {
+                host: &target.host,
+                port: target.port,
+                starttls_only: target.starttls_only,
+                email: &target.email,
+                recipient: &target.recipient,
+            };
+            let summary = failure.map(|failure| {
+                let mut diagnosis = diagnose(run.step, &failure, &cx);
+                if diagnosis.reply.is_none() {
+                    diagnosis.reply = run.tap.as_ref().and_then(|tap| last_reply_code(&tap.last_reply(), run.step));
+                }
+                let summary = (run.step, diagnosis.cause.clone());
+                let _ = run.events.unbounded_send(TestEvent::Failed { step: run.step, millis: run.millis(), diagnosis });
+                summary
+            });
+            let secret = target.password.as_ref().map(|p| p.expose_secret().to_owned());
+            let transcript = run.tap.take().map(|tap| tap.transcript().finish(secret.as_deref())).unwrap_or_default();
+            let ok = summary.is_none();
+            let _ = run.events.unbounded_send(TestEvent::Finished { ok, at: crate::db::now_ms(), transcript, stored: None });
+            Ended { ok, failure: summary }
+        });
+        (rx, task)
+    }
+
+    async fn converse(&self, run: &mut Run, t: &Target) -> Result<(), Failure> {
+        run.begin(Step::Resolve);
+        let addresses: Vec<SocketAddr> =
+            tokio::net::lookup_host((t.host.as_str(), t.port)).await.map_err(|e| Failure::Dns(e.to_string()))?.collect();
+        if addresses.is_empty() {
+            return Err(Failure::NoAddress);
+        }
+        let listed: Vec<String> = addresses.iter().map(|a| a.ip().to_string()).collect();
+        run.pass(format!("{} address{}: {}", listed.len(), if listed.len() == 1 { "" } else { "es" }, listed.join(", ")));
+
+        run.begin(Step::Connect);
+        let (tcp, peer) = self.connect(&addresses).await?;
+        run.pass(format!("Connected to {peer}"));
+        let tap = Tap::new(tcp, peer);
+        run.tap = Some(tap.clone());
+        let name = ServerName::try_from(t.host.clone()).map_err(|e| Failure::Tls(TlsProblem::Other(e.to_string())))?;
+
+        let implicit = t.port == 465 && !t.starttls_only;
+        if implicit {
+            run.begin(Step::Tls);
+            let described = tap.start_tls(&self.tls, name.clone(), now_unix()).await.map_err(tls_failure)?;
+            run.pass(described);
+        }
+
+        run.begin(Step::Greeting);
+        let hello = ClientId::default();
+        let mut conn = AsyncSmtpConnection::connect_with_transport(tap.stream(), &hello).await.map_err(smtp_failure)?;
+        let mut info = conn.server_info().clone();
+        run.pass(format!("{}; offers {}", info.name(), capabilities(&tap.last_reply())));
+
+        let mut encrypted = implicit;
+        if !implicit {
+            if info.supports_feature(Extension::StartTls) {
+                run.begin(Step::Tls);
+                conn.command(Starttls).await.map_err(smtp_failure)?;
+                let described = tap.start_tls(&self.tls, name, now_unix()).await.map_err(tls_failure)?;
+                let ehlo = conn.command(Ehlo::new(hello)).await.map_err(smtp_failure)?;
+                info = ServerInfo::from_response(&ehlo).map_err(smtp_failure)?;
+                encrypted = true;
+                run.pass(format!("STARTTLS: {described}; then offers {}", capabilities(&tap.last_reply())));
+            } else if t.starttls_only {
+                run.begin(Step::Tls);
+                return Err(Failure::NoStartTls);
+            } else {
+                run.skip(Step::Tls, "The server does not offer STARTTLS; the connection stays unencrypted.");
+            }
+        }
+
+        if t.username.is_empty() {
+            run.skip(Step::Authenticate, "No Username is set, so Mailroom does not sign in.");
+        } else {
+            run.begin(Step::Authenticate);
+            if !encrypted {
+                return Err(Failure::PlainAuth);
+            }
+            let Some(mechanism) = info.get_auth_mechanism(&[Mechanism::Plain, Mechanism::Login]) else {
+                let offered = capabilities(&tap.last_reply());
+                let auth = offered.split(", ").find(|c| c.starts_with("AUTH")).map(str::to_owned);
+                return Err(auth.map_or(Failure::NoAuth, Failure::NoCommonMechanism));
+            };
+            let password = t.password.as_ref().map(|p| p.expose_secret().to_owned()).unwrap_or_default();
+            let credentials = Credentials::new(t.username.clone(), password);
+            tap.set_mode(Mode::Auth);
+            let signed_in = authenticate(&mut conn, mechanism, &credentials).await;
+            tap.set_mode(Mode::Normal);
+            signed_in.map_err(smtp_failure)?;
+            run.pass(format!("Signed in as {} with AUTH {mechanism}", t.username));
+        }
+
+        let about = About {
+            settings_name: &t.settings_name,
+            host: &t.host,
+            port: t.port,
+            from_name: &t.from_name,
+            email: &t.email,
+            recipient: &t.recipient,
+            requested_by: &t.requested_by,
+        };
+        run.begin(Step::Sender);
+        let message = message::build(&about, SystemTime::now()).map_err(Failure::BadAddress)?;
+        let reply = conn.command(Mail::new(Some(message.from), vec![])).await.map_err(smtp_failure)?;
+        run.pass(text_of(&reply));
+
+        run.begin(Step::Recipient);
+        let reply = conn.command(Rcpt::new(message.to, vec![])).await.map_err(smtp_failure)?;
+        run.pass(text_of(&reply));
+
+        run.begin(Step::Message);
+        conn.command(Data).await.map_err(smtp_failure)?;
+        tap.set_mode(Mode::Data);
+        let accepted = conn.message(&message.bytes).await;
+        tap.set_mode(Mode::Normal);
+        let reply = text_of(&accepted.map_err(smtp_failure)?);
+        let queue = reply.split_once("queued as ").map(|(_, id)| format!(" (queue id {})", id.trim())).unwrap_or_default();
+        run.pass(format!("{reply}{queue}"));
+        let _ = conn.quit().await;
+        Ok(())
+    }
+
+    async fn connect(&self, addresses: &[SocketAddr]) -> Result<(TcpStream, SocketAddr), Failure> {
+        let mut last = Failure::NoAddress;
+        for address in addresses {
+            match tokio::time::timeout(self.connect_timeout, TcpStream::connect(address)).await {
+                Ok(Ok(stream)) => return Ok((stream, *address)),
+                Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => last = Failure::Refused,
+                Ok(Err(e)) => last = Failure::Unreachable(e.to_string()),
+                Err(_) => last = Failure::ConnectTimeout(self.connect_timeout),
+            }
+        }
+        Err(last)
+    }
+}
+
+/// The AUTH exchange, answering the server's challenges (at most ten).
+async fn authenticate(
+    conn: &mut AsyncSmtpConnection,
+    mechanism: Mechanism,
+    credentials: &Credentials,
+) -> Result<Response, lettre::transport::smtp::Error> {
+    let mut response = conn.command(Auth::new(mechanism, credentials.clone(), None)?).await?;
+    for _ in 0..10 {
+        if !response.has_code(334) {
+            break;
+        }
+        response = conn.command(Auth::new_from_response(mechanism, credentials.clone(), &response)?).await?;
+    }
+    Ok(response)
+}
+
+fn text_of(response: &Response) -> String {
+    format!("{} {}", response.code(), response.message().collect::<Vec<_>>().join(" "))
+}
+
+/// "STARTTLS, AUTH PLAIN LOGIN, SIZE 10240000" from an EHLO reply (its first line is the name).
+fn capabilities(reply: &[String]) -> String {
+    let caps: Vec<&str> = reply.iter().skip(1).filter_map(|line| line.get(4..)).collect();
+    if caps.is_empty() {
+        "no extensions".into()
+    } else {
+        caps.join(", ")
+    }
+}
+
+fn last_reply_code(reply: &[String], _step: Step) -> Option<(u16, String)> {
+    let last = reply.last()?;
+    let code = last.get(..3)?.parse::<u16>().ok().filter(|c| *c >= 400)?;
+    Some((code, reply.iter().filter_map(|l| l.get(4..)).collect::<Vec<_>>().join(" ")))
+}
+
+fn smtp_failure(error: lettre::transport::smtp::Error) -> Failure {
+    use std::error::Error as _;
+    if let Some(code) = error.status() {
+        let text = error.source().map(ToString::to_string).unwrap_or_default();
+        return Failure::Reply { code: code.to_string().parse().unwrap_or(0), text };
+    }
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::UnexpectedEof {
+                text = "the server closed the connection".into();
+            }
+        }
+        source = cause.source();
+    }
+    Failure::Network(text)
+}
+
+fn tls_failure(error: std::io::Error) -> Failure {
+    use rustls::{CertificateError, Error as TlsError};
+    let inner = error.get_ref().and_then(|e| e.downcast_ref::<TlsError>());
+    let problem = match inner {
+        Some(TlsError::InvalidCertificate(cert)) => match cert {
+            CertificateError::NotValidForName => TlsProblem::NameMismatch(Vec::new()),
+            CertificateError::NotValidForNameContext { presented, .. } => TlsProblem::NameMismatch(presented.clone()),
+            CertificateError::UnknownIssuer => TlsProblem::UnknownIssuer,
+            CertificateError::Expired
+            | CertificateError::ExpiredContext { .. }
+            | CertificateError::NotValidYet
+            | CertificateError::NotValidYetContext { .. } => TlsProblem::Expired,
+            other => TlsProblem::Other(format!("{other:?}")),
+        },
+        Some(TlsError::InvalidMessage(_)) | Some(TlsError::InappropriateMessage { .. }) => TlsProblem::NotTls,
+        Some(other) => TlsProblem::Other(other.to_string()),
+        None if error.kind() == std::io::ErrorKind::UnexpectedEof => {
+            TlsProblem::Other("the server closed the connection during the handshake".into())
+        }
+        None => TlsProblem::Other(error.to_string()),
+    };
+    Failure::Tls(problem)
+}

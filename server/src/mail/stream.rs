@@ -1,0 +1,154 @@
+//! The socket under lettre's SMTP client. Mailroom keeps a handle on it so that it can record
+//! the conversation as it passes, and perform the TLS handshake itself (to report the protocol
+//! and certificate, with its own trust store) while lettre speaks SMTP over it.
+
+use super::transcript::{Mode, Transcript};
+use lettre::transport::smtp::client::AsyncTokioStream;
+use rustls::pki_types::ServerName;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::task::{Context, Poll};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
+use tokio_rustls::TlsConnector;
+
+enum Io {
+    Plain(TcpStream),
+    Tls(Box<TlsStream<TcpStream>>),
+    /// During the handshake, or after it failed.
+    Taken,
+}
+
+struct Shared {
+    io: Io,
+    transcript: Transcript,
+}
+
+/// Mailroom's handle: switch to TLS, set the transcript mode, read the transcript.
+#[derive(Clone)]
+pub struct Tap {
+    shared: Arc<Mutex<Shared>>,
+    peer: SocketAddr,
+}
+
+/// What lettre reads from and writes to.
+pub struct TappedStream {
+    shared: Arc<Mutex<Shared>>,
+    peer: SocketAddr,
+}
+
+impl std::fmt::Debug for TappedStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TappedStream").field("peer", &self.peer).finish()
+    }
+}
+
+impl Tap {
+    pub fn new(tcp: TcpStream, peer: SocketAddr) -> Self {
+        let shared = Shared { io: Io::Plain(tcp), transcript: Transcript::default() };
+        Self { shared: Arc::new(Mutex::new(shared)), peer }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Shared> {
+        self.shared.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    pub fn stream(&self) -> Box<dyn AsyncTokioStream> {
+        Box::new(TappedStream { shared: self.shared.clone(), peer: self.peer })
+    }
+
+    pub fn set_mode(&self, mode: Mode) {
+        self.lock().transcript.set_mode(mode);
+    }
+
+    pub fn last_reply(&self) -> Vec<String> {
+        self.lock().transcript.last_reply()
+    }
+
+    pub fn transcript(&self) -> Transcript {
+        std::mem::take(&mut self.lock().transcript)
+    }
+
+    /// Performs the TLS handshake on the connection; returns a description of the session.
+    pub async fn start_tls(&self, connector: &TlsConnector, name: ServerName<'static>, now_unix: i64) -> io::Result<String> {
+        let tcp = match std::mem::replace(&mut self.lock().io, Io::Taken) {
+            Io::Plain(tcp) => tcp,
+            other => {
+                self.lock().io = other;
+                return Err(io::Error::other("the connection is already encrypted"));
+            }
+        };
+        let tls = connector.connect(name, tcp).await?;
+        let described = super::tls::describe(tls.get_ref().1, now_unix);
+        let mut shared = self.lock();
+        shared.io = Io::Tls(Box::new(tls));
+        shared.transcript.note(format!("TLS handshake done: {described}"));
+        Ok(described)
+    }
+}
+
+impl TappedStream {
+    fn lock(&self) -> MutexGuard<'_, Shared> {
+        self.shared.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+fn taken() -> io::Error {
+    io::Error::new(io::ErrorKind::NotConnected, "the connection is being upgraded to TLS")
+}
+
+impl AsyncRead for TappedStream {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        let mut shared = self.lock();
+        let before = buf.filled().len();
+        let polled = match &mut shared.io {
+            Io::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            Io::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+            Io::Taken => return Poll::Ready(Err(taken())),
+        };
+        if let Poll::Ready(Ok(())) = polled {
+            shared.transcript.received(&buf.filled()[before..]);
+        }
+        polled
+    }
+}
+
+impl AsyncWrite for TappedStream {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
+        let mut shared = self.lock();
+        let polled = match &mut shared.io {
+            Io::Plain(s) => Pin::new(s).poll_write(cx, data),
+            Io::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, data),
+            Io::Taken => return Poll::Ready(Err(taken())),
+        };
+        if let Poll::Ready(Ok(n)) = polled {
+            shared.transcript.sent(&data[..n]);
+        }
+        polled
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match &mut self.lock().io {
+            Io::Plain(s) => Pin::new(s).poll_flush(cx),
+            Io::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+            Io::Taken => Poll::Ready(Err(taken())),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match &mut self.lock().io {
+            Io::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            Io::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+            Io::Taken => Poll::Ready(Ok(())),
+        }
+    }
+}
+
+impl AsyncTokioStream for TappedStream {
+    fn peer_addr(&self) -> io::Result<SocketAddr> {
+        Ok(self.peer)
+    }
+}

@@ -1,0 +1,104 @@
+//! "Send test email": which values and which password to test, the per-user limit, and
+//! recording the result of testing saved settings.
+
+use super::settings::form_of;
+use super::{Mailroom, OrInternal};
+use crate::crypto::settings_aad;
+use crate::mail::Target;
+use app::api::test_email::{LastTest, TestEmailRequest, TestEvent};
+use app::api::{AppError, CurrentUser, TestEvents};
+use app::domain::{EmailAddress, Field, NewPassword, SettingsForm};
+use futures::StreamExt;
+use secrecy::SecretString;
+use std::time::Instant;
+
+const RECIPIENT: &str = "Recipient";
+
+impl Mailroom {
+    pub(super) async fn test_email(&self, actor: &CurrentUser, request: TestEmailRequest) -> Result<TestEvents, AppError> {
+        let recipient = EmailAddress::parse_as(&request.recipient, RECIPIENT).map_err(|m| AppError::field(RECIPIENT, m))?;
+        let saved = match request.settings_id {
+            Some(id) => Some(self.settings_row(id).await?),
+            None => None,
+        };
+        let saved_form = saved.as_ref().map(form_of);
+        let form: SettingsForm = request.form.clone().or_else(|| saved_form.clone()).ok_or_else(|| {
+            AppError::Refused("There is nothing to test: select saved SMTP settings or fill in the form.".into())
+        })?;
+        let valid = form.validate().map_err(AppError::Invalid)?;
+        let saved_valid = saved_form.as_ref().and_then(|f| f.validate().ok());
+
+        let typed = request.password.as_deref().filter(|p| !p.is_empty());
+        let password = match (typed, &saved) {
+            (Some(typed), _) => Some(SecretString::from(
+                NewPassword::parse(typed).map_err(|m| AppError::field(Field::Password.label(), m))?.expose(),
+            )),
+            (None, Some(row)) if row.password_secret.is_some() => {
+                if !saved_valid.as_ref().is_some_and(|s| s.same_endpoint(&valid)) {
+                    return Err(AppError::field(
+                        Field::Password.label(),
+                        "The server, port, username or STARTTLS choice differs from the saved settings, so the saved password is not sent there. Type the password to test these values.",
+                    ));
+                }
+                let aad = settings_aad(row.id, &row.host, row.port as u16, &row.username);
+                let sealed = row.password_secret.as_deref().unwrap_or_default();
+                Some(self.secrets.open(sealed, &aad).or_internal("reading the saved password")?)
+            }
+            _ => None,
+        };
+        if !valid.username.is_empty() && password.is_none() {
+            return Err(AppError::field(Field::Password.label(), "Enter the password for this Username to send a test email."));
+        }
+        if let Err(wait) = self.test_limiter.hit(actor.id, Instant::now()) {
+            return Err(AppError::RateLimited(wait.as_secs().div_ceil(60).max(1)));
+        }
+
+        // Only a test of exactly the saved values says something about the saved settings.
+        let record = saved.as_ref().filter(|_| saved_valid.as_ref() == Some(&valid) && typed.is_none()).map(|row| row.id);
+        let target = Target {
+            settings_name: valid.name.as_str().to_owned(),
+            host: valid.host.as_str().to_owned(),
+            port: valid.port.get(),
+            starttls_only: valid.starttls_only,
+            from_name: valid.from_name.as_str().to_owned(),
+            email: valid.email.as_str().to_owned(),
+            username: valid.username.as_str().to_owned(),
+            password,
+            recipient: recipient.as_str().to_owned(),
+            requested_by: format!("{} ({})", actor.name, actor.email),
+        };
+        tracing::info!(user = actor.id, settings = ?request.settings_id, host = %target.host, port = target.port, "test email started");
+        let (events, task) = self.probe.clone().start(target);
+        let db = self.db.clone();
+        let mut task = Some(task);
+        let stream = events.then(move |event| {
+            let finished = matches!(event, TestEvent::Finished { .. });
+            let task = if finished { task.take() } else { None };
+            let db = db.clone();
+            async move {
+                let TestEvent::Finished { ok, at, transcript, .. } = event else { return event };
+                let ended = match task {
+                    Some(task) => task.await.ok(),
+                    None => None,
+                };
+                let summary = match ended.as_ref().and_then(|e| e.failure.as_ref()) {
+                    Some((step, cause)) => format!("Failed at {}: {cause}", step.label()),
+                    None => "The test email was accepted for delivery.".to_owned(),
+                };
+                tracing::info!(ok, %summary, "test email finished");
+                let stored = match record {
+                    Some(id) => match db.set_last_test(id, at, ok, &summary).await {
+                        Ok(()) => Some(LastTest { at, ok, summary }),
+                        Err(e) => {
+                            tracing::error!(error = %e, "could not record the test result");
+                            None
+                        }
+                    },
+                    None => None,
+                };
+                TestEvent::Finished { ok, at, transcript, stored }
+            }
+        });
+        Ok(Box::pin(stream))
+    }
+}

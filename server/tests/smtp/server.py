@@ -1,0 +1,96 @@
+"""A real SMTP server on loopback for Mailroom's integration tests, built on aiosmtpd.
+
+Modes: starttls (STARTTLS offered, AUTH only after it), implicit (TLS from the first byte),
+plain (no STARTTLS, AUTH offered in clear), silent (accepts TCP, never says a word).
+Every AUTH attempt and every received message is appended to --record as a JSON line, with
+whether the connection was encrypted at that moment. Prints "ready" once it listens.
+"""
+
+import argparse
+import asyncio
+import email
+import email.policy
+import json
+import logging
+import ssl
+
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--mode", choices=["starttls", "implicit", "plain", "silent"], required=True)
+parser.add_argument("--host", default="127.0.0.1")
+parser.add_argument("--port", type=int, required=True)
+parser.add_argument("--cert")
+parser.add_argument("--key")
+parser.add_argument("--user", default="billing")
+parser.add_argument("--password", default="s3cret")
+parser.add_argument("--record", required=True)
+args = parser.parse_args()
+# Aborted handshakes are part of the tests; aiosmtpd would log each as an error.
+logging.getLogger("mail.log").setLevel(logging.CRITICAL)
+
+
+def record(**event):
+    with open(args.record, "a", encoding="utf-8") as out:
+        out.write(json.dumps(event) + "\n")
+
+
+def encrypted(server):
+    return server.transport is not None and server.transport.get_extra_info("ssl_object") is not None
+
+
+class Handler:
+    async def handle_DATA(self, server, session, envelope):
+        raw = envelope.original_content or envelope.content
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        record(
+            kind="message",
+            mail_from=envelope.mail_from,
+            rcpt_tos=envelope.rcpt_tos,
+            data=raw.decode("utf-8", "replace"),
+            headers={name: str(value) for name, value in parsed.items()},
+            body=parsed.get_body().get_content(),
+            tls=encrypted(server),
+            authenticated=bool(session.authenticated),
+        )
+        return "250 2.0.0 Ok: queued as TEST42"
+
+
+def authenticator(server, session, envelope, mechanism, auth_data):
+    ok = isinstance(auth_data, LoginPassword) and auth_data.login == args.user.encode() and auth_data.password == args.password.encode()
+    record(kind="auth", mechanism=mechanism, tls=encrypted(server), ok=ok)
+    return AuthResult(success=ok, handled=False)
+
+
+def tls_context():
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(args.cert, args.key)
+    return context
+
+
+async def silent():
+    async def hold(reader, writer):
+        await asyncio.sleep(3600)
+
+    server = await asyncio.start_server(hold, args.host, args.port)
+    print("ready", flush=True)
+    async with server:
+        await server.serve_forever()
+
+
+if args.mode == "silent":
+    asyncio.run(silent())
+else:
+    options = dict(hostname=args.host, port=args.port, authenticator=authenticator, auth_require_tls=args.mode == "starttls")
+    if args.mode == "starttls":
+        options.update(tls_context=tls_context(), require_starttls=False)
+    if args.mode == "implicit":
+        options.update(ssl_context=tls_context())
+    controller = Controller(Handler(), **options)
+    controller.start()
+    print("ready", flush=True)
+    try:
+        asyncio.run(asyncio.Event().wait())
+    finally:
+        controller.stop()

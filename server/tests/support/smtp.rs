@@ -1,0 +1,108 @@
+//! Real SMTP servers on loopback (aiosmtpd, see tests/smtp/server.py) and the certificates
+//! they present, made fresh for each test by a throwaway CA.
+#![allow(dead_code)]
+
+use rcgen::{BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair};
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+pub const USER: &str = "billing";
+pub const PASSWORD: &str = "s3cret-smtp-Pa55";
+
+pub struct Certs {
+    pub dir: tempfile::TempDir,
+    pub ca: PathBuf,
+    pub cert: PathBuf,
+    pub key: PathBuf,
+}
+
+/// A CA, and a server certificate it signed for `names` (DNS names or IP addresses).
+pub fn certs(names: &[&str]) -> Certs {
+    let dir = tempfile::tempdir().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params.distinguished_name.push(DnType::CommonName, "Mailroom Test CA");
+    let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
+    let mut params = CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>()).unwrap();
+    params.distinguished_name.push(DnType::CommonName, names[0]);
+    let key = KeyPair::generate().unwrap();
+    let cert = params.signed_by(&key, &ca).unwrap();
+    let write = |name: &str, text: String| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    };
+    Certs { ca: write("ca.pem", ca.pem()), cert: write("cert.pem", cert.pem()), key: write("key.pem", key.serialize_pem()), dir }
+}
+
+pub struct SmtpServer {
+    child: Child,
+    pub host: String,
+    pub port: u16,
+    record: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+fn python() -> PathBuf {
+    std::env::var_os("MAILROOM_TEST_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../.tools/venv/bin/python"))
+}
+
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl SmtpServer {
+    pub fn start(mode: &str, certs: Option<&Certs>) -> Self {
+        Self::start_on(mode, certs, "127.0.0.1", free_port())
+    }
+
+    pub fn start_on(mode: &str, certs: Option<&Certs>, host: &str, port: u16) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let record = dir.path().join("record.jsonl");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp/server.py");
+        let mut command = Command::new(python());
+        command.arg(script).args([
+            "--mode",
+            mode,
+            "--host",
+            host,
+            "--port",
+            &port.to_string(),
+            "--user",
+            USER,
+            "--password",
+            PASSWORD,
+        ]);
+        command.arg("--record").arg(&record);
+        if let Some(certs) = certs {
+            command.arg("--cert").arg(&certs.cert).arg("--key").arg(&certs.key);
+        }
+        let mut child = command.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().unwrap_or_else(|e| {
+            panic!("cannot start {}: {e}; run ./scripts/e2e-deps.sh to install aiosmtpd", python().display())
+        });
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        assert_eq!(line.trim(), "ready", "the SMTP server did not start");
+        Self { child, host: host.to_owned(), port, record, _dir: dir }
+    }
+
+    /// What the server saw: AUTH attempts and messages, in order.
+    pub fn events(&self) -> Vec<Value> {
+        std::fs::read_to_string(&self.record).unwrap_or_default().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    }
+
+    pub fn of_kind(&self, kind: &str) -> Vec<Value> {
+        self.events().into_iter().filter(|e| e["kind"] == kind).collect()
+    }
+}
+
+impl Drop for SmtpServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
