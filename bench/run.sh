@@ -4,7 +4,7 @@
 #   2. a Filter keystroke with 10,000 settings, against a plain-JS page filtering the same rows
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./scripts/e2e-deps.sh
+./scripts/test-deps.sh
 port=${BENCH_PORT:-3919}
 data=$(mktemp -d)
 trap 'kill $server 2>/dev/null; rm -rf "$data"' EXIT

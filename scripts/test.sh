@@ -7,11 +7,17 @@ export PATH="$PWD/.tools/bin:$PWD/.tools/npm/node_modules/.bin:$PATH"
 started=$SECONDS
 passed=()
 failed=()
+skipped=()
 
 suite() {
   local name=$1; shift
   printf '\n\033[1m==> %s\033[0m\n' "$name"
-  if "$@"; then passed+=("$name"); else failed+=("$name"); fi
+  "$@"
+  case $? in
+    0) passed+=("$name") ;;
+    3) skipped+=("$name") ;;
+    *) failed+=("$name") ;;
+  esac
 }
 
 fmt() { cargo fmt --all -- --check; }
@@ -20,9 +26,9 @@ clippy() {
     cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 }
 unit() { cargo test --workspace --lib --bins; }
-integration() { ./scripts/e2e-deps.sh && cargo test -p mailroom --test '*'; }
+integration() { ./scripts/test-deps.sh && cargo test -p mailroom --test '*'; }
 end2end() {
-  ./scripts/e2e-deps.sh && make --no-print-directory build && (cd end2end && npx playwright test)
+  ./scripts/test-deps.sh && make --no-print-directory build && (cd end2end && npx playwright test)
 }
 
 suite fmt fmt
@@ -30,11 +36,14 @@ suite clippy clippy
 suite unit unit
 suite integration integration
 suite end-to-end end2end
+suite audit ./scripts/audit.sh
 
 elapsed=$(( SECONDS - started ))
 duration="$(( elapsed / 60 ))m$(( elapsed % 60 ))s"
+note=""
+[ ${#skipped[@]} -eq 0 ] || note="; skipped: ${skipped[*]}"
 if [ ${#failed[@]} -eq 0 ]; then
-  printf '\nmake test: all %d suites passed (%s) in %s\n' "${#passed[@]}" "$(IFS=,; echo "${passed[*]}" | sed 's/,/, /g')" "$duration"
+  printf '\nmake test: all %d suites passed (%s) in %s%s\n' "${#passed[@]}" "$(IFS=,; echo "${passed[*]}" | sed 's/,/, /g')" "$duration" "$note"
 else
   printf '\nmake test: FAILED %s; passed %s (%s)\n' "$(IFS=,; echo "${failed[*]}" | sed 's/,/, /g')" "${passed[*]:-none}" "$duration"
   exit 1

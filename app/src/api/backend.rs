@@ -2,6 +2,7 @@
 //! trait (database, mail, crypto) and provides it as context; the server functions only adapt
 //! HTTP to it. The direction of dependency stays frontend → app ← server.
 
+use super::audit::AuditEntry;
 use super::test_email::{TestEmailRequest, TestEvent};
 use super::types::*;
 use super::AppError;
@@ -46,6 +47,8 @@ pub trait Backend: Send + Sync + 'static {
 
     /// Checks the request, then runs the test; the stream ends with `TestEvent::Finished`.
     async fn send_test_email(&self, req: &RequestMeta, request: TestEmailRequest) -> Result<TestEvents, AppError>;
+
+    async fn list_audit(&self, req: &RequestMeta, filter: String, before: Option<Id>) -> Result<Vec<AuditEntry>, AppError>;
 
     async fn list_users(&self, req: &RequestMeta) -> Result<Vec<UserView>, AppError>;
     async fn create_user(&self, req: &RequestMeta, user: NewUser) -> Result<UserView, AppError>;

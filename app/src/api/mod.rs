@@ -1,5 +1,6 @@
 //! The server-function API: the only door between browser and server.
 
+pub mod audit;
 pub mod auth;
 mod error;
 pub mod settings;

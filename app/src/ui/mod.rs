@@ -1,6 +1,7 @@
 //! The panels. `App` picks one from the URL; each file holds one panel or one piece they share.
 
 mod account;
+mod audit;
 mod dialog;
 mod fields;
 mod format;
@@ -52,7 +53,8 @@ pub fn App() -> impl IntoView {
                 let body = match panel {
                     Panel::Settings if admin => view! { <settings::SettingsPage /> }.into_any(),
                     Panel::Users if admin => view! { <users::UsersPage /> }.into_any(),
-                    Panel::Settings | Panel::Users => view! { <shell::AdminOnly /> }.into_any(),
+                    Panel::Audit if admin => view! { <audit::AuditPage /> }.into_any(),
+                    Panel::Settings | Panel::Users | Panel::Audit => view! { <shell::AdminOnly /> }.into_any(),
                     Panel::Account => view! { <account::AccountPage /> }.into_any(),
                     _ => view! { <shell::NotFound /> }.into_any(),
                 };

@@ -9,6 +9,7 @@ pub enum Route {
     Settings(Selection),
     Users,
     Account,
+    Audit,
     NotFound,
 }
 
@@ -30,6 +31,7 @@ pub enum Panel {
     Settings,
     Users,
     Account,
+    Audit,
     NotFound,
 }
 
@@ -46,6 +48,7 @@ impl Route {
             "/setup" => Route::Setup { token: param("token").unwrap_or_default() },
             "/users" => Route::Users,
             "/account" => Route::Account,
+            "/audit-log" => Route::Audit,
             other => match other.strip_prefix("/smtp-settings/") {
                 Some(id) => Route::Settings(id.parse().ok().filter(|id| *id > 0).map_or(Selection::Unknown, Selection::Existing)),
                 None => Route::NotFound,
@@ -60,6 +63,7 @@ impl Route {
             Route::Settings(_) => Panel::Settings,
             Route::Users => Panel::Users,
             Route::Account => Panel::Account,
+            Route::Audit => Panel::Audit,
             Route::NotFound => Panel::NotFound,
         }
     }

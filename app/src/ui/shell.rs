@@ -27,6 +27,7 @@ pub fn Shell(panel: Panel, children: Children) -> impl IntoView {
                 <Show when=move || session.is_admin()>
                     <Link href="/smtp-settings" current={panel == Panel::Settings}>"SMTP Settings"</Link>
                     <Link href="/users" current={panel == Panel::Users}>"Users"</Link>
+                    <Link href="/audit-log" current={panel == Panel::Audit}>"Audit log"</Link>
                 </Show>
                 <Link href="/account" current={panel == Panel::Account}>"Account"</Link>
             </nav>

@@ -1,11 +1,13 @@
 //! All SQL lives under this module: one file per table group, plain lowercase queries checked
 //! at compile time. Swapping SQLite for PostgreSQL later touches only this folder.
 
+mod audit;
 mod meta;
 mod sessions;
 mod settings;
 mod users;
 
+pub use audit::{AuditRow, NewAudit};
 pub use sessions::SessionRow;
 pub use settings::{SettingsRow, SettingsWrite};
 pub use users::UserRow;

@@ -26,12 +26,14 @@ pub fn router(api: Api, public_url: &str) -> Router {
         .with_state(api)
         .layer(axum::middleware::from_fn_with_state(origin, guard::same_origin_only))
         .layer(RequestBodyLimitLayer::new(API_BODY_LIMIT));
+    // Only the UI is compressed: server-function answers are small, and compressing the
+    // streamed test progress would hold its lines back until the encoder flushed.
+    let ui = Router::new().fallback(assets::serve).layer(CompressionLayer::new());
     Router::new()
         .merge(server_fns)
-        .fallback(assets::serve)
+        .merge(ui)
         .layer(axum::middleware::from_fn(guard::client_addr))
         .layer(axum::middleware::from_fn(headers::security_headers))
-        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
 }
 

@@ -138,6 +138,8 @@ impl Mailroom {
             CLIENT_FREE_FAILURES,
         ));
         if wait > 0 {
+            self.audit(req, None, "sign-in refused", &format!("account {email_key}"), "too many failed attempts; backing off")
+                .await;
             return Err(AppError::RateLimited(((wait + MINUTE_MS - 1) / MINUTE_MS) as u64));
         }
         let user = self.db.user_by_email(&email_key).await.or_internal("looking up the account")?;
@@ -146,15 +148,21 @@ impl Mailroom {
         let Some(user) = user.filter(|_| matches) else {
             self.db.record_sign_in_failure(&email_key, &client).await.or_internal("recording a failed sign-in")?;
             tracing::info!(%client, "sign-in failed");
+            self.audit(req, None, "sign-in failed", &format!("account {email_key}"), "wrong email address or password").await;
             return Err(AppError::Refused(WRONG_CREDENTIALS.into()));
         };
         self.db.clear_sign_in_failures(&email_key).await.or_internal("recording the sign-in")?;
         let cookie = self.start_session(user.id).await?;
         tracing::info!(user = user.id, %client, "signed in");
-        Ok((current_user(&user), cookie))
+        let user = current_user(&user);
+        self.audit(req, Some(&user), "signed in", "session", "").await;
+        Ok((user, cookie))
     }
 
     pub(super) async fn end_session(&self, req: &RequestMeta) -> Result<SetCookie, AppError> {
+        if let Some((user, _)) = self.session_user(req).await? {
+            self.audit(req, Some(&user), "signed out", "session", "").await;
+        }
         if let Some(token) = self.cookie.token(req.cookies.as_deref()) {
             self.db.delete_session(&token_hash(token)).await.or_internal("ending your session")?;
         }
@@ -171,6 +179,7 @@ impl Mailroom {
         let hashed = hash(new.expose().to_owned()).await;
         self.db.set_password_hash(user.id, &hashed).await.or_internal("saving your new password")?;
         self.db.delete_sessions_of(user.id, Some(&session)).await.or_internal("signing out your other sessions")?;
+        self.audit(req, Some(&user), "changed own password", &format!("user {}", user.email), "other sessions signed out").await;
         Ok(())
     }
 
@@ -187,6 +196,8 @@ impl Mailroom {
             }
             other => other.or_internal("saving your email address"),
         }?;
+        let details = format!("email address: {} → {}", user.email, email.as_str());
+        self.audit(req, Some(&user), "changed own email address", &format!("user {}", user.name), &details).await;
         Ok(CurrentUser { email: email.as_str().to_owned(), ..user })
     }
 }

@@ -5,7 +5,7 @@ use super::auth::{current_user, hash};
 use super::{Mailroom, OrInternal};
 use crate::config::{Config, ConfigError};
 use crate::crypto::{new_token, token_hash};
-use crate::db::Db;
+use crate::db::{Db, NewAudit};
 use app::api::{AppError, CurrentUser, NewUser, RequestMeta, SetCookie};
 use app::domain::{AccountPassword, DisplayName, EmailAddress, FieldErrors, Role};
 
@@ -30,7 +30,17 @@ pub async fn bootstrap_first_admin(db: &Db, config: &Config) -> Result<Option<St
             let password = AccountPassword::parse(password)
                 .map_err(|message| ConfigError { variable: "MAILROOM_ADMIN_PASSWORD", message })?;
             let hashed = hash(password.expose().to_owned()).await;
-            db.insert_user("Administrator", email.as_str(), &hashed, Role::Administrator.as_str()).await?;
+            let id = db.insert_user("Administrator", email.as_str(), &hashed, Role::Administrator.as_str()).await?;
+            let target = format!("user {}", email.as_str());
+            let entry = NewAudit {
+                actor_id: Some(id),
+                actor: "system",
+                action: "first administrator created",
+                target: &target,
+                details: "from MAILROOM_ADMIN_EMAIL at start-up",
+                client: "local",
+            };
+            db.insert_audit(&entry).await?;
             tracing::info!(email = email.as_str(), "created the first administrator from MAILROOM_ADMIN_EMAIL");
             Ok(None)
         }
@@ -75,7 +85,7 @@ impl Mailroom {
 
     pub(super) async fn setup_first_admin(
         &self,
-        _req: &RequestMeta,
+        req: &RequestMeta,
         token: String,
         user: NewUser,
     ) -> Result<(CurrentUser, SetCookie), AppError> {
@@ -94,6 +104,15 @@ impl Mailroom {
         let row = self.db.user_by_id(id).await.or_internal("creating the administrator")?.ok_or(AppError::SignedOut)?;
         let cookie = self.start_session(id).await?;
         tracing::info!(user = id, "first administrator created through the setup link");
-        Ok((current_user(&row), cookie))
+        let user = current_user(&row);
+        self.audit(
+            req,
+            Some(&user),
+            "first administrator created",
+            &format!("user {}", user.email),
+            "through the one-time setup link",
+        )
+        .await;
+        Ok((user, cookie))
     }
 }

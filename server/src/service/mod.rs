@@ -1,6 +1,7 @@
 //! The operations behind the server functions: who may do what, the rules across records,
 //! and turning storage and crypto results into answers the user can act on.
 
+mod audit;
 mod auth;
 mod bootstrap;
 mod limiter;
@@ -14,6 +15,7 @@ use crate::config::Config;
 use crate::crypto::SecretBox;
 use crate::db::Db;
 use crate::mail::Probe;
+use app::api::audit::AuditEntry;
 use app::api::test_email::TestEmailRequest;
 use app::api::TestEvents;
 use app::api::{
@@ -117,17 +119,22 @@ impl Backend for Mailroom {
 
     async fn save_settings(&self, req: &RequestMeta, input: SettingsInput) -> Result<SettingsView, AppError> {
         let actor = self.require(req, Role::Administrator).await?;
-        self.settings_save(&actor, input).await
+        self.settings_save(req, &actor, input).await
     }
 
     async fn delete_settings(&self, req: &RequestMeta, id: Id) -> Result<(), AppError> {
-        self.require(req, Role::Administrator).await?;
-        self.settings_delete(id).await
+        let actor = self.require(req, Role::Administrator).await?;
+        self.settings_delete(req, &actor, id).await
     }
 
     async fn send_test_email(&self, req: &RequestMeta, request: TestEmailRequest) -> Result<TestEvents, AppError> {
         let actor = self.require(req, Role::Administrator).await?;
-        self.test_email(&actor, request).await
+        self.test_email(req, &actor, request).await
+    }
+
+    async fn list_audit(&self, req: &RequestMeta, filter: String, before: Option<Id>) -> Result<Vec<AuditEntry>, AppError> {
+        self.require(req, Role::Administrator).await?;
+        self.audit_list(&filter, before).await
     }
 
     async fn list_users(&self, req: &RequestMeta) -> Result<Vec<UserView>, AppError> {
@@ -136,18 +143,18 @@ impl Backend for Mailroom {
     }
 
     async fn create_user(&self, req: &RequestMeta, user: NewUser) -> Result<UserView, AppError> {
-        self.require(req, Role::Administrator).await?;
-        self.users_create(user).await
+        let actor = self.require(req, Role::Administrator).await?;
+        self.users_create(req, &actor, user).await
     }
 
     async fn set_role(&self, req: &RequestMeta, id: Id, role: Role) -> Result<UserView, AppError> {
         let actor = self.require(req, Role::Administrator).await?;
-        self.users_set_role(&actor, id, role).await
+        self.users_set_role(req, &actor, id, role).await
     }
 
     async fn remove_user(&self, req: &RequestMeta, id: Id) -> Result<(), AppError> {
         let actor = self.require(req, Role::Administrator).await?;
-        self.users_remove(&actor, id).await
+        self.users_remove(req, &actor, id).await
     }
 
     async fn change_own_password(&self, req: &RequestMeta, current: String, new: String) -> Result<(), AppError> {

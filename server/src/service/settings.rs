@@ -1,11 +1,12 @@
 //! SMTP settings: validated with the same domain rules as the browser, the password sealed
 //! to its row and endpoint, and a save over a newer version refused.
 
+use super::audit::settings_changes;
 use super::{Mailroom, OrInternal};
 use crate::crypto::settings_aad;
 use crate::db::{is_unique_violation, Db, SettingsRow, SettingsWrite};
 use app::api::test_email::LastTest;
-use app::api::{AppError, CurrentUser, Id, SettingsInput, SettingsSummary, SettingsView};
+use app::api::{AppError, CurrentUser, Id, RequestMeta, SettingsInput, SettingsSummary, SettingsView};
 use app::domain::{check_password, Field, PasswordChange, SettingsForm, ValidSettings};
 
 const NOT_FOUND: &str = "These SMTP settings no longer exist; someone may have deleted them.";
@@ -41,6 +42,10 @@ fn view_of(row: SettingsRow) -> SettingsView {
     }
 }
 
+pub(super) fn settings_target(name: &str, id: Id) -> String {
+    format!("SMTP settings “{name}” (#{id})")
+}
+
 fn name_taken() -> AppError {
     AppError::field(Field::Name.label(), "Another SMTP settings already has this name; choose a different name.")
 }
@@ -70,7 +75,12 @@ impl Mailroom {
         self.settings_row(id).await.map(view_of)
     }
 
-    pub(super) async fn settings_save(&self, actor: &CurrentUser, input: SettingsInput) -> Result<SettingsView, AppError> {
+    pub(super) async fn settings_save(
+        &self,
+        req: &RequestMeta,
+        actor: &CurrentUser,
+        input: SettingsInput,
+    ) -> Result<SettingsView, AppError> {
         let new = input.form.validate().map_err(AppError::Invalid)?;
         input.password.recheck().map_err(|m| AppError::field(Field::Password.label(), m))?;
         let existing = match input.id {
@@ -91,6 +101,10 @@ impl Mailroom {
         let id = self.write_settings(actor, &new, existing.as_ref(), &input.password).await?;
         let view = self.settings_get(id).await?;
         tracing::info!(settings = id, user = actor.id, "SMTP settings saved");
+        let before = existing.as_ref().map(form_of);
+        let action = if before.is_some() { "SMTP settings changed" } else { "SMTP settings created" };
+        let details = settings_changes(before.as_ref(), &view.form, &input.password);
+        self.audit(req, Some(actor), action, &settings_target(&view.form.name, id), &details).await;
         Ok(view)
     }
 
@@ -144,11 +158,20 @@ impl Mailroom {
         Ok(id)
     }
 
-    pub(super) async fn settings_delete(&self, id: Id) -> Result<(), AppError> {
+    pub(super) async fn settings_delete(&self, req: &RequestMeta, actor: &CurrentUser, id: Id) -> Result<(), AppError> {
+        let row = self.settings_row(id).await?;
         if !self.db.delete_settings(id).await.or_internal("deleting SMTP settings")? {
             return Err(AppError::NotFound(NOT_FOUND.into()));
         }
         tracing::info!(settings = id, "SMTP settings deleted");
+        self.audit(
+            req,
+            Some(actor),
+            "SMTP settings deleted",
+            &settings_target(&row.name, id),
+            &format!("{}:{}", row.host, row.port),
+        )
+        .await;
         Ok(())
     }
 }

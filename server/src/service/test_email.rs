@@ -1,12 +1,15 @@
 //! "Send test email": which values and which password to test, the per-user limit, and
 //! recording the result of testing saved settings.
 
+use super::audit::{client_of, who};
 use super::settings::form_of;
+use super::settings::settings_target;
 use super::{Mailroom, OrInternal};
 use crate::crypto::settings_aad;
+use crate::db::NewAudit;
 use crate::mail::Target;
 use app::api::test_email::{LastTest, TestEmailRequest, TestEvent};
-use app::api::{AppError, CurrentUser, TestEvents};
+use app::api::{AppError, CurrentUser, RequestMeta, TestEvents};
 use app::domain::{EmailAddress, Field, NewPassword, SettingsForm};
 use futures::StreamExt;
 use secrecy::SecretString;
@@ -15,7 +18,12 @@ use std::time::Instant;
 const RECIPIENT: &str = "Recipient";
 
 impl Mailroom {
-    pub(super) async fn test_email(&self, actor: &CurrentUser, request: TestEmailRequest) -> Result<TestEvents, AppError> {
+    pub(super) async fn test_email(
+        &self,
+        req: &RequestMeta,
+        actor: &CurrentUser,
+        request: TestEmailRequest,
+    ) -> Result<TestEvents, AppError> {
         let recipient = EmailAddress::parse_as(&request.recipient, RECIPIENT).map_err(|m| AppError::field(RECIPIENT, m))?;
         let saved = match request.settings_id {
             Some(id) => Some(self.settings_row(id).await?),
@@ -71,10 +79,19 @@ impl Mailroom {
         let (events, task) = self.probe.clone().start(target);
         let db = self.db.clone();
         let mut task = Some(task);
+        let (actor_id, actor_text, client) = (actor.id, who(actor), client_of(req));
+        let target = match request.settings_id {
+            Some(id) if request.form.is_none() => settings_target(valid.name.as_str(), id),
+            Some(id) => format!("{} with unsaved changes", settings_target(valid.name.as_str(), id)),
+            None => format!("unsaved SMTP settings “{}”", valid.name.as_str()),
+        };
+        let recipient_text = recipient.as_str().to_owned();
         let stream = events.then(move |event| {
             let finished = matches!(event, TestEvent::Finished { .. });
             let task = if finished { task.take() } else { None };
             let db = db.clone();
+            let (actor_text, client, target, recipient_text) =
+                (actor_text.clone(), client.clone(), target.clone(), recipient_text.clone());
             async move {
                 let TestEvent::Finished { ok, at, transcript, .. } = event else { return event };
                 let ended = match task {
@@ -86,6 +103,18 @@ impl Mailroom {
                     None => "The test email was accepted for delivery.".to_owned(),
                 };
                 tracing::info!(ok, %summary, "test email finished");
+                let details = format!("to {recipient_text}: {summary}");
+                let entry = NewAudit {
+                    actor_id: Some(actor_id),
+                    actor: &actor_text,
+                    action: "test email sent",
+                    target: &target,
+                    details: &details,
+                    client: &client,
+                };
+                if let Err(error) = db.insert_audit(&entry).await {
+                    tracing::error!(%error, "could not write the audit log");
+                }
                 let stored = match record {
                     Some(id) => match db.set_last_test(id, at, ok, &summary).await {
                         Ok(()) => Some(LastTest { at, ok, summary }),

@@ -4,7 +4,7 @@ use super::auth::hash;
 use super::bootstrap::check_new_user;
 use super::{Mailroom, OrInternal};
 use crate::db::{is_unique_violation, UserRow};
-use app::api::{AppError, CurrentUser, Id, NewUser, UserView};
+use app::api::{AppError, CurrentUser, Id, NewUser, RequestMeta, UserView};
 use app::domain::Role;
 
 fn view(row: UserRow) -> UserView {
@@ -18,6 +18,10 @@ fn view(row: UserRow) -> UserView {
     }
 }
 
+fn user_target(user: &UserView) -> String {
+    format!("user {} <{}>", user.name, user.email)
+}
+
 const LAST_ADMIN: &str = "This is the last administrator. Make someone else an administrator first.";
 
 impl Mailroom {
@@ -25,7 +29,7 @@ impl Mailroom {
         Ok(self.db.list_users().await.or_internal("listing users")?.into_iter().map(view).collect())
     }
 
-    pub(super) async fn users_create(&self, user: NewUser) -> Result<UserView, AppError> {
+    pub(super) async fn users_create(&self, req: &RequestMeta, actor: &CurrentUser, user: NewUser) -> Result<UserView, AppError> {
         let (name, email, password) = check_new_user(&user, "Initial password")?;
         let hashed = hash(password.expose().to_owned()).await;
         let id = match self.db.insert_user(name.as_str(), email.as_str(), &hashed, user.role.as_str()).await {
@@ -34,7 +38,9 @@ impl Mailroom {
             }
             other => other.or_internal("adding the user")?,
         };
-        self.user_view(id).await
+        let created = self.user_view(id).await?;
+        self.audit(req, Some(actor), "user added", &user_target(&created), &format!("role: {}", created.role.label())).await;
+        Ok(created)
     }
 
     async fn user_view(&self, id: Id) -> Result<UserView, AppError> {
@@ -42,7 +48,13 @@ impl Mailroom {
         row.map(view).ok_or_else(|| AppError::NotFound("This user no longer exists.".into()))
     }
 
-    pub(super) async fn users_set_role(&self, actor: &CurrentUser, id: Id, role: Role) -> Result<UserView, AppError> {
+    pub(super) async fn users_set_role(
+        &self,
+        req: &RequestMeta,
+        actor: &CurrentUser,
+        id: Id,
+        role: Role,
+    ) -> Result<UserView, AppError> {
         if actor.id == id && role != Role::Administrator {
             return Err(AppError::Refused("You cannot remove your own administrator role; ask another administrator.".into()));
         }
@@ -52,18 +64,21 @@ impl Mailroom {
         }
         if existing.role != role {
             self.db.delete_sessions_of(id, None).await.or_internal("signing the user out")?;
+            let details = format!("role: {} → {}", existing.role.label(), role.label());
+            self.audit(req, Some(actor), "user role changed", &user_target(&existing), &details).await;
         }
         self.user_view(id).await
     }
 
-    pub(super) async fn users_remove(&self, actor: &CurrentUser, id: Id) -> Result<(), AppError> {
+    pub(super) async fn users_remove(&self, req: &RequestMeta, actor: &CurrentUser, id: Id) -> Result<(), AppError> {
         if actor.id == id {
             return Err(AppError::Refused("You cannot remove yourself; ask another administrator.".into()));
         }
-        self.user_view(id).await?;
+        let removed = self.user_view(id).await?;
         if !self.db.delete_user(id).await.or_internal("removing the user")? {
             return Err(AppError::Conflict(LAST_ADMIN.into()));
         }
+        self.audit(req, Some(actor), "user removed", &user_target(&removed), "").await;
         Ok(())
     }
 }

@@ -82,7 +82,7 @@ impl SmtpServer {
             command.arg("--cert").arg(&certs.cert).arg("--key").arg(&certs.key);
         }
         let mut child = command.stdout(Stdio::piped()).stderr(Stdio::inherit()).spawn().unwrap_or_else(|e| {
-            panic!("cannot start {}: {e}; run ./scripts/e2e-deps.sh to install aiosmtpd", python().display())
+            panic!("cannot start {}: {e}; run ./scripts/test-deps.sh to install aiosmtpd", python().display())
         });
         let mut line = String::new();
         BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();

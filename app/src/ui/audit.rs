@@ -1,0 +1,97 @@
+//! The Audit log panel: every sign-in, change and test send, newest first. Read-only: there is
+//! no way to edit or delete an entry, here or anywhere else.
+
+use super::format::date_time;
+use super::session::session;
+use crate::api::audit::{list_audit, AuditEntry, AUDIT_PAGE};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::time::Duration;
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let session = session();
+    let filter = RwSignal::new(String::new());
+    let entries = RwSignal::new(Vec::<AuditEntry>::new());
+    let more = RwSignal::new(false);
+    let loading = RwSignal::new(true);
+    let error = RwSignal::new(None::<String>);
+    let generation = StoredValue::new(0u64);
+
+    let load = move |append: bool| {
+        let before = if append { entries.with_untracked(|e| e.last().map(|e| e.id)) } else { None };
+        let text = filter.get_untracked();
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        loading.set(true);
+        spawn_local(async move {
+            let result = list_audit(text, before).await;
+            if generation.get_value() != mine {
+                return;
+            }
+            match result {
+                Ok(page) => {
+                    more.set(page.len() == AUDIT_PAGE);
+                    entries.update(|all| {
+                        if !append {
+                            all.clear();
+                        }
+                        all.extend(page);
+                    });
+                    error.set(None);
+                }
+                Err(e) => error.set(session.unless_signed_out(e).map(|e| e.to_string())),
+            }
+            loading.set(false);
+        });
+    };
+    load(false);
+    let typed = move |value: String| {
+        filter.set(value);
+        let stamp = generation.get_value();
+        set_timeout(
+            move || {
+                if generation.get_value() == stamp {
+                    load(false);
+                }
+            },
+            Duration::from_millis(200),
+        );
+    };
+
+    view! {
+        <section class="page wide">
+            <h1>"Audit log"</h1>
+            <p class="hint">"Sign-ins, changes to SMTP settings and users, and test emails. Entries cannot be changed or deleted."</p>
+            <div class="field filter">
+                <label for="audit-filter">"Filter"</label>
+                <input id="audit-filter" type="search" autocomplete="off" placeholder="Who, action, settings or address"
+                    prop:value=filter on:input=move |ev| typed(event_target_value(&ev)) />
+            </div>
+            <Show when=move || error.with(Option::is_some)>
+                <p class="alert" role="alert">{move || error.get()}</p>
+            </Show>
+            <table class="audit">
+                <thead><tr><th>"Time"</th><th>"Who"</th><th>"Action"</th><th>"What"</th><th>"Details"</th><th>"From"</th></tr></thead>
+                <tbody>
+                    <For each=move || entries.get() key=|e| e.id let:e>
+                        <tr>
+                            <td class="nowrap">{date_time(e.at)}</td>
+                            <td>{e.actor}</td>
+                            <td>{e.action}</td>
+                            <td>{e.target}</td>
+                            <td>{e.details}</td>
+                            <td>{e.client}</td>
+                        </tr>
+                    </For>
+                </tbody>
+            </table>
+            {move || (!loading.get() && entries.with(Vec::is_empty)).then(|| view! {
+                <p class="empty">{move || if filter.with(|f| f.trim().is_empty()) { "Nothing recorded yet.".to_owned() } else { format!("No entries match “{}”.", filter.get().trim()) }}</p>
+            })}
+            <Show when=move || more.get()>
+                <button type="button" disabled=loading on:click=move |_| load(true)>"Show older entries"</button>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,20 @@
+// The Audit log panel: changes show up with who and what, and the filter narrows them.
+import { expect, test } from '@playwright/test';
+import { addSettings, signInAsAdmin, unique } from './helpers';
+
+test('a change appears in the audit log and the filter finds it', async ({ page }) => {
+  await signInAsAdmin(page);
+  const name = unique('Audited relay');
+  await addSettings(page, { name, host: 'smtp.audited.example', username: 'audit-user', password: 'audit-secret-pw' });
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
+  await page.getByLabel('Filter').fill(name);
+  const row = page.getByRole('row').filter({ hasText: `SMTP settings “${name}”` });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('SMTP settings created');
+  await expect(row).toContainText('Administrator <admin@example.com>');
+  await expect(row).toContainText('Password: set');
+  await expect(page.locator('body')).not.toContainText('audit-secret-pw');
+  await page.getByLabel('Filter').fill('no entry matches this text');
+  await expect(page.getByText('No entries match “no entry matches this text”.')).toBeVisible();
+});

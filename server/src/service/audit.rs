@@ -1,0 +1,111 @@
+//! Recording who did what, and reading it back for the Audit log panel. Details name fields and
+//! non-secret values; a password is only ever "changed", "set" or "cleared".
+
+use super::{Mailroom, OrInternal};
+use crate::db::NewAudit;
+use app::api::audit::{AuditEntry, AUDIT_PAGE};
+use app::api::{AppError, CurrentUser, Id, RequestMeta};
+use app::domain::{Field, PasswordChange, SettingsForm};
+
+pub(super) fn client_of(req: &RequestMeta) -> String {
+    req.client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+}
+
+pub(super) fn who(user: &CurrentUser) -> String {
+    format!("{} <{}>", user.name, user.email)
+}
+
+fn shown(form: &SettingsForm, field: Field) -> String {
+    match field {
+        Field::StartTlsOnly => if form.starttls_only { "on" } else { "off" }.to_owned(),
+        _ => format!("“{}”", form.text(field).trim()),
+    }
+}
+
+/// "Server Host Name: “a” → “b”; Password: changed", or "no changes".
+pub(super) fn settings_changes(old: Option<&SettingsForm>, new: &SettingsForm, password: &PasswordChange) -> String {
+    let mut parts: Vec<String> = Field::ALL
+        .into_iter()
+        .filter(|f| *f != Field::Password)
+        .filter_map(|field| match old {
+            Some(old) if shown(old, field) != shown(new, field) => {
+                Some(format!("{}: {} → {}", field.label(), shown(old, field), shown(new, field)))
+            }
+            None if !new.text(field).trim().is_empty() || field == Field::StartTlsOnly => {
+                Some(format!("{}: {}", field.label(), shown(new, field)))
+            }
+            _ => None,
+        })
+        .collect();
+    match password {
+        PasswordChange::Keep => {}
+        PasswordChange::Clear => parts.push("Password: cleared".into()),
+        PasswordChange::Set(_) if old.is_some() => parts.push("Password: changed".into()),
+        PasswordChange::Set(_) => parts.push("Password: set".into()),
+    }
+    if parts.is_empty() {
+        "no changes".into()
+    } else {
+        parts.join("; ")
+    }
+}
+
+impl Mailroom {
+    /// Appends an entry. A failure to record is logged loudly but does not undo the action.
+    pub(super) async fn audit(&self, req: &RequestMeta, actor: Option<&CurrentUser>, action: &str, target: &str, details: &str) {
+        let actor_text = actor.map_or_else(|| "anonymous".to_owned(), who);
+        let client = client_of(req);
+        let entry = NewAudit { actor_id: actor.map(|a| a.id), actor: &actor_text, action, target, details, client: &client };
+        if let Err(error) = self.db.insert_audit(&entry).await {
+            tracing::error!(%error, action, target, "could not write the audit log");
+        }
+    }
+
+    pub(super) async fn audit_list(&self, filter: &str, before: Option<Id>) -> Result<Vec<AuditEntry>, AppError> {
+        let rows = self.db.list_audit(filter.trim(), before, AUDIT_PAGE as i64).await.or_internal("reading the audit log")?;
+        Ok(rows
+            .into_iter()
+            .map(|r| AuditEntry {
+                id: r.id,
+                at: r.at,
+                actor: r.actor,
+                action: r.action,
+                target: r.target,
+                details: r.details,
+                client: r.client,
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use app::domain::NewPassword;
+
+    fn form() -> SettingsForm {
+        SettingsForm {
+            name: "Relay".into(),
+            starttls_only: true,
+            host: "smtp.example.com".into(),
+            port: "587".into(),
+            from_name: String::new(),
+            email: "a@example.com".into(),
+            username: "u".into(),
+        }
+    }
+
+    #[test]
+    fn lists_changed_fields_and_never_a_password() {
+        let new = SettingsForm { host: "smtp.other.net".into(), starttls_only: false, ..form() };
+        let secret = PasswordChange::Set(NewPassword::parse("hunter2-secret").unwrap());
+        let text = settings_changes(Some(&form()), &new, &secret);
+        assert_eq!(
+            text,
+            "Use STARTTLS Only: on → off; Server Host Name: “smtp.example.com” → “smtp.other.net”; Password: changed"
+        );
+        assert!(!text.contains("hunter2"));
+        assert_eq!(settings_changes(Some(&form()), &form(), &PasswordChange::Keep), "no changes");
+        assert!(settings_changes(None, &form(), &PasswordChange::Keep).starts_with("Name: “Relay”; Use STARTTLS Only: on"));
+    }
+}

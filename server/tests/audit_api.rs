@@ -1,0 +1,102 @@
+//! The audit log: every sign-in and change is recorded with who, when, what and from where,
+//! secret values never are, and entries cannot be changed or deleted.
+
+mod support;
+
+use app::api::audit::AuditEntry;
+use app::api::{AppError, SettingsView, UserView};
+use serde_json::{json, Value};
+use sqlx::Connection;
+use support::{new_settings, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
+
+async fn audit(browser: &support::Browser, filter: &str) -> Vec<AuditEntry> {
+    browser.call("audit/list", json!({ "filter": filter, "before": null })).await.unwrap()
+}
+
+#[tokio::test]
+async fn sign_ins_and_changes_are_recorded_without_secrets() {
+    let app = TestApp::start().await;
+    let stranger = app.browser();
+    let _ = stranger.sign_in(ADMIN_EMAIL, "a wrong password").await.unwrap_err();
+    let admin = app.admin().await;
+    let canary = "audit-canary-Pw-9911";
+    let created: SettingsView = admin.call("settings/save", new_settings("Relay", Some(canary))).await.unwrap();
+    let mut form = serde_json::to_value(&created.form).unwrap();
+    form["host"] = json!("smtp.other.example");
+    let changed: SettingsView = admin
+        .call("settings/save", json!({ "input": { "id": created.id, "version": created.version, "form": form, "password": { "Set": format!("{canary}-2") } } }))
+        .await
+        .unwrap();
+    let () = admin.call("settings/delete", json!({ "id": changed.id })).await.unwrap();
+    let user: UserView = admin
+        .call(
+            "users/create",
+            json!({ "user": { "name": "Bo", "email": "bo@example.com", "role": "User", "password": ADMIN_PASSWORD } }),
+        )
+        .await
+        .unwrap();
+    let _: UserView = admin.call("users/role", json!({ "id": user.id, "role": "Administrator" })).await.unwrap();
+    let () = admin.call("users/remove", json!({ "id": user.id })).await.unwrap();
+
+    let entries = audit(&admin, "").await;
+    let actions: Vec<&str> = entries.iter().rev().map(|e| e.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        [
+            "first administrator created",
+            "sign-in failed",
+            "signed in",
+            "SMTP settings created",
+            "SMTP settings changed",
+            "SMTP settings deleted",
+            "user added",
+            "user role changed",
+            "user removed"
+        ]
+    );
+    let change = entries.iter().find(|e| e.action == "SMTP settings changed").unwrap();
+    assert_eq!(change.target, format!("SMTP settings “Relay” (#{})", created.id));
+    assert_eq!(change.details, "Server Host Name: “smtp.example.com” → “smtp.other.example”; Password: changed");
+    assert_eq!(change.actor, format!("Administrator <{ADMIN_EMAIL}>"));
+    assert_eq!(change.client, "127.0.0.1");
+    assert!(change.at > 0);
+    let failed = entries.iter().find(|e| e.action == "sign-in failed").unwrap();
+    assert_eq!((failed.actor.as_str(), failed.target.as_str()), ("anonymous", "account admin@example.com"));
+    let text = serde_json::to_string(&entries).unwrap();
+    assert!(!text.contains(canary) && !text.contains("a wrong password"));
+
+    let filtered = audit(&admin, "ROLE CHANGED").await;
+    assert_eq!(filtered.len(), 1);
+    assert_eq!(filtered[0].details, "role: User → Administrator");
+    assert!(audit(&admin, "100%_").await.is_empty(), "LIKE wildcards in the filter are taken literally");
+}
+
+#[tokio::test]
+async fn only_administrators_read_it_and_nobody_can_rewrite_it() {
+    let app = TestApp::start().await;
+    let user = app.user("plain@example.com").await;
+    let refused = user.call::<Value>("audit/list", json!({ "filter": "", "before": null })).await.unwrap_err();
+    assert_eq!(refused.error, AppError::AdminOnly);
+
+    let url = format!("sqlite://{}", app.db_path().display());
+    let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
+    let update = sqlx::query("update audit_log set actor = 'someone else'").execute(&mut db).await.unwrap_err();
+    assert!(update.to_string().contains("cannot be changed"), "{update}");
+    let delete = sqlx::query("delete from audit_log").execute(&mut db).await.unwrap_err();
+    assert!(delete.to_string().contains("cannot be deleted"), "{delete}");
+}
+
+#[tokio::test]
+async fn older_entries_come_in_pages() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    for i in 0..205 {
+        let _: SettingsView = admin.call("settings/save", new_settings(&format!("Relay {i}"), None)).await.unwrap();
+    }
+    let first: Vec<AuditEntry> = admin.call("audit/list", json!({ "filter": "created", "before": null })).await.unwrap();
+    assert_eq!(first.len(), 200);
+    let older: Vec<AuditEntry> =
+        admin.call("audit/list", json!({ "filter": "created", "before": first.last().unwrap().id })).await.unwrap();
+    assert_eq!(older.len(), 6, "205 settings plus the first administrator");
+    assert!(older.iter().all(|e| e.id < first.last().unwrap().id));
+}
