@@ -23,8 +23,9 @@ pub struct Config {
     /// Extra trusted roots (PEM) for SMTP servers with a private CA.
     pub smtp_ca_file: Option<PathBuf>,
     pub smtp_connect_timeout: Duration,
-    /// The longest a whole test conversation may take.
+    /// The longest a whole test conversation (or one send) may take.
     pub smtp_timeout: Duration,
+    pub outbox: crate::outbox::OutboxConfig,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +54,7 @@ struct FileLayer {
     smtp_ca_file: Option<String>,
     smtp_connect_timeout_secs: Option<String>,
     smtp_timeout_secs: Option<String>,
+    outbox_claim_timeout_secs: Option<String>,
 }
 
 impl Config {
@@ -86,10 +88,16 @@ impl Config {
         )?;
         let smtp_secs =
             parse_number("MAILROOM_SMTP_TIMEOUT_SECS", var("MAILROOM_SMTP_TIMEOUT_SECS", &file.smtp_timeout_secs), 30)?;
+        let claim_secs = parse_number(
+            "MAILROOM_OUTBOX_CLAIM_TIMEOUT_SECS",
+            var("MAILROOM_OUTBOX_CLAIM_TIMEOUT_SECS", &file.outbox_claim_timeout_secs),
+            600,
+        )?;
         Ok(Self {
             smtp_ca_file: var("MAILROOM_SMTP_CA_FILE", &file.smtp_ca_file).map(PathBuf::from),
             smtp_connect_timeout: Duration::from_secs(connect_secs),
             smtp_timeout: Duration::from_secs(smtp_secs),
+            outbox: crate::outbox::OutboxConfig { claim_timeout: Duration::from_secs(claim_secs), ..Default::default() },
             addr,
             data_dir,
             database_url,
@@ -117,6 +125,7 @@ impl Config {
             smtp_ca_file: None,
             smtp_connect_timeout: Duration::from_secs(10),
             smtp_timeout: Duration::from_secs(30),
+            outbox: crate::outbox::OutboxConfig::default(),
         }
     }
 

@@ -4,7 +4,8 @@
 
 use crate::config::Config;
 use crate::crypto::{
-    encode_key, key_file, load_or_create_key, random_key, settings_aad, write_key_file, KeyError, KeySource, SecretBox,
+    encode_key, key_file, load_or_create_key, outbox_aad, random_key, settings_aad, write_key_file, KeyError, KeySource,
+    SecretBox,
 };
 use crate::db::Db;
 
@@ -55,6 +56,10 @@ pub async fn rotate(db: &Db, config: &Config) -> Result<String, KeyringError> {
         let aad = settings_aad(id, &host, port as u16, &username);
         let moved = old.reseal(&new, &sealed, &aad).map_err(|_| KeyringError::Corrupt(id))?;
         Db::set_settings_secret(&mut tx, id, Some(&moved)).await?;
+    }
+    for (id, sealed) in Db::all_mail_messages(&mut tx).await? {
+        let moved = old.reseal(&new, &sealed, &outbox_aad(id)).map_err(|_| KeyringError::Corrupt(id))?;
+        Db::set_mail_message(&mut tx, id, &moved).await?;
     }
     sqlx::query("insert or replace into meta (key, value) values (?, ?)")
         .bind(CHECK_KEY)

@@ -7,6 +7,7 @@ pub mod db;
 pub mod http;
 pub mod keyring;
 pub mod mail;
+pub mod outbox;
 pub mod service;
 mod startup;
 

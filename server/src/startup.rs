@@ -4,15 +4,17 @@
 use crate::config::{Config, ConfigError};
 use crate::db::{now_ms, Db, OpenError};
 use crate::keyring::{unlock, KeyringError};
-use crate::mail::tls::client_config;
+use crate::mail::tls::{client_config, extra_roots};
+use crate::mail::transport::Transports;
 use crate::mail::Probe;
-use crate::service::{bootstrap_first_admin, Mailroom};
-use app::api::Api;
+use crate::outbox::Worker;
+use crate::service::{bootstrap_first_admin, seed_builtin_templates, Mailroom};
 use axum::Router;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tokio::sync::{watch, Notify};
 use tokio_rustls::TlsConnector;
 
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +35,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     setup_link: Option<String>,
+    worker: Arc<Worker>,
 }
 
 /// Creates the data directory if needed and proves it is writable.
@@ -65,17 +68,23 @@ impl Application {
 
     /// Serves on a listener bound by the caller (tests bind port 0 first to learn the URL).
     pub async fn with_listener(config: Config, listener: TcpListener) -> Result<Self, StartError> {
+        let roots = extra_roots(config.smtp_ca_file.as_deref())?;
         let probe = Arc::new(Probe {
-            tls: TlsConnector::from(client_config(config.smtp_ca_file.as_deref())?),
+            tls: TlsConnector::from(client_config(&roots)?),
             connect_timeout: config.smtp_connect_timeout,
             total_timeout: config.smtp_timeout,
         });
         let (db, secrets) = open_store(&config).await?;
+        let secrets = Arc::new(secrets);
         let setup_link = bootstrap_first_admin(&db, &config).await?;
-        let api: Api = Arc::new(Mailroom::new(db.clone(), Arc::new(secrets), probe, &config));
-        let router = crate::http::router(api, &config.public_url);
+        seed_builtin_templates(&db).await.map_err(|e| StartError::Bootstrap(e.into()))?;
+        let wake = Arc::new(Notify::new());
+        let mailroom = Arc::new(Mailroom::new(db.clone(), secrets.clone(), probe, wake.clone(), &config));
+        let router = crate::http::router(mailroom, &config.public_url);
+        let transports = Transports::new(roots, config.smtp_timeout, config.outbox.concurrency as u32);
+        let worker = Arc::new(Worker::new(db.clone(), secrets, transports, config.outbox.clone(), wake));
         tokio::spawn(housekeeping(db, config.session_idle, config.session_lifetime));
-        Ok(Self { listener, router, setup_link })
+        Ok(Self { listener, router, setup_link, worker })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -87,9 +96,16 @@ impl Application {
         self.setup_link.as_deref()
     }
 
+    /// Serves until SIGTERM or Ctrl-C, then lets the outbox worker finish what it has handed
+    /// to a server and give back the rest.
     pub async fn run(self) -> std::io::Result<()> {
+        let (stop, stopped) = watch::channel(false);
+        let worker = tokio::spawn(self.worker.run(stopped));
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await
+        let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await;
+        let _ = stop.send(true);
+        let _ = worker.await;
+        served
     }
 }
 

@@ -43,3 +43,26 @@ pub async fn complete_setup(token: String, user: NewUser) -> Result<CurrentUser,
         user
     })
 }
+
+/// Always answers the same, whether or not the address belongs to someone.
+#[server(prefix = "/api", endpoint = "auth/forgot", input = Json)]
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    let (api, req) = crate::api::context::api()?;
+    crate::api::context::finish(api.forgot_password(&req, email).await)
+}
+
+#[server(prefix = "/api", endpoint = "auth/reset-valid", input = Json)]
+pub async fn reset_link_valid(token: String) -> Result<bool, AppError> {
+    let (api, _) = crate::api::context::api()?;
+    crate::api::context::finish(api.reset_link_valid(&token).await)
+}
+
+#[server(prefix = "/api", endpoint = "auth/reset", input = Json)]
+pub async fn reset_password(token: String, password: String) -> Result<CurrentUser, AppError> {
+    use crate::api::context::{api, finish, set_cookie};
+    let (api, req) = api()?;
+    finish(api.reset_password(&req, token, password).await).map(|(user, cookie)| {
+        set_cookie(cookie);
+        user
+    })
+}

@@ -3,10 +3,14 @@
 //! HTTP to it. The direction of dependency stays frontend → app ← server.
 
 use super::audit::AuditEntry;
+use super::delivery::MailView;
+use super::templates::{Preview, TemplateInput, TemplateSummary, TemplateView};
 use super::test_email::{TestEmailRequest, TestEvent};
+use super::tokens::{NewToken, TokenView};
 use super::types::*;
 use super::AppError;
 use crate::domain::Role;
+use crate::domain::TemplateForm;
 use async_trait::async_trait;
 use std::net::IpAddr;
 use std::sync::Arc;
@@ -37,6 +41,14 @@ pub trait Backend: Send + Sync + 'static {
     async fn sign_in(&self, req: &RequestMeta, credentials: Credentials) -> Result<(CurrentUser, SetCookie), AppError>;
     async fn sign_out(&self, req: &RequestMeta) -> Result<SetCookie, AppError>;
     async fn setup_token_valid(&self, token: &str) -> Result<bool, AppError>;
+    async fn forgot_password(&self, req: &RequestMeta, email: String) -> Result<(), AppError>;
+    async fn reset_link_valid(&self, token: &str) -> Result<bool, AppError>;
+    async fn reset_password(
+        &self,
+        req: &RequestMeta,
+        token: String,
+        password: String,
+    ) -> Result<(CurrentUser, SetCookie), AppError>;
     async fn complete_setup(&self, req: &RequestMeta, token: String, user: NewUser)
         -> Result<(CurrentUser, SetCookie), AppError>;
 
@@ -44,6 +56,20 @@ pub trait Backend: Send + Sync + 'static {
     async fn get_settings(&self, req: &RequestMeta, id: Id) -> Result<SettingsView, AppError>;
     async fn save_settings(&self, req: &RequestMeta, input: SettingsInput) -> Result<SettingsView, AppError>;
     async fn delete_settings(&self, req: &RequestMeta, id: Id) -> Result<(), AppError>;
+    async fn make_default(&self, req: &RequestMeta, id: Id) -> Result<(), AppError>;
+
+    async fn list_templates(&self, req: &RequestMeta) -> Result<Vec<TemplateSummary>, AppError>;
+    async fn get_template(&self, req: &RequestMeta, id: Id) -> Result<TemplateView, AppError>;
+    async fn save_template(&self, req: &RequestMeta, input: TemplateInput) -> Result<TemplateView, AppError>;
+    async fn delete_template(&self, req: &RequestMeta, id: Id) -> Result<(), AppError>;
+    async fn preview_template(&self, req: &RequestMeta, form: TemplateForm) -> Result<Preview, AppError>;
+
+    async fn list_mail(&self, req: &RequestMeta, filter: String, before: Option<Id>) -> Result<Vec<MailView>, AppError>;
+    async fn resend_mail(&self, req: &RequestMeta, id: Id) -> Result<MailView, AppError>;
+
+    async fn list_tokens(&self, req: &RequestMeta) -> Result<Vec<TokenView>, AppError>;
+    async fn create_token(&self, req: &RequestMeta, name: String) -> Result<NewToken, AppError>;
+    async fn revoke_token(&self, req: &RequestMeta, id: Id) -> Result<TokenView, AppError>;
 
     /// Checks the request, then runs the test; the stream ends with `TestEvent::Finished`.
     async fn send_test_email(&self, req: &RequestMeta, request: TestEmailRequest) -> Result<TestEvents, AppError>;

@@ -2,9 +2,12 @@
 
 pub mod audit;
 pub mod auth;
+pub mod delivery;
 mod error;
 pub mod settings;
+pub mod templates;
 pub mod test_email;
+pub mod tokens;
 mod types;
 pub mod users;
 

@@ -28,3 +28,9 @@ pub async fn delete_settings(id: Id) -> Result<(), AppError> {
     let (api, req) = crate::api::context::api()?;
     crate::api::context::finish(api.delete_settings(&req, id).await)
 }
+
+#[server(prefix = "/api", endpoint = "settings/make-default", input = Json)]
+pub async fn make_default(id: Id) -> Result<(), AppError> {
+    let (api, req) = crate::api::context::api()?;
+    crate::api::context::finish(api.make_default(&req, id).await)
+}

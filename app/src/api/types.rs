@@ -19,6 +19,9 @@ pub struct SettingsSummary {
     pub email: String,
     pub username: String,
     pub last_test: Option<LastTest>,
+    pub is_default: bool,
+    /// Templates that send through these settings.
+    pub template_count: i64,
 }
 
 impl SettingsSummary {
@@ -40,6 +43,7 @@ pub struct SettingsView {
     pub updated_at: Millis,
     pub updated_by: Option<String>,
     pub last_test: Option<LastTest>,
+    pub is_default: bool,
 }
 
 impl SettingsView {
@@ -52,6 +56,8 @@ impl SettingsView {
             email: self.form.email.clone(),
             username: self.form.username.clone(),
             last_test: self.last_test.clone(),
+            is_default: self.is_default,
+            template_count: 0,
         }
     }
 }

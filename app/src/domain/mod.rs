@@ -10,6 +10,7 @@ mod name;
 mod password;
 mod port;
 mod settings;
+pub mod template;
 mod text;
 
 pub use account::{AccountPassword, DisplayName, Role};
@@ -20,4 +21,5 @@ pub use name::{name_key, SettingsName};
 pub use password::{NewPassword, PasswordChange, SAVED_PASSWORD_PLACEHOLDER};
 pub use port::Port;
 pub use settings::{check_password, Field, SettingsForm, ValidSettings};
+pub use template::{sample_variables, TemplateForm, PLACEHOLDERS};
 pub use text::{FromName, Username};

@@ -5,7 +5,7 @@
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use rand::RngCore;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 
 const NONCE_LEN: usize = 24;
 
@@ -24,28 +24,34 @@ impl SecretBox {
 
     /// nonce || ciphertext
     pub fn seal(&self, secret: &str, aad: &[u8]) -> Vec<u8> {
+        self.seal_bytes(secret.as_bytes(), aad)
+    }
+
+    pub fn seal_bytes(&self, plain: &[u8], aad: &[u8]) -> Vec<u8> {
         let mut nonce = [0u8; NONCE_LEN];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let ciphertext = self
             .cipher
-            .encrypt(XNonce::from_slice(&nonce), Payload { msg: secret.as_bytes(), aad })
+            .encrypt(XNonce::from_slice(&nonce), Payload { msg: plain, aad })
             .expect("XChaCha20-Poly1305 encryption of an in-memory buffer cannot fail");
         [nonce.as_slice(), &ciphertext].concat()
     }
 
     pub fn open(&self, sealed: &[u8], aad: &[u8]) -> Result<SecretString, SealError> {
+        String::from_utf8(self.open_bytes(sealed, aad)?).map(SecretString::from).map_err(|_| SealError)
+    }
+
+    pub fn open_bytes(&self, sealed: &[u8], aad: &[u8]) -> Result<Vec<u8>, SealError> {
         if sealed.len() < NONCE_LEN {
             return Err(SealError);
         }
         let (nonce, ciphertext) = sealed.split_at(NONCE_LEN);
-        let plain = self.cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: ciphertext, aad }).map_err(|_| SealError)?;
-        String::from_utf8(plain).map(SecretString::from).map_err(|_| SealError)
+        self.cipher.decrypt(XNonce::from_slice(nonce), Payload { msg: ciphertext, aad }).map_err(|_| SealError)
     }
 
     /// Re-encrypts under another key (key rotation).
     pub fn reseal(&self, to: &SecretBox, sealed: &[u8], aad: &[u8]) -> Result<Vec<u8>, SealError> {
-        let secret = self.open(sealed, aad)?;
-        Ok(to.seal(secret.expose_secret(), aad))
+        Ok(to.seal_bytes(&self.open_bytes(sealed, aad)?, aad))
     }
 }
 
@@ -54,10 +60,16 @@ pub fn settings_aad(id: i64, host: &str, port: u16, username: &str) -> Vec<u8> {
     format!("mailroom/smtp-password/v1\0{id}\0{host}\0{port}\0{username}").into_bytes()
 }
 
+/// What a queued message is bound to.
+pub fn outbox_aad(id: i64) -> Vec<u8> {
+    format!("mailroom/outbox/v1\0{id}").into_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+    use secrecy::ExposeSecret;
 
     fn boxed() -> SecretBox {
         SecretBox::new(&[7u8; 32])

@@ -3,13 +3,19 @@
 
 mod audit;
 mod meta;
+mod outbox;
 mod sessions;
 mod settings;
+mod templates;
+mod tokens;
 mod users;
 
 pub use audit::{AuditRow, NewAudit};
+pub use outbox::{Claimed, MailRow, NewMail};
 pub use sessions::SessionRow;
 pub use settings::{SettingsRow, SettingsWrite};
+pub use templates::{TemplateRow, TemplateWrite};
+pub use tokens::TokenRow;
 pub use users::UserRow;
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

@@ -22,6 +22,7 @@ pub struct SettingsRow {
     pub last_test_at: Option<i64>,
     pub last_test_ok: Option<bool>,
     pub last_test_summary: Option<String>,
+    pub is_default: bool,
 }
 
 /// The columns a save writes (the secret is written separately, once the id is known).
@@ -46,15 +47,19 @@ pub struct SummaryRow {
     pub last_test_at: Option<i64>,
     pub last_test_ok: Option<bool>,
     pub last_test_summary: Option<String>,
+    pub is_default: bool,
+    pub template_count: i64,
 }
 
 impl Db {
     pub async fn list_settings(&self) -> sqlx::Result<Vec<SummaryRow>> {
         sqlx::query_as!(
             SummaryRow,
-            r#"select id as "id!", name, host, port, email, username, last_test_at, last_test_ok as "last_test_ok: bool",
-                      last_test_summary
-               from smtp_settings order by name_key"#
+            r#"select s.id as "id!", s.name, s.host, s.port, s.email, s.username, s.last_test_at, s.last_test_ok as "last_test_ok: bool",
+                      s.last_test_summary, s.is_default as "is_default: bool",
+                      (select count(*) from email_templates t
+                       where t.settings_id = s.id or (t.settings_id is null and s.is_default = 1)) as "template_count!: i64"
+               from smtp_settings s order by s.name_key"#
         )
         .fetch_all(self.pool())
         .await
@@ -65,7 +70,8 @@ impl Db {
             SettingsRow,
             r#"select s.id, s.name, s.starttls_only as "starttls_only: bool", s.host, s.port, s.from_name, s.email,
                       s.username, s.password_secret, s.version, s.created_at, c.name as "created_by?", s.updated_at,
-                      u.name as "updated_by?", s.last_test_at, s.last_test_ok as "last_test_ok: bool", s.last_test_summary
+                      u.name as "updated_by?", s.last_test_at, s.last_test_ok as "last_test_ok: bool", s.last_test_summary,
+                      s.is_default as "is_default: bool"
                from smtp_settings s
                left join users c on c.id = s.created_by
                left join users u on u.id = s.updated_by
@@ -101,7 +107,15 @@ impl Db {
         )
         .execute(&mut **tx)
         .await?;
-        Ok(done.last_insert_rowid())
+        let id = done.last_insert_rowid();
+        // The first settings becomes the default.
+        sqlx::query!(
+            "update smtp_settings set is_default = 1 where id = ? and not exists (select 1 from smtp_settings where is_default = 1)",
+            id
+        )
+        .execute(&mut **tx)
+        .await?;
+        Ok(id)
     }
 
     /// Updates the row only if it is still at `version`; false when someone saved first.
@@ -163,6 +177,23 @@ impl Db {
         .execute(&mut **tx)
         .await?;
         Ok(())
+    }
+
+    /// Makes one settings the default, in one transaction so there is always exactly one.
+    pub async fn make_default_settings(&self, id: i64) -> sqlx::Result<bool> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query!("update smtp_settings set is_default = 0 where is_default = 1 and id != ?", id).execute(&mut *tx).await?;
+        let done = sqlx::query!("update smtp_settings set is_default = 1 where id = ?", id).execute(&mut *tx).await?;
+        if done.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    pub async fn default_settings_id(&self) -> sqlx::Result<Option<i64>> {
+        sqlx::query_scalar!(r#"select id as "id!" from smtp_settings where is_default = 1"#).fetch_optional(self.pool()).await
     }
 
     pub async fn delete_settings(&self, id: i64) -> sqlx::Result<bool> {

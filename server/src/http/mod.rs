@@ -1,14 +1,16 @@
 //! The HTTP surface: server functions under `/api`, the embedded UI for everything else, and
 //! the layers every response passes through.
 
+mod api_v1;
 mod assets;
 mod guard;
 mod headers;
 
+use crate::service::Mailroom;
 use app::api::Api;
 use axum::extract::{Request, State};
 use axum::response::IntoResponse;
-use axum::routing::post;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::provide_context;
 use std::sync::Arc;
@@ -19,8 +21,17 @@ use tower_http::trace::TraceLayer;
 /// Server-function requests carry forms, never files.
 const API_BODY_LIMIT: usize = 64 * 1024;
 
-pub fn router(api: Api, public_url: &str) -> Router {
+/// The host application's API carries attachments: base64 of up to 10 MiB, plus the rest.
+const V1_BODY_LIMIT: usize = 15 * 1024 * 1024;
+
+pub fn router(mailroom: Arc<Mailroom>, public_url: &str) -> Router {
+    let api: Api = mailroom.clone();
     let origin: Arc<str> = Arc::from(public_url);
+    let v1 = Router::new()
+        .route("/api/v1/messages", post(api_v1::create))
+        .route("/api/v1/messages/{id}", get(api_v1::status))
+        .with_state(mailroom)
+        .layer(RequestBodyLimitLayer::new(V1_BODY_LIMIT));
     let server_fns = Router::new()
         .route("/api/{*fn_name}", post(server_fn))
         .with_state(api)
@@ -30,6 +41,7 @@ pub fn router(api: Api, public_url: &str) -> Router {
     // streamed test progress would hold its lines back until the encoder flushed.
     let ui = Router::new().fallback(assets::serve).layer(CompressionLayer::new());
     Router::new()
+        .merge(v1)
         .merge(server_fns)
         .merge(ui)
         .layer(axum::middleware::from_fn(guard::client_addr))

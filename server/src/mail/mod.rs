@@ -1,11 +1,14 @@
 //! Outgoing mail: the step-by-step test conversation over lettre's SMTP client, the TLS trust
 //! it uses, the transcript it records, and the advice it gives when something fails.
 
+pub mod compose;
 pub mod diagnose;
 mod message;
 pub mod probe;
+pub mod render;
 mod stream;
 pub mod tls;
 mod transcript;
+pub mod transport;
 
 pub use probe::{Ended, Probe, Target};

@@ -12,22 +12,24 @@ use x509_parser::prelude::{FromDer, X509Certificate};
 #[error("MAILROOM_SMTP_CA_FILE: {0}")]
 pub struct TrustError(String);
 
-pub fn client_config(ca_file: Option<&Path>) -> Result<Arc<ClientConfig>, TrustError> {
+/// The certificates in the CA file, if one is configured.
+pub fn extra_roots(ca_file: Option<&Path>) -> Result<Vec<CertificateDer<'static>>, TrustError> {
+    let Some(path) = ca_file else { return Ok(Vec::new()) };
+    let certs = CertificateDer::pem_file_iter(path)
+        .map_err(|e| TrustError(format!("cannot read {}: {e}.", path.display())))?
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| TrustError(format!("{} is not a PEM certificate bundle: {e}.", path.display())))?;
+    if certs.is_empty() {
+        return Err(TrustError(format!("{} holds no PEM certificate.", path.display())));
+    }
+    Ok(certs)
+}
+
+pub fn client_config(extra: &[CertificateDer<'static>]) -> Result<Arc<ClientConfig>, TrustError> {
     let mut roots = RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    if let Some(path) = ca_file {
-        let certs = CertificateDer::pem_file_iter(path)
-            .map_err(|e| TrustError(format!("cannot read {}: {e}.", path.display())))?
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| TrustError(format!("{} is not a PEM certificate bundle: {e}.", path.display())))?;
-        if certs.is_empty() {
-            return Err(TrustError(format!("{} holds no PEM certificate.", path.display())));
-        }
-        for cert in certs {
-            roots
-                .add(cert)
-                .map_err(|e| TrustError(format!("a certificate in {} is not usable as a root: {e}.", path.display())))?;
-        }
+    for cert in extra {
+        roots.add(cert.clone()).map_err(|e| TrustError(format!("a certificate is not usable as a root: {e}.")))?;
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = ClientConfig::builder_with_provider(provider)

@@ -4,29 +4,40 @@
 mod audit;
 mod auth;
 mod bootstrap;
+mod delivery;
 mod limiter;
+mod reset;
 mod settings;
+mod templates;
 mod test_email;
+mod tokens;
 mod users;
 
 pub use bootstrap::{bootstrap_first_admin, BootstrapError};
+pub use delivery::{MailRequest, QueueError};
+pub use templates::{seed_builtin_templates, INVOICE, PASSWORD_RESET};
 
 use crate::config::Config;
 use crate::crypto::SecretBox;
 use crate::db::Db;
 use crate::mail::Probe;
 use app::api::audit::AuditEntry;
+use app::api::delivery::MailView;
+use app::api::templates::{Preview, TemplateInput, TemplateSummary, TemplateView};
 use app::api::test_email::TestEmailRequest;
+use app::api::tokens::{NewToken, TokenView};
 use app::api::TestEvents;
 use app::api::{
     AppError, Backend, Credentials, CurrentUser, Id, NewUser, RequestMeta, SetCookie, SettingsInput, SettingsSummary,
     SettingsView, UserView,
 };
 use app::domain::Role;
+use app::domain::TemplateForm;
 use async_trait::async_trait;
 use limiter::RateLimiter;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Notify;
 
 pub struct Mailroom {
     db: Db,
@@ -36,22 +47,37 @@ pub struct Mailroom {
     session_lifetime: Duration,
     probe: Arc<Probe>,
     test_limiter: RateLimiter,
+    reset_limiter: RateLimiter,
+    /// Told when a mail is queued, so the outbox worker need not wait for its next look.
+    wake: Arc<Notify>,
+    public_url: String,
 }
 
 /// Test sends allowed per user per minute.
 const TESTS_PER_MINUTE: usize = 10;
+/// Reset links mailed per account per hour; more requests get the same answer and no mail.
+const RESETS_PER_HOUR: usize = 3;
 
 impl Mailroom {
-    pub fn new(db: Db, secrets: Arc<SecretBox>, probe: Arc<Probe>, config: &Config) -> Self {
+    pub fn new(db: Db, secrets: Arc<SecretBox>, probe: Arc<Probe>, wake: Arc<Notify>, config: &Config) -> Self {
         Self {
             db,
             secrets,
             probe,
             test_limiter: RateLimiter::new(TESTS_PER_MINUTE, Duration::from_secs(60)),
+            reset_limiter: RateLimiter::new(RESETS_PER_HOUR, Duration::from_secs(3600)),
+            wake,
+            public_url: config.public_url.clone(),
             cookie: auth::CookiePolicy::new(config.uses_https(), config.session_lifetime),
             session_idle: config.session_idle,
             session_lifetime: config.session_lifetime,
         }
+    }
+}
+
+impl Mailroom {
+    pub fn db(&self) -> &Db {
+        &self.db
     }
 }
 
@@ -98,6 +124,23 @@ impl Backend for Mailroom {
         self.check_setup_token(token).await
     }
 
+    async fn forgot_password(&self, req: &RequestMeta, email: String) -> Result<(), AppError> {
+        self.forgot(req, email).await
+    }
+
+    async fn reset_link_valid(&self, token: &str) -> Result<bool, AppError> {
+        self.reset_valid(token).await
+    }
+
+    async fn reset_password(
+        &self,
+        req: &RequestMeta,
+        token: String,
+        password: String,
+    ) -> Result<(CurrentUser, SetCookie), AppError> {
+        self.reset(req, token, password).await
+    }
+
     async fn complete_setup(
         &self,
         req: &RequestMeta,
@@ -125,6 +168,61 @@ impl Backend for Mailroom {
     async fn delete_settings(&self, req: &RequestMeta, id: Id) -> Result<(), AppError> {
         let actor = self.require(req, Role::Administrator).await?;
         self.settings_delete(req, &actor, id).await
+    }
+
+    async fn make_default(&self, req: &RequestMeta, id: Id) -> Result<(), AppError> {
+        let actor = self.require(req, Role::Administrator).await?;
+        self.settings_make_default(req, &actor, id).await
+    }
+
+    async fn list_templates(&self, req: &RequestMeta) -> Result<Vec<TemplateSummary>, AppError> {
+        self.require(req, Role::Administrator).await?;
+        self.templates_list().await
+    }
+
+    async fn get_template(&self, req: &RequestMeta, id: Id) -> Result<TemplateView, AppError> {
+        self.require(req, Role::Administrator).await?;
+        self.template_get(id).await
+    }
+
+    async fn save_template(&self, req: &RequestMeta, input: TemplateInput) -> Result<TemplateView, AppError> {
+        let actor = self.require(req, Role::Administrator).await?;
+        self.template_save(req, &actor, input).await
+    }
+
+    async fn delete_template(&self, req: &RequestMeta, id: Id) -> Result<(), AppError> {
+        let actor = self.require(req, Role::Administrator).await?;
+        self.template_delete(req, &actor, id).await
+    }
+
+    async fn preview_template(&self, req: &RequestMeta, form: TemplateForm) -> Result<Preview, AppError> {
+        self.require(req, Role::Administrator).await?;
+        self.template_preview(form).await
+    }
+
+    async fn list_mail(&self, req: &RequestMeta, filter: String, before: Option<Id>) -> Result<Vec<MailView>, AppError> {
+        self.require(req, Role::Administrator).await?;
+        self.mail_list(&filter, before).await
+    }
+
+    async fn resend_mail(&self, req: &RequestMeta, id: Id) -> Result<MailView, AppError> {
+        let actor = self.require(req, Role::Administrator).await?;
+        self.mail_resend(req, &actor, id).await
+    }
+
+    async fn list_tokens(&self, req: &RequestMeta) -> Result<Vec<TokenView>, AppError> {
+        self.require(req, Role::Administrator).await?;
+        self.tokens_list().await
+    }
+
+    async fn create_token(&self, req: &RequestMeta, name: String) -> Result<NewToken, AppError> {
+        let actor = self.require(req, Role::Administrator).await?;
+        self.token_create(req, &actor, name).await
+    }
+
+    async fn revoke_token(&self, req: &RequestMeta, id: Id) -> Result<TokenView, AppError> {
+        let actor = self.require(req, Role::Administrator).await?;
+        self.token_revoke(req, &actor, id).await
     }
 
     async fn send_test_email(&self, req: &RequestMeta, request: TestEmailRequest) -> Result<TestEvents, AppError> {

@@ -30,6 +30,7 @@ pub(super) fn last_test(at: Option<i64>, ok: Option<bool>, summary: Option<Strin
 fn view_of(row: SettingsRow) -> SettingsView {
     let last_test = last_test(row.last_test_at, row.last_test_ok, row.last_test_summary.clone());
     SettingsView {
+        is_default: row.is_default,
         id: row.id,
         version: row.version,
         form: form_of(&row),
@@ -57,6 +58,8 @@ impl Mailroom {
             .into_iter()
             .map(|r| SettingsSummary {
                 last_test: last_test(r.last_test_at, r.last_test_ok, r.last_test_summary),
+                is_default: r.is_default,
+                template_count: r.template_count,
                 id: r.id,
                 name: r.name,
                 host: r.host,
@@ -158,8 +161,35 @@ impl Mailroom {
         Ok(id)
     }
 
+    pub(super) async fn settings_make_default(&self, req: &RequestMeta, actor: &CurrentUser, id: Id) -> Result<(), AppError> {
+        let row = self.settings_row(id).await?;
+        if !self.db.make_default_settings(id).await.or_internal("changing the default SMTP settings")? {
+            return Err(AppError::NotFound(NOT_FOUND.into()));
+        }
+        self.audit(req, Some(actor), "default SMTP settings changed", &settings_target(&row.name, id), "").await;
+        Ok(())
+    }
+
     pub(super) async fn settings_delete(&self, req: &RequestMeta, actor: &CurrentUser, id: Id) -> Result<(), AppError> {
         let row = self.settings_row(id).await?;
+        let others = self.db.list_settings().await.or_internal("deleting SMTP settings")?.len() > 1;
+        if row.is_default && others {
+            return Err(AppError::Conflict(format!(
+                "“{}” is the default SMTP settings. Make other settings the default first, then delete these.",
+                row.name
+            )));
+        }
+        let users = self.db.templates_naming(id).await.or_internal("checking which templates use these settings")?;
+        if !users.is_empty() {
+            return Err(AppError::Conflict(format!(
+                "The template{} {} send{} through “{}”. Choose other settings for {} first.",
+                if users.len() == 1 { "" } else { "s" },
+                users.iter().map(|n| format!("“{n}”")).collect::<Vec<_>>().join(", "),
+                if users.len() == 1 { "s" } else { "" },
+                row.name,
+                if users.len() == 1 { "it" } else { "them" }
+            )));
+        }
         if !self.db.delete_settings(id).await.or_internal("deleting SMTP settings")? {
             return Err(AppError::NotFound(NOT_FOUND.into()));
         }

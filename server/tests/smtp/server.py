@@ -26,6 +26,9 @@ parser.add_argument("--key")
 parser.add_argument("--user", default="billing")
 parser.add_argument("--password", default="s3cret")
 parser.add_argument("--record", required=True)
+parser.add_argument("--fail-first", type=int, default=0, help="refuse this many messages first")
+parser.add_argument("--fail-code", default="451", help="the reply code for refused messages")
+parser.add_argument("--delay-ms", type=int, default=0, help="wait this long before answering DATA")
 args = parser.parse_args()
 # Aborted handshakes are part of the tests; aiosmtpd would log each as an error.
 logging.getLogger("mail.log").setLevel(logging.CRITICAL)
@@ -41,7 +44,15 @@ def encrypted(server):
 
 
 class Handler:
+    refused = 0
+
     async def handle_DATA(self, server, session, envelope):
+        if args.delay_ms:
+            await asyncio.sleep(args.delay_ms / 1000)
+        if Handler.refused < args.fail_first:
+            Handler.refused += 1
+            record(kind="refused", code=args.fail_code, rcpt_tos=envelope.rcpt_tos)
+            return f"{args.fail_code} {args.fail_code[0]}.3.0 Refused for the test"
         raw = envelope.original_content or envelope.content
         parsed = email.message_from_bytes(raw, policy=email.policy.default)
         record(
@@ -50,7 +61,8 @@ class Handler:
             rcpt_tos=envelope.rcpt_tos,
             data=raw.decode("utf-8", "replace"),
             headers={name: str(value) for name, value in parsed.items()},
-            body=parsed.get_body().get_content(),
+            body=parsed.get_body(preferencelist=("plain",)).get_content(),
+            html=(lambda part: part.get_content() if part is not None else None)(parsed.get_body(preferencelist=("html",))),
             tls=encrypted(server),
             authenticated=bool(session.authenticated),
         )

@@ -145,3 +145,47 @@ pub fn new_settings(name: &str, password: Option<&str>) -> Value {
         }
     })
 }
+
+/// Saves settings for a plain relay on loopback (no sign-in, no STARTTLS).
+pub async fn plain_relay(admin: &Browser, name: &str, port: u16) -> app::api::SettingsView {
+    let form = json!({
+        "name": name, "starttls_only": false, "host": "127.0.0.1", "port": port.to_string(),
+        "from_name": "Billing", "email": "billing@example.com", "username": "",
+    });
+    admin
+        .call("settings/save", json!({ "input": { "id": null, "version": null, "form": form, "password": "Keep" } }))
+        .await
+        .expect("relay saved")
+}
+
+/// A new API token's secret value.
+pub async fn api_token(admin: &Browser, name: &str) -> String {
+    let created: Value = admin.call("tokens/create", json!({ "name": name })).await.expect("token created");
+    created["token"].as_str().unwrap().to_owned()
+}
+
+/// Polls until `check` holds, for at most `seconds`.
+pub async fn eventually<F, Fut>(seconds: u64, mut check: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while std::time::Instant::now() < deadline {
+        if check().await {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    false
+}
+
+/// An app whose outbox retries quickly.
+pub async fn fast_outbox_app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(dir.path().to_owned(), true);
+    config.outbox.backoff = std::time::Duration::from_millis(200);
+    config.outbox.claim_timeout = std::time::Duration::from_secs(2);
+    config.smtp_timeout = std::time::Duration::from_secs(5);
+    TestApp::start_with(dir, config).await
+}

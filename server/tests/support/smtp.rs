@@ -61,6 +61,11 @@ impl SmtpServer {
     }
 
     pub fn start_on(mode: &str, certs: Option<&Certs>, host: &str, port: u16) -> Self {
+        Self::start_with(mode, certs, host, port, &[])
+    }
+
+    /// With extra server.py options such as `--fail-first 2`.
+    pub fn start_with(mode: &str, certs: Option<&Certs>, host: &str, port: u16, extra: &[&str]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let record = dir.path().join("record.jsonl");
         let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp/server.py");
@@ -77,7 +82,7 @@ impl SmtpServer {
             "--password",
             PASSWORD,
         ]);
-        command.arg("--record").arg(&record);
+        command.arg("--record").arg(&record).args(extra);
         if let Some(certs) = certs {
             command.arg("--cert").arg(&certs.cert).arg("--key").arg(&certs.key);
         }

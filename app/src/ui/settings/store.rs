@@ -87,6 +87,8 @@ mod tests {
             email: format!("noreply@{host}"),
             username: format!("user{id}"),
             last_test: None,
+            is_default: false,
+            template_count: 0,
         }
     }
 

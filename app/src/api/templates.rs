@@ -1,0 +1,88 @@
+//! Server functions for the Email templates panel.
+
+use super::types::{Id, Millis};
+use super::AppError;
+use crate::domain::TemplateForm;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateSummary {
+    pub id: Id,
+    pub name: String,
+    pub subject: String,
+    pub builtin: bool,
+    /// None: the default settings.
+    pub settings_name: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateView {
+    pub id: Id,
+    pub version: i64,
+    pub form: TemplateForm,
+    pub builtin: bool,
+    pub created_at: Millis,
+    pub created_by: Option<String>,
+    pub updated_at: Millis,
+    pub updated_by: Option<String>,
+}
+
+impl TemplateView {
+    pub fn summary(&self, settings_name: Option<String>) -> TemplateSummary {
+        TemplateSummary {
+            id: self.id,
+            name: self.form.name.clone(),
+            subject: self.form.subject.clone(),
+            builtin: self.builtin,
+            settings_name,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateInput {
+    pub id: Option<Id>,
+    pub version: Option<i64>,
+    pub form: TemplateForm,
+}
+
+/// A template rendered with the sample data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preview {
+    pub from: String,
+    pub subject: String,
+    pub text: String,
+    pub html: Option<String>,
+}
+
+#[server(prefix = "/api", endpoint = "templates/list", input = Json)]
+pub async fn list_templates() -> Result<Vec<TemplateSummary>, AppError> {
+    let (api, req) = crate::api::context::api()?;
+    crate::api::context::finish(api.list_templates(&req).await)
+}
+
+#[server(prefix = "/api", endpoint = "templates/get", input = Json)]
+pub async fn get_template(id: Id) -> Result<TemplateView, AppError> {
+    let (api, req) = crate::api::context::api()?;
+    crate::api::context::finish(api.get_template(&req, id).await)
+}
+
+#[server(prefix = "/api", endpoint = "templates/save", input = Json)]
+pub async fn save_template(input: TemplateInput) -> Result<TemplateView, AppError> {
+    let (api, req) = crate::api::context::api()?;
+    crate::api::context::finish(api.save_template(&req, input).await)
+}
+
+#[server(prefix = "/api", endpoint = "templates/delete", input = Json)]
+pub async fn delete_template(id: Id) -> Result<(), AppError> {
+    let (api, req) = crate::api::context::api()?;
+    crate::api::context::finish(api.delete_template(&req, id).await)
+}
+
+#[server(prefix = "/api", endpoint = "templates/preview", input = Json)]
+pub async fn preview_template(form: TemplateForm) -> Result<Preview, AppError> {
+    let (api, req) = crate::api::context::api()?;
+    crate::api::context::finish(api.preview_template(&req, form).await)
+}

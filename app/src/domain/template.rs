@@ -1,0 +1,142 @@
+//! An email template as typed: the rules the browser checks while typing and the server checks
+//! again. Placeholder syntax and names are checked on the server, where templates are rendered.
+
+use super::{EmailAddress, FieldErrors, FromName};
+use serde::{Deserialize, Serialize};
+
+pub const TEMPLATE_NAME: &str = "Name";
+pub const SUBJECT: &str = "Subject";
+pub const TEXT_BODY: &str = "Text body";
+pub const HTML_BODY: &str = "HTML body";
+pub const FROM_NAME: &str = "From name";
+pub const FROM_EMAIL: &str = "From email address";
+pub const SETTINGS: &str = "SMTP settings";
+
+/// The placeholders a template may use, with what they mean and the sample the preview shows.
+pub const PLACEHOLDERS: &[(&str, &str, &str)] = &[
+    ("user.name", "The recipient's name", "Ada Lovelace"),
+    ("user.email", "The recipient's email address", "ada@example.com"),
+    ("reset_link", "The link that lets a user choose a new password", "https://mailroom.example.com/reset-password?token=sample"),
+    ("reset_expires_minutes", "How long the reset link works", "60"),
+    ("contact.name", "The billing contact's name", "Grace Hopper"),
+    ("invoice.number", "The invoice number", "INV-2026-0042"),
+    ("invoice.amount", "The amount due, formatted", "€1,250.00"),
+    ("invoice.due_date", "The due date, formatted", "15 December 2026"),
+    ("invoice.url", "A link to the invoice", "https://billing.example.com/invoices/42"),
+    ("company.name", "Your company's name", "Example Ltd"),
+];
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateForm {
+    pub name: String,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub from_name: String,
+    pub from_email: String,
+    /// None: send through the default SMTP settings.
+    pub settings_id: Option<i64>,
+}
+
+fn limit(errors: &mut FieldErrors, field: &str, value: &str, max: usize, required: bool) {
+    let len = value.chars().count();
+    if required && value.trim().is_empty() {
+        errors.push(field, format!("{field} is required."));
+    } else if len > max {
+        errors.push(field, format!("{field} is {len} characters long; the limit is {max}."));
+    }
+}
+
+impl TemplateForm {
+    /// The messages for every field, in form order; empty when the template may be saved.
+    pub fn check(&self) -> FieldErrors {
+        let mut errors = FieldErrors::default();
+        limit(&mut errors, TEMPLATE_NAME, self.name.trim(), 100, true);
+        if self.name.chars().any(char::is_control) {
+            errors.push(TEMPLATE_NAME, "Name contains a line break or other control character; remove it.");
+        }
+        limit(&mut errors, SUBJECT, &self.subject, 300, true);
+        if self.subject.contains(['\r', '\n']) {
+            errors.push(SUBJECT, "Subject must be one line; remove the line break.");
+        }
+        limit(&mut errors, TEXT_BODY, &self.text_body, 100_000, true);
+        limit(&mut errors, HTML_BODY, &self.html_body, 200_000, false);
+        if let Err(message) = FromName::parse(&self.from_name) {
+            errors.push(FROM_NAME, message.replacen("From", "From name", 1));
+        }
+        if !self.from_email.trim().is_empty() {
+            if let Err(message) = EmailAddress::parse_as(&self.from_email, FROM_EMAIL) {
+                errors.push(FROM_EMAIL, message);
+            }
+        }
+        errors
+    }
+
+    pub fn is_required(field: &str) -> bool {
+        TemplateForm::default().check().get(field).is_some()
+    }
+}
+
+/// The sample data the preview renders with, as nested JSON ("user.name" → {"user": {"name"}}).
+pub fn sample_variables() -> serde_json::Value {
+    let mut root = serde_json::Map::new();
+    for (path, _, sample) in PLACEHOLDERS {
+        insert_path(&mut root, path, serde_json::Value::String((*sample).to_owned()));
+    }
+    serde_json::Value::Object(root)
+}
+
+fn insert_path(root: &mut serde_json::Map<String, serde_json::Value>, path: &str, value: serde_json::Value) {
+    match path.split_once('.') {
+        None => {
+            root.insert(path.to_owned(), value);
+        }
+        Some((head, rest)) => {
+            let entry = root.entry(head.to_owned()).or_insert_with(|| serde_json::Value::Object(Default::default()));
+            if let serde_json::Value::Object(map) = entry {
+                insert_path(map, rest, value);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form() -> TemplateForm {
+        TemplateForm {
+            name: "Invoice".into(),
+            subject: "Invoice {{ invoice.number }}".into(),
+            text_body: "Hello".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn required_fields_follow_the_rules() {
+        let required: Vec<_> = [TEMPLATE_NAME, SUBJECT, TEXT_BODY, HTML_BODY, FROM_NAME, FROM_EMAIL]
+            .into_iter()
+            .filter(|f| TemplateForm::is_required(f))
+            .collect();
+        assert_eq!(required, [TEMPLATE_NAME, SUBJECT, TEXT_BODY]);
+    }
+
+    #[test]
+    fn optional_from_fields_are_checked_when_given() {
+        assert!(form().check().is_empty());
+        let bad = TemplateForm { from_email: "billing.example.com".into(), from_name: "A\nB".into(), ..form() };
+        let errors = bad.check();
+        assert!(errors.get(FROM_EMAIL).unwrap().starts_with("From email address is not a valid address"));
+        assert!(errors.get(FROM_NAME).unwrap().starts_with("From name contains"));
+        assert!(TemplateForm { subject: "a\r\nBcc: x".into(), ..form() }.check().get(SUBJECT).is_some());
+    }
+
+    #[test]
+    fn sample_variables_nest_by_dots() {
+        let v = sample_variables();
+        assert_eq!(v["user"]["name"], "Ada Lovelace");
+        assert_eq!(v["reset_link"], "https://mailroom.example.com/reset-password?token=sample");
+        assert_eq!(v["invoice"]["number"], "INV-2026-0042");
+    }
+}

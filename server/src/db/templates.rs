@@ -1,0 +1,109 @@
+//! The email_templates table.
+
+use super::{now_ms, Db};
+
+#[derive(Clone, Debug)]
+pub struct TemplateRow {
+    pub id: i64,
+    pub name: String,
+    pub builtin: Option<String>,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub from_name: String,
+    pub from_email: String,
+    pub settings_id: Option<i64>,
+    pub settings_name: Option<String>,
+    pub version: i64,
+    pub created_at: i64,
+    pub created_by: Option<String>,
+    pub updated_at: i64,
+    pub updated_by: Option<String>,
+}
+
+pub struct TemplateWrite<'a> {
+    pub name: &'a str,
+    pub name_key: &'a str,
+    pub subject: &'a str,
+    pub text_body: &'a str,
+    pub html_body: &'a str,
+    pub from_name: &'a str,
+    pub from_email: &'a str,
+    pub settings_id: Option<i64>,
+}
+
+impl Db {
+    pub async fn list_templates(&self) -> sqlx::Result<Vec<TemplateRow>> {
+        sqlx::query_as!(
+            TemplateRow,
+            r#"select t.id as "id!", t.name, t.builtin, t.subject, t.text_body, t.html_body, t.from_name, t.from_email,
+                      t.settings_id, s.name as "settings_name?", t.version, t.created_at, c.name as "created_by?",
+                      t.updated_at, u.name as "updated_by?"
+               from email_templates t
+               left join smtp_settings s on s.id = t.settings_id
+               left join users c on c.id = t.created_by
+               left join users u on u.id = t.updated_by
+               order by t.name_key"#
+        )
+        .fetch_all(self.pool())
+        .await
+    }
+
+    pub async fn template_by_id(&self, id: i64) -> sqlx::Result<Option<TemplateRow>> {
+        Ok(self.list_templates().await?.into_iter().find(|t| t.id == id))
+    }
+
+    /// By name, ignoring case (how the API names a template), or by built-in role.
+    pub async fn template_by_key(&self, name_key: &str) -> sqlx::Result<Option<i64>> {
+        sqlx::query_scalar!(r#"select id as "id!" from email_templates where name_key = ? or builtin = ?"#, name_key, name_key)
+            .fetch_optional(self.pool())
+            .await
+    }
+
+    pub async fn insert_template(&self, w: &TemplateWrite<'_>, builtin: Option<&str>, actor: Option<i64>) -> sqlx::Result<i64> {
+        let now = now_ms();
+        let done = sqlx::query!(
+            "insert into email_templates (name, name_key, builtin, subject, text_body, html_body, from_name, from_email, settings_id,
+                                          created_at, created_by, updated_at, updated_by)
+             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            w.name, w.name_key, builtin, w.subject, w.text_body, w.html_body, w.from_name, w.from_email, w.settings_id,
+            now, actor, now, actor
+        )
+        .execute(self.pool())
+        .await?;
+        Ok(done.last_insert_rowid())
+    }
+
+    /// Updates only if still at `version`; false when someone saved first.
+    pub async fn update_template(&self, id: i64, version: i64, w: &TemplateWrite<'_>, actor: i64) -> sqlx::Result<bool> {
+        let now = now_ms();
+        let done = sqlx::query!(
+            "update email_templates
+             set name = ?, name_key = ?, subject = ?, text_body = ?, html_body = ?, from_name = ?, from_email = ?, settings_id = ?,
+                 version = version + 1, updated_at = ?, updated_by = ?
+             where id = ? and version = ?",
+            w.name, w.name_key, w.subject, w.text_body, w.html_body, w.from_name, w.from_email, w.settings_id, now, actor, id, version
+        )
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Deletes a template that is not built in; false when refused or missing.
+    pub async fn delete_template(&self, id: i64) -> sqlx::Result<bool> {
+        let done = sqlx::query!("delete from email_templates where id = ? and builtin is null", id).execute(self.pool()).await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn has_builtin_template(&self, builtin: &str) -> sqlx::Result<bool> {
+        Ok(sqlx::query_scalar!("select count(*) from email_templates where builtin = ?", builtin).fetch_one(self.pool()).await?
+            > 0)
+    }
+
+    /// The templates that name a settings explicitly (not through "Default").
+    pub async fn templates_naming(&self, settings_id: i64) -> sqlx::Result<Vec<String>> {
+        sqlx::query_scalar!("select name from email_templates where settings_id = ? order by name_key", settings_id)
+            .fetch_all(self.pool())
+            .await
+    }
+}

@@ -1,0 +1,102 @@
+//! API tokens and password-reset links: both stored only as SHA-256 hashes.
+
+use super::{now_ms, Db};
+
+#[derive(Clone, Debug)]
+pub struct TokenRow {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+    pub created_at: i64,
+    pub created_by: Option<String>,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+impl Db {
+    pub async fn insert_api_token(&self, name: &str, hash: &[u8], prefix: &str, actor: i64) -> sqlx::Result<i64> {
+        let now = now_ms();
+        let done = sqlx::query!(
+            "insert into api_tokens (name, token_hash, prefix, created_at, created_by) values (?, ?, ?, ?, ?)",
+            name,
+            hash,
+            prefix,
+            now,
+            actor
+        )
+        .execute(self.pool())
+        .await?;
+        Ok(done.last_insert_rowid())
+    }
+
+    pub async fn list_api_tokens(&self) -> sqlx::Result<Vec<TokenRow>> {
+        sqlx::query_as!(
+            TokenRow,
+            r#"select t.id as "id!", t.name, t.prefix, t.created_at, u.name as "created_by?", t.last_used_at, t.revoked_at
+               from api_tokens t left join users u on u.id = t.created_by
+               order by t.id desc"#
+        )
+        .fetch_all(self.pool())
+        .await
+    }
+
+    pub async fn revoke_api_token(&self, id: i64) -> sqlx::Result<bool> {
+        let now = now_ms();
+        let done = sqlx::query!("update api_tokens set revoked_at = ? where id = ? and revoked_at is null", now, id)
+            .execute(self.pool())
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// The live token with this hash, marked as used now.
+    pub async fn use_api_token(&self, hash: &[u8]) -> sqlx::Result<Option<(i64, String)>> {
+        let now = now_ms();
+        let row = sqlx::query!(
+            r#"update api_tokens set last_used_at = ? where token_hash = ? and revoked_at is null returning id as "id!", name"#,
+            now,
+            hash
+        )
+        .fetch_optional(self.pool())
+        .await?;
+        Ok(row.map(|r| (r.id, r.name)))
+    }
+
+    pub async fn insert_password_reset(&self, hash: &[u8], user_id: i64, expires_at: i64) -> sqlx::Result<()> {
+        let now = now_ms();
+        sqlx::query!(
+            "insert into password_resets (token_hash, user_id, created_at, expires_at) values (?, ?, ?, ?)",
+            hash,
+            user_id,
+            now,
+            expires_at
+        )
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Uses a reset link up: the user it was for, only once and only before it expires.
+    pub async fn take_password_reset(&self, hash: &[u8]) -> sqlx::Result<Option<i64>> {
+        let now = now_ms();
+        sqlx::query_scalar!(
+            r#"update password_resets set used_at = ?1 where token_hash = ?2 and used_at is null and expires_at > ?1
+               returning user_id as "user_id!""#,
+            now,
+            hash
+        )
+        .fetch_optional(self.pool())
+        .await
+    }
+
+    pub async fn password_reset_valid(&self, hash: &[u8]) -> sqlx::Result<bool> {
+        let now = now_ms();
+        let n = sqlx::query_scalar!(
+            "select count(*) from password_resets where token_hash = ? and used_at is null and expires_at > ?",
+            hash,
+            now
+        )
+        .fetch_one(self.pool())
+        .await?;
+        Ok(n > 0)
+    }
+}

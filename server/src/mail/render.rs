@@ -1,0 +1,149 @@
+//! Templates rendered by minijinja: placeholders like `{{ user.name }}`, HTML-escaped in the
+//! HTML body. A template may only use the placeholders the product knows; one it does not know
+//! is a save-time error, and one the data lacks is a send-time error naming it.
+
+use app::domain::template::{HTML_BODY, SUBJECT, TEXT_BODY};
+use app::domain::{FieldErrors, PLACEHOLDERS};
+use minijinja::value::{Serde, Value};
+use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use std::collections::BTreeSet;
+
+/// The parts a template renders.
+pub struct Sources<'a> {
+    pub subject: &'a str,
+    pub text: &'a str,
+    pub html: &'a str,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rendered {
+    pub subject: String,
+    pub text: String,
+    pub html: Option<String>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum RenderError {
+    #[error("the template needs {}", .0.join(", "))]
+    Missing(Vec<String>),
+    #[error("the template could not be rendered: {0}")]
+    Failed(String),
+}
+
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_auto_escape_callback(|name| if name == "html" { AutoEscape::Html } else { AutoEscape::None });
+    env
+}
+
+fn parts<'a>(sources: &Sources<'a>) -> [(&'static str, &'static str, &'a str); 3] {
+    [(SUBJECT, "subject", sources.subject), (TEXT_BODY, "text", sources.text), (HTML_BODY, "html", sources.html)]
+}
+
+/// Syntax errors and unknown placeholders, under the field they are in.
+pub fn check(sources: &Sources<'_>) -> FieldErrors {
+    let env = environment();
+    let known: BTreeSet<&str> = PLACEHOLDERS.iter().map(|(p, _, _)| *p).collect();
+    let mut errors = FieldErrors::default();
+    for (field, name, source) in parts(sources) {
+        match env.template_from_named_str(name, source) {
+            Err(e) => {
+                let line = e.line().map(|l| format!(" on line {l}")).unwrap_or_default();
+                errors.push(field, format!("{field} has a template error{line}: {}.", e.detail().unwrap_or("invalid syntax")));
+            }
+            Ok(template) => {
+                let unknown: Vec<String> = template
+                    .undeclared_variables(true)
+                    .into_iter()
+                    .filter(|v| !known.contains(v.as_str()))
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect();
+                if !unknown.is_empty() {
+                    let listed = unknown.iter().map(|u| format!("{{{{ {u} }}}}")).collect::<Vec<_>>().join(", ");
+                    errors.push(
+                        field,
+                        format!(
+                            "{field} uses unknown placeholder {listed}; see the list of placeholders for the ones available."
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    errors
+}
+
+/// The placeholders a template uses.
+pub fn needed(sources: &Sources<'_>) -> BTreeSet<String> {
+    let env = environment();
+    parts(sources)
+        .iter()
+        .filter_map(|(_, name, source)| env.template_from_named_str(name, source).ok())
+        .flat_map(|t| t.undeclared_variables(true))
+        .collect()
+}
+
+fn present(vars: &serde_json::Value, path: &str) -> bool {
+    path.split('.').try_fold(vars, |v, key| v.get(key)).is_some_and(|v| !v.is_null())
+}
+
+pub fn render(sources: &Sources<'_>, vars: &serde_json::Value) -> Result<Rendered, RenderError> {
+    let missing: Vec<String> = needed(sources).into_iter().filter(|path| !present(vars, path)).collect();
+    if !missing.is_empty() {
+        return Err(RenderError::Missing(missing));
+    }
+    let env = environment();
+    let context = Value::from(Serde(vars));
+    let run = |name: &str, source: &str| {
+        env.render_named_str(name, source, context.clone()).map_err(|e| RenderError::Failed(e.to_string()))
+    };
+    let subject = run("subject", sources.subject)?;
+    let html = if sources.html.trim().is_empty() { None } else { Some(run("html", sources.html)?) };
+    Ok(Rendered {
+        // A placeholder value with a line break must not break the header.
+        subject: subject.chars().map(|c| if c.is_control() { ' ' } else { c }).collect(),
+        text: run("text", sources.text)?,
+        html,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn sources<'a>(subject: &'a str, text: &'a str, html: &'a str) -> Sources<'a> {
+        Sources { subject, text, html }
+    }
+
+    #[test]
+    fn unknown_placeholders_and_syntax_errors_are_field_errors() {
+        let errors = check(&sources("Invoice {{ invoice.numbr }}", "Hi {{ user.name }", ""));
+        assert!(errors.get(SUBJECT).unwrap().contains("{{ invoice.numbr }}"), "{errors:?}");
+        assert!(errors.get(TEXT_BODY).unwrap().contains("template error"), "{errors:?}");
+        assert!(check(&sources("Invoice {{ invoice.number }}", "Hi {{ user.name }}", "<p>{{ invoice.url }}</p>")).is_empty());
+    }
+
+    #[test]
+    fn html_is_escaped_and_text_is_not() {
+        let vars = json!({ "user": { "name": "<b>Ada & Co</b>" } });
+        let out = render(&sources("Hi {{ user.name }}", "Hi {{ user.name }}", "<p>Hi {{ user.name }}</p>"), &vars).unwrap();
+        assert_eq!(out.text, "Hi <b>Ada & Co</b>");
+        assert_eq!(out.html.unwrap(), "<p>Hi &lt;b&gt;Ada &amp; Co&lt;&#x2f;b&gt;</p>");
+    }
+
+    #[test]
+    fn missing_data_is_named() {
+        let err = render(&sources("{{ invoice.number }}", "{{ contact.name }}", ""), &json!({ "invoice": {} })).unwrap_err();
+        assert_eq!(err, RenderError::Missing(vec!["contact.name".into(), "invoice.number".into()]));
+    }
+
+    #[test]
+    fn a_line_break_in_data_cannot_reach_the_subject_header() {
+        let out = render(&sources("Hi {{ user.name }}", "x", ""), &json!({ "user": { "name": "Ada\r\nBcc: evil@example.com" } }))
+            .unwrap();
+        assert!(!out.subject.contains(['\r', '\n']));
+    }
+}

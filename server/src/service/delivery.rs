@@ -1,0 +1,105 @@
+//! Queueing application mail (password resets, the host application's invoices) and the
+//! Delivery log panel. A mail is rendered and sealed when it is queued; the worker sends it.
+
+use super::{Mailroom, OrInternal};
+use crate::crypto::outbox_aad;
+use crate::db::{Db, MailRow, NewMail};
+use crate::mail::compose::{compose, sender, Attachment};
+use crate::mail::render::{render, RenderError, Sources};
+use app::api::delivery::{MailStatus, MailView, MAIL_PAGE};
+use app::api::{AppError, CurrentUser, Id, RequestMeta};
+use app::domain::EmailAddress;
+
+/// One mail to queue.
+pub struct MailRequest<'a> {
+    pub template_id: Id,
+    pub to_name: &'a str,
+    pub to: &'a EmailAddress,
+    pub variables: serde_json::Value,
+    pub attachments: Vec<Attachment>,
+    pub api_token: Option<Id>,
+    pub idempotency_key: Option<&'a str>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum QueueError {
+    #[error("the template no longer exists")]
+    NoTemplate,
+    #[error("there are no SMTP settings to send through; add some in the SMTP Settings panel")]
+    NoSettings,
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error("the message could not be built: {0}")]
+    Compose(String),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+pub(super) fn mail_view(row: MailRow) -> MailView {
+    MailView {
+        id: row.id,
+        created_at: row.created_at,
+        template: row.template_name,
+        settings: row.settings_name,
+        recipient: row.recipient,
+        subject: row.subject,
+        status: MailStatus::parse(&row.status),
+        attempts: row.attempts,
+        next_attempt_at: row.next_attempt_at,
+        last_error: row.last_error,
+        smtp_reply: row.smtp_reply,
+        sent_at: row.sent_at,
+    }
+}
+
+impl Mailroom {
+    /// Renders, seals and queues one mail; returns its outbox id.
+    pub(crate) async fn enqueue(&self, request: MailRequest<'_>) -> Result<Id, QueueError> {
+        let template = self.db.template_by_id(request.template_id).await?.ok_or(QueueError::NoTemplate)?;
+        let settings_id = match template.settings_id {
+            Some(id) => id,
+            None => self.db.default_settings_id().await?.ok_or(QueueError::NoSettings)?,
+        };
+        let settings = self.db.get_settings(settings_id).await?.ok_or(QueueError::NoSettings)?;
+        let sources = Sources { subject: &template.subject, text: &template.text_body, html: &template.html_body };
+        let rendered = render(&sources, &request.variables)?;
+        let from = sender(&template.from_name, &template.from_email, &settings.from_name, &settings.email);
+        let composed = compose(from, (request.to_name, request.to.as_str()), &rendered, &request.attachments)
+            .map_err(QueueError::Compose)?;
+        let mut tx = self.db.begin().await?;
+        let row = NewMail {
+            template_id: Some(template.id),
+            template_name: &template.name,
+            settings_id: settings.id,
+            settings_name: &settings.name,
+            envelope_from: &composed.envelope_from,
+            recipient: request.to.as_str(),
+            subject: &rendered.subject,
+            size: composed.bytes.len() as i64,
+            api_token_id: request.api_token,
+            idempotency_key: request.idempotency_key,
+        };
+        let id = Db::insert_mail(&mut tx, &row).await?;
+        Db::set_mail_message(&mut tx, id, &self.secrets.seal_bytes(&composed.bytes, &outbox_aad(id))).await?;
+        tx.commit().await?;
+        self.wake.notify_one();
+        Ok(id)
+    }
+
+    pub(super) async fn mail_list(&self, filter: &str, before: Option<Id>) -> Result<Vec<MailView>, AppError> {
+        let rows = self.db.list_mail(filter.trim(), before, MAIL_PAGE as i64).await.or_internal("reading the delivery log")?;
+        Ok(rows.into_iter().map(mail_view).collect())
+    }
+
+    pub(super) async fn mail_resend(&self, req: &RequestMeta, actor: &CurrentUser, id: Id) -> Result<MailView, AppError> {
+        let row = self.db.mail_by_id(id).await.or_internal("reading the delivery log")?;
+        let row = row.ok_or_else(|| AppError::NotFound("This mail is not in the delivery log.".into()))?;
+        if !self.db.resend_mail(id).await.or_internal("queueing the mail again")? {
+            return Err(AppError::Conflict(format!("Only failed mail can be sent again; this one is {}.", row.status)));
+        }
+        self.wake.notify_one();
+        self.audit(req, Some(actor), "mail resent", &format!("mail #{id} to {}", row.recipient), &row.subject).await;
+        let row = self.db.mail_by_id(id).await.or_internal("reading the delivery log")?;
+        row.map(mail_view).ok_or_else(|| AppError::NotFound("This mail is not in the delivery log.".into()))
+    }
+}

@@ -1,0 +1,245 @@
+//! Email templates: validated with the domain rules plus the placeholder check, unique names,
+//! versions against lost updates, and the two built-in templates the product sends itself.
+
+use super::{Mailroom, OrInternal};
+use crate::db::{is_unique_violation, Db, TemplateRow, TemplateWrite};
+use crate::mail::compose::sender;
+use crate::mail::render::{check, render, Sources};
+use app::api::templates::{Preview, TemplateInput, TemplateSummary, TemplateView};
+use app::api::{AppError, CurrentUser, Id, RequestMeta};
+use app::domain::template::{SETTINGS, TEMPLATE_NAME};
+use app::domain::{name_key, sample_variables, TemplateForm};
+
+pub const PASSWORD_RESET: &str = "password-reset";
+pub const INVOICE: &str = "invoice";
+const NOT_FOUND: &str = "This template no longer exists; someone may have deleted it.";
+
+fn form_of(row: &TemplateRow) -> TemplateForm {
+    TemplateForm {
+        name: row.name.clone(),
+        subject: row.subject.clone(),
+        text_body: row.text_body.clone(),
+        html_body: row.html_body.clone(),
+        from_name: row.from_name.clone(),
+        from_email: row.from_email.clone(),
+        settings_id: row.settings_id,
+    }
+}
+
+fn view_of(row: TemplateRow) -> TemplateView {
+    TemplateView {
+        id: row.id,
+        version: row.version,
+        form: form_of(&row),
+        builtin: row.builtin.is_some(),
+        created_at: row.created_at,
+        created_by: row.created_by,
+        updated_at: row.updated_at,
+        updated_by: row.updated_by,
+    }
+}
+
+fn sources(form: &TemplateForm) -> Sources<'_> {
+    Sources { subject: &form.subject, text: &form.text_body, html: &form.html_body }
+}
+
+/// Which fields differ, by label.
+fn changed(old: &TemplateForm, new: &TemplateForm) -> String {
+    let pairs = [
+        (TEMPLATE_NAME, old.name != new.name),
+        ("Subject", old.subject != new.subject),
+        ("Text body", old.text_body != new.text_body),
+        ("HTML body", old.html_body != new.html_body),
+        ("From name", old.from_name != new.from_name),
+        ("From email address", old.from_email != new.from_email),
+        (SETTINGS, old.settings_id != new.settings_id),
+    ];
+    let names: Vec<&str> = pairs.iter().filter(|(_, c)| *c).map(|(n, _)| *n).collect();
+    if names.is_empty() {
+        "no changes".into()
+    } else {
+        format!("changed: {}", names.join(", "))
+    }
+}
+
+/// Creates the built-in templates the first time Mailroom starts.
+pub async fn seed_builtin_templates(db: &Db) -> sqlx::Result<()> {
+    let builtins = [
+        (
+            PASSWORD_RESET,
+            "Password reset",
+            "Choose a new Mailroom password",
+            "Hello {{ user.name }},\n\nSomeone asked to reset the password of the Mailroom account {{ user.email }}. \
+             To choose a new password, open this link within {{ reset_expires_minutes }} minutes:\n\n{{ reset_link }}\n\n\
+             If you did not ask for this, ignore this email; your password stays as it is.\n",
+            "<p>Hello {{ user.name }},</p>\n<p>Someone asked to reset the password of the Mailroom account {{ user.email }}. \
+             To choose a new password, open this link within {{ reset_expires_minutes }} minutes:</p>\n\
+             <p><a href=\"{{ reset_link }}\">Choose a new password</a></p>\n\
+             <p>If you did not ask for this, ignore this email; your password stays as it is.</p>\n",
+        ),
+        (
+            INVOICE,
+            "Invoice",
+            "Invoice {{ invoice.number }} from {{ company.name }}",
+            "Dear {{ contact.name }},\n\nPlease find attached invoice {{ invoice.number }} for {{ invoice.amount }}, \
+             due on {{ invoice.due_date }}.\n\nYou can also view it online: {{ invoice.url }}\n\nThank you,\n{{ company.name }}\n",
+            "<p>Dear {{ contact.name }},</p>\n<p>Please find attached invoice {{ invoice.number }} for {{ invoice.amount }}, \
+             due on {{ invoice.due_date }}.</p>\n<p><a href=\"{{ invoice.url }}\">View the invoice online</a></p>\n\
+             <p>Thank you,<br>{{ company.name }}</p>\n",
+        ),
+    ];
+    for (builtin, name, subject, text, html) in builtins {
+        if db.has_builtin_template(builtin).await? {
+            continue;
+        }
+        let key = name_key(name);
+        let write = TemplateWrite {
+            name,
+            name_key: &key,
+            subject,
+            text_body: text,
+            html_body: html,
+            from_name: "",
+            from_email: "",
+            settings_id: None,
+        };
+        match db.insert_template(&write, Some(builtin), None).await {
+            Err(e) if is_unique_violation(&e) => tracing::warn!(name, "a template already has the built-in template's name"),
+            other => {
+                other?;
+            }
+        }
+    }
+    Ok(())
+}
+
+impl Mailroom {
+    pub(super) async fn templates_list(&self) -> Result<Vec<TemplateSummary>, AppError> {
+        let rows = self.db.list_templates().await.or_internal("listing templates")?;
+        Ok(rows
+            .into_iter()
+            .map(|r| TemplateSummary {
+                id: r.id,
+                name: r.name,
+                subject: r.subject,
+                builtin: r.builtin.is_some(),
+                settings_name: r.settings_name,
+            })
+            .collect())
+    }
+
+    async fn template_row(&self, id: Id) -> Result<TemplateRow, AppError> {
+        self.db.template_by_id(id).await.or_internal("loading the template")?.ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))
+    }
+
+    pub(super) async fn template_get(&self, id: Id) -> Result<TemplateView, AppError> {
+        self.template_row(id).await.map(view_of)
+    }
+
+    async fn check_template(&self, form: &TemplateForm) -> Result<(), AppError> {
+        let mut errors = form.check();
+        for (field, message) in check(&sources(form)).iter() {
+            if errors.get(field).is_none() {
+                errors.push(field, message);
+            }
+        }
+        if let Some(id) = form.settings_id {
+            if self.db.get_settings(id).await.or_internal("checking the SMTP settings")?.is_none() {
+                errors.push(SETTINGS, "These SMTP settings no longer exist; choose others or Default.");
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(errors))
+        }
+    }
+
+    pub(super) async fn template_save(
+        &self,
+        req: &RequestMeta,
+        actor: &CurrentUser,
+        input: TemplateInput,
+    ) -> Result<TemplateView, AppError> {
+        let form = input.form;
+        self.check_template(&form).await?;
+        let name = form.name.trim();
+        let key = name_key(name);
+        let write = TemplateWrite {
+            name,
+            name_key: &key,
+            subject: &form.subject,
+            text_body: &form.text_body,
+            html_body: &form.html_body,
+            from_name: form.from_name.trim(),
+            from_email: form.from_email.trim(),
+            settings_id: form.settings_id,
+        };
+        let taken = || AppError::field(TEMPLATE_NAME, "Another template already has this name; choose a different name.");
+        let (id, action, details) = match input.id {
+            None => match self.db.insert_template(&write, None, Some(actor.id)).await {
+                Err(e) if is_unique_violation(&e) => return Err(taken()),
+                other => (other.or_internal("saving the template")?, "template created", String::new()),
+            },
+            Some(id) => {
+                let row = self.template_row(id).await?;
+                if input.version != Some(row.version) {
+                    return Err(AppError::Stale { by: row.updated_by, at: row.updated_at });
+                }
+                match self.db.update_template(id, row.version, &write, actor.id).await {
+                    Err(e) if is_unique_violation(&e) => return Err(taken()),
+                    Ok(false) => {
+                        let row = self.template_row(id).await?;
+                        return Err(AppError::Stale { by: row.updated_by, at: row.updated_at });
+                    }
+                    other => other.or_internal("saving the template")?,
+                };
+                (id, "template changed", changed(&form_of(&row), &form))
+            }
+        };
+        let view = self.template_get(id).await?;
+        self.audit(req, Some(actor), action, &format!("template “{}” (#{id})", view.form.name), &details).await;
+        Ok(view)
+    }
+
+    pub(super) async fn template_delete(&self, req: &RequestMeta, actor: &CurrentUser, id: Id) -> Result<(), AppError> {
+        let row = self.template_row(id).await?;
+        if row.builtin.is_some() {
+            return Err(AppError::Refused(format!(
+                "“{}” is built in: Mailroom sends it itself, so it can be edited but not deleted.",
+                row.name
+            )));
+        }
+        if !self.db.delete_template(id).await.or_internal("deleting the template")? {
+            return Err(AppError::NotFound(NOT_FOUND.into()));
+        }
+        self.audit(req, Some(actor), "template deleted", &format!("template “{}” (#{id})", row.name), "").await;
+        Ok(())
+    }
+
+    pub(super) async fn template_preview(&self, form: TemplateForm) -> Result<Preview, AppError> {
+        self.check_template(&form).await?;
+        let rendered =
+            render(&sources(&form), &sample_variables()).map_err(|e| AppError::Refused(format!("The preview failed: {e}.")))?;
+        let settings_id = match form.settings_id {
+            Some(id) => Some(id),
+            None => self.db.default_settings_id().await.or_internal("finding the default settings")?,
+        };
+        let settings = match settings_id {
+            Some(id) => self.db.get_settings(id).await.or_internal("loading the SMTP settings")?,
+            None => None,
+        };
+        let from = match &settings {
+            Some(s) => {
+                let (name, email) = sender(&form.from_name, &form.from_email, &s.from_name, &s.email);
+                if name.is_empty() {
+                    email.to_owned()
+                } else {
+                    format!("{name} <{email}>")
+                }
+            }
+            None => "(add SMTP settings to see who it is from)".to_owned(),
+        };
+        Ok(Preview { from, subject: rendered.subject, text: rendered.text, html: rendered.html })
+    }
+}

@@ -1,0 +1,66 @@
+//! API tokens: created by administrators, shown once, stored as a hash, revocable.
+
+use super::{Mailroom, OrInternal};
+use crate::crypto::{new_token, token_hash};
+use crate::db::TokenRow;
+use app::api::tokens::{NewToken, TokenView};
+use app::api::{AppError, CurrentUser, Id, RequestMeta};
+
+/// What every token starts with, so a leaked one is easy to recognise in a scan.
+pub const TOKEN_PREFIX: &str = "mr_";
+
+fn view_of(row: TokenRow) -> TokenView {
+    TokenView {
+        id: row.id,
+        name: row.name,
+        prefix: row.prefix,
+        created_at: row.created_at,
+        created_by: row.created_by,
+        last_used_at: row.last_used_at,
+        revoked_at: row.revoked_at,
+    }
+}
+
+impl Mailroom {
+    pub(super) async fn tokens_list(&self) -> Result<Vec<TokenView>, AppError> {
+        Ok(self.db.list_api_tokens().await.or_internal("listing API tokens")?.into_iter().map(view_of).collect())
+    }
+
+    async fn token_view(&self, id: Id) -> Result<TokenView, AppError> {
+        let rows = self.db.list_api_tokens().await.or_internal("listing API tokens")?;
+        rows.into_iter()
+            .find(|t| t.id == id)
+            .map(view_of)
+            .ok_or_else(|| AppError::NotFound("This API token no longer exists.".into()))
+    }
+
+    pub(super) async fn token_create(&self, req: &RequestMeta, actor: &CurrentUser, name: String) -> Result<NewToken, AppError> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+            return Err(AppError::field("Name", "Name the token after what uses it (1 to 100 characters), e.g. Billing system."));
+        }
+        let token = format!("{TOKEN_PREFIX}{}", new_token());
+        let prefix = format!("{}…", &token[..TOKEN_PREFIX.len() + 6]);
+        let id =
+            self.db.insert_api_token(name, &token_hash(&token), &prefix, actor.id).await.or_internal("creating the API token")?;
+        self.audit(req, Some(actor), "API token created", &format!("API token “{name}” ({prefix})"), "").await;
+        Ok(NewToken { view: self.token_view(id).await?, token })
+    }
+
+    pub(super) async fn token_revoke(&self, req: &RequestMeta, actor: &CurrentUser, id: Id) -> Result<TokenView, AppError> {
+        let view = self.token_view(id).await?;
+        if !self.db.revoke_api_token(id).await.or_internal("revoking the API token")? {
+            return Err(AppError::Conflict("This API token was already revoked.".into()));
+        }
+        self.audit(req, Some(actor), "API token revoked", &format!("API token “{}” ({})", view.name, view.prefix), "").await;
+        self.token_view(id).await
+    }
+
+    /// The token's id and name, if the bearer value is a live token.
+    pub(crate) async fn api_caller(&self, bearer: &str) -> Result<Option<(Id, String)>, AppError> {
+        if !bearer.starts_with(TOKEN_PREFIX) {
+            return Ok(None);
+        }
+        self.db.use_api_token(&token_hash(bearer)).await.or_internal("checking the API token")
+    }
+}

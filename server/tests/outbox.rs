@@ -1,0 +1,160 @@
+//! The outbox worker against a real SMTP server: temporary refusals are retried, permanent ones
+//! fail at once, and stopping Mailroom mid-batch loses and duplicates nothing.
+
+mod support;
+
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+use support::smtp::{free_port, SmtpServer};
+use support::{api_token, eventually, fast_outbox_app, plain_relay, Browser, ADMIN_EMAIL, ADMIN_PASSWORD};
+
+fn reminder(to: &str) -> String {
+    json!({
+        "template": "Invoice",
+        "to": to,
+        "variables": { "contact": { "name": "Grace" }, "company": { "name": "Example Ltd" },
+                       "invoice": { "number": "1", "amount": "€1", "due_date": "today", "url": "https://example.com/1" } }
+    })
+    .to_string()
+}
+
+async fn queue(http: &reqwest::Client, base: &str, token: &str, to: &str) -> i64 {
+    let response = http
+        .post(format!("{base}/api/v1/messages"))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(reminder(to))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 202);
+    response.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+}
+
+async fn status(http: &reqwest::Client, base: &str, token: &str, id: i64) -> Value {
+    http.get(format!("{base}/api/v1/messages/{id}")).bearer_auth(token).send().await.unwrap().json().await.unwrap()
+}
+
+#[tokio::test]
+async fn temporary_refusals_are_retried_until_sent() {
+    let smtp = SmtpServer::start_with("plain", None, "127.0.0.1", free_port(), &["--fail-first", "2", "--fail-code", "451"]);
+    let app = fast_outbox_app().await;
+    let admin = app.admin().await;
+    plain_relay(&admin, "Flaky", smtp.port).await;
+    let token = api_token(&admin, "test").await;
+    let http = reqwest::Client::new();
+    let id = queue(&http, &app.origin, &token, "grace@example.com").await;
+    assert!(eventually(15, || async { status(&http, &app.origin, &token, id).await["status"] == "sent" }).await);
+    let report = status(&http, &app.origin, &token, id).await;
+    assert_eq!(report["attempts"], 3);
+    assert_eq!(smtp.of_kind("refused").len(), 2);
+    assert_eq!(smtp.of_kind("message").len(), 1);
+}
+
+#[tokio::test]
+async fn permanent_refusals_fail_at_once_and_can_be_resent() {
+    let smtp = SmtpServer::start_with("plain", None, "127.0.0.1", free_port(), &["--fail-first", "1000", "--fail-code", "550"]);
+    let app = fast_outbox_app().await;
+    let admin = app.admin().await;
+    plain_relay(&admin, "Strict", smtp.port).await;
+    let token = api_token(&admin, "test").await;
+    let http = reqwest::Client::new();
+    let id = queue(&http, &app.origin, &token, "grace@example.com").await;
+    assert!(eventually(10, || async { status(&http, &app.origin, &token, id).await["status"] == "failed" }).await);
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let report = status(&http, &app.origin, &token, id).await;
+    assert_eq!(report["attempts"], 1, "a 5xx is not retried");
+    assert!(report["last_error"].as_str().unwrap().starts_with("550"), "{report}");
+    assert_eq!(smtp.of_kind("refused").len(), 1);
+
+    let log: Value = admin.call("delivery/list", json!({ "filter": "failed", "before": null })).await.unwrap();
+    assert_eq!(log[0]["id"], id);
+    let _: Value = admin.call("delivery/resend", json!({ "id": id })).await.unwrap();
+    assert!(eventually(10, || async { smtp.of_kind("refused").len() == 2 }).await, "resend tried again");
+    let again = admin.call::<Value>("delivery/resend", json!({ "id": id })).await;
+    assert!(again.is_ok() || again.unwrap_err().status == 409);
+}
+
+struct Server {
+    child: Child,
+    base: String,
+}
+
+fn start(data: &std::path::Path, port: u16, extra: &[(&str, &str)]) -> Server {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_mailroom"));
+    command
+        .env("MAILROOM_ADDR", format!("127.0.0.1:{port}"))
+        .env("MAILROOM_DATA_DIR", data)
+        .env("MAILROOM_ADMIN_EMAIL", ADMIN_EMAIL)
+        .env("MAILROOM_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("RUST_LOG", "warn")
+        .env_remove("MAILROOM_SECRET_KEY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit());
+    for (key, value) in extra {
+        command.env(key, value);
+    }
+    Server { child: command.spawn().unwrap(), base: format!("http://127.0.0.1:{port}") }
+}
+
+async fn ready(base: &str) {
+    let http = reqwest::Client::new();
+    assert!(eventually(20, || async { http.get(base).send().await.is_ok() }).await, "the server started");
+}
+
+fn signal(child: &Child, name: &str) {
+    Command::new("kill").args([name, &child.id().to_string()]).status().unwrap();
+}
+
+/// Queues `count` mails to a slow server, stops Mailroom mid-batch with `how`, starts it again,
+/// and returns (messages received, distinct recipients).
+async fn stop_mid_batch(how: &str, count: usize) -> (usize, usize) {
+    let smtp = SmtpServer::start_with("plain", None, "127.0.0.1", free_port(), &["--delay-ms", "25"]);
+    let data = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let extra = [("MAILROOM_OUTBOX_CLAIM_TIMEOUT_SECS", "2")];
+    let mut server = start(data.path(), port, &extra);
+    ready(&server.base).await;
+    let admin = Browser {
+        base: server.base.clone(),
+        origin: Some(server.base.clone()),
+        http: reqwest::Client::builder().cookie_store(true).build().unwrap(),
+    };
+    admin.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await.unwrap();
+    plain_relay(&admin, "Slow", smtp.port).await;
+    let token = api_token(&admin, "batch").await;
+    let http = reqwest::Client::new();
+    for i in 0..count {
+        queue(&http, &server.base, &token, &format!("r{i}@example.com")).await;
+    }
+    assert!(eventually(30, || async { smtp.of_kind("message").len() >= 20 }).await);
+    signal(&server.child, how);
+    let _ = server.child.wait();
+    let before = smtp.of_kind("message").len();
+    assert!(before < count, "stopped mid-batch ({before} of {count} sent)");
+    let restarted = start(data.path(), port, &extra);
+    server = restarted;
+    ready(&server.base).await;
+    assert!(eventually(60, || async { smtp.of_kind("message").len() >= count }).await, "everything was sent after the restart");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    signal(&server.child, "-TERM");
+    let _ = server.child.wait();
+    let messages = smtp.of_kind("message");
+    let distinct: std::collections::BTreeSet<String> =
+        messages.iter().map(|m| m["rcpt_tos"][0].as_str().unwrap().to_owned()).collect();
+    (messages.len(), distinct.len())
+}
+
+#[tokio::test]
+async fn a_clean_restart_mid_batch_loses_and_duplicates_nothing() {
+    let (received, distinct) = stop_mid_batch("-TERM", 150).await;
+    assert_eq!((received, distinct), (150, 150));
+}
+
+#[tokio::test]
+async fn a_crash_mid_batch_loses_nothing() {
+    let (received, distinct) = stop_mid_batch("-KILL", 150).await;
+    assert_eq!(distinct, 150, "every mail arrived");
+    assert!(received - distinct <= 8, "at most the mails in flight at the crash arrive twice ({} did)", received - distinct);
+}

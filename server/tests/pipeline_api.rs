@@ -1,0 +1,176 @@
+//! The host application's API: tokens, JSON errors naming the field, idempotency, attachments,
+//! and the template's From override, delivered through a real SMTP server.
+
+mod support;
+
+use serde_json::{json, Value};
+use support::smtp::SmtpServer;
+use support::{api_token, eventually, fast_outbox_app, plain_relay, Browser, TestApp};
+
+struct Api {
+    base: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+impl Api {
+    fn new(app: &TestApp, token: &str) -> Self {
+        Self { base: app.origin.clone(), token: token.to_owned(), http: reqwest::Client::new() }
+    }
+
+    async fn post(&self, body: &str, key: Option<&str>) -> (u16, Value) {
+        let mut request = self
+            .http
+            .post(format!("{}/api/v1/messages", self.base))
+            .bearer_auth(&self.token)
+            .header("content-type", "application/json")
+            .body(body.to_owned());
+        if let Some(key) = key {
+            request = request.header("idempotency-key", key);
+        }
+        let response = request.send().await.unwrap();
+        (response.status().as_u16(), response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn status(&self, id: i64) -> Value {
+        self.http
+            .get(format!("{}/api/v1/messages/{id}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+}
+
+fn invoice(to: &str) -> Value {
+    json!({
+        "template": "Invoice",
+        "to": to,
+        "to_name": "Grace Hopper",
+        "variables": {
+            "contact": { "name": "Grace" },
+            "company": { "name": "Example Ltd" },
+            "invoice": { "number": "INV-42", "amount": "€1,250.00", "due_date": "15 December 2026", "url": "https://billing.example.com/42" }
+        },
+        "attachments": [{ "filename": "INV-42.pdf", "content_type": "application/pdf", "content_base64": "JVBERi0xLjQK" }]
+    })
+}
+
+async fn setup() -> (TestApp, Browser, SmtpServer, Api) {
+    let smtp = SmtpServer::start("plain", None);
+    let app = fast_outbox_app().await;
+    let admin = app.admin().await;
+    plain_relay(&admin, "Loopback", smtp.port).await;
+    let token = api_token(&admin, "Billing system").await;
+    let api = Api::new(&app, &token);
+    (app, admin, smtp, api)
+}
+
+#[tokio::test]
+async fn an_invoice_is_queued_sent_and_reported() {
+    let (_app, _admin, smtp, api) = setup().await;
+    let (status, body) = api.post(&invoice("grace@example.com").to_string(), None).await;
+    assert_eq!(status, 202, "{body}");
+    assert_eq!(body["status"], "queued");
+    let id = body["id"].as_i64().unwrap();
+    assert!(eventually(10, || async { api.status(id).await["status"] == "sent" }).await);
+    let messages = smtp.of_kind("message");
+    assert_eq!(messages.len(), 1);
+    let m = &messages[0];
+    assert_eq!(m["headers"]["Subject"], "Invoice INV-42 from Example Ltd");
+    assert_eq!(m["headers"]["To"], "Grace Hopper <grace@example.com>");
+    assert!(m["data"].as_str().unwrap().contains("filename=\"INV-42.pdf\""));
+    assert!(m["body"].as_str().unwrap().contains("Dear Grace"));
+}
+
+#[tokio::test]
+async fn errors_name_the_bad_field() {
+    let (_app, _admin, _smtp, api) = setup().await;
+    let cases: Vec<(String, u16, &str)> = vec![
+        ("{not json".into(), 400, ""),
+        (json!({ "template": "Invoice" }).to_string(), 422, "to"),
+        (json!({ "template": "Invoice", "to": "not-an-address" }).to_string(), 422, "to"),
+        (json!({ "template": "Nope", "to": "a@example.com" }).to_string(), 422, "template"),
+        (json!({ "template": "Invoice", "to": "a@example.com", "variables": [] }).to_string(), 422, "variables"),
+        (json!({ "template": "Invoice", "to": "a@example.com", "variables": {} }).to_string(), 422, "variables.company.name"),
+        (
+            json!({ "template": "Invoice", "to": "a@example.com", "attachments": [{ "filename": "a.pdf", "content_type": "application/pdf", "content_base64": "%%%" }] }).to_string(),
+            422,
+            "attachments[0].content_base64",
+        ),
+    ];
+    for (body, status, field) in cases {
+        let (got, answer) = api.post(&body, None).await;
+        assert_eq!(got, status, "{body}: {answer}");
+        if field.is_empty() {
+            assert!(answer["error"]["message"].as_str().unwrap().contains("not valid JSON"));
+        } else {
+            assert_eq!(answer["error"]["field"], field, "{body}: {answer}");
+            assert!(!answer["error"]["message"].as_str().unwrap().is_empty());
+        }
+    }
+}
+
+#[tokio::test]
+async fn tokens_are_required_and_revocable() {
+    let (app, admin, _smtp, api) = setup().await;
+    let anonymous = Api::new(&app, "");
+    assert_eq!(anonymous.post(&invoice("a@example.com").to_string(), None).await.0, 401);
+    let forged = Api::new(&app, "mr_forged");
+    assert_eq!(forged.post(&invoice("a@example.com").to_string(), None).await.0, 401);
+    let tokens: Value = admin.call("tokens/list", json!({})).await.unwrap();
+    assert!(tokens.to_string().find(&api.token).is_none(), "the token is shown once, never listed");
+    let id = tokens[0]["id"].as_i64().unwrap();
+    let _: Value = admin.call("tokens/revoke", json!({ "id": id })).await.unwrap();
+    let (status, body) = api.post(&invoice("a@example.com").to_string(), None).await;
+    assert_eq!(status, 401);
+    assert!(body["error"]["message"].as_str().unwrap().contains("revoked"));
+}
+
+#[tokio::test]
+async fn a_retried_request_with_the_same_key_queues_one_mail() {
+    let (_app, _admin, smtp, api) = setup().await;
+    let body = invoice("grace@example.com").to_string();
+    let (first, a) = api.post(&body, Some("invoice-42-attempt")).await;
+    let (second, b) = api.post(&body, Some("invoice-42-attempt")).await;
+    assert_eq!((first, second), (202, 200));
+    assert_eq!(a["id"], b["id"]);
+    let (_, c) = api.post(&body, Some("invoice-43")).await;
+    assert_ne!(a["id"], c["id"]);
+    let id = c["id"].as_i64().unwrap();
+    assert!(eventually(10, || async { api.status(id).await["status"] == "sent" }).await);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(smtp.of_kind("message").len(), 2);
+}
+
+#[tokio::test]
+async fn the_template_from_overrides_the_settings_each_part_alone() {
+    let (_app, admin, smtp, api) = setup().await;
+    let templates: Value = admin.call("templates/list", json!({})).await.unwrap();
+    let id = templates.as_array().unwrap().iter().find(|t| t["name"] == "Invoice").unwrap()["id"].as_i64().unwrap();
+    let cases = [
+        ("", "", "Billing <billing@example.com>"),
+        ("Accounts", "", "Accounts <billing@example.com>"),
+        ("", "ar@example.com", "Billing <ar@example.com>"),
+        ("Accounts", "ar@example.com", "Accounts <ar@example.com>"),
+    ];
+    for (i, (from_name, from_email, expected)) in cases.iter().enumerate() {
+        let view: Value = admin.call("templates/get", json!({ "id": id })).await.unwrap();
+        let mut form = view["form"].clone();
+        form["from_name"] = json!(from_name);
+        form["from_email"] = json!(from_email);
+        let _: Value = admin
+            .call("templates/save", json!({ "input": { "id": id, "version": view["version"], "form": form } }))
+            .await
+            .unwrap();
+        let (_, queued) = api.post(&invoice(&format!("case{i}@example.com")).to_string(), None).await;
+        let mail = queued["id"].as_i64().unwrap();
+        assert!(eventually(10, || async { api.status(mail).await["status"] == "sent" }).await);
+        let got = smtp.of_kind("message").into_iter().find(|m| m["rcpt_tos"][0] == format!("case{i}@example.com")).unwrap();
+        assert_eq!(got["headers"]["From"], *expected, "template From name “{from_name}”, address “{from_email}”");
+        assert_eq!(got["mail_from"], expected.split('<').nth(1).unwrap().trim_end_matches('>'));
+    }
+}

@@ -1,0 +1,134 @@
+//! Password reset through a real SMTP server, the Email templates panel's rules, and the
+//! default SMTP settings.
+
+mod support;
+
+use app::api::{AppError, CurrentUser, SettingsSummary};
+use serde_json::{json, Value};
+use support::smtp::SmtpServer;
+use support::{eventually, fast_outbox_app, new_settings, plain_relay, ADMIN_EMAIL, ADMIN_PASSWORD};
+
+#[tokio::test]
+async fn a_reset_link_is_mailed_used_once_and_ends_old_sessions() {
+    let smtp = SmtpServer::start("plain", None);
+    let app = fast_outbox_app().await;
+    let admin = app.admin().await;
+    plain_relay(&admin, "Relay", smtp.port).await;
+    let old_session = app.admin().await;
+
+    let stranger = app.browser();
+    let () = stranger.call("auth/forgot", json!({ "email": "nobody@example.com" })).await.unwrap();
+    let () = stranger.call("auth/forgot", json!({ "email": ADMIN_EMAIL.to_uppercase() })).await.unwrap();
+    assert!(eventually(10, || async { smtp.of_kind("message").len() == 1 }).await);
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let messages = smtp.of_kind("message");
+    assert_eq!(messages.len(), 1, "nothing is sent for an unknown address");
+    let mail = &messages[0];
+    assert_eq!(mail["rcpt_tos"], json!([ADMIN_EMAIL]));
+    assert_eq!(mail["headers"]["Subject"], "Choose a new Mailroom password");
+    let body = mail["body"].as_str().unwrap();
+    let link = body.split_whitespace().find(|w| w.contains("/reset-password?token=")).expect("a link in the body");
+    assert!(link.starts_with(&app.origin), "{link}");
+    let token = link.split("token=").nth(1).unwrap();
+
+    let valid: bool = stranger.call("auth/reset-valid", json!({ "token": token })).await.unwrap();
+    assert!(valid);
+    let short = stranger.call::<CurrentUser>("auth/reset", json!({ "token": token, "password": "short" })).await.unwrap_err();
+    assert!(short.error.field_errors().unwrap().get("New password").is_some());
+    let me: CurrentUser =
+        stranger.call("auth/reset", json!({ "token": token, "password": "a fresh passphrase here" })).await.unwrap();
+    assert_eq!(me.email, ADMIN_EMAIL);
+    let _: Vec<SettingsSummary> = stranger.call("settings/list", json!({})).await.expect("signed in by the reset");
+    assert_eq!(old_session.call::<Value>("settings/list", json!({})).await.unwrap_err().error, AppError::SignedOut);
+    let reused = app
+        .browser()
+        .call::<CurrentUser>("auth/reset", json!({ "token": token, "password": "another passphrase" }))
+        .await
+        .unwrap_err();
+    assert!(reused.error.to_string().contains("expired or has been used"));
+    assert!(app.browser().sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await.is_err());
+    app.browser().sign_in(ADMIN_EMAIL, "a fresh passphrase here").await.unwrap();
+
+    let db = std::fs::read(app.db_path()).unwrap();
+    assert!(!db.windows(token.len()).any(|w| w == token.as_bytes()), "the token is stored only as a hash");
+}
+
+#[tokio::test]
+async fn templates_are_checked_versioned_and_built_ins_stay() {
+    let app = fast_outbox_app().await;
+    let admin = app.admin().await;
+    let list: Value = admin.call("templates/list", json!({})).await.unwrap();
+    let names: Vec<&str> = list.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["Invoice", "Password reset"]);
+
+    let form = json!({ "name": "Reminder", "subject": "Reminder for {{ invoice.numbr }}", "text_body": "Hi {{ contact.name }", "html_body": "",
+                       "from_name": "", "from_email": "", "settings_id": null });
+    let bad = admin
+        .call::<Value>("templates/save", json!({ "input": { "id": null, "version": null, "form": form } }))
+        .await
+        .unwrap_err();
+    let errors = bad.error.field_errors().unwrap().clone();
+    assert!(errors.get("Subject").unwrap().contains("{{ invoice.numbr }}"));
+    assert!(errors.get("Text body").unwrap().contains("template error"));
+
+    let form = json!({ "name": "Reminder", "subject": "Reminder: {{ invoice.number }}", "text_body": "Hi {{ contact.name }}",
+                       "html_body": "<p>Hi {{ contact.name }}</p>", "from_name": "Accounts", "from_email": "", "settings_id": null });
+    let saved: Value =
+        admin.call("templates/save", json!({ "input": { "id": null, "version": null, "form": form } })).await.unwrap();
+    let dup = admin
+        .call::<Value>("templates/save", json!({ "input": { "id": null, "version": null, "form": form } }))
+        .await
+        .unwrap_err();
+    assert!(dup.error.field_errors().unwrap().get("Name").is_some());
+    let stale = admin
+        .call::<Value>("templates/save", json!({ "input": { "id": saved["id"], "version": 0, "form": form } }))
+        .await
+        .unwrap_err();
+    assert!(matches!(stale.error, AppError::Stale { .. }));
+
+    let preview: Value = admin
+        .call(
+            "templates/preview",
+            json!({ "form": { "name": "x", "subject": "For {{ user.name }}", "text_body": "t",
+        "html_body": "<b>{{ user.name }}</b> {{ reset_link }}", "from_name": "", "from_email": "", "settings_id": null } }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(preview["subject"], "For Ada Lovelace");
+    assert!(preview["html"].as_str().unwrap().starts_with("<b>Ada Lovelace</b> https:"));
+
+    let builtin = list.as_array().unwrap().iter().find(|t| t["name"] == "Password reset").unwrap()["id"].clone();
+    let refused = admin.call::<()>("templates/delete", json!({ "id": builtin })).await.unwrap_err();
+    assert!(refused.error.to_string().contains("built in"));
+    let () = admin.call("templates/delete", json!({ "id": saved["id"] })).await.unwrap();
+}
+
+#[tokio::test]
+async fn one_default_settings_and_what_blocks_a_delete() {
+    let app = fast_outbox_app().await;
+    let admin = app.admin().await;
+    let first: Value = admin.call("settings/save", new_settings("First", None)).await.unwrap();
+    let second: Value = admin.call("settings/save", new_settings("Second", None)).await.unwrap();
+    let defaults = |list: &[SettingsSummary]| list.iter().filter(|s| s.is_default).map(|s| s.name.clone()).collect::<Vec<_>>();
+    let list: Vec<SettingsSummary> = admin.call("settings/list", json!({})).await.unwrap();
+    assert_eq!(defaults(&list), ["First"], "the first settings becomes the default");
+    assert_eq!(list.iter().find(|s| s.name == "First").unwrap().template_count, 2, "both built-in templates use Default");
+
+    let refused = admin.call::<()>("settings/delete", json!({ "id": first["id"] })).await.unwrap_err();
+    assert!(refused.error.to_string().contains("is the default"));
+    let () = admin.call("settings/make-default", json!({ "id": second["id"] })).await.unwrap();
+    let list: Vec<SettingsSummary> = admin.call("settings/list", json!({})).await.unwrap();
+    assert_eq!(defaults(&list), ["Second"]);
+
+    let templates: Value = admin.call("templates/list", json!({})).await.unwrap();
+    let invoice = templates.as_array().unwrap().iter().find(|t| t["name"] == "Invoice").unwrap()["id"].clone();
+    let view: Value = admin.call("templates/get", json!({ "id": invoice })).await.unwrap();
+    let mut form = view["form"].clone();
+    form["settings_id"] = first["id"].clone();
+    let _: Value = admin
+        .call("templates/save", json!({ "input": { "id": invoice, "version": view["version"], "form": form } }))
+        .await
+        .unwrap();
+    let blocked = admin.call::<()>("settings/delete", json!({ "id": first["id"] })).await.unwrap_err();
+    assert!(blocked.error.to_string().contains("“Invoice”"), "{}", blocked.error);
+}
