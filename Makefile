@@ -33,9 +33,11 @@ target/release/mailroom: dist/index.html $(SERVER_SOURCES) $(UI_SOURCES)
 test: tools
 	@./scripts/test.sh
 
-## make bench: wasm size and filter keystroke time, as ratios to baselines from the same run
+## make bench: wasm size, filter keystroke time and outbox throughput, each beside a baseline
+## measured in the same run
 bench: build
 	@./bench/run.sh
+	@./bench/outbox.sh
 
 ## make sqlx-prepare: refresh .sqlx/ after changing a query or a migration
 sqlx-prepare:

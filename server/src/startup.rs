@@ -5,7 +5,7 @@ use crate::config::{Config, ConfigError};
 use crate::db::{now_ms, Db, OpenError};
 use crate::keyring::{unlock, KeyringError};
 use crate::mail::tls::{client_config, extra_roots};
-use crate::mail::transport::Transports;
+use crate::mail::transport::Connections;
 use crate::mail::Probe;
 use crate::outbox::Worker;
 use crate::service::{bootstrap_first_admin, seed_builtin_templates, Mailroom};
@@ -68,9 +68,9 @@ impl Application {
 
     /// Serves on a listener bound by the caller (tests bind port 0 first to learn the URL).
     pub async fn with_listener(config: Config, listener: TcpListener) -> Result<Self, StartError> {
-        let roots = extra_roots(config.smtp_ca_file.as_deref())?;
+        let tls = TlsConnector::from(client_config(&extra_roots(config.smtp_ca_file.as_deref())?)?);
         let probe = Arc::new(Probe {
-            tls: TlsConnector::from(client_config(&roots)?),
+            tls: tls.clone(),
             connect_timeout: config.smtp_connect_timeout,
             total_timeout: config.smtp_timeout,
         });
@@ -81,8 +81,8 @@ impl Application {
         let wake = Arc::new(Notify::new());
         let mailroom = Arc::new(Mailroom::new(db.clone(), secrets.clone(), probe, wake.clone(), &config));
         let router = crate::http::router(mailroom, &config.public_url);
-        let transports = Transports::new(roots, config.smtp_timeout, config.outbox.concurrency as u32);
-        let worker = Arc::new(Worker::new(db.clone(), secrets, transports, config.outbox.clone(), wake));
+        let connections = Connections::new(tls, config.smtp_timeout);
+        let worker = Arc::new(Worker::new(db.clone(), secrets, connections, config.outbox.clone(), wake));
         tokio::spawn(housekeeping(db, config.session_idle, config.session_lifetime));
         Ok(Self { listener, router, setup_link, worker })
     }

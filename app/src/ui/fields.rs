@@ -103,3 +103,67 @@ pub fn ReadOnlyField(label: &'static str, #[prop(into)] value: Signal<String>) -
         </div>
     }
 }
+
+/// A multi-line text input, labelled and with its message underneath like `TextField`.
+#[component]
+pub fn TextAreaField(
+    label: &'static str,
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] on_input: Callback<String>,
+    #[prop(optional, into)] error: Signal<Option<String>>,
+    #[prop(optional)] required: bool,
+    #[prop(default = 6)] rows: u32,
+    #[prop(optional, into)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let id = format!("field-{}", slug(label));
+    let error_id = format!("{id}-error");
+    let described = {
+        let error_id = error_id.clone();
+        move || error.with(Option::is_some).then(|| error_id.clone())
+    };
+    view! {
+        <div class="field" class:invalid=move || error.with(Option::is_some)>
+            <label for=id.clone()>{label}</label>
+            <textarea
+                id=id
+                rows=rows
+                class:required=required
+                aria-required=required.then_some("true")
+                aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-describedby=described
+                prop:value=value
+                on:input=move |ev| on_input.run(event_target_value(&ev))
+            ></textarea>
+            {hint.map(|h| view! { <p class="hint">{h}</p> })}
+            <Show when=move || error.with(Option::is_some)>
+                <p class="field-error" id=error_id.clone()>{move || error.get()}</p>
+            </Show>
+        </div>
+    }
+}
+
+/// A labelled choice among `(value, text)` options.
+#[component]
+pub fn SelectField(
+    label: &'static str,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] on_change: Callback<String>,
+    #[prop(optional, into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let id = format!("field-{}", slug(label));
+    view! {
+        <div class="field" class:invalid=move || error.with(Option::is_some)>
+            <label for=id.clone()>{label}</label>
+            <select id=id aria-invalid=move || error.with(Option::is_some).then_some("true") on:change=move |ev| on_change.run(event_target_value(&ev))>
+                {move || options.get().into_iter().map(|(v, text)| {
+                    let selected = value.get() == v;
+                    view! { <option value=v selected=selected>{text}</option> }
+                }).collect_view()}
+            </select>
+            <Show when=move || error.with(Option::is_some)>
+                <p class="field-error">{move || error.get()}</p>
+            </Show>
+        </div>
+    }
+}

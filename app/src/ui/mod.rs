@@ -2,18 +2,22 @@
 
 mod account;
 mod audit;
+mod delivery;
 mod dialog;
 mod fields;
 mod format;
 mod icons;
 mod nav;
+mod reset;
 mod route;
 mod session;
 mod settings;
 mod setup;
 mod shell;
 mod sign_in;
+mod templates;
 mod toast;
+mod tokens;
 mod users;
 
 use leptos::prelude::*;
@@ -36,7 +40,7 @@ pub fn App() -> impl IntoView {
     });
     Effect::new(move |_| {
         let signed_out = session.state.with(|s| *s == SessionState::SignedOut);
-        if signed_out && !matches!(panel.get(), Panel::SignIn | Panel::Setup) {
+        if signed_out && !matches!(panel.get(), Panel::SignIn | Panel::Setup | Panel::Forgot | Panel::Reset) {
             session.expired();
         }
     });
@@ -45,6 +49,8 @@ pub fn App() -> impl IntoView {
         match (panel, state.get()) {
             (Panel::SignIn, _) => view! { <sign_in::SignIn /> }.into_any(),
             (Panel::Setup, _) => view! { <setup::Setup /> }.into_any(),
+            (Panel::Forgot, _) => view! { <reset::ForgotPage /> }.into_any(),
+            (Panel::Reset, _) => view! { <reset::ResetPage /> }.into_any(),
             (_, None) => view! { <p class="centered">"Loading…"</p> }.into_any(),
             (_, Some(Err(e))) if !e.is_empty() => view! { <p class="centered alert" role="alert">{e}</p> }.into_any(),
             (_, Some(Err(_))) => ().into_any(),
@@ -54,7 +60,12 @@ pub fn App() -> impl IntoView {
                     Panel::Settings if admin => view! { <settings::SettingsPage /> }.into_any(),
                     Panel::Users if admin => view! { <users::UsersPage /> }.into_any(),
                     Panel::Audit if admin => view! { <audit::AuditPage /> }.into_any(),
-                    Panel::Settings | Panel::Users | Panel::Audit => view! { <shell::AdminOnly /> }.into_any(),
+                    Panel::Templates if admin => view! { <templates::TemplatesPage /> }.into_any(),
+                    Panel::Delivery if admin => view! { <delivery::DeliveryPage /> }.into_any(),
+                    Panel::Tokens if admin => view! { <tokens::TokensPage /> }.into_any(),
+                    Panel::Settings | Panel::Users | Panel::Audit | Panel::Templates | Panel::Delivery | Panel::Tokens => {
+                        view! { <shell::AdminOnly /> }.into_any()
+                    }
                     Panel::Account => view! { <account::AccountPage /> }.into_any(),
                     _ => view! { <shell::NotFound /> }.into_any(),
                 };

@@ -7,13 +7,18 @@ pub enum Route {
     SignIn { next: Option<String> },
     Setup { token: String },
     Settings(Selection),
+    Templates(Selection),
+    Delivery,
+    Tokens,
     Users,
     Account,
     Audit,
+    Forgot,
+    Reset { token: String },
     NotFound,
 }
 
-/// What the SMTP Settings edit panel shows.
+/// What an edit panel shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Selection {
     Nothing,
@@ -29,9 +34,14 @@ pub enum Panel {
     SignIn,
     Setup,
     Settings,
+    Templates,
+    Delivery,
+    Tokens,
     Users,
     Account,
     Audit,
+    Forgot,
+    Reset,
     NotFound,
 }
 
@@ -46,13 +56,23 @@ impl Route {
             "/smtp-settings/new" => Route::Settings(Selection::New),
             "/sign-in" => Route::SignIn { next: param("next").filter(|n| is_local_path(n)) },
             "/setup" => Route::Setup { token: param("token").unwrap_or_default() },
+            "/templates" => Route::Templates(Selection::Nothing),
+            "/templates/new" => Route::Templates(Selection::New),
+            "/delivery-log" => Route::Delivery,
+            "/api-tokens" => Route::Tokens,
             "/users" => Route::Users,
             "/account" => Route::Account,
             "/audit-log" => Route::Audit,
-            other => match other.strip_prefix("/smtp-settings/") {
-                Some(id) => Route::Settings(id.parse().ok().filter(|id| *id > 0).map_or(Selection::Unknown, Selection::Existing)),
-                None => Route::NotFound,
-            },
+            "/forgot-password" => Route::Forgot,
+            "/reset-password" => Route::Reset { token: param("token").unwrap_or_default() },
+            other => {
+                let selection = |id: &str| id.parse().ok().filter(|id| *id > 0).map_or(Selection::Unknown, Selection::Existing);
+                match (other.strip_prefix("/smtp-settings/"), other.strip_prefix("/templates/")) {
+                    (Some(id), _) => Route::Settings(selection(id)),
+                    (_, Some(id)) => Route::Templates(selection(id)),
+                    _ => Route::NotFound,
+                }
+            }
         }
     }
 
@@ -61,6 +81,11 @@ impl Route {
             Route::SignIn { .. } => Panel::SignIn,
             Route::Setup { .. } => Panel::Setup,
             Route::Settings(_) => Panel::Settings,
+            Route::Templates(_) => Panel::Templates,
+            Route::Delivery => Panel::Delivery,
+            Route::Tokens => Panel::Tokens,
+            Route::Forgot => Panel::Forgot,
+            Route::Reset { .. } => Panel::Reset,
             Route::Users => Panel::Users,
             Route::Account => Panel::Account,
             Route::Audit => Panel::Audit,
@@ -71,10 +96,15 @@ impl Route {
 
 impl Selection {
     pub fn path(self) -> String {
+        self.path_in("/smtp-settings")
+    }
+
+    /// The URL of this selection in the panel at `base`.
+    pub fn path_in(self, base: &str) -> String {
         match self {
-            Selection::Nothing | Selection::Unknown => "/smtp-settings".into(),
-            Selection::New => "/smtp-settings/new".into(),
-            Selection::Existing(id) => format!("/smtp-settings/{id}"),
+            Selection::Nothing | Selection::Unknown => base.to_owned(),
+            Selection::New => format!("{base}/new"),
+            Selection::Existing(id) => format!("{base}/{id}"),
         }
     }
 }
@@ -130,6 +160,9 @@ mod tests {
         assert_eq!(Route::parse("/smtp-settings/abc"), Route::Settings(Selection::Unknown));
         assert_eq!(Route::parse("/smtp-settings/0"), Route::Settings(Selection::Unknown));
         assert_eq!(Route::parse("/nowhere"), Route::NotFound);
+        assert_eq!(Route::parse("/templates/7"), Route::Templates(Selection::Existing(7)));
+        assert_eq!(Route::parse("/reset-password?token=abc"), Route::Reset { token: "abc".into() });
+        assert_eq!(Selection::Existing(7).path_in("/templates"), "/templates/7");
     }
 
     #[test]

@@ -26,6 +26,9 @@ pub fn Shell(panel: Panel, children: Children) -> impl IntoView {
             <nav aria-label="Panels">
                 <Show when=move || session.is_admin()>
                     <Link href="/smtp-settings" current={panel == Panel::Settings}>"SMTP Settings"</Link>
+                    <Link href="/templates" current={panel == Panel::Templates}>"Templates"</Link>
+                    <Link href="/delivery-log" current={panel == Panel::Delivery}>"Delivery log"</Link>
+                    <Link href="/api-tokens" current={panel == Panel::Tokens}>"API tokens"</Link>
                     <Link href="/users" current={panel == Panel::Users}>"Users"</Link>
                     <Link href="/audit-log" current={panel == Panel::Audit}>"Audit log"</Link>
                 </Show>

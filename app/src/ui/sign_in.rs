@@ -1,7 +1,7 @@
 //! The sign-in page. Wrong email and wrong password get the same answer.
 
 use super::fields::TextField;
-use super::nav::nav;
+use super::nav::{nav, Link};
 use super::route::Route;
 use super::session::{session, SessionState};
 use crate::api::{auth::sign_in, Credentials};
@@ -51,6 +51,7 @@ pub fn SignIn() -> impl IntoView {
                 <button type="submit" class="primary" disabled=pending>
                     {move || if pending.get() { "Signing in…" } else { "Sign in" }}
                 </button>
+                <p><Link href="/forgot-password">"Forgot password?"</Link></p>
             </form>
         </main>
     }

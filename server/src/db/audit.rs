@@ -34,7 +34,7 @@ impl Db {
             entry.details,
             entry.client
         )
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }

@@ -14,7 +14,7 @@ impl Db {
             key,
             value
         )
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }

@@ -23,9 +23,12 @@ use sqlx::SqlitePool;
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+/// Reads go through a pool; writes through one connection, so they queue here instead of in
+/// SQLite's busy handler, which sleeps for milliseconds at a time when writers collide.
 #[derive(Clone)]
 pub struct Db {
     pool: SqlitePool,
+    writer: SqlitePool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -47,13 +50,18 @@ impl Db {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
+        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await.map_err(connect)?;
+        sqlx::migrate!("./migrations").run(&writer).await?;
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(connect)?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Self { pool })
+        Ok(Self { pool, writer })
     }
 
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    pub fn writer(&self) -> &SqlitePool {
+        &self.writer
     }
 }
 

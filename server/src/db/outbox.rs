@@ -85,7 +85,7 @@ impl Db {
             stale_before,
             limit
         )
-        .fetch_all(self.pool())
+        .fetch_all(self.writer())
         .await
     }
 
@@ -97,7 +97,7 @@ impl Db {
             reply,
             id
         )
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -109,7 +109,7 @@ impl Db {
             next_attempt_at,
             id
         )
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -122,7 +122,7 @@ impl Db {
             now,
             id
         )
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -136,7 +136,7 @@ impl Db {
 
     pub async fn mark_failed(&self, id: i64, error: &str) -> sqlx::Result<()> {
         sqlx::query!("update outbox set status = 'failed', last_error = ?, claimed_at = null where id = ?", error, id)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -149,7 +149,7 @@ impl Db {
             now,
             id
         )
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)
     }

@@ -19,7 +19,7 @@ impl Db {
             now,
             now
         )
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -32,25 +32,25 @@ impl Db {
 
     pub async fn touch_session(&self, token_hash: &[u8]) -> sqlx::Result<()> {
         let now = now_ms();
-        sqlx::query!("update sessions set last_seen = ? where token_hash = ?", now, token_hash).execute(self.pool()).await?;
+        sqlx::query!("update sessions set last_seen = ? where token_hash = ?", now, token_hash).execute(self.writer()).await?;
         Ok(())
     }
 
     pub async fn delete_session(&self, token_hash: &[u8]) -> sqlx::Result<()> {
-        sqlx::query!("delete from sessions where token_hash = ?", token_hash).execute(self.pool()).await?;
+        sqlx::query!("delete from sessions where token_hash = ?", token_hash).execute(self.writer()).await?;
         Ok(())
     }
 
     /// Ends every session of a user except, optionally, one.
     pub async fn delete_sessions_of(&self, user_id: i64, keep: Option<&[u8]>) -> sqlx::Result<()> {
         let keep = keep.unwrap_or_default();
-        sqlx::query!("delete from sessions where user_id = ? and token_hash != ?", user_id, keep).execute(self.pool()).await?;
+        sqlx::query!("delete from sessions where user_id = ? and token_hash != ?", user_id, keep).execute(self.writer()).await?;
         Ok(())
     }
 
     pub async fn delete_expired_sessions(&self, idle_before: i64, created_before: i64) -> sqlx::Result<u64> {
         let done = sqlx::query!("delete from sessions where last_seen < ? or created_at < ?", idle_before, created_before)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(done.rows_affected())
     }
@@ -58,7 +58,7 @@ impl Db {
     /// Replaces any earlier setup token.
     pub async fn replace_setup_token(&self, token_hash: &[u8]) -> sqlx::Result<()> {
         let now = now_ms();
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.writer().begin().await?;
         sqlx::query!("delete from setup_tokens").execute(&mut *tx).await?;
         sqlx::query!("insert into setup_tokens (token_hash, created_at) values (?, ?)", token_hash, now)
             .execute(&mut *tx)
@@ -75,14 +75,14 @@ impl Db {
 
     /// Uses the token up: true only for the one caller that removed it.
     pub async fn take_setup_token(&self, token_hash: &[u8]) -> sqlx::Result<bool> {
-        let done = sqlx::query!("delete from setup_tokens where token_hash = ?", token_hash).execute(self.pool()).await?;
+        let done = sqlx::query!("delete from setup_tokens where token_hash = ?", token_hash).execute(self.writer()).await?;
         Ok(done.rows_affected() == 1)
     }
 
     pub async fn record_sign_in_failure(&self, email_key: &str, client: &str) -> sqlx::Result<()> {
         let now = now_ms();
         sqlx::query!("insert into sign_in_failures (email_key, client, at) values (?, ?, ?)", email_key, client, now)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -105,12 +105,12 @@ impl Db {
     }
 
     pub async fn clear_sign_in_failures(&self, email_key: &str) -> sqlx::Result<()> {
-        sqlx::query!("delete from sign_in_failures where email_key = ?", email_key).execute(self.pool()).await?;
+        sqlx::query!("delete from sign_in_failures where email_key = ?", email_key).execute(self.writer()).await?;
         Ok(())
     }
 
     pub async fn prune_sign_in_failures(&self, before: i64) -> sqlx::Result<()> {
-        sqlx::query!("delete from sign_in_failures where at < ?", before).execute(self.pool()).await?;
+        sqlx::query!("delete from sign_in_failures where at < ?", before).execute(self.writer()).await?;
         Ok(())
     }
 }

@@ -83,7 +83,7 @@ impl Db {
     }
 
     pub async fn begin(&self) -> sqlx::Result<Transaction<'static, Sqlite>> {
-        self.pool().begin().await
+        self.writer().begin().await
     }
 
     pub async fn insert_settings(tx: &mut Transaction<'_, Sqlite>, w: &SettingsWrite<'_>, actor: i64) -> sqlx::Result<i64> {
@@ -163,7 +163,7 @@ impl Db {
             summary,
             id
         )
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -181,7 +181,7 @@ impl Db {
 
     /// Makes one settings the default, in one transaction so there is always exactly one.
     pub async fn make_default_settings(&self, id: i64) -> sqlx::Result<bool> {
-        let mut tx = self.pool().begin().await?;
+        let mut tx = self.writer().begin().await?;
         sqlx::query!("update smtp_settings set is_default = 0 where is_default = 1 and id != ?", id).execute(&mut *tx).await?;
         let done = sqlx::query!("update smtp_settings set is_default = 1 where id = ?", id).execute(&mut *tx).await?;
         if done.rows_affected() != 1 {
@@ -197,7 +197,7 @@ impl Db {
     }
 
     pub async fn delete_settings(&self, id: i64) -> sqlx::Result<bool> {
-        let done = sqlx::query!("delete from smtp_settings where id = ?", id).execute(self.pool()).await?;
+        let done = sqlx::query!("delete from smtp_settings where id = ?", id).execute(self.writer()).await?;
         Ok(done.rows_affected() == 1)
     }
 

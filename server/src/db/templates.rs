@@ -69,7 +69,7 @@ impl Db {
             w.name, w.name_key, builtin, w.subject, w.text_body, w.html_body, w.from_name, w.from_email, w.settings_id,
             now, actor, now, actor
         )
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.last_insert_rowid())
     }
@@ -84,14 +84,15 @@ impl Db {
              where id = ? and version = ?",
             w.name, w.name_key, w.subject, w.text_body, w.html_body, w.from_name, w.from_email, w.settings_id, now, actor, id, version
         )
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)
     }
 
     /// Deletes a template that is not built in; false when refused or missing.
     pub async fn delete_template(&self, id: i64) -> sqlx::Result<bool> {
-        let done = sqlx::query!("delete from email_templates where id = ? and builtin is null", id).execute(self.pool()).await?;
+        let done =
+            sqlx::query!("delete from email_templates where id = ? and builtin is null", id).execute(self.writer()).await?;
         Ok(done.rows_affected() == 1)
     }
 

@@ -24,7 +24,7 @@ impl Db {
             now,
             actor
         )
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.last_insert_rowid())
     }
@@ -43,22 +43,27 @@ impl Db {
     pub async fn revoke_api_token(&self, id: i64) -> sqlx::Result<bool> {
         let now = now_ms();
         let done = sqlx::query!("update api_tokens set revoked_at = ? where id = ? and revoked_at is null", now, id)
-            .execute(self.pool())
+            .execute(self.writer())
             .await?;
         Ok(done.rows_affected() == 1)
     }
 
-    /// The live token with this hash, marked as used now.
+    /// The live token with this hash. Its last use is recorded at most once a minute, so a
+    /// busy caller does not turn every request into a write.
     pub async fn use_api_token(&self, hash: &[u8]) -> sqlx::Result<Option<(i64, String)>> {
         let now = now_ms();
         let row = sqlx::query!(
-            r#"update api_tokens set last_used_at = ? where token_hash = ? and revoked_at is null returning id as "id!", name"#,
-            now,
+            r#"select id as "id!", name, coalesce(last_used_at, 0) as "last_used_at!: i64" from api_tokens
+               where token_hash = ? and revoked_at is null"#,
             hash
         )
         .fetch_optional(self.pool())
         .await?;
-        Ok(row.map(|r| (r.id, r.name)))
+        let Some(row) = row else { return Ok(None) };
+        if now - row.last_used_at > 60_000 {
+            sqlx::query!("update api_tokens set last_used_at = ? where id = ?", now, row.id).execute(self.writer()).await?;
+        }
+        Ok(Some((row.id, row.name)))
     }
 
     pub async fn insert_password_reset(&self, hash: &[u8], user_id: i64, expires_at: i64) -> sqlx::Result<()> {
@@ -70,7 +75,7 @@ impl Db {
             now,
             expires_at
         )
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }
@@ -84,7 +89,7 @@ impl Db {
             now,
             hash
         )
-        .fetch_optional(self.pool())
+        .fetch_optional(self.writer())
         .await
     }
 

@@ -58,7 +58,7 @@ impl Db {
             role,
             now
         )
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.last_insert_rowid())
     }
@@ -72,7 +72,7 @@ impl Db {
             role,
             id
         )
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)
     }
@@ -85,25 +85,25 @@ impl Db {
                and (role != 'administrator' or (select count(*) from users where role = 'administrator' and id != ?1) > 0)",
             id
         )
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(done.rows_affected() == 1)
     }
 
     pub async fn set_password_hash(&self, id: i64, password_hash: &str) -> sqlx::Result<()> {
-        sqlx::query!("update users set password_hash = ? where id = ?", password_hash, id).execute(self.pool()).await?;
+        sqlx::query!("update users set password_hash = ? where id = ?", password_hash, id).execute(self.writer()).await?;
         Ok(())
     }
 
     pub async fn set_email(&self, id: i64, email: &str) -> sqlx::Result<()> {
         let key = email.to_lowercase();
-        sqlx::query!("update users set email = ?, email_key = ? where id = ?", email, key, id).execute(self.pool()).await?;
+        sqlx::query!("update users set email = ?, email_key = ? where id = ?", email, key, id).execute(self.writer()).await?;
         Ok(())
     }
 
     pub async fn touch_sign_in(&self, id: i64) -> sqlx::Result<()> {
         let now = now_ms();
-        sqlx::query!("update users set last_sign_in = ? where id = ?", now, id).execute(self.pool()).await?;
+        sqlx::query!("update users set last_sign_in = ? where id = ?", now, id).execute(self.writer()).await?;
         Ok(())
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::mail::compose::Attachment;
 use crate::service::{MailRequest, Mailroom, QueueError};
-use app::api::{ClientAddr, RequestMeta};
+use app::api::ClientAddr;
 use app::domain::{name_key, EmailAddress, FromName};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -226,17 +226,7 @@ pub async fn create(
         Err(e @ QueueError::NoSettings) => return Err(fail(plain(StatusCode::CONFLICT, e.to_string()))),
         Err(e) => return Err(fail(plain(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))),
     };
-    let meta = RequestMeta { cookies: None, client: client.map(|Extension(c)| c.0) };
-    mailroom
-        .audit_as(
-            &meta,
-            None,
-            &format!("API token “{token_name}”"),
-            "mail queued via API",
-            &format!("mail #{id} to {}", to.as_str()),
-            template,
-        )
-        .await;
+    tracing::debug!(mail = id, token = %token_name, client = ?client.map(|Extension(c)| c.0), "mail queued through the API");
     Ok(existing(&mailroom, id, StatusCode::ACCEPTED).await)
 }
 

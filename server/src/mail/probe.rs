@@ -219,7 +219,11 @@ impl Probe {
         let mut last = Failure::NoAddress;
         for address in addresses {
             match tokio::time::timeout(self.connect_timeout, TcpStream::connect(address)).await {
-                Ok(Ok(stream)) => return Ok((stream, *address)),
+                Ok(Ok(stream)) => {
+                    // Without it, the end of every DATA waits out the peer's delayed ACK.
+                    let _ = stream.set_nodelay(true);
+                    return Ok((stream, *address));
+                }
                 Ok(Err(e)) if e.kind() == std::io::ErrorKind::ConnectionRefused => last = Failure::Refused,
                 Ok(Err(e)) => last = Failure::Unreachable(e.to_string()),
                 Err(_) => last = Failure::ConnectTimeout(self.connect_timeout),
@@ -230,7 +234,7 @@ impl Probe {
 }
 
 /// The AUTH exchange, answering the server's challenges (at most ten).
-async fn authenticate(
+pub(crate) async fn authenticate(
     conn: &mut AsyncSmtpConnection,
     mechanism: Mechanism,
     credentials: &Credentials,

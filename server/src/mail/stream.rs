@@ -25,6 +25,8 @@ enum Io {
 struct Shared {
     io: Io,
     transcript: Transcript,
+    /// Off for long-lived sending connections, whose transcript nobody reads.
+    recording: bool,
 }
 
 /// Mailroom's handle: switch to TLS, set the transcript mode, read the transcript.
@@ -48,7 +50,11 @@ impl std::fmt::Debug for TappedStream {
 
 impl Tap {
     pub fn new(tcp: TcpStream, peer: SocketAddr) -> Self {
-        let shared = Shared { io: Io::Plain(tcp), transcript: Transcript::default() };
+        Self::with_recording(tcp, peer, true)
+    }
+
+    pub fn with_recording(tcp: TcpStream, peer: SocketAddr, recording: bool) -> Self {
+        let shared = Shared { io: Io::Plain(tcp), transcript: Transcript::default(), recording };
         Self { shared: Arc::new(Mutex::new(shared)), peer }
     }
 
@@ -109,8 +115,9 @@ impl AsyncRead for TappedStream {
             Io::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
             Io::Taken => return Poll::Ready(Err(taken())),
         };
-        if let Poll::Ready(Ok(())) = polled {
-            shared.transcript.received(&buf.filled()[before..]);
+        if let (Poll::Ready(Ok(())), true) = (&polled, shared.recording) {
+            let received = buf.filled()[before..].to_vec();
+            shared.transcript.received(&received);
         }
         polled
     }
@@ -124,8 +131,8 @@ impl AsyncWrite for TappedStream {
             Io::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, data),
             Io::Taken => return Poll::Ready(Err(taken())),
         };
-        if let Poll::Ready(Ok(n)) = polled {
-            shared.transcript.sent(&data[..n]);
+        if let (Poll::Ready(Ok(n)), true) = (&polled, shared.recording) {
+            shared.transcript.sent(&data[..*n]);
         }
         polled
     }

@@ -8,11 +8,10 @@
 //! is sent again after `claim_timeout`: the one window in which a duplicate is possible.
 
 use crate::crypto::{outbox_aad, settings_aad, SecretBox};
-use crate::db::{now_ms, Claimed, Db};
-use crate::mail::transport::{Transport, Transports};
-use futures::StreamExt;
+use crate::db::{now_ms, Claimed, Db, SettingsRow};
+use crate::mail::transport::{Connections, SendError};
 use lettre::address::Envelope;
-use lettre::AsyncTransport;
+use secrecy::SecretString;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,7 +21,7 @@ use tokio::sync::{watch, Notify};
 pub struct OutboxConfig {
     /// Mails claimed at a time.
     pub batch: usize,
-    /// Mails in flight at once per settings (also the connection pool size).
+    /// Connections (each sending one mail at a time) per settings.
     pub concurrency: usize,
     pub max_attempts: i64,
     /// The wait after the first temporary failure; it doubles each time, up to an hour.
@@ -46,7 +45,7 @@ impl Default for OutboxConfig {
 pub struct Worker {
     db: Db,
     secrets: Arc<SecretBox>,
-    transports: Transports,
+    connections: Connections,
     config: OutboxConfig,
     wake: Arc<Notify>,
 }
@@ -57,25 +56,9 @@ pub fn backoff(base: Duration, attempts: i64) -> Duration {
     doubled.min(Duration::from_secs(3600))
 }
 
-fn describe(error: &lettre::transport::smtp::Error) -> String {
-    use std::error::Error as _;
-    match (error.status(), error.source()) {
-        (Some(code), Some(text)) => format!("{code} {text}"),
-        _ => {
-            let mut text = error.to_string();
-            let mut source = error.source();
-            while let Some(cause) = source {
-                text = format!("{text}: {cause}");
-                source = cause.source();
-            }
-            text
-        }
-    }
-}
-
 impl Worker {
-    pub fn new(db: Db, secrets: Arc<SecretBox>, transports: Transports, config: OutboxConfig, wake: Arc<Notify>) -> Self {
-        Self { db, secrets, transports, config, wake }
+    pub fn new(db: Db, secrets: Arc<SecretBox>, connections: Connections, config: OutboxConfig, wake: Arc<Notify>) -> Self {
+        Self { db, secrets, connections, config, wake }
     }
 
     pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
@@ -107,8 +90,8 @@ impl Worker {
             groups.entry(mail.settings_id).or_default().push(mail);
         }
         for (settings_id, mails) in groups {
-            let transport = match self.transport(settings_id).await {
-                Ok(transport) => transport,
+            let (settings, password) = match self.settings(settings_id).await {
+                Ok(found) => found,
                 Err(reason) => {
                     for mail in mails {
                         self.record(mail.id, self.db.mark_failed(mail.id, &reason).await);
@@ -116,13 +99,17 @@ impl Worker {
                     continue;
                 }
             };
-            futures::stream::iter(mails)
-                .for_each_concurrent(self.config.concurrency, |mail| self.send(&transport, mail, stop))
-                .await;
+            let lanes = self.config.concurrency.clamp(1, mails.len().max(1));
+            let mut split: Vec<Vec<Claimed>> = (0..lanes).map(|_| Vec::new()).collect();
+            for (i, mail) in mails.into_iter().enumerate() {
+                split[i % lanes].push(mail);
+            }
+            let work = split.into_iter().map(|lane| self.lane(&settings, password.as_ref(), lane, stop));
+            futures::future::join_all(work).await;
         }
     }
 
-    async fn transport(&self, settings_id: Option<i64>) -> Result<Transport, String> {
+    async fn settings(&self, settings_id: Option<i64>) -> Result<(SettingsRow, Option<SecretString>), String> {
         const GONE: &str = "The SMTP settings this mail was queued for were deleted before it could be sent.";
         let row = match settings_id {
             Some(id) => {
@@ -138,47 +125,65 @@ impl Worker {
             ),
             None => None,
         };
-        self.transports.get(&row, password)
+        Ok((row, password))
     }
 
-    async fn send(&self, transport: &Transport, mail: Claimed, stop: &watch::Receiver<bool>) {
-        if *stop.borrow() {
-            self.record(mail.id, self.db.release_mail(mail.id).await);
-            return;
-        }
-        let Ok(message) = self.secrets.open_bytes(&mail.message, &outbox_aad(mail.id)) else {
-            self.record(mail.id, self.db.mark_failed(mail.id, "The stored message could not be decrypted.").await);
-            return;
-        };
-        let envelope = match (mail.envelope_from.parse(), mail.recipient.parse()) {
-            (Ok(from), Ok(to)) => Envelope::new(Some(from), vec![to]),
-            _ => {
+    /// Sends mails one after another over one connection, opening another if it breaks.
+    async fn lane(
+        &self,
+        settings: &SettingsRow,
+        password: Option<&SecretString>,
+        mails: Vec<Claimed>,
+        stop: &watch::Receiver<bool>,
+    ) {
+        let mut conn = None;
+        for mail in mails {
+            if *stop.borrow() {
+                self.record(mail.id, self.db.release_mail(mail.id).await);
+                continue;
+            }
+            let Ok(message) = self.secrets.open_bytes(&mail.message, &outbox_aad(mail.id)) else {
+                self.record(mail.id, self.db.mark_failed(mail.id, "The stored message could not be decrypted.").await);
+                continue;
+            };
+            let envelope = match (mail.envelope_from.parse(), mail.recipient.parse()) {
+                (Ok(from), Ok(to)) => Envelope::new(Some(from), vec![to]).ok(),
+                _ => None,
+            };
+            let Some(envelope) = envelope else {
                 self.record(mail.id, self.db.mark_failed(mail.id, "The sender or recipient address cannot be used.").await);
-                return;
-            }
-        };
-        let outcome = match envelope {
-            Ok(envelope) => transport.send_raw(&envelope, &message).await,
-            Err(e) => {
-                self.record(mail.id, self.db.mark_failed(mail.id, &e.to_string()).await);
-                return;
-            }
-        };
-        let recorded = match outcome {
-            Ok(response) => {
-                let reply = format!("{} {}", response.code(), response.message().collect::<Vec<_>>().join(" "));
-                self.db.mark_sent(mail.id, &reply).await
-            }
-            Err(e) if e.is_permanent() => self.db.mark_failed(mail.id, &describe(&e)).await,
-            Err(e) if mail.attempts >= self.config.max_attempts => {
-                self.db.mark_failed(mail.id, &format!("Gave up after {} attempts: {}", mail.attempts, describe(&e))).await
-            }
-            Err(e) => {
-                let next = now_ms() + backoff(self.config.backoff, mail.attempts).as_millis() as i64;
-                self.db.mark_retry(mail.id, &describe(&e), next).await
-            }
-        };
-        self.record(mail.id, recorded);
+                continue;
+            };
+            let connected = match conn.take() {
+                Some(c) => Ok(c),
+                None => self.connections.take(settings, password).await,
+            };
+            let outcome = match connected {
+                Ok(mut c) => {
+                    let sent = self.connections.send(&mut c, &envelope, &message).await;
+                    if !c.has_broken() {
+                        conn = Some(c);
+                    }
+                    sent
+                }
+                Err(e) => Err(e),
+            };
+            let recorded = match outcome {
+                Ok(reply) => self.db.mark_sent(mail.id, &reply).await,
+                Err(SendError::Permanent(reason)) => self.db.mark_failed(mail.id, &reason).await,
+                Err(SendError::Temporary(reason)) if mail.attempts >= self.config.max_attempts => {
+                    self.db.mark_failed(mail.id, &format!("Gave up after {} attempts: {reason}", mail.attempts)).await
+                }
+                Err(SendError::Temporary(reason)) => {
+                    let next = now_ms() + backoff(self.config.backoff, mail.attempts).as_millis() as i64;
+                    self.db.mark_retry(mail.id, &reason, next).await
+                }
+            };
+            self.record(mail.id, recorded);
+        }
+        if let Some(c) = conn {
+            self.connections.give_back(settings, c);
+        }
     }
 
     fn record(&self, id: i64, outcome: sqlx::Result<()>) {

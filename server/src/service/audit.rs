@@ -54,21 +54,8 @@ impl Mailroom {
     /// Appends an entry. A failure to record is logged loudly but does not undo the action.
     pub(super) async fn audit(&self, req: &RequestMeta, actor: Option<&CurrentUser>, action: &str, target: &str, details: &str) {
         let actor_text = actor.map_or_else(|| "anonymous".to_owned(), who);
-        self.audit_as(req, actor.map(|a| a.id), &actor_text, action, target, details).await;
-    }
-
-    /// For actors that are not users, such as an API token.
-    pub(crate) async fn audit_as(
-        &self,
-        req: &RequestMeta,
-        actor_id: Option<Id>,
-        actor: &str,
-        action: &str,
-        target: &str,
-        details: &str,
-    ) {
         let client = client_of(req);
-        let entry = NewAudit { actor_id, actor, action, target, details, client: &client };
+        let entry = NewAudit { actor_id: actor.map(|a| a.id), actor: &actor_text, action, target, details, client: &client };
         if let Err(error) = self.db.insert_audit(&entry).await {
             tracing::error!(%error, action, target, "could not write the audit log");
         }

@@ -23,12 +23,19 @@ pub fn DeleteDialog() -> impl IntoView {
         Selection::Existing(id) => ctx.rows.with(|r| r.get(id).map(|s| (id, s.name.clone()))),
         _ => None,
     };
+    // The default cannot go while other settings could take its place.
+    let blocked = Signal::derive(move || match ctx.selection.get() {
+        Selection::Existing(id) => ctx.rows.with(|r| r.len() > 1 && r.get(id).is_some_and(|s| s.is_default)),
+        _ => false,
+    });
     let question = Signal::derive(move || {
-        ctx.deleting
-            .get()
-            .then(target)
-            .flatten()
-            .map(|(_, name)| format!("Delete the SMTP settings “{name}”? This cannot be undone."))
+        ctx.deleting.get().then(target).flatten().map(|(_, name)| {
+            if blocked.get() {
+                format!("“{name}” is the default SMTP settings, so it cannot be deleted. Make other settings the default first (Make default, in their edit panel).")
+            } else {
+                format!("Delete the SMTP settings “{name}”? This cannot be undone.")
+            }
+        })
     });
     let answer = Callback::new(move |yes: bool| {
         let Some((id, name)) = target() else { return };
@@ -56,5 +63,6 @@ pub fn DeleteDialog() -> impl IntoView {
             toasts.show(message);
         });
     });
-    view! { <Confirm question title="Delete SMTP Settings" answer yes_disabled=pending error /> }
+    let yes_disabled = Signal::derive(move || pending.get() || blocked.get());
+    view! { <Confirm question title="Delete SMTP Settings" answer yes_disabled error /> }
 }

@@ -2,7 +2,9 @@
 //! enforces, shown as the user types (after they leave a field once) and on Save.
 
 use super::ctx;
-use crate::api::{settings::get_settings, settings::save_settings, AppError, Millis, SettingsInput, SettingsView};
+use crate::api::{
+    settings::get_settings, settings::make_default, settings::save_settings, AppError, Millis, SettingsInput, SettingsView,
+};
 use crate::domain::{check_password, Field, FieldErrors, PasswordChange, SettingsForm, SAVED_PASSWORD_PLACEHOLDER};
 use crate::ui::fields::{CheckboxField, ReadOnlyField, TextField};
 use crate::ui::format::{date_time, when_by};
@@ -236,6 +238,23 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
                 <button type="submit" class="primary" disabled=pending>
                     {move || if pending.get() { "Saving…" } else { "Save" }}
                 </button>
+                {move || saved.get().map(|v| if v.is_default {
+                    view! { <span class="badge">"Default settings"</span> }.into_any()
+                } else {
+                    let id = v.id;
+                    view! {
+                        <button type="button" on:click=move |_| spawn_local(async move {
+                            match make_default(id).await {
+                                Ok(()) => {
+                                    ctx.rows.update(|rows| rows.make_default(id));
+                                    saved.update(|s| if let Some(s) = s { s.is_default = true });
+                                    toasts.show("These are now the default SMTP settings.");
+                                }
+                                Err(e) => banner.set(session.unless_signed_out(e).map(|e| Banner::Error(e.to_string()))),
+                            }
+                        })>"Make default"</button>
+                    }.into_any()
+                })}
             </div>
             <Show when=move || saved.with(Option::is_some)>
                 <div class="facts">

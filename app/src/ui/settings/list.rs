@@ -161,7 +161,7 @@ pub fn SettingsPanel() -> impl IntoView {
             >
                 <div class="list-sizer" style:height=move || format!("{}px", matches.with(Vec::len) as f64 * ROW_HEIGHT)>
                     <div class="list-window" style:transform=move || format!("translateY({}px)", visible.with(|v| v.0) as f64 * ROW_HEIGHT)>
-                        <For each=move || visible.get().1 key=|s| (s.id, s.name.clone(), s.host.clone(), s.port, s.last_test.clone()) let:s>
+                        <For each=move || visible.get().1 key=|s| (s.id, s.name.clone(), s.host.clone(), s.port, s.last_test.clone(), s.is_default, s.template_count) let:s>
                             <div
                                 role="option"
                                 id=format!("option-{}", s.id)
@@ -178,7 +178,11 @@ pub fn SettingsPanel() -> impl IntoView {
                                         view! { <span class=class role="img" aria-label=format!("{said} ({when})") title=tip>{mark}</span> }
                                     })}
                                 </span>
-                                <span class="row-host">{format!("{}:{}", s.host, s.port)}</span>
+                                <span class="row-host">
+                                    {format!("{}:{}", s.host, s.port)}
+                                    {s.is_default.then(|| view! { <span class="badge">"Default"</span> })}
+                                    {(s.template_count > 0).then(|| format!(" · {} template{}", s.template_count, if s.template_count == 1 { "" } else { "s" }))}
+                                </span>
                             </div>
                         </For>
                     </div>

@@ -62,6 +62,21 @@ impl SettingsList {
         }
     }
 
+    /// Moves the default mark (and the templates that follow it) to `id`.
+    pub fn make_default(&mut self, id: Id) {
+        let following = self.rows.iter().find(|(s, _)| s.is_default).map_or(0, |(s, _)| s.template_count);
+        for (summary, _) in &mut self.rows {
+            if summary.is_default && summary.id != id {
+                summary.is_default = false;
+                summary.template_count = 0;
+            }
+        }
+        if let Some((summary, _)) = self.rows.iter_mut().find(|(s, _)| s.id == id) {
+            summary.is_default = true;
+            summary.template_count += following;
+        }
+    }
+
     pub fn remove(&mut self, id: Id) {
         self.rows.retain(|(s, _)| s.id != id);
     }

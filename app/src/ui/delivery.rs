@@ -1,0 +1,87 @@
+//! The Delivery log panel: every application mail with its status, newest first, refreshed
+//! every few seconds; a failed one can be sent again.
+
+use super::format::date_time;
+use super::session::session;
+use super::toast::toasts;
+use crate::api::delivery::{list_mail, resend_mail, MailStatus, MailView};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::time::Duration;
+
+#[component]
+pub fn DeliveryPage() -> impl IntoView {
+    let session = session();
+    let toasts = toasts();
+    let filter = RwSignal::new(String::new());
+    let rows = RwSignal::new(Vec::<MailView>::new());
+    let error = RwSignal::new(None::<String>);
+    let loaded = RwSignal::new(false);
+    let load = move || {
+        let text = filter.get_untracked();
+        spawn_local(async move {
+            match list_mail(text.clone(), None).await {
+                Ok(list) if filter.get_untracked() == text => {
+                    rows.set(list);
+                    error.set(None);
+                    loaded.set(true);
+                }
+                Ok(_) => {}
+                Err(e) => error.set(session.unless_signed_out(e).map(|e| e.to_string())),
+            }
+        });
+    };
+    load();
+    if let Ok(handle) = set_interval_with_handle(load, Duration::from_secs(5)) {
+        on_cleanup(move || handle.clear());
+    }
+    let resend = move |id| {
+        spawn_local(async move {
+            match resend_mail(id).await {
+                Ok(mail) => {
+                    toasts.show(format!("Mail to {} queued again.", mail.recipient));
+                    rows.update(|all| all.iter_mut().filter(|m| m.id == id).for_each(|m| *m = mail.clone()));
+                }
+                Err(e) => {
+                    if let Some(e) = session.unless_signed_out(e) {
+                        toasts.show(e.to_string());
+                    }
+                }
+            }
+        });
+    };
+    view! {
+        <section class="page wide">
+            <h1>"Delivery log"</h1>
+            <p class="hint">"Every mail Mailroom sends for the application: password resets and mail queued through the API."</p>
+            <div class="field filter">
+                <label for="delivery-filter">"Filter"</label>
+                <input id="delivery-filter" type="search" autocomplete="off" placeholder="Recipient, subject, template, settings, status or error"
+                    prop:value=filter on:input=move |ev| { filter.set(event_target_value(&ev)); load(); } />
+            </div>
+            <Show when=move || error.with(Option::is_some)><p class="alert" role="alert">{move || error.get()}</p></Show>
+            <table class="audit">
+                <thead><tr><th>"Queued"</th><th>"Status"</th><th>"Recipient"</th><th>"Subject"</th><th>"Template"</th><th>"SMTP settings"</th><th>"Attempts"</th><th>"Last error"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                <tbody>
+                    <For each=move || rows.get() key=|m| m.clone() let:m>
+                        <tr>
+                            <td class="nowrap">{date_time(m.created_at)}</td>
+                            <td><span class=format!("badge {}", m.status.label())>{m.status.label()}</span></td>
+                            <td>{m.recipient.clone()}</td>
+                            <td>{m.subject.clone()}</td>
+                            <td>{m.template.clone()}</td>
+                            <td>{m.settings.clone()}</td>
+                            <td>{m.attempts}</td>
+                            <td>{m.last_error.clone().unwrap_or_default()}</td>
+                            <td>{(m.status == MailStatus::Failed).then(|| {
+                                let id = m.id;
+                                view! { <button type="button" aria-label=format!("Resend to {}", m.recipient) on:click=move |_| resend(id)>"Resend"</button> }
+                            })}</td>
+                        </tr>
+                    </For>
+                </tbody>
+            </table>
+            {move || (loaded.get() && rows.with(Vec::is_empty)).then(|| view! { <p class="empty">"No mail matches."</p> })}
+        </section>
+    }
+}

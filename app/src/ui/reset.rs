@@ -1,0 +1,110 @@
+//! "Forgot password?" and the page its emailed link opens.
+
+use super::fields::TextField;
+use super::nav::{nav, Link};
+use super::route::Route;
+use super::session::{session, SessionState};
+use crate::api::auth::{forgot_password, reset_link_valid, reset_password};
+use crate::api::AppError;
+use crate::domain::AccountPassword;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[component]
+pub fn ForgotPage() -> impl IntoView {
+    let email = RwSignal::new(String::new());
+    let sent = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let address = email.get_untracked();
+        spawn_local(async move {
+            match forgot_password(address).await {
+                Ok(()) => sent.set(true),
+                Err(AppError::Invalid(e)) => error.set(e.get("Email address").map(str::to_owned)),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <main class="centered">
+            <Show when=move || !sent.get() fallback=|| view! {
+                <section class="card" role="status">
+                    <h1>"Check your email"</h1>
+                    <p>"If an account uses that address, a link to choose a new password is on its way. It works once, for one hour."</p>
+                    <Link href="/sign-in">"Back to sign in"</Link>
+                </section>
+            }>
+                <form class="card" on:submit=submit novalidate>
+                    <h1>"Forgot your password?"</h1>
+                    <p>"Enter the email address you sign in with, and Mailroom mails you a link to choose a new password."</p>
+                    <TextField label="Email address" kind="email" autocomplete="username" value=email on_input=move |v| email.set(v) error=error />
+                    <button type="submit" class="primary">"Send the link"</button>
+                    <p><Link href="/sign-in">"Back to sign in"</Link></p>
+                </form>
+            </Show>
+        </main>
+    }
+}
+
+#[component]
+pub fn ResetPage() -> impl IntoView {
+    let nav = nav();
+    let session = session();
+    let token = match Route::parse(&nav.url().get_untracked()) {
+        Route::Reset { token } => token,
+        _ => String::new(),
+    };
+    let valid = LocalResource::new({
+        let token = token.clone();
+        move || {
+            let token = token.clone();
+            async move { reset_link_valid(token).await }
+        }
+    });
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let general = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Err(m) = AccountPassword::parse(&password.get_untracked()) {
+            error.set(Some(m));
+            return;
+        }
+        let (token, chosen) = (token.clone(), password.get_untracked());
+        spawn_local(async move {
+            match reset_password(token, chosen).await {
+                Ok(user) => {
+                    session.state.set(SessionState::SignedIn(user));
+                    nav.replace("/smtp-settings");
+                }
+                Err(AppError::Invalid(e)) => error.set(e.get("New password").map(str::to_owned)),
+                Err(e) => general.set(Some(e.to_string())),
+            }
+        });
+    };
+    view! {
+        <main class="centered">
+            {move || match valid.get() {
+                None => view! { <p class="card">"Checking the link…"</p> }.into_any(),
+                Some(Ok(true)) => view! {
+                    <form class="card" on:submit=submit.clone() novalidate>
+                        <h1>"Choose a new password"</h1>
+                        <TextField label="New password" kind="password" autocomplete="new-password" value=password on_input=move |v| password.set(v)
+                            error=error required=true hint=Some(format!("At least {} characters.", AccountPassword::MIN_CHARS)) />
+                        <Show when=move || general.with(Option::is_some)><p class="alert" role="alert">{move || general.get()}</p></Show>
+                        <button type="submit" class="primary">"Save and sign in"</button>
+                    </form>
+                }.into_any(),
+                Some(Ok(false)) => view! {
+                    <section class="card">
+                        <h1>"This link no longer works"</h1>
+                        <p>"Reset links work once, for one hour. Ask for a new one."</p>
+                        <Link href="/forgot-password">"Ask for a new link"</Link>
+                    </section>
+                }.into_any(),
+                Some(Err(e)) => view! { <p class="card alert" role="alert">{e.to_string()}</p> }.into_any(),
+            }}
+        </main>
+    }
+}

@@ -1,0 +1,241 @@
+//! One template: the form, a preview rendered with sample data, and deleting.
+
+use super::{ctx, BASE};
+use crate::api::templates::{
+    delete_template, get_template, preview_template, save_template, Preview, TemplateInput, TemplateView,
+};
+use crate::api::{AppError, Millis};
+use crate::domain::template::{FROM_EMAIL, FROM_NAME, HTML_BODY, SETTINGS, SUBJECT, TEMPLATE_NAME, TEXT_BODY};
+use crate::domain::{name_key, FieldErrors, TemplateForm, PLACEHOLDERS};
+use crate::ui::dialog::Confirm;
+use crate::ui::fields::{ReadOnlyField, SelectField, TextAreaField, TextField};
+use crate::ui::format::{date_time, when_by};
+use crate::ui::nav::nav;
+use crate::ui::route::Selection;
+use crate::ui::session::session;
+use crate::ui::toast::toasts;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[component]
+pub fn Editor(selection: Selection) -> impl IntoView {
+    let session = session();
+    match selection {
+        Selection::Nothing => view! { <p class="empty">"Select a template on the left to edit it, or add one."</p> }.into_any(),
+        Selection::Unknown => view! { <p class="alert" role="alert">"Template not found."</p> }.into_any(),
+        Selection::New => view! { <TemplateForm_ initial=None /> }.into_any(),
+        Selection::Existing(id) => {
+            let ctx = ctx();
+            let loaded = RwSignal::new(None::<Result<TemplateView, String>>);
+            match ctx.prefetched.get_value().filter(|v| v.id == id) {
+                Some(view) => loaded.set(Some(Ok(view))),
+                None => spawn_local(async move {
+                    match get_template(id).await {
+                        Ok(view) => loaded.set(Some(Ok(view))),
+                        Err(AppError::NotFound(_)) => {
+                            loaded.set(Some(Err("Template not found; someone may have deleted it.".into())))
+                        }
+                        Err(e) => {
+                            if let Some(e) = session.unless_signed_out(e) {
+                                loaded.set(Some(Err(e.to_string())));
+                            }
+                        }
+                    }
+                }),
+            }
+            ctx.prefetched.set_value(None);
+            (move || match loaded.get() {
+                None => view! { <p class="empty">"Loading…"</p> }.into_any(),
+                Some(Ok(view)) => view! { <TemplateForm_ initial=Some(view) /> }.into_any(),
+                Some(Err(e)) => view! { <p class="alert" role="alert">{e}</p> }.into_any(),
+            })
+            .into_any()
+        }
+    }
+}
+
+#[allow(non_snake_case)]
+#[component]
+fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
+    let ctx = ctx();
+    let nav = nav();
+    let session = session();
+    let toasts = toasts();
+    let creating = initial.is_none();
+    let builtin = initial.as_ref().is_some_and(|v| v.builtin);
+    let draft = RwSignal::new(initial.as_ref().map(|v| v.form.clone()).unwrap_or_default());
+    let saved = RwSignal::new(initial);
+    let submitted = RwSignal::new(false);
+    let server = RwSignal::new(FieldErrors::default());
+    let banner = RwSignal::new(None::<String>);
+    let stale = RwSignal::new(None::<(Option<String>, Millis)>);
+    let pending = RwSignal::new(false);
+    let preview = RwSignal::new(None::<Preview>);
+    let deleting = RwSignal::new(false);
+    let id = move || saved.with(|s| s.as_ref().map(|v| v.id));
+
+    let dirty =
+        Memo::new(move |_| draft.with(|d| saved.with(|s| s.as_ref().map_or(*d != TemplateForm::default(), |v| v.form != *d))));
+    Effect::new(move |_| {
+        let what =
+            saved.with(|s| s.as_ref().map_or("the new template".to_owned(), |v| format!("the template “{}”", v.form.name)));
+        nav.unsaved.set(dirty.get().then_some(what));
+    });
+    on_cleanup(move || nav.unsaved.set(None));
+
+    let message = move |field: &'static str| {
+        Signal::derive(move || {
+            let local = draft.with(|d| d.check()).get(field).map(str::to_owned).or_else(|| {
+                (field == TEMPLATE_NAME)
+                    .then(|| {
+                        let key = draft.with(|d| name_key(&d.name));
+                        ctx.rows.with(|rows| {
+                            rows.iter()
+                                .find(|r| Some(r.id) != id() && name_key(&r.name) == key)
+                                .map(|r| format!("Another template is already named “{}”.", r.name))
+                        })
+                    })
+                    .flatten()
+            });
+            let shown = if submitted.get() { local } else { None };
+            shown.or_else(|| server.with(|s| s.get(field).map(str::to_owned)))
+        })
+    };
+    let edit = move |f: fn(&mut TemplateForm, String), field: &'static str| {
+        Callback::new(move |v: String| {
+            draft.update(|d| f(d, v));
+            server.update(|s| s.remove(field));
+        })
+    };
+    let text = move |f: fn(&TemplateForm) -> &String| Signal::derive(move || draft.with(|d| f(d).clone()));
+
+    let settings_options = Signal::derive(move || {
+        let default_name = ctx.settings.with(|s| s.iter().find(|s| s.is_default).map(|s| s.name.clone()));
+        let mut options = vec![(String::new(), format!("Default ({})", default_name.unwrap_or_else(|| "none yet".into())))];
+        options.extend(ctx.settings.get().into_iter().map(|s| (s.id.to_string(), s.name)));
+        options
+    });
+
+    let failed = move |e: AppError| match e {
+        AppError::Invalid(errors) => server.set(errors),
+        AppError::Stale { by, at } => stale.set(Some((by, at))),
+        e => banner.set(session.unless_signed_out(e).map(|e| e.to_string())),
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submitted.set(true);
+        if !draft.with(|d| d.check()).is_empty() || message(TEMPLATE_NAME).get_untracked().is_some() {
+            return;
+        }
+        let input = TemplateInput {
+            id: id(),
+            version: saved.with_untracked(|s| s.as_ref().map(|v| v.version)),
+            form: draft.get_untracked(),
+        };
+        pending.set(true);
+        banner.set(None);
+        spawn_local(async move {
+            match save_template(input).await {
+                Ok(view) => {
+                    let settings_name = view
+                        .form
+                        .settings_id
+                        .and_then(|sid| ctx.settings.with(|s| s.iter().find(|s| s.id == sid).map(|s| s.name.clone())));
+                    ctx.upsert(view.summary(settings_name));
+                    toasts.show(format!("Saved “{}”.", view.form.name));
+                    if creating {
+                        ctx.prefetched.set_value(Some(view.clone()));
+                        nav.replace(&Selection::Existing(view.id).path_in(BASE));
+                        return;
+                    }
+                    draft.set(view.form.clone());
+                    saved.set(Some(view));
+                    submitted.set(false);
+                }
+                Err(e) => failed(e),
+            }
+            pending.set(false);
+        });
+    };
+    let show_preview = move |_| {
+        let form = draft.get_untracked();
+        spawn_local(async move {
+            match preview_template(form).await {
+                Ok(p) => {
+                    server.set(FieldErrors::default());
+                    preview.set(Some(p));
+                }
+                Err(e) => failed(e),
+            }
+        });
+    };
+    let answer = Callback::new(move |yes: bool| {
+        deleting.set(false);
+        let Some(target) = id().filter(|_| yes) else { return };
+        spawn_local(async move {
+            match delete_template(target).await {
+                Ok(()) => {
+                    ctx.rows.update(|rows| rows.retain(|r| r.id != target));
+                    toasts.show("Template deleted.");
+                    nav.replace(BASE);
+                }
+                Err(e) => failed(e),
+            }
+        });
+    });
+
+    view! {
+        <form class="editor" on:submit=submit novalidate>
+            <h2 id="editor-heading">{if creating { "Add Email Template" } else { "Edit Email Template" }}</h2>
+            {builtin.then(|| view! { <p class="hint">"Built in: Mailroom sends this template itself, so it can be edited but not deleted."</p> })}
+            <Show when=move || banner.with(Option::is_some)><p class="alert" role="alert">{move || banner.get()}</p></Show>
+            {move || stale.get().map(|(by, at)| view! {
+                <p class="alert" role="alert">{format!("{} saved this template at {}, after you opened it. Reload the page to see their version.", by.unwrap_or_else(|| "Someone else".into()), date_time(at))}</p>
+            })}
+            <TextField label=TEMPLATE_NAME value=text(|f| &f.name) on_input=edit(|f, v| f.name = v, TEMPLATE_NAME) error=message(TEMPLATE_NAME) required=true autocomplete="off" />
+            <TextField label=SUBJECT value=text(|f| &f.subject) on_input=edit(|f, v| f.subject = v, SUBJECT) error=message(SUBJECT) required=true autocomplete="off" />
+            <TextAreaField label=TEXT_BODY value=text(|f| &f.text_body) on_input=edit(|f, v| f.text_body = v, TEXT_BODY) error=message(TEXT_BODY) required=true rows=8 />
+            <TextAreaField label=HTML_BODY value=text(|f| &f.html_body) on_input=edit(|f, v| f.html_body = v, HTML_BODY) error=message(HTML_BODY) rows=6
+                hint="Optional. Placeholders are HTML-escaped here." />
+            <TextField label=FROM_NAME value=text(|f| &f.from_name) on_input=edit(|f, v| f.from_name = v, FROM_NAME) error=message(FROM_NAME) autocomplete="off"
+                hint=Some("Overrides the SMTP settings' From when set.".to_owned()) />
+            <TextField label=FROM_EMAIL kind="email" value=text(|f| &f.from_email) on_input=edit(|f, v| f.from_email = v, FROM_EMAIL) error=message(FROM_EMAIL) autocomplete="off"
+                hint=Some("Overrides the SMTP settings' Email Address when set.".to_owned()) />
+            <SelectField label=SETTINGS options=settings_options
+                value=Signal::derive(move || draft.with(|d| d.settings_id.map(|i| i.to_string()).unwrap_or_default()))
+                on_change=Callback::new(move |v: String| { draft.update(|d| d.settings_id = v.parse().ok()); server.update(|s| s.remove(SETTINGS)); })
+                error=message(SETTINGS) />
+            <details class="placeholders">
+                <summary>"Placeholders"</summary>
+                <table>
+                    {PLACEHOLDERS.iter().map(|(name, what, _)| view! { <tr><td><code>{format!("{{{{ {name} }}}}")}</code></td><td>{*what}</td></tr> }).collect_view()}
+                </table>
+            </details>
+            <div class="form-actions">
+                <button type="submit" class="primary" disabled=pending>{move || if pending.get() { "Saving…" } else { "Save" }}</button>
+                <button type="button" on:click=show_preview>"Preview"</button>
+                {(!builtin && !creating).then(|| view! { <button type="button" class="danger" on:click=move |_| deleting.set(true)>"Delete"</button> })}
+            </div>
+            {move || preview.get().map(|p| view! {
+                <section class="preview" aria-label="Preview">
+                    <h3>"Preview with sample data"</h3>
+                    <p><strong>"From: "</strong>{p.from}</p>
+                    <p><strong>"Subject: "</strong>{p.subject}</p>
+                    <pre class="preview-text">{p.text}</pre>
+                    {p.html.map(|html| view! { <iframe class="preview-html" title="HTML preview" sandbox="" srcdoc=html></iframe> })}
+                </section>
+            })}
+            <Show when=move || saved.with(Option::is_some)>
+                <div class="facts">
+                    <ReadOnlyField label="Created" value=Signal::derive(move || saved.with(|s| s.as_ref().map(|v| when_by(v.created_at, v.created_by.as_deref())).unwrap_or_default())) />
+                    <ReadOnlyField label="Last modified" value=Signal::derive(move || saved.with(|s| s.as_ref().map(|v| when_by(v.updated_at, v.updated_by.as_deref())).unwrap_or_default())) />
+                </div>
+            </Show>
+        </form>
+        <Confirm
+            question=Signal::derive(move || deleting.get().then(|| format!("Delete the template “{}”? This cannot be undone.", draft.with(|d| d.name.clone()))))
+            title="Delete template"
+            answer
+        />
+    }
+}
