@@ -121,8 +121,21 @@ async fn tokens_are_required_and_revocable() {
     assert_eq!(anonymous.post(&invoice("a@example.com").to_string(), None).await.0, 401);
     let forged = Api::new(&app, "mr_forged");
     assert_eq!(forged.post(&invoice("a@example.com").to_string(), None).await.0, 401);
+    let (_, queued) = api.post(&invoice("mine@example.com").to_string(), None).await;
+    let other = Api::new(&app, &api_token(&admin, "Another system").await);
+    let (status, _) = other.post(&json!({ "template": "password-reset", "to": "a@example.com" }).to_string(), None).await;
+    assert_eq!(status, 422, "built-in roles are not template names");
+    let peek = other
+        .http
+        .get(format!("{}/api/v1/messages/{}", app.origin, queued["id"]))
+        .bearer_auth(&other.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(peek.status().as_u16(), 404, "a token sees only the mail it queued");
     let tokens: Value = admin.call("tokens/list", json!({})).await.unwrap();
     assert!(tokens.to_string().find(&api.token).is_none(), "the token is shown once, never listed");
+    let tokens: Vec<Value> = tokens.as_array().unwrap().iter().filter(|t| t["name"] == "Billing system").cloned().collect();
     let id = tokens[0]["id"].as_i64().unwrap();
     let _: Value = admin.call("tokens/revoke", json!({ "id": id })).await.unwrap();
     let (status, body) = api.post(&invoice("a@example.com").to_string(), None).await;

@@ -334,3 +334,31 @@ async fn only_administrators_may_test() {
         .await;
     assert_eq!(status, 403);
 }
+
+#[tokio::test]
+async fn a_test_is_recorded_even_if_the_browser_goes_away() {
+    let smtp = SmtpServer::start("silent", None);
+    let app = app_trusting(None).await;
+    let admin = app.admin().await;
+    let settings = save(&admin, form("127.0.0.1", smtp.port, true, ""), None).await;
+    let response = admin
+        .http
+        .post(format!("{}/api/settings/test", app.origin))
+        .header("origin", &app.origin)
+        .json(
+            &json!({ "request": { "settings_id": settings.id, "form": null, "password": null, "recipient": "ada@example.com" } }),
+        )
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    drop(response);
+    let recorded = support::eventually(10, || async {
+        let entries: Value = admin.call("audit/list", json!({ "filter": "test email", "before": null })).await.unwrap();
+        entries.as_array().is_some_and(|e| e.len() == 1)
+    })
+    .await;
+    assert!(recorded, "the audit log has the test although nobody read its end");
+    let list: Vec<SettingsSummary> = admin.call("settings/list", json!({})).await.unwrap();
+    assert!(list[0].last_test.as_ref().is_some_and(|t| !t.ok));
+}

@@ -138,18 +138,6 @@ impl ValidSettings {
             && self.username == other.username
             && self.starttls_only == other.starttls_only
     }
-
-    pub fn to_form(&self) -> SettingsForm {
-        SettingsForm {
-            name: self.name.as_str().to_owned(),
-            starttls_only: self.starttls_only,
-            host: self.host.as_str().to_owned(),
-            port: self.port.get().to_string(),
-            from_name: self.from_name.as_str().to_owned(),
-            email: self.email.as_str().to_owned(),
-            username: self.username.as_str().to_owned(),
-        }
-    }
 }
 
 /// The cross-field rules for the password. `saved` is what is stored now (if anything) and

@@ -26,7 +26,8 @@ pub fn AuditPage() -> impl IntoView {
         loading.set(true);
         spawn_local(async move {
             let result = list_audit(text, before).await;
-            if generation.get_value() != mine {
+            // A newer search has started, or the panel is gone.
+            if generation.try_get_value() != Some(mine) {
                 return;
             }
             match result {
@@ -51,7 +52,7 @@ pub fn AuditPage() -> impl IntoView {
         let stamp = generation.get_value();
         set_timeout(
             move || {
-                if generation.get_value() == stamp {
+                if generation.try_get_value() == Some(stamp) {
                     load(false);
                 }
             },

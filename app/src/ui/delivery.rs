@@ -4,7 +4,7 @@
 use super::format::date_time;
 use super::session::session;
 use super::toast::toasts;
-use crate::api::delivery::{list_mail, resend_mail, MailStatus, MailView};
+use crate::api::delivery::{list_mail, resend_mail, MailStatus, MailView, MAIL_PAGE};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
@@ -17,12 +17,27 @@ pub fn DeliveryPage() -> impl IntoView {
     let rows = RwSignal::new(Vec::<MailView>::new());
     let error = RwSignal::new(None::<String>);
     let loaded = RwSignal::new(false);
-    let load = move || {
+    let more = RwSignal::new(false);
+    // The newest page is fetched again every few seconds; older pages, once shown, stay.
+    let load = move |older: bool| {
         let text = filter.get_untracked();
+        let before = if older { rows.with_untracked(|r| r.last().map(|m| m.id)) } else { None };
         spawn_local(async move {
-            match list_mail(text.clone(), None).await {
-                Ok(list) if filter.get_untracked() == text => {
-                    rows.set(list);
+            match list_mail(text.clone(), before).await {
+                // The panel may be gone by now; read nothing that could have been disposed.
+                Ok(page) if filter.try_get_untracked().as_ref() == Some(&text) => {
+                    if older || !loaded.get_untracked() {
+                        more.set(page.len() == MAIL_PAGE);
+                    }
+                    rows.update(|all| {
+                        if older {
+                            all.extend(page);
+                        } else {
+                            let oldest = page.last().map(|m| m.id);
+                            all.retain(|m| oldest.is_some_and(|o| m.id < o));
+                            all.splice(0..0, page);
+                        }
+                    });
                     error.set(None);
                     loaded.set(true);
                 }
@@ -31,8 +46,8 @@ pub fn DeliveryPage() -> impl IntoView {
             }
         });
     };
-    load();
-    if let Ok(handle) = set_interval_with_handle(load, Duration::from_secs(5)) {
+    load(false);
+    if let Ok(handle) = set_interval_with_handle(move || load(false), Duration::from_secs(5)) {
         on_cleanup(move || handle.clear());
     }
     let resend = move |id| {
@@ -57,7 +72,7 @@ pub fn DeliveryPage() -> impl IntoView {
             <div class="field filter">
                 <label for="delivery-filter">"Filter"</label>
                 <input id="delivery-filter" type="search" autocomplete="off" placeholder="Recipient, subject, template, settings, status or error"
-                    prop:value=filter on:input=move |ev| { filter.set(event_target_value(&ev)); load(); } />
+                    prop:value=filter on:input=move |ev| { filter.set(event_target_value(&ev)); loaded.set(false); rows.set(Vec::new()); load(false); } />
             </div>
             <Show when=move || error.with(Option::is_some)><p class="alert" role="alert">{move || error.get()}</p></Show>
             <table class="audit">
@@ -82,6 +97,9 @@ pub fn DeliveryPage() -> impl IntoView {
                 </tbody>
             </table>
             {move || (loaded.get() && rows.with(Vec::is_empty)).then(|| view! { <p class="empty">"No mail matches."</p> })}
+            <Show when=move || more.get()>
+                <button type="button" on:click=move |_| load(true)>"Show older mail"</button>
+            </Show>
         </section>
     }
 }

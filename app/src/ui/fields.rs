@@ -167,3 +167,31 @@ pub fn SelectField(
         </div>
     }
 }
+
+/// When and by whom a record was made and last changed.
+pub type Stamps = ((crate::api::Millis, Option<String>), (crate::api::Millis, Option<String>));
+
+/// Created and Last modified as read-only fields, once the record exists.
+#[component]
+pub fn RecordFacts(#[prop(into)] stamps: Signal<Option<Stamps>>) -> impl IntoView {
+    let shown = move |pick: fn(&Stamps) -> &(crate::api::Millis, Option<String>)| {
+        Signal::derive(move || {
+            stamps.with(|s| {
+                s.as_ref()
+                    .map(|s| {
+                        let (at, by) = pick(s);
+                        super::format::when_by(*at, by.as_deref())
+                    })
+                    .unwrap_or_default()
+            })
+        })
+    };
+    view! {
+        <Show when=move || stamps.with(Option::is_some)>
+            <div class="facts">
+                <ReadOnlyField label="Created" value=shown(|s| &s.0) />
+                <ReadOnlyField label="Last modified" value=shown(|s| &s.1) />
+            </div>
+        </Show>
+    }
+}

@@ -2,8 +2,10 @@
 //! at compile time. Swapping SQLite for PostgreSQL later touches only this folder.
 
 mod audit;
+mod failures;
 mod meta;
 mod outbox;
+mod resets;
 mod sessions;
 mod settings;
 mod templates;
@@ -73,4 +75,9 @@ pub fn now_ms() -> i64 {
 /// Whether an error is a UNIQUE constraint violation (a name or address already taken).
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     error.as_database_error().is_some_and(|e| e.is_unique_violation())
+}
+
+/// Whether an error is a FOREIGN KEY violation (a row others still point at).
+pub fn is_foreign_key_violation(error: &sqlx::Error) -> bool {
+    error.as_database_error().is_some_and(|e| e.is_foreign_key_violation())
 }

@@ -154,6 +154,20 @@ impl Db {
         Ok(done.rows_affected() == 1)
     }
 
+    /// A mail queued with this API token; other tokens' mail is not theirs to see.
+    pub async fn mail_for_token(&self, id: i64, token_id: i64) -> sqlx::Result<Option<MailRow>> {
+        sqlx::query_as!(
+            MailRow,
+            r#"select id as "id!", created_at, template_name, settings_name, recipient, subject, size, status, attempts,
+                      next_attempt_at, last_error, smtp_reply, sent_at
+               from outbox where id = ? and api_token_id = ?"#,
+            id,
+            token_id
+        )
+        .fetch_optional(self.pool())
+        .await
+    }
+
     pub async fn mail_by_id(&self, id: i64) -> sqlx::Result<Option<MailRow>> {
         sqlx::query_as!(
             MailRow,
@@ -186,12 +200,5 @@ impl Db {
         )
         .fetch_all(self.pool())
         .await
-    }
-
-    /// How many mails are in each status, for the benchmark and tests.
-    pub async fn mail_counts(&self) -> sqlx::Result<Vec<(String, i64)>> {
-        let rows =
-            sqlx::query!(r#"select status, count(*) as "n!: i64" from outbox group by status"#).fetch_all(self.pool()).await?;
-        Ok(rows.into_iter().map(|r| (r.status, r.n)).collect())
     }
 }

@@ -50,12 +50,32 @@ impl Db {
     }
 
     pub async fn template_by_id(&self, id: i64) -> sqlx::Result<Option<TemplateRow>> {
-        Ok(self.list_templates().await?.into_iter().find(|t| t.id == id))
+        sqlx::query_as!(
+            TemplateRow,
+            r#"select t.id as "id!", t.name, t.builtin, t.subject, t.text_body, t.html_body, t.from_name, t.from_email,
+                      t.settings_id, s.name as "settings_name?", t.version, t.created_at, c.name as "created_by?",
+                      t.updated_at, u.name as "updated_by?"
+               from email_templates t
+               left join smtp_settings s on s.id = t.settings_id
+               left join users c on c.id = t.created_by
+               left join users u on u.id = t.updated_by
+               where t.id = ?"#,
+            id
+        )
+        .fetch_optional(self.pool())
+        .await
     }
 
-    /// By name, ignoring case (how the API names a template), or by built-in role.
-    pub async fn template_by_key(&self, name_key: &str) -> sqlx::Result<Option<i64>> {
-        sqlx::query_scalar!(r#"select id as "id!" from email_templates where name_key = ? or builtin = ?"#, name_key, name_key)
+    /// By name, ignoring case: how the API names a template.
+    pub async fn template_by_name(&self, name_key: &str) -> sqlx::Result<Option<i64>> {
+        sqlx::query_scalar!(r#"select id as "id!" from email_templates where name_key = ?"#, name_key)
+            .fetch_optional(self.pool())
+            .await
+    }
+
+    /// A built-in template, whatever it has been renamed to.
+    pub async fn template_by_builtin(&self, builtin: &str) -> sqlx::Result<Option<i64>> {
+        sqlx::query_scalar!(r#"select id as "id!" from email_templates where builtin = ?"#, builtin)
             .fetch_optional(self.pool())
             .await
     }

@@ -1,4 +1,4 @@
-//! API tokens and password-reset links: both stored only as SHA-256 hashes.
+//! API tokens, stored only as SHA-256 hashes.
 
 use super::{now_ms, Db};
 
@@ -48,6 +48,18 @@ impl Db {
         Ok(done.rows_affected() == 1)
     }
 
+    pub async fn api_token(&self, id: i64) -> sqlx::Result<Option<TokenRow>> {
+        sqlx::query_as!(
+            TokenRow,
+            r#"select t.id as "id!", t.name, t.prefix, t.created_at, u.name as "created_by?", t.last_used_at, t.revoked_at
+               from api_tokens t left join users u on u.id = t.created_by
+               where t.id = ?"#,
+            id
+        )
+        .fetch_optional(self.pool())
+        .await
+    }
+
     /// The live token with this hash. Its last use is recorded at most once a minute, so a
     /// busy caller does not turn every request into a write.
     pub async fn use_api_token(&self, hash: &[u8]) -> sqlx::Result<Option<(i64, String)>> {
@@ -64,44 +76,5 @@ impl Db {
             sqlx::query!("update api_tokens set last_used_at = ? where id = ?", now, row.id).execute(self.writer()).await?;
         }
         Ok(Some((row.id, row.name)))
-    }
-
-    pub async fn insert_password_reset(&self, hash: &[u8], user_id: i64, expires_at: i64) -> sqlx::Result<()> {
-        let now = now_ms();
-        sqlx::query!(
-            "insert into password_resets (token_hash, user_id, created_at, expires_at) values (?, ?, ?, ?)",
-            hash,
-            user_id,
-            now,
-            expires_at
-        )
-        .execute(self.writer())
-        .await?;
-        Ok(())
-    }
-
-    /// Uses a reset link up: the user it was for, only once and only before it expires.
-    pub async fn take_password_reset(&self, hash: &[u8]) -> sqlx::Result<Option<i64>> {
-        let now = now_ms();
-        sqlx::query_scalar!(
-            r#"update password_resets set used_at = ?1 where token_hash = ?2 and used_at is null and expires_at > ?1
-               returning user_id as "user_id!""#,
-            now,
-            hash
-        )
-        .fetch_optional(self.writer())
-        .await
-    }
-
-    pub async fn password_reset_valid(&self, hash: &[u8]) -> sqlx::Result<bool> {
-        let now = now_ms();
-        let n = sqlx::query_scalar!(
-            "select count(*) from password_resets where token_hash = ? and used_at is null and expires_at > ?",
-            hash,
-            now
-        )
-        .fetch_one(self.pool())
-        .await?;
-        Ok(n > 0)
     }
 }

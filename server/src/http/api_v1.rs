@@ -4,7 +4,7 @@
 //! a second mail.
 
 use crate::mail::compose::Attachment;
-use crate::service::{MailRequest, Mailroom, QueueError};
+use crate::service::{MailRequest, Mailroom, OrInternal, QueueError};
 use app::api::ClientAddr;
 use app::domain::{name_key, EmailAddress, FromName};
 use axum::body::Bytes;
@@ -40,6 +40,11 @@ fn plain(status: StatusCode, message: impl Into<String>) -> ApiError {
     ApiError { status, field: None, message: message.into() }
 }
 
+/// An unexpected failure: logged with a reference by `or_internal`, answered with that reference.
+fn internal(error: app::api::AppError) -> ApiError {
+    plain(StatusCode::INTERNAL_SERVER_ERROR, error.to_string())
+}
+
 async fn caller(mailroom: &Mailroom, headers: &HeaderMap) -> Result<(i64, String), ApiError> {
     let unauthorized = || {
         plain(
@@ -55,7 +60,7 @@ async fn caller(mailroom: &Mailroom, headers: &HeaderMap) -> Result<(i64, String
     match mailroom.api_caller(bearer.trim()).await {
         Ok(Some(found)) => Ok(found),
         Ok(None) => Err(plain(StatusCode::UNAUTHORIZED, "This API token is not valid or has been revoked.")),
-        Err(e) => Err(plain(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())),
+        Err(e) => Err(internal(e)),
     }
 }
 
@@ -73,13 +78,13 @@ fn status_body(id: i64, row: &crate::db::MailRow) -> Value {
     })
 }
 
-async fn existing(mailroom: &Mailroom, id: i64, status: StatusCode) -> Response {
-    match mailroom.db().mail_by_id(id).await {
+async fn existing(mailroom: &Mailroom, id: i64, token_id: i64, status: StatusCode) -> Response {
+    match mailroom.db().mail_for_token(id, token_id).await.or_internal("reading the outbox") {
         Ok(Some(row)) => {
             (status, [(header::LOCATION, format!("/api/v1/messages/{id}"))], Json(status_body(id, &row))).into_response()
         }
-        Ok(None) => plain(StatusCode::NOT_FOUND, "No message with this id.").into_response(),
-        Err(e) => plain(StatusCode::INTERNAL_SERVER_ERROR, format!("The outbox could not be read: {e}")).into_response(),
+        Ok(None) => plain(StatusCode::NOT_FOUND, "No message with this id was queued with this token.").into_response(),
+        Err(e) => internal(e).into_response(),
     }
 }
 
@@ -163,7 +168,7 @@ pub async fn create(
     };
     if let Some(key) = &key {
         if let Ok(Some(id)) = mailroom.db().mail_by_idempotency_key(token_id, key).await {
-            return Ok(existing(&mailroom, id, StatusCode::OK).await);
+            return Ok(existing(&mailroom, id, token_id, StatusCode::OK).await);
         }
     }
     let body: Value = serde_json::from_slice(&body)
@@ -189,7 +194,7 @@ pub async fn create(
         }
     };
     let attachments = attachments(&body).map_err(fail)?;
-    let template_id = match mailroom.db().template_by_key(&name_key(template)).await {
+    let template_id = match mailroom.db().template_by_name(&name_key(template)).await.or_internal("finding the template") {
         Ok(Some(id)) => id,
         Ok(None) => {
             return Err(fail(bad(
@@ -198,7 +203,7 @@ pub async fn create(
                 format!("There is no template named “{template}”."),
             )))
         }
-        Err(e) => return Err(fail(plain(StatusCode::INTERNAL_SERVER_ERROR, format!("The templates could not be read: {e}")))),
+        Err(e) => return Err(fail(internal(e))),
     };
     let request = MailRequest {
         template_id,
@@ -221,21 +226,23 @@ pub async fn create(
         }
         Err(QueueError::Db(e)) if crate::db::is_unique_violation(&e) && key.is_some() => {
             let found = mailroom.db().mail_by_idempotency_key(token_id, key.as_deref().unwrap_or_default()).await.ok().flatten();
-            return Ok(existing(&mailroom, found.unwrap_or_default(), StatusCode::OK).await);
+            return Ok(existing(&mailroom, found.unwrap_or_default(), token_id, StatusCode::OK).await);
         }
         Err(e @ QueueError::NoSettings) => return Err(fail(plain(StatusCode::CONFLICT, e.to_string()))),
+        Err(QueueError::Db(e)) => return Err(fail(internal(Err::<(), _>(e).or_internal("queueing the mail").unwrap_err()))),
         Err(e) => return Err(fail(plain(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()))),
     };
     tracing::debug!(mail = id, token = %token_name, client = ?client.map(|Extension(c)| c.0), "mail queued through the API");
-    Ok(existing(&mailroom, id, StatusCode::ACCEPTED).await)
+    Ok(existing(&mailroom, id, token_id, StatusCode::ACCEPTED).await)
 }
 
 pub async fn status(State(mailroom): State<Arc<Mailroom>>, headers: HeaderMap, Path(id): Path<String>) -> Response {
-    if let Err(e) = caller(&mailroom, &headers).await {
-        return e.into_response();
-    }
+    let token_id = match caller(&mailroom, &headers).await {
+        Ok((token_id, _)) => token_id,
+        Err(e) => return e.into_response(),
+    };
     match id.parse::<i64>() {
-        Ok(id) => existing(&mailroom, id, StatusCode::OK).await,
+        Ok(id) => existing(&mailroom, id, token_id, StatusCode::OK).await,
         Err(_) => bad(StatusCode::BAD_REQUEST, "id", format!("“{id}” is not a message id.")).into_response(),
     }
 }

@@ -18,8 +18,9 @@ use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::trace::TraceLayer;
 
-/// Server-function requests carry forms, never files.
-const API_BODY_LIMIT: usize = 64 * 1024;
+/// Server-function requests carry forms, never files; the largest is a template with its
+/// bodies at their limits (300,000 characters).
+const API_BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 /// The host application's API carries attachments: base64 of up to 10 MiB, plus the rest.
 const V1_BODY_LIMIT: usize = 15 * 1024 * 1024;

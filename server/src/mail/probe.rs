@@ -21,6 +21,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
+use tracing::Instrument;
 
 pub struct Probe {
     pub tls: TlsConnector,
@@ -45,6 +46,7 @@ pub struct Target {
 /// How the run ended, for the caller that stores the last result.
 pub struct Ended {
     pub ok: bool,
+    pub at: i64,
     pub failure: Option<(Step, String)>,
 }
 
@@ -83,36 +85,42 @@ impl Probe {
     /// Starts the test; events arrive on the receiver, and the task's result says how it ended.
     pub fn start(self: Arc<Self>, target: Target) -> (UnboundedReceiver<TestEvent>, tokio::task::JoinHandle<Ended>) {
         let (tx, rx) = unbounded();
-        let task = tokio::spawn(async move {
-            let mut run = Run { events: tx, step: Step::Resolve, started: Instant::now(), tap: None };
-            let outcome = tokio::time::timeout(self.total_timeout, self.converse(&mut run, &target)).await;
-            let failure = match outcome {
-                Ok(Ok(())) => None,
-                Ok(Err(failure)) => Some(failure),
-                Err(_) => Some(Failure::Timeout(self.total_timeout)),
-            };
-            let cx = Context {
-                host: &target.host,
-                port: target.port,
-                starttls_only: target.starttls_only,
-                email: &target.email,
-                recipient: &target.recipient,
-            };
-            let summary = failure.map(|failure| {
-                let mut diagnosis = diagnose(run.step, &failure, &cx);
-                if diagnosis.reply.is_none() {
-                    diagnosis.reply = run.tap.as_ref().and_then(|tap| last_reply_code(&tap.last_reply(), run.step));
-                }
-                let summary = (run.step, diagnosis.cause.clone());
-                let _ = run.events.unbounded_send(TestEvent::Failed { step: run.step, millis: run.millis(), diagnosis });
-                summary
-            });
-            let secret = target.password.as_ref().map(|p| p.expose_secret().to_owned());
-            let transcript = run.tap.take().map(|tap| tap.transcript().finish(secret.as_deref())).unwrap_or_default();
-            let ok = summary.is_none();
-            let _ = run.events.unbounded_send(TestEvent::Finished { ok, at: crate::db::now_ms(), transcript, stored: None });
-            Ended { ok, failure: summary }
-        });
+        // The span carries where, never who or with what password.
+        let span =
+            tracing::info_span!("smtp_test", host = %target.host, port = target.port, starttls_only = target.starttls_only);
+        let task = tokio::spawn(
+            async move {
+                let mut run = Run { events: tx, step: Step::Resolve, started: Instant::now(), tap: None };
+                let outcome = tokio::time::timeout(self.total_timeout, self.converse(&mut run, &target)).await;
+                let failure = match outcome {
+                    Ok(Ok(())) => None,
+                    Ok(Err(failure)) => Some(failure),
+                    Err(_) => Some(Failure::Timeout(self.total_timeout)),
+                };
+                let cx = Context {
+                    host: &target.host,
+                    port: target.port,
+                    starttls_only: target.starttls_only,
+                    email: &target.email,
+                    recipient: &target.recipient,
+                };
+                let summary = failure.map(|failure| {
+                    let mut diagnosis = diagnose(run.step, &failure, &cx);
+                    if diagnosis.reply.is_none() {
+                        diagnosis.reply = run.tap.as_ref().and_then(|tap| last_reply_code(&tap.last_reply()));
+                    }
+                    let summary = (run.step, diagnosis.cause.clone());
+                    let _ = run.events.unbounded_send(TestEvent::Failed { step: run.step, millis: run.millis(), diagnosis });
+                    summary
+                });
+                let secret = target.password.as_ref().map(|p| p.expose_secret().to_owned());
+                let transcript = run.tap.take().map(|tap| tap.transcript().finish(secret.as_deref())).unwrap_or_default();
+                let (ok, at) = (summary.is_none(), crate::db::now_ms());
+                let _ = run.events.unbounded_send(TestEvent::Finished { ok, at, transcript, stored: None });
+                Ended { ok, at, failure: summary }
+            }
+            .instrument(span),
+        );
         (rx, task)
     }
 
@@ -263,7 +271,7 @@ fn capabilities(reply: &[String]) -> String {
     }
 }
 
-fn last_reply_code(reply: &[String], _step: Step) -> Option<(u16, String)> {
+fn last_reply_code(reply: &[String]) -> Option<(u16, String)> {
     let last = reply.last()?;
     let code = last.get(..3)?.parse::<u16>().ok().filter(|c| *c >= 400)?;
     Some((code, reply.iter().filter_map(|l| l.get(4..)).collect::<Vec<_>>().join(" ")))

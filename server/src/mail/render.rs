@@ -30,6 +30,9 @@ pub enum RenderError {
     Failed(String),
 }
 
+/// The placeholder that carries a credential, which must stay out of the Subject.
+const SECRET: &str = "reset_link";
+
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -68,6 +71,8 @@ pub fn check(sources: &Sources<'_>) -> FieldErrors {
                             "{field} uses unknown placeholder {listed}; see the list of placeholders for the ones available."
                         ),
                     );
+                } else if field == SUBJECT && template.undeclared_variables(true).contains(SECRET) {
+                    errors.push(field, format!("{{{{ {SECRET} }}}} is a credential; put it in the body, not the Subject, which the delivery log shows."));
                 }
             }
         }
@@ -124,6 +129,7 @@ mod tests {
         assert!(errors.get(SUBJECT).unwrap().contains("{{ invoice.numbr }}"), "{errors:?}");
         assert!(errors.get(TEXT_BODY).unwrap().contains("template error"), "{errors:?}");
         assert!(check(&sources("Invoice {{ invoice.number }}", "Hi {{ user.name }}", "<p>{{ invoice.url }}</p>")).is_empty());
+        assert!(check(&sources("Reset via {{ reset_link }}", "x", "")).get(SUBJECT).unwrap().contains("credential"));
     }
 
     #[test]

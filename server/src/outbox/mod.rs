@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Notify};
+use tracing::Instrument;
 
 #[derive(Clone, Debug)]
 pub struct OutboxConfig {
@@ -92,9 +93,15 @@ impl Worker {
         for (settings_id, mails) in groups {
             let (settings, password) = match self.settings(settings_id).await {
                 Ok(found) => found,
-                Err(reason) => {
+                Err(error) => {
                     for mail in mails {
-                        self.record(mail.id, self.db.mark_failed(mail.id, &reason).await);
+                        let recorded = match &error {
+                            SendError::Permanent(reason) => self.db.mark_failed(mail.id, reason).await,
+                            SendError::Temporary(reason) => {
+                                self.db.mark_retry(mail.id, reason, now_ms() + self.config.backoff.as_millis() as i64).await
+                            }
+                        };
+                        self.record(mail.id, recorded);
                     }
                     continue;
                 }
@@ -104,24 +111,29 @@ impl Worker {
             for (i, mail) in mails.into_iter().enumerate() {
                 split[i % lanes].push(mail);
             }
+            let span = tracing::info_span!("smtp_delivery", settings = settings.id, host = %settings.host, port = settings.port);
             let work = split.into_iter().map(|lane| self.lane(&settings, password.as_ref(), lane, stop));
-            futures::future::join_all(work).await;
+            futures::future::join_all(work).instrument(span).await;
         }
     }
 
-    async fn settings(&self, settings_id: Option<i64>) -> Result<(SettingsRow, Option<SecretString>), String> {
-        const GONE: &str = "The SMTP settings this mail was queued for were deleted before it could be sent.";
-        let row = match settings_id {
-            Some(id) => {
-                self.db.get_settings(id).await.map_err(|e| format!("The SMTP settings could not be read: {e}"))?.ok_or(GONE)?
-            }
-            None => return Err(GONE.into()),
-        };
+    /// The settings to send through; gone settings or an unreadable secret are permanent, a
+    /// database hiccup is not.
+    async fn settings(&self, settings_id: Option<i64>) -> Result<(SettingsRow, Option<SecretString>), SendError> {
+        let gone =
+            || SendError::Permanent("The SMTP settings this mail was queued for were deleted before it could be sent.".into());
+        let id = settings_id.ok_or_else(gone)?;
+        let row = self
+            .db
+            .get_settings(id)
+            .await
+            .map_err(|e| SendError::Temporary(format!("The SMTP settings could not be read: {e}")))?;
+        let row = row.ok_or_else(gone)?;
         let password = match &row.password_secret {
             Some(sealed) => Some(
                 self.secrets
                     .open(sealed, &settings_aad(row.id, &row.host, row.port as u16, &row.username))
-                    .map_err(|_| "The saved SMTP password could not be decrypted.".to_owned())?,
+                    .map_err(|_| SendError::Permanent("The saved SMTP password could not be decrypted.".into()))?,
             ),
             None => None,
         };

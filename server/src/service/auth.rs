@@ -1,6 +1,7 @@
 //! Sessions and sign-in: cookie handling, back-off after failed attempts, the role check that
 //! guards every other operation, and each person's own password and address.
 
+use super::audit::client_of;
 use super::{Mailroom, OrInternal};
 use crate::crypto::{hash_password, new_token, token_hash, verify_password, PasswordHash};
 use crate::db::{now_ms, UserRow};
@@ -124,7 +125,7 @@ impl Mailroom {
         credentials: Credentials,
     ) -> Result<(CurrentUser, SetCookie), AppError> {
         let email_key = credentials.email.trim().to_lowercase();
-        let client = req.client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+        let client = client_of(req);
         let now = now_ms();
         let ((account_n, account_latest), (client_n, client_latest)) = self
             .db
@@ -179,6 +180,7 @@ impl Mailroom {
         let hashed = hash(new.expose().to_owned()).await;
         self.db.set_password_hash(user.id, &hashed).await.or_internal("saving your new password")?;
         self.db.delete_sessions_of(user.id, Some(&session)).await.or_internal("signing out your other sessions")?;
+        self.db.delete_password_resets_of(user.id).await.or_internal("retiring reset links")?;
         self.audit(req, Some(&user), "changed own password", &format!("user {}", user.email), "other sessions signed out").await;
         Ok(())
     }

@@ -15,7 +15,7 @@ mod users;
 
 pub use bootstrap::{bootstrap_first_admin, BootstrapError};
 pub use delivery::{MailRequest, QueueError};
-pub use templates::{seed_builtin_templates, INVOICE, PASSWORD_RESET};
+pub use templates::seed_builtin_templates;
 
 use crate::config::Config;
 use crate::crypto::SecretBox;

@@ -46,7 +46,7 @@ impl Mailroom {
         let token = new_token();
         let expires = now_ms() + LINK_MINUTES * 60_000;
         self.db.insert_password_reset(&token_hash(&token), user.id, expires).await.or_internal("creating the reset link")?;
-        let template = self.db.template_by_key(PASSWORD_RESET).await.or_internal("finding the reset template")?;
+        let template = self.db.template_by_builtin(PASSWORD_RESET).await.or_internal("finding the reset template")?;
         let Some(template_id) = template else {
             tracing::error!("the built-in Password reset template is missing");
             return Ok(());
@@ -99,6 +99,7 @@ impl Mailroom {
         let hashed = hash(password.expose().to_owned()).await;
         self.db.set_password_hash(user_id, &hashed).await.or_internal("saving the new password")?;
         self.db.delete_sessions_of(user_id, None).await.or_internal("ending the old sessions")?;
+        self.db.delete_password_resets_of(user_id).await.or_internal("retiring the other reset links")?;
         self.db.clear_sign_in_failures(&row.email.to_lowercase()).await.or_internal("clearing failed sign-ins")?;
         let cookie = self.start_session(user_id).await?;
         let user = current_user(&row);

@@ -4,7 +4,7 @@
 use super::audit::settings_changes;
 use super::{Mailroom, OrInternal};
 use crate::crypto::settings_aad;
-use crate::db::{is_unique_violation, Db, SettingsRow, SettingsWrite};
+use crate::db::{is_foreign_key_violation, is_unique_violation, Db, SettingsRow, SettingsWrite};
 use app::api::test_email::LastTest;
 use app::api::{AppError, CurrentUser, Id, RequestMeta, SettingsInput, SettingsSummary, SettingsView};
 use app::domain::{check_password, Field, PasswordChange, SettingsForm, ValidSettings};
@@ -190,7 +190,16 @@ impl Mailroom {
                 if users.len() == 1 { "it" } else { "them" }
             )));
         }
-        if !self.db.delete_settings(id).await.or_internal("deleting SMTP settings")? {
+        let deleted = match self.db.delete_settings(id).await {
+            Err(e) if is_foreign_key_violation(&e) => {
+                return Err(AppError::Conflict(format!(
+                    "A template was just set to send through “{}”; choose other settings for it first.",
+                    row.name
+                )))
+            }
+            other => other.or_internal("deleting SMTP settings")?,
+        };
+        if !deleted {
             return Err(AppError::NotFound(NOT_FOUND.into()));
         }
         tracing::info!(settings = id, "SMTP settings deleted");

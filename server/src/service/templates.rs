@@ -10,8 +10,8 @@ use app::api::{AppError, CurrentUser, Id, RequestMeta};
 use app::domain::template::{SETTINGS, TEMPLATE_NAME};
 use app::domain::{name_key, sample_variables, TemplateForm};
 
-pub const PASSWORD_RESET: &str = "password-reset";
-pub const INVOICE: &str = "invoice";
+pub(super) const PASSWORD_RESET: &str = "password-reset";
+const INVOICE: &str = "invoice";
 const NOT_FOUND: &str = "This template no longer exists; someone may have deleted it.";
 
 fn form_of(row: &TemplateRow) -> TemplateForm {

@@ -77,55 +77,56 @@ impl Mailroom {
         };
         tracing::info!(user = actor.id, settings = ?request.settings_id, host = %target.host, port = target.port, "test email started");
         let (events, task) = self.probe.clone().start(target);
-        let db = self.db.clone();
-        let mut task = Some(task);
-        let (actor_id, actor_text, client) = (actor.id, who(actor), client_of(req));
         let target = match request.settings_id {
             Some(id) if request.form.is_none() => settings_target(valid.name.as_str(), id),
             Some(id) => format!("{} with unsaved changes", settings_target(valid.name.as_str(), id)),
             None => format!("unsaved SMTP settings “{}”", valid.name.as_str()),
         };
-        let recipient_text = recipient.as_str().to_owned();
+        // Recorded even if the browser goes away before the end: the mail may have been sent.
+        let (stored_tx, stored_rx) = tokio::sync::oneshot::channel();
+        let (db, actor_id, actor_text, client, recipient) =
+            (self.db.clone(), actor.id, who(actor), client_of(req), recipient.as_str().to_owned());
+        tokio::spawn(async move {
+            let Ok(ended) = task.await else { return };
+            let summary = match &ended.failure {
+                Some((step, cause)) => format!("Failed at {}: {cause}", step.label()),
+                None => "The test email was accepted for delivery.".to_owned(),
+            };
+            tracing::info!(ok = ended.ok, %summary, "test email finished");
+            let details = format!("to {recipient}: {summary}");
+            let entry = NewAudit {
+                actor_id: Some(actor_id),
+                actor: &actor_text,
+                action: "test email sent",
+                target: &target,
+                details: &details,
+                client: &client,
+            };
+            if let Err(error) = db.insert_audit(&entry).await {
+                tracing::error!(%error, "could not write the audit log");
+            }
+            let stored = match record {
+                Some(id) => match db.set_last_test(id, ended.at, ended.ok, &summary).await {
+                    Ok(()) => Some(LastTest { at: ended.at, ok: ended.ok, summary }),
+                    Err(error) => {
+                        tracing::error!(%error, "could not record the test result");
+                        None
+                    }
+                },
+                None => None,
+            };
+            let _ = stored_tx.send(stored);
+        });
+        let mut stored_rx = Some(stored_rx);
         let stream = events.then(move |event| {
-            let finished = matches!(event, TestEvent::Finished { .. });
-            let task = if finished { task.take() } else { None };
-            let db = db.clone();
-            let (actor_text, client, target, recipient_text) =
-                (actor_text.clone(), client.clone(), target.clone(), recipient_text.clone());
+            let waiting = if matches!(event, TestEvent::Finished { .. }) { stored_rx.take() } else { None };
             async move {
-                let TestEvent::Finished { ok, at, transcript, .. } = event else { return event };
-                let ended = match task {
-                    Some(task) => task.await.ok(),
-                    None => None,
-                };
-                let summary = match ended.as_ref().and_then(|e| e.failure.as_ref()) {
-                    Some((step, cause)) => format!("Failed at {}: {cause}", step.label()),
-                    None => "The test email was accepted for delivery.".to_owned(),
-                };
-                tracing::info!(ok, %summary, "test email finished");
-                let details = format!("to {recipient_text}: {summary}");
-                let entry = NewAudit {
-                    actor_id: Some(actor_id),
-                    actor: &actor_text,
-                    action: "test email sent",
-                    target: &target,
-                    details: &details,
-                    client: &client,
-                };
-                if let Err(error) = db.insert_audit(&entry).await {
-                    tracing::error!(%error, "could not write the audit log");
+                match (event, waiting) {
+                    (TestEvent::Finished { ok, at, transcript, .. }, Some(rx)) => {
+                        TestEvent::Finished { ok, at, transcript, stored: rx.await.ok().flatten() }
+                    }
+                    (event, _) => event,
                 }
-                let stored = match record {
-                    Some(id) => match db.set_last_test(id, at, ok, &summary).await {
-                        Ok(()) => Some(LastTest { at, ok, summary }),
-                        Err(e) => {
-                            tracing::error!(error = %e, "could not record the test result");
-                            None
-                        }
-                    },
-                    None => None,
-                };
-                TestEvent::Finished { ok, at, transcript, stored }
             }
         });
         Ok(Box::pin(stream))

@@ -6,8 +6,8 @@ use crate::api::{
     settings::get_settings, settings::make_default, settings::save_settings, AppError, Millis, SettingsInput, SettingsView,
 };
 use crate::domain::{check_password, Field, FieldErrors, PasswordChange, SettingsForm, SAVED_PASSWORD_PLACEHOLDER};
-use crate::ui::fields::{CheckboxField, ReadOnlyField, TextField};
-use crate::ui::format::{date_time, when_by};
+use crate::ui::fields::{CheckboxField, RecordFacts, TextField};
+use crate::ui::format::date_time;
 use crate::ui::nav::nav;
 use crate::ui::route::Selection;
 use crate::ui::session::session;
@@ -256,12 +256,7 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
                     }.into_any()
                 })}
             </div>
-            <Show when=move || saved.with(Option::is_some)>
-                <div class="facts">
-                    <ReadOnlyField label="Created" value=Signal::derive(move || saved.with(|s| s.as_ref().map(|v| when_by(v.created_at, v.created_by.as_deref())).unwrap_or_default())) />
-                    <ReadOnlyField label="Last modified" value=Signal::derive(move || saved.with(|s| s.as_ref().map(|v| when_by(v.updated_at, v.updated_by.as_deref())).unwrap_or_default())) />
-                </div>
-            </Show>
+            <RecordFacts stamps=Signal::derive(move || saved.with(|s| s.as_ref().map(|v| ((v.created_at, v.created_by.clone()), (v.updated_at, v.updated_by.clone()))))) />
         </form>
     }
 }

@@ -47,8 +47,12 @@ impl SettingsList {
         self.rows.iter().enumerate().filter(|(_, (_, hay))| words.iter().all(|w| hay.contains(w))).map(|(i, _)| i).collect()
     }
 
-    /// Adds or replaces a row, keeping the order.
-    pub fn upsert(&mut self, summary: SettingsSummary) {
+    /// Adds or replaces a row, keeping the order (and the template count, which a saved view
+    /// does not carry).
+    pub fn upsert(&mut self, mut summary: SettingsSummary) {
+        if let Some((old, _)) = self.rows.iter().find(|(s, _)| s.id == summary.id) {
+            summary.template_count = old.template_count;
+        }
         self.rows.retain(|(s, _)| s.id != summary.id);
         let key = name_key(&summary.name);
         let at = self.rows.partition_point(|(s, _)| name_key(&s.name) <= key);

@@ -47,6 +47,8 @@ pub fn TestDialog() -> impl IntoView {
     let transcript = RwSignal::new(Vec::<TranscriptLine>::new());
     let show_transcript = RwSignal::new(false);
     let outcome = RwSignal::new(None::<bool>);
+    // The saved settings under test, fixed when Send is pressed.
+    let tested = StoredValue::new(None::<crate::api::Id>);
 
     Effect::new(move |_| {
         let open = ctx.testing.get();
@@ -80,7 +82,7 @@ pub fn TestDialog() -> impl IntoView {
             if found.recipient_at_fault {
                 recipient_error.set(Some(found.cause.clone()));
             }
-            if let Some(editor) = ctx.editor.get_untracked() {
+            if let Some(editor) = ctx.editor.try_get_untracked().flatten() {
                 editor.attention.set((!found.fields.is_empty()).then(|| (found.fields.clone(), found.cause.clone())));
             }
             diagnosis.set(Some(found));
@@ -88,7 +90,7 @@ pub fn TestDialog() -> impl IntoView {
         TestEvent::Finished { ok, transcript: lines, stored, .. } => {
             transcript.set(lines);
             outcome.set(Some(ok));
-            if let (Some(stored), Some(id)) = (stored, ctx.editor.get_untracked().and_then(|e| e.id.get_untracked())) {
+            if let (Some(stored), Some(id)) = (stored, tested.get_value()) {
                 ctx.rows.update(|rows| rows.set_last_test(id, stored));
             }
         }
@@ -105,6 +107,7 @@ pub fn TestDialog() -> impl IntoView {
         general.set(None);
         recipient_error.set(None);
         editor.attention.set(None);
+        tested.set_value(editor.id.get_untracked());
         let request = TestEmailRequest {
             settings_id: editor.id.get_untracked(),
             form: (editor.dirty.get_untracked() || editor.id.get_untracked().is_none()).then_some(form),

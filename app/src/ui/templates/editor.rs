@@ -8,8 +8,8 @@ use crate::api::{AppError, Millis};
 use crate::domain::template::{FROM_EMAIL, FROM_NAME, HTML_BODY, SETTINGS, SUBJECT, TEMPLATE_NAME, TEXT_BODY};
 use crate::domain::{name_key, FieldErrors, TemplateForm, PLACEHOLDERS};
 use crate::ui::dialog::Confirm;
-use crate::ui::fields::{ReadOnlyField, SelectField, TextAreaField, TextField};
-use crate::ui::format::{date_time, when_by};
+use crate::ui::fields::{RecordFacts, SelectField, TextAreaField, TextField};
+use crate::ui::format::date_time;
 use crate::ui::nav::nav;
 use crate::ui::route::Selection;
 use crate::ui::session::session;
@@ -137,10 +137,9 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
         spawn_local(async move {
             match save_template(input).await {
                 Ok(view) => {
-                    let settings_name = view
-                        .form
-                        .settings_id
-                        .and_then(|sid| ctx.settings.with(|s| s.iter().find(|s| s.id == sid).map(|s| s.name.clone())));
+                    let settings_name = view.form.settings_id.and_then(|sid| {
+                        ctx.settings.try_with(|s| s.iter().find(|s| s.id == sid).map(|s| s.name.clone())).flatten()
+                    });
                     ctx.upsert(view.summary(settings_name));
                     toasts.show(format!("Saved “{}”.", view.form.name));
                     if creating {
@@ -225,12 +224,7 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
                     {p.html.map(|html| view! { <iframe class="preview-html" title="HTML preview" sandbox="" srcdoc=html></iframe> })}
                 </section>
             })}
-            <Show when=move || saved.with(Option::is_some)>
-                <div class="facts">
-                    <ReadOnlyField label="Created" value=Signal::derive(move || saved.with(|s| s.as_ref().map(|v| when_by(v.created_at, v.created_by.as_deref())).unwrap_or_default())) />
-                    <ReadOnlyField label="Last modified" value=Signal::derive(move || saved.with(|s| s.as_ref().map(|v| when_by(v.updated_at, v.updated_by.as_deref())).unwrap_or_default())) />
-                </div>
-            </Show>
+            <RecordFacts stamps=Signal::derive(move || saved.with(|s| s.as_ref().map(|v| ((v.created_at, v.created_by.clone()), (v.updated_at, v.updated_by.clone()))))) />
         </form>
         <Confirm
             question=Signal::derive(move || deleting.get().then(|| format!("Delete the template “{}”? This cannot be undone.", draft.with(|d| d.name.clone()))))
