@@ -4,10 +4,10 @@
 mod support;
 
 use serde_json::{json, Value};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
+use support::process::Server;
 use support::smtp::{free_port, SmtpServer};
-use support::{api_token, eventually, fast_outbox_app, plain_relay, Browser, ADMIN_EMAIL, ADMIN_PASSWORD};
+use support::{api_token, eventually, fast_outbox_app, plain_relay};
 
 fn reminder(to: &str) -> String {
     json!({
@@ -76,37 +76,6 @@ async fn permanent_refusals_fail_at_once_and_can_be_resent() {
     assert!(again.is_ok() || again.unwrap_err().status == 409);
 }
 
-struct Server {
-    child: Child,
-    base: String,
-}
-
-fn start(data: &std::path::Path, port: u16, extra: &[(&str, &str)]) -> Server {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_mailroom"));
-    command
-        .env("MAILROOM_ADDR", format!("127.0.0.1:{port}"))
-        .env("MAILROOM_DATA_DIR", data)
-        .env("MAILROOM_ADMIN_EMAIL", ADMIN_EMAIL)
-        .env("MAILROOM_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .env("RUST_LOG", "warn")
-        .env_remove("MAILROOM_SECRET_KEY")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit());
-    for (key, value) in extra {
-        command.env(key, value);
-    }
-    Server { child: command.spawn().unwrap(), base: format!("http://127.0.0.1:{port}") }
-}
-
-async fn ready(base: &str) {
-    let http = reqwest::Client::new();
-    assert!(eventually(20, || async { http.get(base).send().await.is_ok() }).await, "the server started");
-}
-
-fn signal(child: &Child, name: &str) {
-    Command::new("kill").args([name, &child.id().to_string()]).status().unwrap();
-}
-
 /// Queues `count` mails to a slow server, stops Mailroom mid-batch with `how`, starts it again,
 /// and returns (messages received, distinct recipients).
 async fn stop_mid_batch(how: &str, count: usize) -> (usize, usize) {
@@ -114,14 +83,9 @@ async fn stop_mid_batch(how: &str, count: usize) -> (usize, usize) {
     let data = tempfile::tempdir().unwrap();
     let port = free_port();
     let extra = [("MAILROOM_OUTBOX_CLAIM_TIMEOUT_SECS", "2")];
-    let mut server = start(data.path(), port, &extra);
-    ready(&server.base).await;
-    let admin = Browser {
-        base: server.base.clone(),
-        origin: Some(server.base.clone()),
-        http: reqwest::Client::builder().cookie_store(true).build().unwrap(),
-    };
-    admin.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await.unwrap();
+    let server = Server::start(data.path(), port, &extra);
+    server.ready().await;
+    let admin = server.admin().await;
     plain_relay(&admin, "Slow", smtp.port).await;
     let token = api_token(&admin, "batch").await;
     let http = reqwest::Client::new();
@@ -129,17 +93,14 @@ async fn stop_mid_batch(how: &str, count: usize) -> (usize, usize) {
         queue(&http, &server.base, &token, &format!("r{i}@example.com")).await;
     }
     assert!(eventually(30, || async { smtp.of_kind("message").len() >= 20 }).await);
-    signal(&server.child, how);
-    let _ = server.child.wait();
+    server.stop(how);
     let before = smtp.of_kind("message").len();
     assert!(before < count, "stopped mid-batch ({before} of {count} sent)");
-    let restarted = start(data.path(), port, &extra);
-    server = restarted;
-    ready(&server.base).await;
+    let server = Server::start(data.path(), port, &extra);
+    server.ready().await;
     assert!(eventually(60, || async { smtp.of_kind("message").len() >= count }).await, "everything was sent after the restart");
     tokio::time::sleep(Duration::from_secs(3)).await;
-    signal(&server.child, "-TERM");
-    let _ = server.child.wait();
+    server.stop("-TERM");
     let messages = smtp.of_kind("message");
     let distinct: std::collections::BTreeSet<String> =
         messages.iter().map(|m| m["rcpt_tos"][0].as_str().unwrap().to_owned()).collect();

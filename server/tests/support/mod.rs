@@ -2,6 +2,7 @@
 //! functions over HTTP the way the browser does (JSON, cookies, Origin header).
 #![allow(dead_code)]
 
+pub mod process;
 pub mod smtp;
 
 use app::api::AppError;
@@ -102,13 +103,18 @@ pub struct Browser {
 impl Browser {
     /// Calls a server function; the body and answer are raw JSON text.
     pub async fn raw(&self, endpoint: &str, body: Value) -> (u16, String) {
+        self.try_raw(endpoint, body).await.expect("request answered")
+    }
+
+    /// Like `raw`, but a server that is gone is an `Err`, not a panic.
+    pub async fn try_raw(&self, endpoint: &str, body: Value) -> Result<(u16, String), reqwest::Error> {
         let mut request = self.http.post(format!("{}/api/{endpoint}", self.base)).json(&body);
         if let Some(origin) = &self.origin {
             request = request.header("origin", origin);
         }
-        let response = request.send().await.expect("request sent");
+        let response = request.send().await?;
         let status = response.status().as_u16();
-        (status, response.text().await.unwrap())
+        Ok((status, response.text().await?))
     }
 
     pub async fn call<T: DeserializeOwned>(&self, endpoint: &str, body: Value) -> Result<T, Failure> {
