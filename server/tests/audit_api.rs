@@ -35,7 +35,8 @@ async fn sign_ins_and_changes_are_recorded_without_secrets() {
         )
         .await
         .unwrap();
-    let _: UserView = admin.call("users/role", json!({ "id": user.id, "role": "Administrator" })).await.unwrap();
+    let _: UserView =
+        admin.call("users/role", json!({ "id": user.id, "version": user.version, "role": "Administrator" })).await.unwrap();
     let () = admin.call("users/remove", json!({ "id": user.id })).await.unwrap();
 
     let entries = audit(&admin, "").await;

@@ -130,7 +130,7 @@ async fn plain_users_and_strangers_are_kept_out() {
         ("settings/save", support::new_settings("Sneaky", None)),
         ("settings/delete", json!({ "id": 1 })),
         ("users/list", json!({})),
-        ("users/role", json!({ "id": 2, "role": "Administrator" })),
+        ("users/role", json!({ "id": 2, "version": 1, "role": "Administrator" })),
     ] {
         let failure = user.call::<Value>(endpoint, body).await.unwrap_err();
         assert_eq!((failure.status, failure.error), (403, AppError::AdminOnly), "{endpoint}");
@@ -145,7 +145,7 @@ async fn the_last_administrator_stays() {
     let admin = app.admin().await;
     let me: Option<CurrentUser> = admin.call("auth/me", json!({})).await.unwrap();
     let me = me.unwrap();
-    let demote = admin.call::<UserView>("users/role", json!({ "id": me.id, "role": "User" })).await.unwrap_err();
+    let demote = admin.call::<UserView>("users/role", json!({ "id": me.id, "version": 1, "role": "User" })).await.unwrap_err();
     assert!(matches!(demote.error, AppError::Refused(_)));
     let remove = admin.call::<()>("users/remove", json!({ "id": me.id })).await.unwrap_err();
     assert!(matches!(remove.error, AppError::Refused(_)));
@@ -159,9 +159,10 @@ async fn the_last_administrator_stays() {
         .unwrap();
     let bo = app.browser();
     bo.sign_in("bo@example.com", ADMIN_PASSWORD).await.unwrap();
-    let demoted: UserView = bo.call("users/role", json!({ "id": me.id, "role": "User" })).await.unwrap();
+    let demoted: UserView = bo.call("users/role", json!({ "id": me.id, "version": 1, "role": "User" })).await.unwrap();
     assert_eq!(demoted.role, app::domain::Role::User);
-    let last = bo.call::<UserView>("users/role", json!({ "id": other.id, "role": "User" })).await.unwrap_err();
+    let last =
+        bo.call::<UserView>("users/role", json!({ "id": other.id, "version": other.version, "role": "User" })).await.unwrap_err();
     assert!(matches!(last.error, AppError::Refused(_)));
     let duplicate = bo
         .call::<UserView>(
@@ -171,6 +172,44 @@ async fn the_last_administrator_stays() {
         .await
         .unwrap_err();
     assert!(duplicate.error.field_errors().unwrap().get("Email address").is_some());
+}
+
+#[tokio::test]
+async fn a_role_change_over_a_newer_one_is_refused_with_who_and_when() {
+    let app = TestApp::start().await;
+    let ada = app.admin().await;
+    let grace: UserView = ada
+        .call(
+            "users/create",
+            json!({ "user": { "name": "Grace", "email": "grace@example.com", "role": "Administrator", "password": ADMIN_PASSWORD } }),
+        )
+        .await
+        .unwrap();
+    let plain: UserView = ada
+        .call(
+            "users/create",
+            json!({ "user": { "name": "Bo", "email": "bo@example.com", "role": "User", "password": ADMIN_PASSWORD } }),
+        )
+        .await
+        .unwrap();
+    let grace_browser = app.browser();
+    grace_browser.sign_in("grace@example.com", ADMIN_PASSWORD).await.unwrap();
+    // Both opened the Users panel at the same version; Grace promotes Bo first.
+    let promoted: UserView = grace_browser
+        .call("users/role", json!({ "id": plain.id, "version": plain.version, "role": "Administrator" }))
+        .await
+        .unwrap();
+    assert_eq!(promoted.version, plain.version + 1);
+    let failure = ada
+        .call::<UserView>("users/role", json!({ "id": plain.id, "version": plain.version, "role": "User" }))
+        .await
+        .unwrap_err();
+    assert_eq!(failure.status, 409);
+    assert!(matches!(failure.error, AppError::Stale { by: Some(ref by), at } if *by == grace.name && at > 0), "{failure:?}");
+    let users: Vec<UserView> = ada.call("users/list", json!({})).await.unwrap();
+    let bo = users.iter().find(|u| u.id == plain.id).unwrap();
+    assert_eq!(bo.role, app::domain::Role::Administrator, "Ada's stale change overwrote nothing");
+    let _: UserView = ada.call("users/role", json!({ "id": bo.id, "version": bo.version, "role": "User" })).await.unwrap();
 }
 
 #[tokio::test]

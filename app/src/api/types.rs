@@ -87,6 +87,8 @@ pub struct UserView {
     pub role: Role,
     pub created_at: Millis,
     pub last_sign_in: Option<Millis>,
+    /// Changes with every save; a role change names the version it was made from.
+    pub version: i64,
 }
 
 /// Typed passwords cross the wire once, inbound; `Debug` never prints them.

@@ -19,9 +19,9 @@ pub async fn create_user(user: NewUser) -> Result<UserView, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "users/role", input = Json)]
-pub async fn set_role(id: Id, role: Role) -> Result<UserView, AppError> {
+pub async fn set_role(id: Id, version: i64, role: Role) -> Result<UserView, AppError> {
     let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.set_role(&req, id, role).await)
+    crate::api::context::finish(api.set_role(&req, id, version, role).await)
 }
 
 #[server(prefix = "/api", endpoint = "users/remove", input = Json)]

@@ -33,13 +33,18 @@ pub fn UsersPage() -> impl IntoView {
     let remove_error = RwSignal::new(None::<String>);
     let me = session.user().map(|u| u.id);
 
-    let change_role = move |id: Id, role: Role| {
+    let change_role = move |id: Id, version: i64, role: Role| {
         spawn_local(async move {
-            match set_role(id, role).await {
+            match set_role(id, version, role).await {
                 Ok(user) => toasts.show(format!(
                     "{} is now {}.",
                     user.name,
                     if user.role == Role::Administrator { "an administrator" } else { "a user" }
+                )),
+                Err(AppError::Stale { by, at }) => toasts.show(format!(
+                    "{} changed this user at {}, after you opened the list. The list now shows their change; choose again if you still want yours.",
+                    by.unwrap_or_else(|| "Someone else".into()),
+                    date_time(at)
                 )),
                 Err(e) => {
                     if let Some(e) = session.unless_signed_out(e) {
@@ -81,7 +86,7 @@ pub fn UsersPage() -> impl IntoView {
                         <thead><tr><th>"Name"</th><th>"Email address"</th><th>"Role"</th><th>"Last sign-in"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                         <tbody>
                             {list.into_iter().map(|user| {
-                                let (id, name) = (user.id, user.name.clone());
+                                let (id, version, name) = (user.id, user.version, user.name.clone());
                                 let is_me = Some(id) == me;
                                 view! {
                                     <tr>
@@ -91,7 +96,7 @@ pub fn UsersPage() -> impl IntoView {
                                             <select
                                                 aria-label=format!("Role of {name}")
                                                 disabled=is_me
-                                                on:change=move |ev| if let Ok(role) = Role::parse(&event_target_value(&ev)) { change_role(id, role) }
+                                                on:change=move |ev| if let Ok(role) = Role::parse(&event_target_value(&ev)) { change_role(id, version, role) }
                                             >
                                                 {[Role::Administrator, Role::User].map(|r| view! { <option value=r.as_str() selected=r == user.role>{r.label()}</option> })}
                                             </select>

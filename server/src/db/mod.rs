@@ -18,7 +18,7 @@ pub use sessions::SessionRow;
 pub use settings::{SettingsRow, SettingsWrite};
 pub use templates::{TemplateRow, TemplateWrite};
 pub use tokens::TokenRow;
-pub use users::UserRow;
+pub use users::{RoleChange, UserRow};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;

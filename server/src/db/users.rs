@@ -11,6 +11,20 @@ pub struct UserRow {
     pub role: String,
     pub created_at: i64,
     pub last_sign_in: Option<i64>,
+    pub version: i64,
+    pub updated_at: Option<i64>,
+    /// The name of whoever changed the record last.
+    pub updated_by: Option<String>,
+}
+
+/// What `set_role` did.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RoleChange {
+    Done,
+    /// Someone changed the user after `version`.
+    Stale,
+    /// It would leave no administrator (or the user is gone).
+    Refused,
 }
 
 impl Db {
@@ -21,7 +35,10 @@ impl Db {
     pub async fn list_users(&self) -> sqlx::Result<Vec<UserRow>> {
         sqlx::query_as!(
             UserRow,
-            r#"select id as "id!", name, email, password_hash, role, created_at, last_sign_in from users order by email_key"#
+            r#"select u.id as "id!", u.name, u.email, u.password_hash, u.role, u.created_at, u.last_sign_in, u.version,
+                      u.updated_at, c.name as "updated_by?"
+               from users u left join users c on c.id = u.updated_by
+               order by u.email_key"#
         )
         .fetch_all(self.pool())
         .await
@@ -30,7 +47,10 @@ impl Db {
     pub async fn user_by_id(&self, id: i64) -> sqlx::Result<Option<UserRow>> {
         sqlx::query_as!(
             UserRow,
-            r#"select id as "id!", name, email, password_hash, role, created_at, last_sign_in from users where id = ?"#,
+            r#"select u.id as "id!", u.name, u.email, u.password_hash, u.role, u.created_at, u.last_sign_in, u.version,
+                      u.updated_at, c.name as "updated_by?"
+               from users u left join users c on c.id = u.updated_by
+               where u.id = ?"#,
             id
         )
         .fetch_optional(self.pool())
@@ -40,7 +60,10 @@ impl Db {
     pub async fn user_by_email(&self, email_key: &str) -> sqlx::Result<Option<UserRow>> {
         sqlx::query_as!(
             UserRow,
-            r#"select id as "id!", name, email, password_hash, role, created_at, last_sign_in from users where email_key = ?"#,
+            r#"select u.id as "id!", u.name, u.email, u.password_hash, u.role, u.created_at, u.last_sign_in, u.version,
+                      u.updated_at, c.name as "updated_by?"
+               from users u left join users c on c.id = u.updated_by
+               where u.email_key = ?"#,
             email_key
         )
         .fetch_optional(self.pool())
@@ -63,18 +86,26 @@ impl Db {
         Ok(done.last_insert_rowid())
     }
 
-    /// Changes a role unless that would leave no administrator; false when refused.
-    pub async fn set_role(&self, id: i64, role: &str) -> sqlx::Result<bool> {
+    /// Changes a role if the user is still at `version` and an administrator remains.
+    pub async fn set_role(&self, id: i64, role: &str, version: i64, by: i64) -> sqlx::Result<RoleChange> {
+        let now = now_ms();
         let done = sqlx::query!(
-            "update users set role = ?1
-             where id = ?2
+            "update users set role = ?1, version = version + 1, updated_at = ?4, updated_by = ?5
+             where id = ?2 and version = ?3
                and (?1 = 'administrator' or (select count(*) from users where role = 'administrator' and id != ?2) > 0)",
             role,
-            id
+            id,
+            version,
+            now,
+            by
         )
         .execute(self.writer())
         .await?;
-        Ok(done.rows_affected() == 1)
+        if done.rows_affected() == 1 {
+            return Ok(RoleChange::Done);
+        }
+        let current = sqlx::query_scalar!("select version from users where id = ?", id).fetch_optional(self.pool()).await?;
+        Ok(if current.is_some_and(|v| v != version) { RoleChange::Stale } else { RoleChange::Refused })
     }
 
     /// Deletes a user unless they are the last administrator; false when refused or missing.
@@ -97,7 +128,16 @@ impl Db {
 
     pub async fn set_email(&self, id: i64, email: &str) -> sqlx::Result<()> {
         let key = email.to_lowercase();
-        sqlx::query!("update users set email = ?, email_key = ? where id = ?", email, key, id).execute(self.writer()).await?;
+        let now = now_ms();
+        sqlx::query!(
+            "update users set email = ?1, email_key = ?2, version = version + 1, updated_at = ?3, updated_by = ?4 where id = ?4",
+            email,
+            key,
+            now,
+            id
+        )
+        .execute(self.writer())
+        .await?;
         Ok(())
     }
 

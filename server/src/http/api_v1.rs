@@ -3,7 +3,7 @@
 //! out, errors naming the bad field, and an Idempotency-Key so a retried request never queues
 //! a second mail.
 
-use crate::mail::compose::Attachment;
+use crate::mail::compose::{filename_ok, Attachment};
 use crate::service::{MailRequest, Mailroom, OrInternal, QueueError};
 use app::api::ClientAddr;
 use app::domain::{name_key, EmailAddress, FromName};
@@ -113,8 +113,7 @@ fn attachments(body: &Value) -> Result<Vec<Attachment>, ApiError> {
             })
         };
         let filename = field("filename")?;
-        if filename.is_empty() || filename.len() > 200 || filename.contains(['/', '\\']) || filename.chars().any(char::is_control)
-        {
+        if !filename_ok(filename) {
             return Err(bad(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &at("filename"),

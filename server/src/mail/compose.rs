@@ -18,6 +18,11 @@ pub fn sender<'a>(
     (pick(template_name, settings_name), pick(template_email, settings_email))
 }
 
+/// An attachment's file name: 1 to 200 bytes, no path separator, no control character.
+pub fn filename_ok(name: &str) -> bool {
+    !name.is_empty() && name.len() <= 200 && !name.contains(['/', '\\']) && !name.chars().any(char::is_control)
+}
+
 pub struct Attachment {
     pub filename: String,
     pub content_type: String,

@@ -3,7 +3,7 @@
 
 pub mod compose;
 pub mod diagnose;
-mod message;
+pub mod message;
 pub mod probe;
 pub mod render;
 mod stream;

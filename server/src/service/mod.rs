@@ -245,9 +245,9 @@ impl Backend for Mailroom {
         self.users_create(req, &actor, user).await
     }
 
-    async fn set_role(&self, req: &RequestMeta, id: Id, role: Role) -> Result<UserView, AppError> {
+    async fn set_role(&self, req: &RequestMeta, id: Id, version: i64, role: Role) -> Result<UserView, AppError> {
         let actor = self.require(req, Role::Administrator).await?;
-        self.users_set_role(req, &actor, id, role).await
+        self.users_set_role(req, &actor, id, version, role).await
     }
 
     async fn remove_user(&self, req: &RequestMeta, id: Id) -> Result<(), AppError> {

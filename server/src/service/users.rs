@@ -3,7 +3,7 @@
 use super::auth::hash;
 use super::bootstrap::check_new_user;
 use super::{Mailroom, OrInternal};
-use crate::db::{is_unique_violation, UserRow};
+use crate::db::{is_unique_violation, RoleChange, UserRow};
 use app::api::{AppError, CurrentUser, Id, NewUser, RequestMeta, UserView};
 use app::domain::Role;
 
@@ -15,6 +15,7 @@ fn view(row: UserRow) -> UserView {
         role: Role::parse(&row.role).unwrap_or(Role::User),
         created_at: row.created_at,
         last_sign_in: row.last_sign_in,
+        version: row.version,
     }
 }
 
@@ -53,15 +54,26 @@ impl Mailroom {
         req: &RequestMeta,
         actor: &CurrentUser,
         id: Id,
+        version: i64,
         role: Role,
     ) -> Result<UserView, AppError> {
         if actor.id == id && role != Role::Administrator {
             return Err(AppError::Refused("You cannot remove your own administrator role; ask another administrator.".into()));
         }
-        let existing = self.user_view(id).await?;
-        if !self.db.set_role(id, role.as_str()).await.or_internal("changing the role")? {
-            return Err(AppError::Conflict(LAST_ADMIN.into()));
+        let existing = self.db.user_by_id(id).await.or_internal("loading the user")?;
+        let existing = existing.ok_or_else(|| AppError::NotFound("This user no longer exists.".into()))?;
+        let stale = |row: &UserRow| AppError::Stale { by: row.updated_by.clone(), at: row.updated_at.unwrap_or(row.created_at) };
+        if existing.version != version {
+            return Err(stale(&existing));
         }
+        match self.db.set_role(id, role.as_str(), version, actor.id).await.or_internal("changing the role")? {
+            RoleChange::Done => {}
+            RoleChange::Refused => return Err(AppError::Conflict(LAST_ADMIN.into())),
+            RoleChange::Stale => {
+                return Err(stale(&self.db.user_by_id(id).await.or_internal("loading the user")?.unwrap_or(existing)))
+            }
+        }
+        let existing = view(existing);
         if existing.role != role {
             self.db.delete_sessions_of(id, None).await.or_internal("signing the user out")?;
             let details = format!("role: {} → {}", existing.role.label(), role.label());
