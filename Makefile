@@ -6,7 +6,7 @@ export TRUNK_SKIP_VERSION_CHECK := true
 UI_SOURCES := $(shell find app/src frontend style -type f 2>/dev/null) app/Cargo.toml frontend/Cargo.toml Cargo.toml Cargo.lock Trunk.toml
 SERVER_SOURCES := $(shell find server/src server/migrations .sqlx -type f 2>/dev/null) server/Cargo.toml server/build.rs
 
-.PHONY: run build tools test bench sqlx-prepare clean
+.PHONY: run build tools test bench fuzz sqlx-prepare clean
 
 ## make run: install what is missing, build, serve on http://127.0.0.1:3000 with ./data
 run: build
@@ -38,6 +38,10 @@ test: tools
 bench: build
 	@./bench/run.sh
 	@./bench/outbox.sh
+
+## make fuzz: every cargo fuzz target for FUZZ_SECONDS (default 180) each, on nightly
+fuzz: tools
+	@./scripts/fuzz.sh
 
 ## make sqlx-prepare: refresh .sqlx/ after changing a query or a migration
 sqlx-prepare:
