@@ -33,7 +33,7 @@ pub fn UsersPage() -> impl IntoView {
     let remove_error = RwSignal::new(None::<String>);
     let me = session.user().map(|u| u.id);
 
-    let change_role = move |id: Id, version: i64, role: Role| {
+    let change_role = move |id: Id, version: i64, name: String, role: Role| {
         spawn_local(async move {
             match set_role(id, version, role).await {
                 Ok(user) => toasts.show(format!(
@@ -42,7 +42,7 @@ pub fn UsersPage() -> impl IntoView {
                     if user.role == Role::Administrator { "an administrator" } else { "a user" }
                 )),
                 Err(AppError::Stale { by, at }) => toasts.show(format!(
-                    "{} changed this user at {}, after you opened the list. The list now shows their change; choose again if you still want yours.",
+                    "{} changed {name} at {}, after you opened the list. The list now shows their change; choose again if you still want yours.",
                     by.unwrap_or_else(|| "Someone else".into()),
                     date_time(at)
                 )),
@@ -87,6 +87,7 @@ pub fn UsersPage() -> impl IntoView {
                         <tbody>
                             {list.into_iter().map(|user| {
                                 let (id, version, name) = (user.id, user.version, user.name.clone());
+                                let changed = name.clone();
                                 let is_me = Some(id) == me;
                                 view! {
                                     <tr>
@@ -96,7 +97,7 @@ pub fn UsersPage() -> impl IntoView {
                                             <select
                                                 aria-label=format!("Role of {name}")
                                                 disabled=is_me
-                                                on:change=move |ev| if let Ok(role) = Role::parse(&event_target_value(&ev)) { change_role(id, version, role) }
+                                                on:change=move |ev| if let Ok(role) = Role::parse(&event_target_value(&ev)) { change_role(id, version, changed.clone(), role) }
                                             >
                                                 {[Role::Administrator, Role::User].map(|r| view! { <option value=r.as_str() selected=r == user.role>{r.label()}</option> })}
                                             </select>
