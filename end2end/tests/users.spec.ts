@@ -43,9 +43,12 @@ test('a role change from a list someone has since changed is refused and says wh
   await other.getByRole('link', { name: 'Users' }).click();
   await other.getByLabel(`Role of ${name}`).selectOption({ label: 'Administrator' });
   await expect(other.getByRole('status').filter({ hasText: `${name} is now an administrator.` })).toBeVisible();
+  await other.getByLabel(`Role of ${name}`).selectOption({ label: 'User' });
+  await expect(other.getByRole('status').filter({ hasText: `${name} is now a user.` })).toBeVisible();
 
-  // The first page still shows the old list; its change names the version it was made from.
+  // The first page still shows the list from before both changes; its change names the
+  // version it was made from, is refused, and the list reloads with the other's choice.
   await page.getByLabel(`Role of ${name}`).selectOption({ label: 'Administrator' });
   await expect(page.getByRole('status').filter({ hasText: `changed ${name} at ` })).toBeVisible();
-  await expect(page.getByLabel(`Role of ${name}`)).toHaveValue('administrator');
+  await expect(page.getByLabel(`Role of ${name}`)).toHaveValue('user');
 });

@@ -206,6 +206,10 @@ async fn a_role_change_over_a_newer_one_is_refused_with_who_and_when() {
         .unwrap_err();
     assert_eq!(failure.status, 409);
     assert!(matches!(failure.error, AppError::Stale { by: Some(ref by), at } if *by == grace.name && at > 0), "{failure:?}");
+    // Making the change Grace already made is no conflict, and no second change.
+    let same: UserView =
+        ada.call("users/role", json!({ "id": plain.id, "version": plain.version, "role": "Administrator" })).await.unwrap();
+    assert_eq!((same.role, same.version), (app::domain::Role::Administrator, promoted.version));
     let users: Vec<UserView> = ada.call("users/list", json!({})).await.unwrap();
     let bo = users.iter().find(|u| u.id == plain.id).unwrap();
     assert_eq!(bo.role, app::domain::Role::Administrator, "Ada's stale change overwrote nothing");

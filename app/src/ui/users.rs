@@ -6,7 +6,7 @@ use super::format::date_time;
 use super::session::session;
 use super::toast::toasts;
 use crate::api::users::{create_user, list_users, remove_user, set_role};
-use crate::api::{AppError, Id, NewUser, UserView};
+use crate::api::{AppError, NewUser, UserView};
 use crate::domain::{AccountPassword, DisplayName, EmailAddress, FieldErrors, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -33,17 +33,24 @@ pub fn UsersPage() -> impl IntoView {
     let remove_error = RwSignal::new(None::<String>);
     let me = session.user().map(|u| u.id);
 
-    let change_role = move |id: Id, version: i64, name: String, role: Role| {
+    // `shown` is the row as listed; a refused change puts the select back to its role, and the
+    // refreshed list (keyed by version) shows whatever is stored now.
+    let change_role = move |shown: UserView, select: web_sys::HtmlSelectElement, role: Role| {
         spawn_local(async move {
-            match set_role(id, version, role).await {
+            let result = set_role(shown.id, shown.version, role).await;
+            if result.is_err() {
+                select.set_value(shown.role.as_str());
+            }
+            match result {
                 Ok(user) => toasts.show(format!(
                     "{} is now {}.",
                     user.name,
                     if user.role == Role::Administrator { "an administrator" } else { "a user" }
                 )),
                 Err(AppError::Stale { by, at }) => toasts.show(format!(
-                    "{} changed {name} at {}, after you opened the list. The list now shows their change; choose again if you still want yours.",
+                    "{} changed {} at {}, after you opened the list. The list now shows their change; choose again if you still want yours.",
                     by.unwrap_or_else(|| "Someone else".into()),
+                    shown.name,
                     date_time(at)
                 )),
                 Err(e) => {
@@ -85,33 +92,39 @@ pub fn UsersPage() -> impl IntoView {
                     <table class="users">
                         <thead><tr><th>"Name"</th><th>"Email address"</th><th>"Role"</th><th>"Last sign-in"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                         <tbody>
-                            {list.into_iter().map(|user| {
-                                let (id, version, name) = (user.id, user.version, user.name.clone());
-                                let changed = name.clone();
-                                let is_me = Some(id) == me;
-                                view! {
-                                    <tr>
-                                        <td>{user.name.clone()}</td>
-                                        <td>{user.email.clone()}</td>
-                                        <td>
-                                            <select
-                                                aria-label=format!("Role of {name}")
-                                                disabled=is_me
-                                                on:change=move |ev| if let Ok(role) = Role::parse(&event_target_value(&ev)) { change_role(id, version, changed.clone(), role) }
-                                            >
-                                                {[Role::Administrator, Role::User].map(|r| view! { <option value=r.as_str() selected=r == user.role>{r.label()}</option> })}
-                                            </select>
-                                        </td>
-                                        <td>{user.last_sign_in.map(date_time).unwrap_or_else(|| "Never".into())}</td>
-                                        <td>
-                                            <button type="button" class="link" aria-label=format!("Remove {name}") disabled=is_me on:click={
-                                                let user = user.clone();
-                                                move |_| removing.set(Some(user.clone()))
-                                            }>"Remove"</button>
-                                        </td>
-                                    </tr>
+                            <For each=move || list.clone() key=|u| (u.id, u.version, u.last_sign_in) let:user>
+                                {
+                                    let (id, name) = (user.id, user.name.clone());
+                                    let is_me = Some(id) == me;
+                                    let shown = user.clone();
+                                    view! {
+                                        <tr>
+                                            <td>{user.name.clone()}</td>
+                                            <td>{user.email.clone()}</td>
+                                            <td>
+                                                <select
+                                                    aria-label=format!("Role of {name}")
+                                                    disabled=is_me
+                                                    on:change=move |ev| {
+                                                        if let Ok(role) = Role::parse(&event_target_value(&ev)) {
+                                                            change_role(shown.clone(), event_target(&ev), role)
+                                                        }
+                                                    }
+                                                >
+                                                    {[Role::Administrator, Role::User].map(|r| view! { <option value=r.as_str() selected=r == user.role>{r.label()}</option> })}
+                                                </select>
+                                            </td>
+                                            <td>{user.last_sign_in.map(date_time).unwrap_or_else(|| "Never".into())}</td>
+                                            <td>
+                                                <button type="button" class="link" aria-label=format!("Remove {name}") disabled=is_me on:click={
+                                                    let user = user.clone();
+                                                    move |_| removing.set(Some(user.clone()))
+                                                }>"Remove"</button>
+                                            </td>
+                                        </tr>
+                                    }
                                 }
-                            }).collect_view()}
+                            </For>
                         </tbody>
                     </table>
                 }.into_any(),

@@ -23,8 +23,10 @@ pub enum RoleChange {
     Done,
     /// Someone changed the user after `version`.
     Stale,
-    /// It would leave no administrator (or the user is gone).
+    /// It would leave no administrator.
     Refused,
+    /// The user was removed meanwhile.
+    Gone,
 }
 
 impl Db {
@@ -105,7 +107,11 @@ impl Db {
             return Ok(RoleChange::Done);
         }
         let current = sqlx::query_scalar!("select version from users where id = ?", id).fetch_optional(self.pool()).await?;
-        Ok(if current.is_some_and(|v| v != version) { RoleChange::Stale } else { RoleChange::Refused })
+        Ok(match current {
+            None => RoleChange::Gone,
+            Some(current) if current != version => RoleChange::Stale,
+            Some(_) => RoleChange::Refused,
+        })
     }
 
     /// Deletes a user unless they are the last administrator; false when refused or missing.

@@ -60,15 +60,20 @@ impl Mailroom {
         if actor.id == id && role != Role::Administrator {
             return Err(AppError::Refused("You cannot remove your own administrator role; ask another administrator.".into()));
         }
-        let existing = self.db.user_by_id(id).await.or_internal("loading the user")?;
-        let existing = existing.ok_or_else(|| AppError::NotFound("This user no longer exists.".into()))?;
+        let gone = || AppError::NotFound("This user no longer exists.".into());
+        let existing = self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(gone)?;
         let stale = |row: &UserRow| AppError::Stale { by: row.updated_by.clone(), at: row.updated_at.unwrap_or(row.created_at) };
         if existing.version != version {
+            // Someone else already made the same change: nothing is overwritten, nothing to refuse.
+            if existing.role == role.as_str() {
+                return Ok(view(existing));
+            }
             return Err(stale(&existing));
         }
         match self.db.set_role(id, role.as_str(), version, actor.id).await.or_internal("changing the role")? {
             RoleChange::Done => {}
             RoleChange::Refused => return Err(AppError::Conflict(LAST_ADMIN.into())),
+            RoleChange::Gone => return Err(gone()),
             RoleChange::Stale => {
                 return Err(stale(&self.db.user_by_id(id).await.or_internal("loading the user")?.unwrap_or(existing)))
             }
