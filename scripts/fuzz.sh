@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 export PATH="$PWD/.tools/bin:$PATH"
 seconds=${FUZZ_SECONDS:-180}
 
-if ! rustup toolchain list | grep -q '^nightly'; then
+if ! rustup toolchain list | grep '^nightly' >/dev/null; then
   echo "==> Installing the nightly toolchain (cargo fuzz needs it)"
   rustup toolchain install nightly --profile minimal
 fi
@@ -33,7 +33,8 @@ for target in $targets; do
     result="CRASH (see fuzz/$log)"
     status=1
   fi
-  runs=$(grep -oE 'Done [0-9]+ runs' "$log" | grep -oE '[0-9]+' || grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#')
+  # "Done N runs" at a clean end; after a crash, the last "#N" status line (if any).
+  runs=$(grep -oE 'Done [0-9]+ runs' "$log" | grep -oE '[0-9]+' || grep -oE '^#[0-9]+' "$log" | tail -1 | tr -d '#' || true)
   summary+=("$target: ${runs:-?} executions, $result")
 done
 printf '\nfuzz:\n'
