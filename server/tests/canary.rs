@@ -5,8 +5,8 @@
 mod support;
 
 use serde_json::{json, Value};
-use std::process::{Command, Stdio};
-use std::time::Duration;
+use std::process::Stdio;
+use support::process::Server;
 use support::smtp::{certs, free_port, SmtpServer, PASSWORD as SMTP_CANARY, USER};
 use support::{Browser, ADMIN_EMAIL, ADMIN_PASSWORD};
 
@@ -29,30 +29,16 @@ async fn the_canary_password_appears_nowhere() {
     let port = free_port();
     let log_path = data.path().join("mailroom.log");
     let log = std::fs::File::create(&log_path).unwrap();
-    let mut server = Command::new(env!("CARGO_BIN_EXE_mailroom"))
-        .env("MAILROOM_ADDR", format!("127.0.0.1:{port}"))
-        .env("MAILROOM_DATA_DIR", data.path())
-        .env("MAILROOM_ADMIN_EMAIL", ADMIN_EMAIL)
-        .env("MAILROOM_ADMIN_PASSWORD", ADMIN_PASSWORD)
-        .env("MAILROOM_SMTP_CA_FILE", &certs.ca)
-        .env("RUST_LOG", "debug")
-        .env_remove("MAILROOM_SECRET_KEY")
-        .stdout(Stdio::from(log.try_clone().unwrap()))
-        .stderr(Stdio::from(log))
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
+    let ca = certs.ca.to_str().unwrap();
+    let extra = [("MAILROOM_SMTP_CA_FILE", ca), ("RUST_LOG", "debug")];
+    let server = Server::start_logging(data.path(), port, &extra, Stdio::from(log.try_clone().unwrap()), Stdio::from(log));
+    server.ready().await;
+    let base = server.base.clone();
     let browser = Browser {
         base: base.clone(),
         origin: Some(base.clone()),
         http: reqwest::Client::builder().cookie_store(true).build().unwrap(),
     };
-    for _ in 0..100 {
-        if browser.http.get(&base).send().await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
 
     let mut bodies = Bodies(Vec::new());
     bodies.call(&browser, "auth/sign-in", json!({ "credentials": { "email": ADMIN_EMAIL, "password": "not it" } })).await;
@@ -118,8 +104,7 @@ async fn the_canary_password_appears_nowhere() {
         "the canary really was used to sign in"
     );
 
-    let _ = server.kill();
-    let _ = server.wait();
+    server.stop("-KILL");
     let log = std::fs::read_to_string(&log_path).unwrap();
     assert!(log.contains("test email finished"), "the log was captured");
     let files: Vec<(String, Vec<u8>)> = ["mailroom.db", "mailroom.db-wal"]

@@ -12,6 +12,11 @@ pub struct Server {
 impl Server {
     /// Starts `mailroom` on `port` over `data`, with the first administrator from the environment.
     pub fn start(data: &Path, port: u16, extra: &[(&str, &str)]) -> Self {
+        Self::start_logging(data, port, extra, Stdio::null(), Stdio::inherit())
+    }
+
+    /// Like `start`, with its standard output and error going where the test wants them.
+    pub fn start_logging(data: &Path, port: u16, extra: &[(&str, &str)], stdout: Stdio, stderr: Stdio) -> Self {
         let mut command = Command::new(env!("CARGO_BIN_EXE_mailroom"));
         command
             .env("MAILROOM_ADDR", format!("127.0.0.1:{port}"))
@@ -21,8 +26,8 @@ impl Server {
             .env("RUST_LOG", "warn")
             .env_remove("MAILROOM_SECRET_KEY")
             .env_remove("DATABASE_URL")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit());
+            .stdout(stdout)
+            .stderr(stderr);
         for (key, value) in extra {
             command.env(key, value);
         }
