@@ -1,6 +1,7 @@
 //! Turning what went wrong in an SMTP conversation into a cause and a fix an administrator can
 //! act on, and the form fields to look at.
 
+use super::reply_guard::Violation;
 use app::api::test_email::{Diagnosis, Step};
 use app::domain::Field;
 use std::time::Duration;
@@ -30,6 +31,8 @@ pub enum Failure {
     Network(String),
     Timeout(Duration),
     BadAddress(String),
+    /// The server broke a rule Mailroom enforces for safety (see `reply_guard`).
+    Unsafe(Violation),
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -138,6 +141,22 @@ pub fn diagnose(step: Step, failure: &Failure, cx: &Context<'_>) -> Diagnosis {
             format!("The server stopped answering during “{}” (no reply within {} seconds).", step.label(), limit.as_secs()),
             "The server may be overloaded, or something between here and it is holding the connection. Check Port and try again.",
             &[Field::Port],
+        ),
+        Failure::Unsafe(Violation::StartTlsInjection) => advice(
+            step,
+            format!(
+                "{host} sent more data right after agreeing to STARTTLS, before encryption began. That is how a \
+                 command injection attack (CVE-2011-0411) works, so Mailroom ended the conversation without signing in."
+            ),
+            "Ask the mail server's administrator to check the server and anything between here and it (a proxy or \
+             firewall that rewrites SMTP). Do not turn off Use STARTTLS Only to get around this.",
+            &[Field::Host],
+        ),
+        Failure::Unsafe(violation) => advice(
+            step,
+            format!("During “{}”, {violation}.", step.label()),
+            "This is not how a mail server answers: check Server Host Name and Port point at the SMTP service, not another kind of server.",
+            &[Field::Host, Field::Port],
         ),
         Failure::BadAddress(text) => advice(step, format!("An address cannot be used in the SMTP envelope: {text}."), "Check Email Address.", &[Field::Email]),
     }
@@ -328,6 +347,9 @@ mod tests {
             Failure::Network("reset".into()),
             Failure::Timeout(Duration::from_secs(30)),
             Failure::BadAddress("x".into()),
+            Failure::Unsafe(Violation::StartTlsInjection),
+            Failure::Unsafe(Violation::LongLine),
+            Failure::Unsafe(Violation::TooManyLines),
             reply(550, "no"),
         ];
         for failure in failures {

@@ -6,6 +6,7 @@ pub mod diagnose;
 pub mod message;
 pub mod probe;
 pub mod render;
+pub mod reply_guard;
 mod stream;
 pub mod tls;
 mod transcript;

@@ -5,6 +5,7 @@
 
 use super::diagnose::{diagnose, Context, Failure, TlsProblem};
 use super::message::{self, About};
+use super::reply_guard::Violation;
 use super::stream::Tap;
 use super::transcript::Mode;
 use app::api::test_email::{Step, TestEvent};
@@ -287,6 +288,9 @@ fn smtp_failure(error: lettre::transport::smtp::Error) -> Failure {
     let mut source = error.source();
     while let Some(cause) = source {
         if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            if let Some(violation) = Violation::of(io) {
+                return Failure::Unsafe(violation);
+            }
             if io.kind() == std::io::ErrorKind::UnexpectedEof {
                 text = "the server closed the connection".into();
             }
@@ -298,6 +302,9 @@ fn smtp_failure(error: lettre::transport::smtp::Error) -> Failure {
 
 fn tls_failure(error: std::io::Error) -> Failure {
     use rustls::{CertificateError, Error as TlsError};
+    if let Some(violation) = Violation::of(&error) {
+        return Failure::Unsafe(violation);
+    }
     let inner = error.get_ref().and_then(|e| e.downcast_ref::<TlsError>());
     let problem = match inner {
         Some(TlsError::InvalidCertificate(cert)) => match cert {

@@ -2,6 +2,7 @@
 //! the conversation as it passes, and perform the TLS handshake itself (to report the protocol
 //! and certificate, with its own trust store) while lettre speaks SMTP over it.
 
+use super::reply_guard::{ReplyGuard, Violation};
 use super::transcript::{Mode, Transcript};
 use lettre::transport::smtp::client::AsyncTokioStream;
 use rustls::pki_types::ServerName;
@@ -24,6 +25,7 @@ enum Io {
 
 struct Shared {
     io: Io,
+    guard: ReplyGuard,
     transcript: Transcript,
     /// Off for long-lived sending connections, whose transcript nobody reads.
     recording: bool,
@@ -54,7 +56,7 @@ impl Tap {
     }
 
     pub fn with_recording(tcp: TcpStream, peer: SocketAddr, recording: bool) -> Self {
-        let shared = Shared { io: Io::Plain(tcp), transcript: Transcript::default(), recording };
+        let shared = Shared { io: Io::Plain(tcp), guard: ReplyGuard::default(), transcript: Transcript::default(), recording };
         Self { shared: Arc::new(Mutex::new(shared)), peer }
     }
 
@@ -79,14 +81,26 @@ impl Tap {
     }
 
     /// Performs the TLS handshake on the connection; returns a description of the session.
+    /// Refuses if the server sent anything beyond its reply to STARTTLS, read or not yet read.
     pub async fn start_tls(&self, connector: &TlsConnector, name: ServerName<'static>, now_unix: i64) -> io::Result<String> {
-        let tcp = match std::mem::replace(&mut self.lock().io, Io::Taken) {
-            Io::Plain(tcp) => tcp,
-            other => {
-                self.lock().io = other;
-                return Err(io::Error::other("the connection is already encrypted"));
+        let tcp = {
+            let mut shared = self.lock();
+            if let Err(violation) = shared.guard.ready_for_tls() {
+                shared.transcript.note(violation.to_string());
+                return Err(violation.into_io());
+            }
+            match std::mem::replace(&mut shared.io, Io::Taken) {
+                Io::Plain(tcp) => tcp,
+                other => {
+                    shared.io = other;
+                    return Err(io::Error::other("the connection is already encrypted"));
+                }
             }
         };
+        if unread(&tcp) {
+            self.lock().transcript.note(Violation::StartTlsInjection.to_string());
+            return Err(Violation::StartTlsInjection.into_io());
+        }
         let tls = connector.connect(name, tcp).await?;
         let described = super::tls::describe(tls.get_ref().1, now_unix);
         let mut shared = self.lock();
@@ -102,6 +116,13 @@ impl TappedStream {
     }
 }
 
+/// Whether bytes are waiting on the socket (Tokio's sockets are non-blocking, so this peeks
+/// without waiting).
+fn unread(tcp: &TcpStream) -> bool {
+    let mut byte = [std::mem::MaybeUninit::<u8>::uninit()];
+    matches!(socket2::SockRef::from(tcp).peek(&mut byte), Ok(n) if n > 0)
+}
+
 fn taken() -> io::Error {
     io::Error::new(io::ErrorKind::NotConnected, "the connection is being upgraded to TLS")
 }
@@ -115,9 +136,15 @@ impl AsyncRead for TappedStream {
             Io::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
             Io::Taken => return Poll::Ready(Err(taken())),
         };
-        if let (Poll::Ready(Ok(())), true) = (&polled, shared.recording) {
-            let received = buf.filled()[before..].to_vec();
-            shared.transcript.received(&received);
+        if let Poll::Ready(Ok(())) = &polled {
+            let received = &buf.filled()[before..];
+            if shared.recording {
+                shared.transcript.received(received);
+            }
+            if let Err(violation) = shared.guard.received(received) {
+                shared.transcript.note(violation.to_string());
+                return Poll::Ready(Err(violation.into_io()));
+            }
         }
         polled
     }
@@ -131,8 +158,11 @@ impl AsyncWrite for TappedStream {
             Io::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, data),
             Io::Taken => return Poll::Ready(Err(taken())),
         };
-        if let (Poll::Ready(Ok(n)), true) = (&polled, shared.recording) {
-            shared.transcript.sent(&data[..*n]);
+        if let Poll::Ready(Ok(n)) = &polled {
+            shared.guard.sent();
+            if shared.recording {
+                shared.transcript.sent(&data[..*n]);
+            }
         }
         polled
     }

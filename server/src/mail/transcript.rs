@@ -1,6 +1,7 @@
 //! The SMTP conversation as shown to the user: every line either side sent, except secrets.
 //! While authenticating, what Mailroom sends is replaced by "[redacted]"; the message body is
-//! summarised; and as a last guard any line holding the password is withheld.
+//! summarised; and as a last guard any line holding the password is withheld. It is bounded:
+//! past `MAX_LINES` lines only a count is kept, and no line grows past `MAX_LINE_BYTES`.
 
 use app::api::test_email::{Speaker, TranscriptLine};
 use base64::engine::general_purpose::STANDARD;
@@ -13,9 +14,16 @@ pub enum Mode {
     Data,
 }
 
+/// Lines kept; a test conversation has a few dozen.
+pub const MAX_LINES: usize = 500;
+/// Bytes kept of one line (the reply guard ends the conversation at 4 KB anyway).
+pub const MAX_LINE_BYTES: usize = 4096;
+
 #[derive(Debug, Default)]
 pub struct Transcript {
     lines: Vec<TranscriptLine>,
+    /// Lines not kept once `MAX_LINES` was reached.
+    dropped: usize,
     client: Vec<u8>,
     server: Vec<u8>,
     mode: Option<Mode>,
@@ -43,7 +51,11 @@ impl Transcript {
     }
 
     fn push(&mut self, speaker: Speaker, text: String) {
-        self.lines.push(TranscriptLine { speaker, text });
+        if self.lines.len() < MAX_LINES {
+            self.lines.push(TranscriptLine { speaker, text });
+        } else {
+            self.dropped += 1;
+        }
     }
 
     pub fn sent(&mut self, bytes: &[u8]) {
@@ -52,7 +64,7 @@ impl Transcript {
             self.data_lines += bytes.iter().filter(|b| **b == b'\n').count();
             return;
         }
-        self.client.extend_from_slice(bytes);
+        extend_bounded(&mut self.client, bytes);
         while let Some(line) = take_line(&mut self.client) {
             let shown = match self.mode() {
                 Mode::Auth => match line.split_whitespace().collect::<Vec<_>>().as_slice() {
@@ -66,7 +78,7 @@ impl Transcript {
     }
 
     pub fn received(&mut self, bytes: &[u8]) {
-        self.server.extend_from_slice(bytes);
+        extend_bounded(&mut self.server, bytes);
         while let Some(line) = take_line(&mut self.server) {
             self.push(Speaker::Server, line);
         }
@@ -89,6 +101,10 @@ impl Transcript {
     /// The finished transcript, with any line that still holds the secret withheld.
     pub fn finish(mut self, secret: Option<&str>) -> Vec<TranscriptLine> {
         self.set_mode(Mode::Normal);
+        if self.dropped > 0 {
+            let text = format!("[{} more lines not kept]", self.dropped);
+            self.lines.push(TranscriptLine { speaker: Speaker::Note, text });
+        }
         if let Some(secret) = secret.filter(|s| !s.is_empty()) {
             let encoded = STANDARD.encode(secret);
             for line in &mut self.lines {
@@ -98,6 +114,20 @@ impl Transcript {
             }
         }
         self.lines
+    }
+}
+
+/// Appends what fits of `bytes` into an unfinished line; the rest of an overlong line is lost
+/// until its end arrives.
+fn extend_bounded(buffer: &mut Vec<u8>, bytes: &[u8]) {
+    for chunk in bytes.split_inclusive(|b| *b == b'\n') {
+        let room = MAX_LINE_BYTES.saturating_sub(buffer.len());
+        if chunk.ends_with(b"\n") && chunk.len() > room {
+            buffer.extend_from_slice(&chunk[..room]);
+            buffer.push(b'\n');
+        } else {
+            buffer.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        }
     }
 }
 
@@ -155,6 +185,21 @@ mod tests {
         t.received(b"535 5.7.8 bad password hunter2\r\n");
         let lines = t.finish(Some("hunter2"));
         assert_eq!(lines[0].text, "[redacted]");
+    }
+
+    #[test]
+    fn it_stays_bounded_whatever_the_server_sends() {
+        let mut t = Transcript::default();
+        t.received(&vec![b'x'; 3 * MAX_LINE_BYTES]);
+        t.received(b"tail\r\n");
+        for _ in 0..MAX_LINES + 20 {
+            t.received(b"250-ok\r\n");
+        }
+        let lines = t.finish(None);
+        assert_eq!(lines.len(), MAX_LINES + 1);
+        assert_eq!(lines[0].text.len(), MAX_LINE_BYTES);
+        assert_eq!(lines[1].text, "250-ok");
+        assert_eq!(lines[MAX_LINES].text, "[21 more lines not kept]");
     }
 
     #[test]
