@@ -2,6 +2,7 @@
 //! `mailroom.toml` in the working directory), then environment variables. A bad value stops
 //! start-up with one sentence naming the variable.
 
+use crate::http::client_ip::TrustedProxies;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -26,6 +27,10 @@ pub struct Config {
     /// The longest a whole test conversation (or one send) may take.
     pub smtp_timeout: Duration,
     pub outbox: crate::outbox::OutboxConfig,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` headers name the client.
+    pub trusted_proxies: TrustedProxies,
+    /// Refused anonymous attempts from one client are folded into one audit entry per window.
+    pub audit_fold_window: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +60,7 @@ struct FileLayer {
     smtp_connect_timeout_secs: Option<String>,
     smtp_timeout_secs: Option<String>,
     outbox_claim_timeout_secs: Option<String>,
+    trusted_proxies: Option<String>,
 }
 
 impl Config {
@@ -93,7 +99,11 @@ impl Config {
             var("MAILROOM_OUTBOX_CLAIM_TIMEOUT_SECS", &file.outbox_claim_timeout_secs),
             600,
         )?;
+        let trusted_proxies = TrustedProxies::parse(&var("MAILROOM_TRUSTED_PROXIES", &file.trusted_proxies).unwrap_or_default())
+            .map_err(|m| fail("MAILROOM_TRUSTED_PROXIES", m))?;
         Ok(Self {
+            trusted_proxies,
+            audit_fold_window: Duration::from_secs(60),
             smtp_ca_file: var("MAILROOM_SMTP_CA_FILE", &file.smtp_ca_file).map(PathBuf::from),
             smtp_connect_timeout: Duration::from_secs(connect_secs),
             smtp_timeout: Duration::from_secs(smtp_secs),
@@ -126,6 +136,8 @@ impl Config {
             smtp_connect_timeout: Duration::from_secs(10),
             smtp_timeout: Duration::from_secs(30),
             outbox: crate::outbox::OutboxConfig::default(),
+            trusted_proxies: TrustedProxies::default(),
+            audit_fold_window: Duration::from_secs(60),
         }
     }
 

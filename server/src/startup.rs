@@ -11,6 +11,8 @@ use crate::outbox::Worker;
 use crate::service::{bootstrap_first_admin, seed_builtin_templates, Mailroom};
 use axum::Router;
 use std::net::SocketAddr;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
@@ -36,18 +38,47 @@ pub struct Application {
     router: Router,
     setup_link: Option<String>,
     worker: Arc<Worker>,
+    mailroom: Arc<Mailroom>,
 }
 
-/// Creates the data directory if needed and proves it is writable.
+/// Creates the data directory if needed, private to this user (0700), and proves it is
+/// writable. The SQLite file is created 0600 before SQLite opens it, because SQLite gives its
+/// `-wal` and `-shm` files the database file's mode.
 pub fn prepare_data_dir(config: &Config) -> Result<(), ConfigError> {
     let fail = |e: std::io::Error| ConfigError {
         variable: "MAILROOM_DATA_DIR",
         message: format!("cannot create or write to {}: {e}.", config.data_dir.display()),
     };
     std::fs::create_dir_all(&config.data_dir).map_err(fail)?;
+    private(&config.data_dir, 0o700).map_err(fail)?;
     let probe = config.data_dir.join(".write-test");
     std::fs::write(&probe, b"ok").map_err(fail)?;
-    std::fs::remove_file(&probe).map_err(fail)
+    std::fs::remove_file(&probe).map_err(fail)?;
+    if let Some(file) = sqlite_file(&config.database_url) {
+        let fail = |e: std::io::Error| ConfigError {
+            variable: "DATABASE_URL",
+            message: format!("cannot create {} with owner-only access: {e}.", file.display()),
+        };
+        std::fs::OpenOptions::new().create(true).append(true).mode(0o600).open(&file).map_err(fail)?;
+        for suffix in ["", "-wal", "-shm"] {
+            let path = PathBuf::from(format!("{}{suffix}", file.display()));
+            if path.exists() {
+                private(&path, 0o600).map_err(fail)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn private(path: &Path, mode: u32) -> std::io::Result<()> {
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+}
+
+/// The file behind a `sqlite://` URL, if it names one (not `:memory:`).
+fn sqlite_file(url: &str) -> Option<PathBuf> {
+    let rest = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().filter(|p| !p.is_empty() && !p.starts_with(':'))?;
+    Some(PathBuf::from(path))
 }
 
 /// The database, opened, migrated and with its secrets unlocked.
@@ -79,12 +110,14 @@ impl Application {
         let setup_link = bootstrap_first_admin(&db, &config).await?;
         seed_builtin_templates(&db).await.map_err(|e| StartError::Bootstrap(e.into()))?;
         let wake = Arc::new(Notify::new());
-        let mailroom = Arc::new(Mailroom::new(db.clone(), secrets.clone(), probe, wake.clone(), &config));
-        let router = crate::http::router(mailroom, &config.public_url);
+        let (mailroom, background) = Mailroom::new(db.clone(), secrets.clone(), probe, wake.clone(), &config);
+        let mailroom = Arc::new(mailroom);
+        background.spawn(mailroom.clone());
+        let router = crate::http::router(mailroom.clone(), &config);
         let connections = Connections::new(tls, config.smtp_timeout);
         let worker = Arc::new(Worker::new(db.clone(), secrets, connections, config.outbox.clone(), wake));
         tokio::spawn(housekeeping(db, config.session_idle, config.session_lifetime));
-        Ok(Self { listener, router, setup_link, worker })
+        Ok(Self { listener, router, setup_link, worker, mailroom })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -105,6 +138,7 @@ impl Application {
         let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown_signal()).await;
         let _ = stop.send(true);
         let _ = worker.await;
+        self.mailroom.write_folded(true).await;
         served
     }
 }

@@ -187,3 +187,59 @@ async fn the_template_from_overrides_the_settings_each_part_alone() {
         assert_eq!(got["mail_from"], expected.split('<').nth(1).unwrap().trim_end_matches('>'));
     }
 }
+
+/// An invoice carrying one attachment of `size` bytes of varied content.
+fn with_attachment(to: &str, size: usize) -> (String, String) {
+    use base64::Engine;
+    use sha2::Digest;
+    let bytes: Vec<u8> = (0..size).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let mut body = invoice(to);
+    body["attachments"] = json!([{
+        "filename": "statement.pdf",
+        "content_type": "application/pdf",
+        "content_base64": base64::engine::general_purpose::STANDARD.encode(&bytes),
+    }]);
+    (body.to_string(), format!("{:x}", sha2::Sha256::digest(&bytes)))
+}
+
+#[tokio::test]
+async fn attachments_up_to_ten_mib_arrive_intact() {
+    let (_app, _admin, smtp, api) = setup().await;
+    for (to, size) in [("three@example.com", 3 * 1024 * 1024), ("nearly-ten@example.com", 99 * 1024 * 1024 / 10)] {
+        let (body, checksum) = with_attachment(to, size);
+        let (status, queued) = api.post(&body, None).await;
+        assert_eq!(status, 202, "{size} bytes: {queued}");
+        let id = queued["id"].as_i64().unwrap();
+        assert!(eventually(30, || async { api.status(id).await["status"] == "sent" }).await, "{size} bytes sent");
+        let got = smtp.of_kind("message").into_iter().find(|m| m["rcpt_tos"][0] == to).unwrap();
+        assert_eq!(got["attachments"][0]["size"], size);
+        assert_eq!(got["attachments"][0]["sha256"], checksum, "{size} bytes arrive unchanged");
+    }
+}
+
+#[tokio::test]
+async fn oversized_requests_get_the_apis_own_413() {
+    let (_app, _admin, _smtp, api) = setup().await;
+    let (body, _) = with_attachment("big@example.com", 12 * 1024 * 1024);
+    assert!(body.len() > 15 * 1024 * 1024);
+    let (status, answer) = api.post(&body, None).await;
+    assert_eq!(status, 413);
+    assert!(answer["error"]["message"].as_str().unwrap().contains("over 15 MiB"), "{answer}");
+    let (body, _) = with_attachment("big@example.com", 10 * 1024 * 1024 + 1);
+    assert!(body.len() < 15 * 1024 * 1024);
+    let (status, answer) = api.post(&body, None).await;
+    assert_eq!((status, &answer["error"]["field"]), (413, &json!("attachments")), "{answer}");
+}
+
+#[tokio::test]
+async fn account_mail_cannot_be_sent_through_the_api() {
+    let (_app, _admin, _smtp, api) = setup().await;
+    let reset = json!({ "template": "Password reset", "to": "victim@example.com",
+                        "variables": { "user": { "name": "V" }, "reset_link": "https://evil.example/reset" } });
+    let (status, answer) = api.post(&reset.to_string(), None).await;
+    assert_eq!((status, &answer["error"]["field"]), (422, &json!("template")), "{answer}");
+    let mut smuggled = invoice("victim@example.com");
+    smuggled["variables"]["reset_link"] = json!("https://evil.example/reset");
+    let (status, answer) = api.post(&smuggled.to_string(), None).await;
+    assert_eq!((status, &answer["error"]["field"]), (422, &json!("variables.reset_link")), "{answer}");
+}

@@ -2,7 +2,6 @@
 //! encryption key is checked before anything is read or written.
 
 use std::process::{Command, Output};
-use std::time::Duration;
 
 fn mailroom(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_mailroom"));
@@ -19,23 +18,26 @@ fn mailroom(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Outpu
     command.output().expect("mailroom runs")
 }
 
-/// Starts the server just long enough to see it serve, then stops it.
+/// Starts the server until it says it is serving (or exits first), then stops it.
 fn serves(dir: &std::path::Path, env: &[(&str, &str)]) -> bool {
+    use std::io::BufRead;
     let mut command = Command::new(env!("CARGO_BIN_EXE_mailroom"));
     command
         .current_dir(dir)
         .env_remove("MAILROOM_SECRET_KEY")
+        .env_remove("DATABASE_URL")
         .env("MAILROOM_DATA_DIR", dir.join("data"))
         .env("MAILROOM_ADDR", "127.0.0.1:0");
     for (key, value) in env {
         command.env(key, value);
     }
-    let mut child = command.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
-    let running = child.try_wait().unwrap().is_none();
+    let mut child = command.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::null()).spawn().unwrap();
+    // The line arrives once the server listens; end of output means it exited instead.
+    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let serving = stdout.lines().map_while(Result::ok).any(|line| line.starts_with("Mailroom is serving on "));
     let _ = child.kill();
     let _ = child.wait();
-    running
+    serving
 }
 
 fn stderr(output: &Output) -> String {

@@ -20,11 +20,14 @@ pub fn api() -> Result<(Api, RequestMeta), AppError> {
     Ok((api, meta))
 }
 
-/// Gives an error its HTTP status; passes success through.
+/// Gives an error its HTTP status (and `Retry-After` when waiting helps); passes success through.
 pub fn finish<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(error) = &result {
-        if let (Some(options), Ok(status)) = (use_context::<ResponseOptions>(), http::StatusCode::from_u16(error.status())) {
+    if let (Err(error), Some(options)) = (&result, use_context::<ResponseOptions>()) {
+        if let Ok(status) = http::StatusCode::from_u16(error.status()) {
             options.set_status(status);
+        }
+        if let Some(seconds) = error.retry_after() {
+            options.insert_header(http::header::RETRY_AFTER, http::HeaderValue::from(seconds));
         }
     }
     result

@@ -28,6 +28,9 @@ pub enum AppError {
     Refused(String),
     #[error("Too many attempts. Try again in {} minute{}.", .0, if *.0 == 1 { "" } else { "s" })]
     RateLimited(u64),
+    /// The server is checking as many passwords as it can at once; seconds to wait.
+    #[error("Mailroom is busy checking other sign-ins. Try again in {} second{}.", .0, if *.0 == 1 { "" } else { "s" })]
+    Busy(u64),
     /// Something failed on the server that the user cannot fix; the details are in its log.
     #[error("{0}")]
     Server(String),
@@ -62,7 +65,17 @@ impl AppError {
             Self::AdminOnly => 403,
             Self::Refused(_) => 400,
             Self::RateLimited(_) => 429,
+            Self::Busy(_) => 503,
             Self::Server(_) | Self::Unreachable(_) => 500,
+        }
+    }
+
+    /// Seconds to send as `Retry-After`, for refusals that end by themselves.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited(minutes) => Some(minutes * 60),
+            Self::Busy(seconds) => Some(*seconds),
+            _ => None,
         }
     }
 }

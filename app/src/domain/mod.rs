@@ -21,5 +21,5 @@ pub use name::{name_key, SettingsName};
 pub use password::{NewPassword, PasswordChange, SAVED_PASSWORD_PLACEHOLDER};
 pub use port::Port;
 pub use settings::{check_password, Field, SettingsForm, ValidSettings};
-pub use template::{sample_variables, TemplateForm, PLACEHOLDERS};
+pub use template::{sample_variables, TemplateForm, PLACEHOLDERS, SYSTEM_VARIABLES};
 pub use text::{FromName, Username};

@@ -26,6 +26,9 @@ pub const PLACEHOLDERS: &[(&str, &str, &str)] = &[
     ("company.name", "Your company's name", "Example Ltd"),
 ];
 
+/// The placeholders Mailroom fills itself when it sends account mail; no caller may supply them.
+pub const SYSTEM_VARIABLES: &[&str] = &["reset_link", "reset_expires_minutes"];
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TemplateForm {
     pub name: String,

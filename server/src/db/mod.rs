@@ -13,6 +13,7 @@ mod tokens;
 mod users;
 
 pub use audit::{AuditRow, NewAudit};
+pub use failures::{Failures, Reservation};
 pub use outbox::{Claimed, MailRow, NewMail};
 pub use sessions::SessionRow;
 pub use settings::{SettingsRow, SettingsWrite};

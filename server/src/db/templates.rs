@@ -66,11 +66,12 @@ impl Db {
         .await
     }
 
-    /// By name, ignoring case: how the API names a template.
-    pub async fn template_by_name(&self, name_key: &str) -> sqlx::Result<Option<i64>> {
-        sqlx::query_scalar!(r#"select id as "id!" from email_templates where name_key = ?"#, name_key)
+    /// By name, ignoring case: how the API names a template. Its id, and which built-in it is.
+    pub async fn template_by_name(&self, name_key: &str) -> sqlx::Result<Option<(i64, Option<String>)>> {
+        let row = sqlx::query!(r#"select id as "id!", builtin from email_templates where name_key = ?"#, name_key)
             .fetch_optional(self.pool())
-            .await
+            .await?;
+        Ok(row.map(|r| (r.id, r.builtin)))
     }
 
     /// A built-in template, whatever it has been renamed to.

@@ -4,10 +4,10 @@
 //! a second mail.
 
 use crate::mail::compose::{filename_ok, Attachment};
-use crate::service::{MailRequest, Mailroom, OrInternal, QueueError};
+use crate::service::{is_system_template, MailRequest, Mailroom, OrInternal, QueueError};
 use app::api::ClientAddr;
-use app::domain::{name_key, EmailAddress, FromName};
-use axum::body::Bytes;
+use app::domain::{name_key, EmailAddress, FromName, SYSTEM_VARIABLES};
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -19,6 +19,38 @@ use std::sync::Arc;
 
 /// Attachments may total this much once decoded.
 pub const MAX_ATTACHMENTS: usize = 10 * 1024 * 1024;
+
+/// The largest body read: the attachments' base64 (4/3 of their size) and the rest.
+pub const MAX_BODY: usize = 15 * 1024 * 1024;
+
+fn too_large() -> ApiError {
+    plain(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!(
+            "The request body is over {} MiB; attachments may total at most {} MiB.",
+            MAX_BODY / 1024 / 1024,
+            MAX_ATTACHMENTS / 1024 / 1024
+        ),
+    )
+}
+
+/// Reads the body, refusing one that says or turns out to be over `MAX_BODY` before more of
+/// it is read.
+async fn read_body(headers: &HeaderMap, body: Body) -> Result<Bytes, ApiError> {
+    let declared = headers.get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > MAX_BODY as u64) {
+        return Err(too_large());
+    }
+    axum::body::to_bytes(body, MAX_BODY).await.map_err(|error| {
+        use std::error::Error as _;
+        let over = error.source().is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+        if over {
+            too_large()
+        } else {
+            plain(StatusCode::BAD_REQUEST, format!("The request body could not be read: {error}."))
+        }
+    })
+}
 
 struct ApiError {
     status: StatusCode,
@@ -148,9 +180,10 @@ pub async fn create(
     State(mailroom): State<Arc<Mailroom>>,
     client: Option<Extension<ClientAddr>>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Body,
 ) -> Result<Response, Response> {
     let (token_id, token_name) = caller(&mailroom, &headers).await.map_err(IntoResponse::into_response)?;
+    let body = read_body(&headers, body).await.map_err(IntoResponse::into_response)?;
     let key = match headers.get("idempotency-key") {
         None => None,
         Some(value) => match value.to_str() {
@@ -194,7 +227,14 @@ pub async fn create(
     };
     let attachments = attachments(&body).map_err(fail)?;
     let template_id = match mailroom.db().template_by_name(&name_key(template)).await.or_internal("finding the template") {
-        Ok(Some(id)) => id,
+        Ok(Some((_, Some(builtin)))) if is_system_template(&builtin) => {
+            return Err(fail(bad(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "template",
+                format!("“{template}” is account mail that Mailroom sends itself; it cannot be sent through the API."),
+            )))
+        }
+        Ok(Some((id, _))) => id,
         Ok(None) => {
             return Err(fail(bad(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -204,6 +244,13 @@ pub async fn create(
         }
         Err(e) => return Err(fail(internal(e))),
     };
+    if let Some(name) = variables.as_object().and_then(|given| given.keys().find(|k| SYSTEM_VARIABLES.contains(&k.as_str()))) {
+        return Err(fail(bad(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!("variables.{name}"),
+            format!("`{name}` is filled in by Mailroom for account mail; it cannot be supplied through the API."),
+        )));
+    }
     let request = MailRequest {
         template_id,
         to_name: to_name.as_str(),

@@ -1,7 +1,8 @@
 //! Request checks in front of the server functions. Leptos server functions have no CSRF
 //! protection of their own: a state-changing request is accepted only from the public URL's
-//! origin. Also records the client's address for rate limits and logs.
+//! origin. Also records the client's address (see `client_ip`) for rate limits and logs.
 
+use super::client_ip::TrustedProxies;
 use app::api::{AppError, ClientAddr};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, Method, StatusCode};
@@ -27,9 +28,10 @@ pub async fn same_origin_only(State(expected): State<Arc<str>>, request: Request
     (StatusCode::FORBIDDEN, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
-pub async fn client_addr(mut request: Request, next: Next) -> Response {
+pub async fn client_addr(State(proxies): State<Arc<TrustedProxies>>, mut request: Request, next: Next) -> Response {
     if let Some(ConnectInfo(addr)) = request.extensions().get::<ConnectInfo<SocketAddr>>().copied() {
-        request.extensions_mut().insert(ClientAddr(addr.ip()));
+        let client = proxies.client(addr.ip(), request.headers());
+        request.extensions_mut().insert(ClientAddr(client));
     }
     next.run(request).await
 }

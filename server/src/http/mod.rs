@@ -3,9 +3,11 @@
 
 mod api_v1;
 mod assets;
+pub mod client_ip;
 mod guard;
 mod headers;
 
+use crate::config::Config;
 use crate::service::Mailroom;
 use app::api::Api;
 use axum::extract::{Request, State};
@@ -22,17 +24,14 @@ use tower_http::trace::TraceLayer;
 /// bodies at their limits (300,000 characters).
 const API_BODY_LIMIT: usize = 2 * 1024 * 1024;
 
-/// The host application's API carries attachments: base64 of up to 10 MiB, plus the rest.
-const V1_BODY_LIMIT: usize = 15 * 1024 * 1024;
-
-pub fn router(mailroom: Arc<Mailroom>, public_url: &str) -> Router {
+pub fn router(mailroom: Arc<Mailroom>, config: &Config) -> Router {
     let api: Api = mailroom.clone();
-    let origin: Arc<str> = Arc::from(public_url);
+    let origin: Arc<str> = Arc::from(config.public_url.as_str());
+    // The API reads its own body, after the token check and within its own limit.
     let v1 = Router::new()
         .route("/api/v1/messages", post(api_v1::create))
         .route("/api/v1/messages/{id}", get(api_v1::status))
-        .with_state(mailroom)
-        .layer(RequestBodyLimitLayer::new(V1_BODY_LIMIT));
+        .with_state(mailroom);
     let server_fns = Router::new()
         .route("/api/{*fn_name}", post(server_fn))
         .with_state(api)
@@ -45,8 +44,8 @@ pub fn router(mailroom: Arc<Mailroom>, public_url: &str) -> Router {
         .merge(v1)
         .merge(server_fns)
         .merge(ui)
-        .layer(axum::middleware::from_fn(guard::client_addr))
-        .layer(axum::middleware::from_fn(headers::security_headers))
+        .layer(axum::middleware::from_fn_with_state(Arc::new(config.trusted_proxies.clone()), guard::client_addr))
+        .layer(axum::middleware::from_fn_with_state(config.uses_https(), headers::security_headers))
         .layer(TraceLayer::new_for_http())
 }
 

@@ -1,11 +1,14 @@
 //! Recording who did what, and reading it back for the Audit log panel. Details name fields and
 //! non-secret values; a password is only ever "changed", "set" or "cleared".
 
+use super::attempts::{Attempt, Record};
 use super::{Mailroom, OrInternal};
 use crate::db::NewAudit;
 use app::api::audit::{AuditEntry, AUDIT_PAGE};
 use app::api::{AppError, CurrentUser, Id, RequestMeta};
 use app::domain::{Field, PasswordChange, SettingsForm};
+use std::sync::Arc;
+use std::time::Instant;
 
 pub(super) fn client_of(req: &RequestMeta) -> String {
     req.client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
@@ -61,6 +64,34 @@ impl Mailroom {
         }
     }
 
+    /// Records a refused anonymous attempt now, or folds it into the client's next summary.
+    /// `account` is what was typed, shortened to what an address can be.
+    pub(super) async fn audit_refused(&self, req: &RequestMeta, attempt: Attempt, account: &str, action: &str, details: &str) {
+        if self.attempts.note(&client_of(req), attempt, account, Instant::now()) == Record::Now {
+            let shown: String = account.chars().take(app::domain::EmailAddress::MAX_CHARS).collect();
+            let more = if shown.len() < account.len() { "…" } else { "" };
+            self.audit(req, None, action, &format!("account {shown}{more}"), details).await;
+        }
+    }
+
+    /// Writes the folded summaries that are due (all of them when `everything`).
+    pub async fn write_folded(&self, everything: bool) {
+        for summary in self.attempts.due(Instant::now(), everything) {
+            let target = format!("client {}", summary.client);
+            let entry = NewAudit {
+                actor_id: None,
+                actor: "anonymous",
+                action: "refused anonymous attempts",
+                target: &target,
+                details: &summary.details,
+                client: &summary.client,
+            };
+            if let Err(error) = self.db.insert_audit(&entry).await {
+                tracing::error!(%error, client = %summary.client, "could not write the audit log");
+            }
+        }
+    }
+
     pub(super) async fn audit_list(&self, filter: &str, before: Option<Id>) -> Result<Vec<AuditEntry>, AppError> {
         let rows = self.db.list_audit(filter.trim(), before, AUDIT_PAGE as i64).await.or_internal("reading the audit log")?;
         Ok(rows
@@ -75,6 +106,15 @@ impl Mailroom {
                 client: r.client,
             })
             .collect())
+    }
+}
+
+/// Writes folded summaries as their windows end, a dozen looks per window.
+pub(super) async fn write_folded_audit(mailroom: Arc<Mailroom>) {
+    let mut tick = tokio::time::interval(mailroom.attempts.window() / 12);
+    loop {
+        tick.tick().await;
+        mailroom.write_folded(false).await;
     }
 }
 

@@ -1,13 +1,13 @@
 //! Sessions and sign-in: cookie handling, back-off after failed attempts, the role check that
 //! guards every other operation, and each person's own password and address.
 
+use super::attempts::Attempt;
 use super::audit::client_of;
 use super::{Mailroom, OrInternal};
-use crate::crypto::{hash_password, new_token, token_hash, verify_password, PasswordHash};
-use crate::db::{now_ms, UserRow};
+use crate::crypto::{new_token, token_hash, PasswordHash};
+use crate::db::{now_ms, Failures, Reservation, UserRow};
 use app::api::{AppError, Credentials, CurrentUser, RequestMeta, SetCookie};
 use app::domain::{AccountPassword, EmailAddress, Role};
-use std::sync::OnceLock;
 use std::time::Duration;
 
 const MINUTE_MS: i64 = 60_000;
@@ -69,18 +69,10 @@ pub(super) fn current_user(row: &UserRow) -> CurrentUser {
     }
 }
 
-/// Compared against when the address is unknown, so both cases take the same time.
-fn dummy_hash() -> &'static PasswordHash {
-    static HASH: OnceLock<PasswordHash> = OnceLock::new();
-    HASH.get_or_init(|| hash_password("no such user; this hash only equalises timing"))
-}
-
-pub(super) async fn verify(hash: PasswordHash, password: String) -> bool {
-    tokio::task::spawn_blocking(move || verify_password(&hash, &password)).await.unwrap_or(false)
-}
-
-pub(super) async fn hash(password: String) -> String {
-    tokio::task::spawn_blocking(move || hash_password(&password).as_str().to_owned()).await.expect("hashing does not panic")
+/// Whether a sign-in could possibly succeed: no account has an address over the RFC's 254
+/// characters or a password over the panel's limit, so those are refused unchecked and unstored.
+fn plausible(email_key: &str, password: &str) -> bool {
+    email_key.chars().count() <= EmailAddress::MAX_CHARS && password.chars().count() <= AccountPassword::MAX_CHARS
 }
 
 impl Mailroom {
@@ -119,42 +111,63 @@ impl Mailroom {
         Ok(self.cookie.set(&token))
     }
 
+    /// Checks `password` for the account `email_key`, counting the attempt before the check so
+    /// the back-off holds however many attempts arrive at once. The account's row when it matches.
+    async fn checked_password(&self, req: &RequestMeta, email_key: &str, password: String) -> Result<Option<UserRow>, AppError> {
+        let turn = self.hashing.turn().await?;
+        let since = now_ms() - 60 * MINUTE_MS;
+        let pause = |account: Failures, client: Failures| {
+            let now = now_ms();
+            backoff_ms(account.count, account.latest, now, ACCOUNT_FREE_FAILURES).max(backoff_ms(
+                client.count,
+                client.latest,
+                now,
+                CLIENT_FREE_FAILURES,
+            ))
+        };
+        let reserved = self.db.reserve_sign_in_attempt(email_key, &client_of(req), since, pause).await;
+        if let Reservation::Wait(wait) = reserved.or_internal("checking recent sign-in attempts")? {
+            return Err(AppError::RateLimited(((wait + MINUTE_MS - 1) / MINUTE_MS) as u64));
+        }
+        let user = self.db.user_by_email(email_key).await.or_internal("looking up the account")?;
+        let hash = user.as_ref().map(|u| PasswordHash::from_stored(u.password_hash.clone()));
+        if !turn.verify(hash, password).await {
+            return Ok(None);
+        }
+        self.db.clear_sign_in_failures(email_key).await.or_internal("recording the sign-in")?;
+        Ok(user)
+    }
+
     pub(super) async fn sign_in_with(
         &self,
         req: &RequestMeta,
         credentials: Credentials,
     ) -> Result<(CurrentUser, SetCookie), AppError> {
         let email_key = credentials.email.trim().to_lowercase();
-        let client = client_of(req);
-        let now = now_ms();
-        let ((account_n, account_latest), (client_n, client_latest)) = self
-            .db
-            .sign_in_failures(&email_key, &client, now - 60 * MINUTE_MS)
-            .await
-            .or_internal("checking recent sign-in attempts")?;
-        let wait = backoff_ms(account_n, account_latest, now, ACCOUNT_FREE_FAILURES).max(backoff_ms(
-            client_n,
-            client_latest,
-            now,
-            CLIENT_FREE_FAILURES,
-        ));
-        if wait > 0 {
-            self.audit(req, None, "sign-in refused", &format!("account {email_key}"), "too many failed attempts; backing off")
-                .await;
-            return Err(AppError::RateLimited(((wait + MINUTE_MS - 1) / MINUTE_MS) as u64));
-        }
-        let user = self.db.user_by_email(&email_key).await.or_internal("looking up the account")?;
-        let hash = user.as_ref().map_or_else(|| dummy_hash().clone(), |u| PasswordHash::from_stored(u.password_hash.clone()));
-        let matches = verify(hash, credentials.password).await && user.is_some();
-        let Some(user) = user.filter(|_| matches) else {
-            self.db.record_sign_in_failure(&email_key, &client).await.or_internal("recording a failed sign-in")?;
-            tracing::info!(%client, "sign-in failed");
-            self.audit(req, None, "sign-in failed", &format!("account {email_key}"), "wrong email address or password").await;
-            return Err(AppError::Refused(WRONG_CREDENTIALS.into()));
+        let checked = match plausible(&email_key, &credentials.password) {
+            true => self.checked_password(req, &email_key, credentials.password).await,
+            false => Ok(None),
         };
-        self.db.clear_sign_in_failures(&email_key).await.or_internal("recording the sign-in")?;
+        let user = match checked {
+            Ok(Some(user)) => user,
+            Ok(None) => {
+                tracing::info!(client = %client_of(req), "sign-in failed");
+                let details = "wrong email address or password";
+                self.audit_refused(req, Attempt::FailedSignIn, &email_key, "sign-in failed", details).await;
+                return Err(AppError::Refused(WRONG_CREDENTIALS.into()));
+            }
+            Err(error @ (AppError::RateLimited(_) | AppError::Busy(_))) => {
+                let details = match error {
+                    AppError::Busy(_) => "too many sign-ins being checked at once",
+                    _ => "too many failed attempts; backing off",
+                };
+                self.audit_refused(req, Attempt::RefusedSignIn, &email_key, "sign-in refused", details).await;
+                return Err(error);
+            }
+            Err(error) => return Err(error),
+        };
         let cookie = self.start_session(user.id).await?;
-        tracing::info!(user = user.id, %client, "signed in");
+        tracing::info!(user = user.id, client = %client_of(req), "signed in");
         let user = current_user(&user);
         self.audit(req, Some(&user), "signed in", "session", "").await;
         Ok((user, cookie))
@@ -172,12 +185,11 @@ impl Mailroom {
 
     pub(super) async fn own_password(&self, req: &RequestMeta, current: String, new: String) -> Result<(), AppError> {
         let (user, session) = self.session_user(req).await?.ok_or(AppError::SignedOut)?;
-        let row = self.db.user_by_id(user.id).await.or_internal("loading your account")?.ok_or(AppError::SignedOut)?;
-        if !verify(PasswordHash::from_stored(row.password_hash), current).await {
+        if self.checked_password(req, &user.email.to_lowercase(), current).await?.is_none() {
             return Err(AppError::field("Current password", "This is not your current password."));
         }
         let new = AccountPassword::parse(&new).map_err(|m| AppError::field("New password", m))?;
-        let hashed = hash(new.expose().to_owned()).await;
+        let hashed = self.hashing.hash(new.expose().to_owned()).await?;
         self.db.set_password_hash(user.id, &hashed).await.or_internal("saving your new password")?;
         self.db.delete_sessions_of(user.id, Some(&session)).await.or_internal("signing out your other sessions")?;
         self.db.delete_password_resets_of(user.id).await.or_internal("retiring reset links")?;
@@ -187,8 +199,7 @@ impl Mailroom {
 
     pub(super) async fn own_email(&self, req: &RequestMeta, password: String, email: String) -> Result<CurrentUser, AppError> {
         let (user, _) = self.session_user(req).await?.ok_or(AppError::SignedOut)?;
-        let row = self.db.user_by_id(user.id).await.or_internal("loading your account")?.ok_or(AppError::SignedOut)?;
-        if !verify(PasswordHash::from_stored(row.password_hash), password).await {
+        if self.checked_password(req, &user.email.to_lowercase(), password).await?.is_none() {
             return Err(AppError::field("Password", "This is not your current password."));
         }
         let email = EmailAddress::parse_as(&email, "New email address").map_err(|m| AppError::field("New email address", m))?;
@@ -198,6 +209,8 @@ impl Mailroom {
             }
             other => other.or_internal("saving your email address"),
         }?;
+        // A link mailed to the old address must not outlive the change.
+        self.db.delete_password_resets_of(user.id).await.or_internal("retiring reset links")?;
         let details = format!("email address: {} → {}", user.email, email.as_str());
         self.audit(req, Some(&user), "changed own email address", &format!("user {}", user.name), &details).await;
         Ok(CurrentUser { email: email.as_str().to_owned(), ..user })

@@ -1,7 +1,8 @@
 //! The first administrator: from `MAILROOM_ADMIN_EMAIL`/`MAILROOM_ADMIN_PASSWORD` when set,
 //! otherwise through a one-time setup link printed at start-up.
 
-use super::auth::{current_user, hash};
+use super::auth::current_user;
+use super::hashing::HashGate;
 use super::{Mailroom, OrInternal};
 use crate::config::{Config, ConfigError};
 use crate::crypto::{new_token, token_hash};
@@ -29,7 +30,8 @@ pub async fn bootstrap_first_admin(db: &Db, config: &Config) -> Result<Option<St
                 .map_err(|message| ConfigError { variable: "MAILROOM_ADMIN_EMAIL", message })?;
             let password = AccountPassword::parse(password)
                 .map_err(|message| ConfigError { variable: "MAILROOM_ADMIN_PASSWORD", message })?;
-            let hashed = hash(password.expose().to_owned()).await;
+            let gate = HashGate::new(1);
+            let hashed = gate.turn().await.expect("a new gate has room").hash(password.expose().to_owned()).await;
             let id = db.insert_user("Administrator", email.as_str(), &hashed, Role::Administrator.as_str()).await?;
             let target = format!("user {}", email.as_str());
             let entry = NewAudit {
@@ -95,7 +97,7 @@ impl Mailroom {
         {
             return Err(AppError::Refused("This setup link has been used already or is not valid. Sign in instead.".into()));
         }
-        let hashed = hash(password.expose().to_owned()).await;
+        let hashed = self.hashing.hash(password.expose().to_owned()).await?;
         let id = self
             .db
             .insert_user(name.as_str(), email.as_str(), &hashed, Role::Administrator.as_str())

@@ -1,24 +1,32 @@
-//! A sliding-window limit per key (test sends per user), kept in memory: it protects the mail
-//! servers being tested, and a restart forgetting it costs nothing.
+//! A sliding-window limit per key (test sends per user, reset mails per account and per
+//! client), kept in memory: a restart forgetting it costs nothing. Keys whose hits have all
+//! aged out are dropped, so many keys (client addresses, say) do not pile up.
 
 use std::collections::{HashMap, VecDeque};
+use std::hash::Hash;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-pub struct RateLimiter {
+/// Keys held before the ones with nothing recent are swept out.
+const SWEEP_AT: usize = 1024;
+
+pub struct RateLimiter<K = i64> {
     max: usize,
     window: Duration,
-    hits: Mutex<HashMap<i64, VecDeque<Instant>>>,
+    hits: Mutex<HashMap<K, VecDeque<Instant>>>,
 }
 
-impl RateLimiter {
+impl<K: Hash + Eq> RateLimiter<K> {
     pub fn new(max: usize, window: Duration) -> Self {
         Self { max, window, hits: Mutex::new(HashMap::new()) }
     }
 
     /// Records a hit for `key`, or says how long until one is allowed.
-    pub fn hit(&self, key: i64, now: Instant) -> Result<(), Duration> {
+    pub fn hit(&self, key: K, now: Instant) -> Result<(), Duration> {
         let mut hits = self.hits.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if hits.len() >= SWEEP_AT && !hits.contains_key(&key) {
+            hits.retain(|_, recent| recent.back().is_some_and(|t| now.duration_since(*t) < self.window));
+        }
         let recent = hits.entry(key).or_default();
         while recent.front().is_some_and(|t| now.duration_since(*t) >= self.window) {
             recent.pop_front();
@@ -47,5 +55,16 @@ mod tests {
         assert_eq!(wait, Duration::from_secs(50));
         limiter.hit(2, t0).unwrap();
         limiter.hit(1, t0 + Duration::from_secs(60)).unwrap();
+    }
+
+    #[test]
+    fn keys_with_nothing_recent_are_swept_out() {
+        let limiter = RateLimiter::new(1, Duration::from_secs(60));
+        let t0 = Instant::now();
+        for client in 0..SWEEP_AT {
+            limiter.hit(client.to_string(), t0).unwrap();
+        }
+        limiter.hit("late".to_owned(), t0 + Duration::from_secs(61)).unwrap();
+        assert_eq!(limiter.hits.lock().unwrap().len(), 1);
     }
 }

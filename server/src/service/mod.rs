@@ -1,10 +1,12 @@
 //! The operations behind the server functions: who may do what, the rules across records,
 //! and turning storage and crypto results into answers the user can act on.
 
+mod attempts;
 mod audit;
 mod auth;
 mod bootstrap;
 mod delivery;
+mod hashing;
 mod limiter;
 mod reset;
 mod settings;
@@ -15,7 +17,7 @@ mod users;
 
 pub use bootstrap::{bootstrap_first_admin, BootstrapError};
 pub use delivery::{MailRequest, QueueError};
-pub use templates::seed_builtin_templates;
+pub use templates::{is_system_template, seed_builtin_templates};
 
 use crate::config::Config;
 use crate::crypto::SecretBox;
@@ -37,7 +39,7 @@ use async_trait::async_trait;
 use limiter::RateLimiter;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Notify;
+use tokio::sync::{mpsc, Notify};
 
 pub struct Mailroom {
     db: Db,
@@ -48,6 +50,11 @@ pub struct Mailroom {
     probe: Arc<Probe>,
     test_limiter: RateLimiter,
     reset_limiter: RateLimiter,
+    reset_client_limiter: RateLimiter<String>,
+    /// "Forgot password?" requests, answered by a background task.
+    resets: mpsc::Sender<reset::ResetRequest>,
+    hashing: hashing::HashGate,
+    attempts: attempts::Attempts,
     /// Told when a mail is queued, so the outbox worker need not wait for its next look.
     wake: Arc<Notify>,
     public_url: String,
@@ -57,21 +64,41 @@ pub struct Mailroom {
 const TESTS_PER_MINUTE: usize = 10;
 /// Reset links mailed per account per hour; more requests get the same answer and no mail.
 const RESETS_PER_HOUR: usize = 3;
+/// Reset requests handled per client address per hour; more get the same answer and no work.
+const RESETS_PER_CLIENT_HOUR: usize = 10;
+
+/// The background tasks a `Mailroom` needs, to be started once it is shared.
+pub struct Background {
+    resets: mpsc::Receiver<reset::ResetRequest>,
+}
+
+impl Background {
+    pub fn spawn(self, mailroom: Arc<Mailroom>) {
+        tokio::spawn(reset::answer_resets(mailroom.clone(), self.resets));
+        tokio::spawn(audit::write_folded_audit(mailroom));
+    }
+}
 
 impl Mailroom {
-    pub fn new(db: Db, secrets: Arc<SecretBox>, probe: Arc<Probe>, wake: Arc<Notify>, config: &Config) -> Self {
-        Self {
+    pub fn new(db: Db, secrets: Arc<SecretBox>, probe: Arc<Probe>, wake: Arc<Notify>, config: &Config) -> (Self, Background) {
+        let (resets, queued) = mpsc::channel(reset::QUEUED_REQUESTS);
+        let mailroom = Self {
             db,
             secrets,
             probe,
+            resets,
+            hashing: hashing::HashGate::for_this_machine(),
+            attempts: attempts::Attempts::new(config.audit_fold_window),
             test_limiter: RateLimiter::new(TESTS_PER_MINUTE, Duration::from_secs(60)),
             reset_limiter: RateLimiter::new(RESETS_PER_HOUR, Duration::from_secs(3600)),
+            reset_client_limiter: RateLimiter::new(RESETS_PER_CLIENT_HOUR, Duration::from_secs(3600)),
             wake,
             public_url: config.public_url.clone(),
             cookie: auth::CookiePolicy::new(config.uses_https(), config.session_lifetime),
             session_idle: config.session_idle,
             session_lifetime: config.session_lifetime,
-        }
+        };
+        (mailroom, Background { resets: queued })
     }
 }
 

@@ -1,7 +1,11 @@
-//! "Forgot password?": the same answer whether or not the address exists; for a real user, a
-//! single-use link (stored hashed, valid one hour) mailed with the "Password reset" template.
+//! "Forgot password?": the same answer, in the same time, whether or not the address exists.
+//! The request only queues the address; a background task does the lookup and, for a real
+//! account within its limits, mails a single-use link (stored hashed, valid one hour) with the
+//! "Password reset" template.
 
-use super::auth::{current_user, hash};
+use super::attempts::Attempt;
+use super::audit::client_of;
+use super::auth::current_user;
 use super::delivery::MailRequest;
 use super::templates::PASSWORD_RESET;
 use super::{Mailroom, OrInternal};
@@ -10,38 +14,57 @@ use crate::db::now_ms;
 use app::api::{AppError, CurrentUser, RequestMeta, SetCookie};
 use app::domain::{AccountPassword, EmailAddress};
 use serde_json::json;
+use std::sync::Arc;
 use std::time::Instant;
+use tokio::sync::mpsc;
 
 const LINK_MINUTES: i64 = 60;
+/// Requests waiting for the background task; more are answered the same and dropped.
+pub(super) const QUEUED_REQUESTS: usize = 256;
+
+/// One "Forgot password?" request, as the background task needs it.
+pub(super) struct ResetRequest {
+    address: EmailAddress,
+    /// Only the client's address: what the audit entry records.
+    origin: RequestMeta,
+}
+
+/// Works through the queued requests one at a time until the queue closes.
+pub(super) async fn answer_resets(mailroom: Arc<Mailroom>, mut requests: mpsc::Receiver<ResetRequest>) {
+    while let Some(request) = requests.recv().await {
+        if let Err(error) = mailroom.mail_reset_link(&request).await {
+            tracing::error!(%error, "a password reset request failed");
+        }
+    }
+}
 
 impl Mailroom {
     pub(super) async fn forgot(&self, req: &RequestMeta, email: String) -> Result<(), AppError> {
         let Ok(address) = EmailAddress::parse_as(&email, "Email address") else {
             return Err(AppError::field("Email address", "Enter the email address you sign in with."));
         };
-        let Some(user) = self.db.user_by_email(&address.as_str().to_lowercase()).await.or_internal("looking up the account")?
-        else {
-            self.audit(
-                req,
-                None,
-                "password reset requested",
-                &format!("account {}", address.as_str()),
-                "no such account; nothing sent",
-            )
-            .await;
-            return Ok(());
+        let origin = RequestMeta { cookies: None, client: req.client };
+        if self.resets.try_send(ResetRequest { address, origin }).is_err() {
+            tracing::warn!(client = %client_of(req), "password reset requests are arriving faster than they are handled");
+        }
+        Ok(())
+    }
+
+    async fn mail_reset_link(&self, request: &ResetRequest) -> Result<(), AppError> {
+        let (req, address) = (&request.origin, request.address.as_str());
+        let nothing_sent = |why: &'static str| async move {
+            self.audit_refused(req, Attempt::ResetRequest, address, "password reset requested", why).await;
+            Ok(())
+        };
+        if self.reset_client_limiter.hit(client_of(req), Instant::now()).is_err() {
+            return nothing_sent("too many requests from this address; nothing sent").await;
+        }
+        let Some(user) = self.db.user_by_email(&address.to_lowercase()).await.or_internal("looking up the account")? else {
+            return nothing_sent("no such account; nothing sent").await;
         };
         let user = current_user(&user);
         if self.reset_limiter.hit(user.id, Instant::now()).is_err() {
-            self.audit(
-                req,
-                None,
-                "password reset requested",
-                &format!("account {}", user.email),
-                "too many requests; nothing sent",
-            )
-            .await;
-            return Ok(());
+            return nothing_sent("too many requests for this account; nothing sent").await;
         }
         let token = new_token();
         let expires = now_ms() + LINK_MINUTES * 60_000;
@@ -88,15 +111,17 @@ impl Mailroom {
         password: String,
     ) -> Result<(CurrentUser, SetCookie), AppError> {
         let password = AccountPassword::parse(&password).map_err(|m| AppError::field("New password", m))?;
+        let used_up =
+            || AppError::Refused("This reset link has expired or has been used. Ask for a new one from the sign-in page.".into());
+        // Hashed before the link is used up, so a busy server does not cost the user their link.
+        if !self.reset_valid(&token).await? {
+            return Err(used_up());
+        }
+        let hashed = self.hashing.hash(password.expose().to_owned()).await?;
         let user_id = self.db.take_password_reset(&token_hash(&token)).await.or_internal("using the reset link")?;
-        let Some(user_id) = user_id else {
-            return Err(AppError::Refused(
-                "This reset link has expired or has been used. Ask for a new one from the sign-in page.".into(),
-            ));
-        };
+        let user_id = user_id.ok_or_else(used_up)?;
         let row = self.db.user_by_id(user_id).await.or_internal("loading the account")?;
         let row = row.ok_or_else(|| AppError::Refused("This account no longer exists.".into()))?;
-        let hashed = hash(password.expose().to_owned()).await;
         self.db.set_password_hash(user_id, &hashed).await.or_internal("saving the new password")?;
         self.db.delete_sessions_of(user_id, None).await.or_internal("ending the old sessions")?;
         self.db.delete_password_resets_of(user_id).await.or_internal("retiring the other reset links")?;

@@ -12,6 +12,14 @@ use app::domain::{name_key, sample_variables, TemplateForm};
 
 pub(super) const PASSWORD_RESET: &str = "password-reset";
 const INVOICE: &str = "invoice";
+
+/// Built-in templates for account mail, which only Mailroom itself sends (never the API):
+/// a caller could otherwise mail a genuine-looking reset link pointing anywhere.
+const SYSTEM_TEMPLATES: &[&str] = &[PASSWORD_RESET];
+
+pub fn is_system_template(builtin: &str) -> bool {
+    SYSTEM_TEMPLATES.contains(&builtin)
+}
 const NOT_FOUND: &str = "This template no longer exists; someone may have deleted it.";
 
 fn form_of(row: &TemplateRow) -> TemplateForm {

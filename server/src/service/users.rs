@@ -1,6 +1,5 @@
 //! The Users panel's operations. The last administrator can be neither demoted nor removed.
 
-use super::auth::hash;
 use super::bootstrap::check_new_user;
 use super::{Mailroom, OrInternal};
 use crate::db::{is_unique_violation, RoleChange, UserRow};
@@ -32,7 +31,7 @@ impl Mailroom {
 
     pub(super) async fn users_create(&self, req: &RequestMeta, actor: &CurrentUser, user: NewUser) -> Result<UserView, AppError> {
         let (name, email, password) = check_new_user(&user, "Initial password")?;
-        let hashed = hash(password.expose().to_owned()).await;
+        let hashed = self.hashing.hash(password.expose().to_owned()).await?;
         let id = match self.db.insert_user(name.as_str(), email.as_str(), &hashed, user.role.as_str()).await {
             Err(e) if is_unique_violation(&e) => {
                 return Err(AppError::field("Email address", "Another user already has this address."))

@@ -9,6 +9,7 @@ whether the connection was encrypted at that moment. Prints "ready" once it list
 import argparse
 import asyncio
 import email
+import hashlib
 import email.policy
 import json
 import logging
@@ -63,6 +64,10 @@ class Handler:
             headers={name: str(value) for name, value in parsed.items()},
             body=parsed.get_body(preferencelist=("plain",)).get_content(),
             html=(lambda part: part.get_content() if part is not None else None)(parsed.get_body(preferencelist=("html",))),
+            attachments=[
+                {"filename": part.get_filename(), "size": len(part.get_content()), "sha256": hashlib.sha256(part.get_content()).hexdigest()}
+                for part in parsed.iter_attachments()
+            ],
             tls=encrypted(server),
             authenticated=bool(session.authenticated),
         )

@@ -51,7 +51,10 @@ impl TestApp {
     pub async fn start_with(dir: TempDir, mut config: Config) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().unwrap();
-        config.public_url = format!("http://{addr}");
+        // Tests that name their own public URL (https, say) keep it.
+        if config.public_url == Config::for_tests(config.data_dir.clone()).public_url {
+            config.public_url = format!("http://{addr}");
+        }
         let app = Application::with_listener(config, listener).await.expect("application starts");
         let setup_link = app.setup_link().map(str::to_owned);
         tokio::spawn(app.run());
