@@ -12,7 +12,7 @@ if ! command -v chromium >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
-if [ ! -x end2end/node_modules/.bin/playwright ]; then
+if [ ! -x end2end/node_modules/.bin/playwright ] || [ ! -f end2end/node_modules/axe-core/axe.min.js ]; then
   step "Installing the Playwright test runner (npm, without browsers)"
   (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --silent)
 fi

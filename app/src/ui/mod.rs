@@ -16,6 +16,7 @@ mod setup;
 mod shell;
 mod sign_in;
 mod templates;
+mod theme;
 mod toast;
 mod tokens;
 mod users;
@@ -28,6 +29,7 @@ use toast::{ToastRegion, Toasts};
 
 #[component]
 pub fn App() -> impl IntoView {
+    theme::apply_stored();
     let nav = Nav::provide();
     Toasts::provide();
     let session = Session::provide(nav);

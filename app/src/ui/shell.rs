@@ -34,6 +34,7 @@ pub fn Shell(panel: Panel, children: Children) -> impl IntoView {
                 </Show>
                 <Link href="/account" current={panel == Panel::Account}>"Account"</Link>
             </nav>
+            <super::theme::ThemeChoice />
             <span class="who">{move || session.user().map(|u| u.name)}</span>
             <button type="button" class="link" on:click=on_sign_out disabled=signing_out>"Sign out"</button>
         </header>

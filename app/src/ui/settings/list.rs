@@ -12,6 +12,7 @@ use leptos::html::Div;
 use leptos::prelude::*;
 
 const ROW_HEIGHT: f64 = 52.0;
+
 const OVERSCAN: usize = 8;
 
 #[component]
@@ -177,6 +178,7 @@ pub fn SettingsPanel() -> impl IntoView {
                                         let tip = format!("{said} on {when}. {}", t.summary);
                                         view! { <span class=class role="img" aria-label=format!("{said} ({when})") title=tip>{mark}</span> }
                                     })}
+                                    {s.last_test.is_none().then(|| view! { <span class="visually-hidden">" (never tested)"</span> })}
                                 </span>
                                 <span class="row-host">
                                     {format!("{}:{}", s.host, s.port)}

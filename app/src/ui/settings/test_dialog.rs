@@ -50,16 +50,7 @@ pub fn TestDialog() -> impl IntoView {
     // The saved settings under test, fixed when Send is pressed.
     let tested = StoredValue::new(None::<crate::api::Id>);
 
-    Effect::new(move |_| {
-        let open = ctx.testing.get();
-        if let Some(el) = dialog.get() {
-            if open && !el.open() {
-                let _ = el.show_modal();
-            } else if !open && el.open() {
-                el.close();
-            }
-        }
-    });
+    crate::ui::dialog::modal_while(dialog, move || ctx.testing.get());
     let close = move || {
         if !running.get_untracked() {
             ctx.testing.set(false);
@@ -146,7 +137,7 @@ pub fn TestDialog() -> impl IntoView {
     };
 
     view! {
-        <dialog node_ref=dialog class="test-dialog" aria-labelledby="test-title" on:cancel=move |ev: leptos::ev::Event| {
+        <dialog node_ref=dialog class="test-dialog" aria-labelledby="test-title" on:keydown=crate::ui::dialog::keep_focus_inside on:cancel=move |ev: leptos::ev::Event| {
             ev.prevent_default();
             close();
         }>
@@ -160,6 +151,7 @@ pub fn TestDialog() -> impl IntoView {
                     <p class="alert" role="alert">{move || general.get()}</p>
                 </Show>
                 <Show when=move || states.with(|s| !s.is_empty())>
+                    <p class="visually-hidden" role="status">{move || states.with(|s| progress(s))}</p>
                     <ol class="steps" aria-label="Progress">
                         <For each=move || states.get() key=|(step, state)| (*step, format!("{state:?}")) let:item>
                             <StepRow step=item.0 state=item.1 />
@@ -238,13 +230,7 @@ fn render_transcript(lines: &[TranscriptLine]) -> String {
 
 #[component]
 fn StepRow(step: Step, state: StepState) -> impl IntoView {
-    let (class, mark, status) = match &state {
-        StepState::Waiting => ("waiting", "○", "waiting"),
-        StepState::Running => ("running", "◌", "in progress"),
-        StepState::Passed { .. } => ("passed", "✓", "done"),
-        StepState::Skipped(_) => ("skipped", "–", "skipped"),
-        StepState::Failed { .. } => ("failed", "✗", "failed"),
-    };
+    let (class, mark, status) = look(&state);
     let timing = match &state {
         StepState::Passed { millis, .. } | StepState::Failed { millis } => format!("{millis} ms"),
         _ => String::new(),
@@ -262,6 +248,27 @@ fn StepRow(step: Step, state: StepState) -> impl IntoView {
             <span class="detail">{detail}</span>
         </li>
     }
+}
+
+/// Class, mark and the words a screen reader says for a step's state.
+fn look(state: &StepState) -> (&'static str, &'static str, &'static str) {
+    match state {
+        StepState::Waiting => ("waiting", "○", "waiting"),
+        StepState::Running => ("running", "◌", "in progress"),
+        StepState::Passed { .. } => ("passed", "✓", "done"),
+        StepState::Skipped(_) => ("skipped", "–", "skipped"),
+        StepState::Failed { .. } => ("failed", "✗", "failed"),
+    }
+}
+
+/// The latest step that has started, for the live region: "TLS: in progress".
+fn progress(states: &[(Step, StepState)]) -> String {
+    states
+        .iter()
+        .rev()
+        .find(|(_, state)| !matches!(state, StepState::Waiting))
+        .map(|(step, state)| format!("{}: {}", step.label(), look(state).2))
+        .unwrap_or_default()
 }
 
 #[component]

@@ -1,0 +1,172 @@
+// Accessibility: an axe-core scan of every page and state an administrator meets, at 1280 and
+// 360 px wide, in the light and the dark theme. Serious and critical violations fail the test;
+// moderate and minor ones are listed in the output. The page's CSP stays strict: only this
+// file's browser context bypasses it, to inject axe.
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
+import { ADMIN } from '../playwright.config';
+import { addSettings, option, signIn, signInAsAdmin, unique } from './helpers';
+
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const WIDTHS = [1280, 360];
+const THEMES = ['light', 'dark'] as const;
+
+test.use({ bypassCSP: true });
+test.describe.configure({ mode: 'serial' });
+
+type Violation = { id: string; impact: string; help: string; nodes: { target: string[] }[] };
+
+/** Scans the page as it is now, in each width and theme; `ready` waits for the state again after a resize. */
+async function scan(page: Page, state: string, ready: () => Promise<void> = async () => {}) {
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 800 });
+    for (const colorScheme of THEMES) {
+      await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
+      await ready();
+      if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
+      const violations: Violation[] = await page.evaluate(async () => {
+        const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+        return result.violations;
+      });
+      const where = `${state} at ${width} px, ${colorScheme}`;
+      for (const v of violations.filter((v) => v.impact === 'moderate' || v.impact === 'minor')) {
+        console.log(`[axe] ${where}: ${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+      }
+      const serious = violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      expect(serious, where).toEqual([]);
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+/** A TCP server that accepts and says nothing until told to refuse: a test stays "running". */
+async function silentServer(): Promise<{ port: number; hangUp: () => void; server: Server }> {
+  const sockets: Socket[] = [];
+  const server = createServer((socket) => { sockets.push(socket); });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return { port, server, hangUp: () => sockets.forEach((s) => s.end('421 4.3.2 Service shutting down\r\n')) };
+}
+
+test('signed-out pages', async ({ page }) => {
+  await page.goto('/sign-in');
+  await expect(page.getByRole('heading', { name: 'Sign in to Mailroom' })).toBeVisible();
+  await scan(page, 'sign-in');
+  await page.getByRole('link', { name: 'Forgot password?' }).click();
+  await expect(page.getByRole('heading', { name: 'Forgot your password?' })).toBeVisible();
+  await scan(page, 'forgot password');
+  await page.goto('/reset-password?token=not-a-real-token');
+  await expect(page.getByRole('heading', { name: 'This link no longer works' })).toBeVisible();
+  await scan(page, 'reset');
+  await page.goto('/setup?token=not-a-real-token');
+  await expect(page.getByRole('heading', { name: 'This setup link no longer works' })).toBeVisible();
+  await scan(page, 'setup');
+  await signIn(page, ADMIN.email, 'not the password at all');
+  await expect(page.getByRole('alert')).toBeVisible();
+  await scan(page, 'sign-in after a failed attempt');
+});
+
+test('the SMTP Settings panel: empty, the Add form after a failed save, the Delete dialog', async ({ page }) => {
+  await signInAsAdmin(page);
+  const list = page.getByRole('listbox', { name: 'SMTP settings' });
+  if (await list.getByRole('option').count() === 0) {
+    await expect(page.getByText('No SMTP settings yet')).toBeVisible();
+    await scan(page, 'empty SMTP Settings panel');
+  }
+  await page.getByRole('button', { name: 'Add' }).click();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByLabel('Name', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await scan(page, 'Add form after a failed save');
+
+  const name = unique('Scanned relay');
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Server Host Name').fill('smtp.example.com');
+  await page.getByLabel('Email Address').fill('noreply@example.com');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('heading', { name: 'Edit SMTP Settings' })).toBeVisible();
+  await scan(page, 'SMTP Settings panel with a settings selected');
+  await page.getByRole('button', { name: 'Delete' }).click();
+  const dialog = page.getByRole('dialog');
+  await expect(dialog).toBeVisible();
+  await scan(page, 'Delete dialog', async () => { await expect(dialog).toBeVisible(); });
+  await dialog.getByRole('button', { name: 'Yes' }).click();
+  await expect(option(page, name)).toHaveCount(0);
+});
+
+test('the test dialog, running and failed', async ({ page }) => {
+  const silent = await silentServer();
+  try {
+    await signInAsAdmin(page);
+    const name = unique('Silent relay');
+    await page.getByRole('button', { name: 'Add' }).click();
+    await page.getByLabel('Use STARTTLS Only').uncheck();
+    await addSettings(page, { name, host: '127.0.0.1', port: String(silent.port) });
+    await page.getByRole('button', { name: 'Send test email' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Send test email' });
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    const running = dialog.getByRole('listitem', { name: 'Server greeting and capabilities: in progress' });
+    await expect(running).toBeVisible();
+    await scan(page, 'test dialog while running', async () => { await expect(running).toBeVisible(); });
+    silent.hangUp();
+    await expect(dialog.getByRole('listitem', { name: /: failed$/ })).toBeVisible();
+    await dialog.getByRole('button', { name: 'Show SMTP conversation' }).click();
+    await scan(page, 'test dialog after a failure');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  } finally {
+    silent.server.close();
+  }
+});
+
+test('the other panels', async ({ page }) => {
+  await signInAsAdmin(page);
+  const panels: [string, string][] = [
+    ['Templates', 'Email templates'],
+    ['Delivery log', 'Delivery log'],
+    ['API tokens', 'API tokens'],
+    ['Users', 'Users'],
+    ['Audit log', 'Audit log'],
+    ['Account', 'Your account'],
+  ];
+  for (const [link, heading] of panels) {
+    await page.getByRole('navigation', { name: 'Panels' }).getByRole('link', { name: link }).click();
+    await expect(page.getByRole('heading', { name: heading, level: 1 })).toBeVisible();
+    if (link === 'Templates') {
+      await page.getByRole('listbox', { name: 'Email templates' }).getByRole('option', { name: /^Invoice/ }).click();
+      await expect(page.getByRole('heading', { name: 'Edit Email Template' })).toBeVisible();
+    }
+    await scan(page, `${link} panel`);
+  }
+});
+
+test('the SMTP Settings panel with 1,000 settings', async ({ page }) => {
+  await signInAsAdmin(page);
+  const origin = new URL(page.url()).origin;
+  const prefix = unique('Bulk');
+  const ids: number[] = [];
+  for (let i = 0; i < 1000; i += 50) {
+    const saved = await Promise.all(Array.from({ length: 50 }, (_, j) => page.request.post('/api/settings/save', {
+      headers: { origin },
+      data: { input: { id: null, version: null, password: 'Keep', form: {
+        name: `${prefix} ${String(i + j).padStart(4, '0')}`, starttls_only: true, host: `smtp${i + j}.example.com`,
+        port: '587', from_name: '', email: 'bulk@example.com', username: '' } } },
+    })));
+    for (const response of saved) {
+      expect(response.status()).toBe(200);
+      ids.push((await response.json()).id);
+    }
+  }
+  try {
+    await page.reload();
+    await expect(page.getByRole('status').filter({ hasText: /Showing all 1,0\d\d/ })).toBeVisible();
+    await option(page, `${prefix} 0000`).click();
+    await expect(page.getByRole('heading', { name: 'Edit SMTP Settings' })).toBeVisible();
+    await scan(page, 'SMTP Settings panel with 1,000 settings');
+  } finally {
+    for (let i = 0; i < ids.length; i += 50) {
+      await Promise.all(ids.slice(i, i + 50).map((id) => page.request.post('/api/settings/delete', { headers: { origin }, data: { id } })));
+    }
+  }
+});
