@@ -19,7 +19,12 @@ async function loopbackDefault(page: Page) {
   await page.getByLabel('Use STARTTLS Only').uncheck();
   await addSettings(page, { name, host: '127.0.0.1', port: String(SMTP_PORT) });
   const make = page.getByRole('button', { name: 'Make default' });
-  if (await make.isVisible()) await make.click();
+  if (await make.isVisible()) {
+    await make.click();
+    const dialog = page.getByRole('dialog', { name: 'Make default' });
+    await expect(dialog).toContainText('has never been tested');
+    await dialog.getByRole('button', { name: 'Yes' }).click();
+  }
   await expect(page.getByText('Default settings', { exact: true })).toBeVisible();
   await expect(option(page, name)).toContainText('Default');
 }
@@ -99,4 +104,53 @@ test('a forgotten password is reset through the emailed link', async ({ page, br
   const again = await browser.newPage();
   await signIn(again, email, 'a much better password', '/account');
   await expect(again.getByRole('heading', { name: 'Your account' })).toBeVisible();
+});
+
+test('the Password reset template cannot lose its link, and Restore default brings back the shipped text', async ({ page }) => {
+  await signInAsAdmin(page);
+  await page.getByRole('link', { name: 'Templates' }).click();
+  await page.getByRole('listbox', { name: 'Email templates' }).getByRole('option', { name: /^Password reset/ }).click();
+  const text = page.getByLabel('Text body');
+  await expect(text).toHaveValue(/\{\{ reset_link \}\}/);
+  await text.fill('Hello {{ user.name }}, your password was reset.');
+  await page.getByLabel('HTML body').fill('');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(text).toHaveAccessibleDescription(/Text body must include \{\{ reset_link \}\}/);
+
+  await page.getByRole('button', { name: 'Restore default' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Restore default' });
+  await expect(dialog).toContainText('its name and SMTP settings stay');
+  await dialog.getByRole('button', { name: 'Yes' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Restored “Password reset” to its default.' })).toBeVisible();
+  await expect(text).toHaveValue(/\{\{ reset_link \}\}/);
+  await expect(text).not.toHaveAttribute('aria-invalid', 'true');
+  await page.reload();
+  await expect(page.getByLabel('Text body')).toHaveValue(/\{\{ reset_link \}\}/);
+});
+
+test('Make default asks first for settings never tested or whose last test failed, not for tested ones', async ({ page }) => {
+  await signInAsAdmin(page);
+  await loopbackDefault(page);
+  const untested = unique('Untested relay');
+  await addSettings(page, { name: untested, host: 'smtp.example.com' });
+  await page.getByRole('button', { name: 'Make default' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Make default' });
+  await expect(dialog).toContainText(`“${untested}” has never been tested.`);
+  await dialog.getByRole('button', { name: 'No' }).click();
+  await expect(page.getByRole('button', { name: 'Make default' })).toBeVisible();
+  await expect(option(page, untested)).not.toContainText('Default');
+
+  const tested = unique('Tested relay');
+  await page.getByRole('button', { name: 'Add' }).click();
+  await page.getByLabel('Use STARTTLS Only').uncheck();
+  await addSettings(page, { name: tested, host: '127.0.0.1', port: String(SMTP_PORT) });
+  await page.getByRole('button', { name: 'Send test email' }).click();
+  const test = page.getByRole('dialog', { name: 'Send test email' });
+  await test.getByRole('button', { name: 'Send' }).click();
+  await expect(test.getByRole('listitem', { name: 'Message accepted: done' })).toBeVisible();
+  await test.getByRole('button', { name: 'Close' }).click();
+  await page.getByRole('button', { name: 'Make default' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'These are now the default SMTP settings.' })).toBeVisible();
+  await expect(page.getByRole('dialog', { name: 'Make default' })).toBeHidden();
+  await expect(option(page, tested)).toContainText('Default');
 });

@@ -3,6 +3,14 @@
 import { expect, test, type Page } from '@playwright/test';
 import { signInAsAdmin, unique } from './helpers';
 
+/** Chooses a role in the person's row and answers the confirmation with Yes. */
+async function changeRole(page: Page, name: string, role: 'Administrator' | 'User') {
+  await page.getByLabel(`Role of ${name}`).selectOption({ label: role });
+  const dialog = page.getByRole('dialog', { name: 'Change role' });
+  await expect(dialog).toContainText(`${name} will be signed out`);
+  await dialog.getByRole('button', { name: 'Yes' }).click();
+}
+
 async function addUser(page: Page, name: string) {
   const email = `${name.toLowerCase().replace(/\s+/g, '.')}@example.com`;
   await page.getByLabel('Name').fill(name);
@@ -18,7 +26,7 @@ test('an administrator adds a user, promotes them and removes them', async ({ pa
   await page.getByRole('link', { name: 'Users' }).click();
   const name = unique('Pat');
   await addUser(page, name);
-  await page.getByLabel(`Role of ${name}`).selectOption({ label: 'Administrator' });
+  await changeRole(page, name, 'Administrator');
   await expect(page.getByRole('status').filter({ hasText: `${name} is now an administrator.` })).toBeVisible();
 
   await page.getByRole('button', { name: `Remove ${name}` }).click();
@@ -41,14 +49,30 @@ test('a role change from a list someone has since changed is refused and says wh
   const other = await browser.newPage();
   await signInAsAdmin(other);
   await other.getByRole('link', { name: 'Users' }).click();
-  await other.getByLabel(`Role of ${name}`).selectOption({ label: 'Administrator' });
+  await changeRole(other, name, 'Administrator');
   await expect(other.getByRole('status').filter({ hasText: `${name} is now an administrator.` })).toBeVisible();
-  await other.getByLabel(`Role of ${name}`).selectOption({ label: 'User' });
+  await changeRole(other, name, 'User');
   await expect(other.getByRole('status').filter({ hasText: `${name} is now a user.` })).toBeVisible();
 
   // The first page still shows the list from before both changes; its change names the
   // version it was made from, is refused, and the list reloads with the other's choice.
-  await page.getByLabel(`Role of ${name}`).selectOption({ label: 'Administrator' });
+  await changeRole(page, name, 'Administrator');
   await expect(page.getByRole('status').filter({ hasText: `changed ${name} at ` })).toBeVisible();
   await expect(page.getByLabel(`Role of ${name}`)).toHaveValue('user');
+});
+
+test('a role is never changed by the select alone: the keyboard or a No leaves it as it was', async ({ page }) => {
+  await signInAsAdmin(page);
+  await page.getByRole('link', { name: 'Users' }).click();
+  const name = unique('Kim');
+  await addUser(page, name);
+  const role = page.getByLabel(`Role of ${name}`);
+  await role.focus();
+  await page.keyboard.press('ArrowUp');
+  const dialog = page.getByRole('dialog', { name: 'Change role' });
+  await expect(dialog).toContainText(`Make ${name} an administrator? ${name} will be signed out and must sign in again.`);
+  await dialog.getByRole('button', { name: 'No' }).click();
+  await expect(role).toHaveValue('user');
+  await page.reload();
+  await expect(page.getByLabel(`Role of ${name}`)).toHaveValue('user', { timeout: 10_000 });
 });

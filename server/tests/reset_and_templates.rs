@@ -140,3 +140,46 @@ async fn one_default_settings_and_what_blocks_a_delete() {
     let blocked = admin.call::<()>("settings/delete", json!({ "id": first["id"] })).await.unwrap_err();
     assert!(blocked.error.to_string().contains("“Invoice”"), "{}", blocked.error);
 }
+
+#[tokio::test]
+async fn the_password_reset_template_keeps_its_link_and_can_be_restored() {
+    let app = fast_outbox_app().await;
+    let admin = app.admin().await;
+    let list: Value = admin.call("templates/list", json!({})).await.unwrap();
+    let id = list.as_array().unwrap().iter().find(|t| t["name"] == "Password reset").unwrap()["id"].clone();
+    let original: Value = admin.call("templates/get", json!({ "id": id })).await.unwrap();
+    let save = |form: Value, version: &Value| json!({ "input": { "id": id, "version": version, "form": form } });
+
+    let mut broken = original["form"].clone();
+    broken["text_body"] = json!("Hello {{ user.name }}, your password was reset.");
+    broken["html_body"] = json!("");
+    let refused = admin.call::<Value>("templates/save", save(broken.clone(), &original["version"])).await.unwrap_err();
+    let errors = refused.error.field_errors().unwrap().clone();
+    assert!(errors.get("Text body").unwrap().contains("{{ reset_link }}"), "{errors:?}");
+    assert!(errors.get("HTML body").is_none(), "an empty HTML body is not sent, so it needs nothing");
+
+    broken["text_body"] = original["form"]["text_body"].clone();
+    broken["html_body"] = json!("<p>Hello</p>");
+    let refused = admin.call::<Value>("templates/save", save(broken.clone(), &original["version"])).await.unwrap_err();
+    assert!(refused.error.field_errors().unwrap().get("HTML body").unwrap().contains("{{ reset_link }}"));
+
+    let mut edited = original["form"].clone();
+    edited["subject"] = json!("Your Acme password");
+    edited["from_name"] = json!("Acme Accounts");
+    let changed: Value = admin.call("templates/save", save(edited, &original["version"])).await.unwrap();
+    let stale = admin.call::<Value>("templates/restore", json!({ "id": id, "version": original["version"] })).await.unwrap_err();
+    assert!(matches!(stale.error, AppError::Stale { .. }), "restoring over a newer version is refused");
+    let restored: Value = admin.call("templates/restore", json!({ "id": id, "version": changed["version"] })).await.unwrap();
+    assert_eq!(restored["form"], original["form"], "the shipped text and From are back");
+    assert_eq!(restored["version"], changed["version"].as_i64().unwrap() + 1);
+
+    let invoice = list.as_array().unwrap().iter().find(|t| t["name"] == "Invoice").unwrap();
+    let view: Value = admin.call("templates/get", json!({ "id": invoice["id"] })).await.unwrap();
+    let mut plain = view["form"].clone();
+    plain["text_body"] = json!("Dear {{ contact.name }}");
+    plain["html_body"] = json!("");
+    let _: Value = admin
+        .call("templates/save", json!({ "input": { "id": invoice["id"], "version": view["version"], "form": plain } }))
+        .await
+        .expect("the Invoice template requires no placeholder");
+}

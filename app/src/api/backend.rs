@@ -62,6 +62,7 @@ pub trait Backend: Send + Sync + 'static {
     async fn get_template(&self, req: &RequestMeta, id: Id) -> Result<TemplateView, AppError>;
     async fn save_template(&self, req: &RequestMeta, input: TemplateInput) -> Result<TemplateView, AppError>;
     async fn delete_template(&self, req: &RequestMeta, id: Id) -> Result<(), AppError>;
+    async fn restore_template(&self, req: &RequestMeta, id: Id, version: i64) -> Result<TemplateView, AppError>;
     async fn preview_template(&self, req: &RequestMeta, form: TemplateForm) -> Result<Preview, AppError>;
 
     async fn list_mail(&self, req: &RequestMeta, filter: String, before: Option<Id>) -> Result<Vec<MailView>, AppError>;

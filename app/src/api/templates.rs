@@ -81,6 +81,13 @@ pub async fn delete_template(id: Id) -> Result<(), AppError> {
     crate::api::context::finish(api.delete_template(&req, id).await)
 }
 
+/// Puts a built-in template's text and From back as shipped; refused over a newer version.
+#[server(prefix = "/api", endpoint = "templates/restore", input = Json)]
+pub async fn restore_template(id: Id, version: i64) -> Result<TemplateView, AppError> {
+    let (api, req) = crate::api::context::api()?;
+    crate::api::context::finish(api.restore_template(&req, id, version).await)
+}
+
 #[server(prefix = "/api", endpoint = "templates/preview", input = Json)]
 pub async fn preview_template(form: TemplateForm) -> Result<Preview, AppError> {
     let (api, req) = crate::api::context::api()?;

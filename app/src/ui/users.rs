@@ -62,6 +62,25 @@ pub fn UsersPage() -> impl IntoView {
             refresh();
         });
     };
+    // A role change waits for a Yes: it signs the person out, so a stray arrow key must not.
+    let confirming = RwSignal::new(None::<(UserView, Role)>);
+    let confirming_select = StoredValue::new_local(None::<web_sys::HtmlSelectElement>);
+    let role_answer = Callback::new(move |yes: bool| {
+        let Some((shown, role)) = confirming.get_untracked() else { return };
+        confirming.set(None);
+        let Some(select) = confirming_select.get_value() else { return };
+        if yes {
+            change_role(shown, select, role);
+        } else {
+            select.set_value(shown.role.as_str());
+        }
+    });
+    let role_question = Signal::derive(move || {
+        confirming.get().map(|(user, role)| {
+            let becomes = if role == Role::Administrator { "an administrator" } else { "a user" };
+            format!("Make {0} {becomes}? {0} will be signed out and must sign in again.", user.name)
+        })
+    });
     let answer = Callback::new(move |yes: bool| {
         let Some(user) = removing.get_untracked() else { return };
         if !yes {
@@ -107,7 +126,8 @@ pub fn UsersPage() -> impl IntoView {
                                                     disabled=is_me
                                                     on:change=move |ev| {
                                                         if let Ok(role) = Role::parse(&event_target_value(&ev)) {
-                                                            change_role(shown.clone(), event_target(&ev), role)
+                                                            confirming_select.set_value(Some(event_target(&ev)));
+                                                            confirming.set(Some((shown.clone(), role)));
                                                         }
                                                     }
                                                 >
@@ -130,6 +150,7 @@ pub fn UsersPage() -> impl IntoView {
                 }.into_any(),
             }}
             <AddUser on_added=Callback::new(move |()| refresh()) />
+            <Confirm question=role_question title="Change role" answer=role_answer />
             <Confirm
                 question=Signal::derive(move || removing.get().map(|u| format!("Remove {} ({})? They are signed out at once.", u.name, u.email)))
                 title="Remove user"

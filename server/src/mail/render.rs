@@ -44,6 +44,26 @@ fn parts<'a>(sources: &Sources<'a>) -> [(&'static str, &'static str, &'a str); 3
     [(SUBJECT, "subject", sources.subject), (TEXT_BODY, "text", sources.text), (HTML_BODY, "html", sources.html)]
 }
 
+/// Placeholders a template cannot work without: the text body must use each, and so must the
+/// HTML body when there is one (the message carries both, and a reader sees either).
+pub fn check_required(sources: &Sources<'_>, required: &[&str]) -> FieldErrors {
+    let env = environment();
+    let mut errors = FieldErrors::default();
+    for (field, name, source) in parts(sources) {
+        if field == SUBJECT || (field == HTML_BODY && source.trim().is_empty()) {
+            continue;
+        }
+        let Ok(template) = env.template_from_named_str(name, source) else { continue };
+        let used = template.undeclared_variables(true);
+        let missing: Vec<String> = required.iter().filter(|r| !used.contains(**r)).map(|r| format!("{{{{ {r} }}}}")).collect();
+        if !missing.is_empty() {
+            errors
+                .push(field, format!("{field} must include {}: Mailroom cannot send this mail without it.", missing.join(", ")));
+        }
+    }
+    errors
+}
+
 /// Syntax errors and unknown placeholders, under the field they are in.
 pub fn check(sources: &Sources<'_>) -> FieldErrors {
     let env = environment();

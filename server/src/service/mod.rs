@@ -5,6 +5,7 @@ mod attempts;
 mod audit;
 mod auth;
 mod bootstrap;
+mod builtin_templates;
 mod delivery;
 mod hashing;
 mod limiter;
@@ -16,8 +17,8 @@ mod tokens;
 mod users;
 
 pub use bootstrap::{bootstrap_first_admin, BootstrapError};
+pub use builtin_templates::{is_system_template, seed_builtin_templates};
 pub use delivery::{MailRequest, QueueError};
-pub use templates::{is_system_template, seed_builtin_templates};
 
 use crate::config::Config;
 use crate::crypto::SecretBox;
@@ -220,6 +221,11 @@ impl Backend for Mailroom {
     async fn delete_template(&self, req: &RequestMeta, id: Id) -> Result<(), AppError> {
         let actor = self.require(req, Role::Administrator).await?;
         self.template_delete(req, &actor, id).await
+    }
+
+    async fn restore_template(&self, req: &RequestMeta, id: Id, version: i64) -> Result<TemplateView, AppError> {
+        let actor = self.require(req, Role::Administrator).await?;
+        self.template_restore(req, &actor, id, version).await
     }
 
     async fn preview_template(&self, req: &RequestMeta, form: TemplateForm) -> Result<Preview, AppError> {

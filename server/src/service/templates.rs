@@ -1,25 +1,17 @@
 //! Email templates: validated with the domain rules plus the placeholder check, unique names,
 //! versions against lost updates, and the two built-in templates the product sends itself.
 
+use super::builtin_templates::builtin;
 use super::{Mailroom, OrInternal};
-use crate::db::{is_unique_violation, Db, TemplateRow, TemplateWrite};
+use crate::db::{is_unique_violation, TemplateRow, TemplateWrite};
 use crate::mail::compose::sender;
-use crate::mail::render::{check, render, Sources};
+use crate::mail::render::{check, check_required, render, Sources};
 use app::api::templates::{Preview, TemplateInput, TemplateSummary, TemplateView};
 use app::api::{AppError, CurrentUser, Id, RequestMeta};
 use app::domain::template::{SETTINGS, TEMPLATE_NAME};
 use app::domain::{name_key, sample_variables, TemplateForm};
 
-pub(super) const PASSWORD_RESET: &str = "password-reset";
-const INVOICE: &str = "invoice";
-
-/// Built-in templates for account mail, which only Mailroom itself sends (never the API):
-/// a caller could otherwise mail a genuine-looking reset link pointing anywhere.
-const SYSTEM_TEMPLATES: &[&str] = &[PASSWORD_RESET];
-
-pub fn is_system_template(builtin: &str) -> bool {
-    SYSTEM_TEMPLATES.contains(&builtin)
-}
+pub(super) use super::builtin_templates::PASSWORD_RESET;
 const NOT_FOUND: &str = "This template no longer exists; someone may have deleted it.";
 
 fn form_of(row: &TemplateRow) -> TemplateForm {
@@ -70,57 +62,6 @@ fn changed(old: &TemplateForm, new: &TemplateForm) -> String {
     }
 }
 
-/// Creates the built-in templates the first time Mailroom starts.
-pub async fn seed_builtin_templates(db: &Db) -> sqlx::Result<()> {
-    let builtins = [
-        (
-            PASSWORD_RESET,
-            "Password reset",
-            "Choose a new Mailroom password",
-            "Hello {{ user.name }},\n\nSomeone asked to reset the password of the Mailroom account {{ user.email }}. \
-             To choose a new password, open this link within {{ reset_expires_minutes }} minutes:\n\n{{ reset_link }}\n\n\
-             If you did not ask for this, ignore this email; your password stays as it is.\n",
-            "<p>Hello {{ user.name }},</p>\n<p>Someone asked to reset the password of the Mailroom account {{ user.email }}. \
-             To choose a new password, open this link within {{ reset_expires_minutes }} minutes:</p>\n\
-             <p><a href=\"{{ reset_link }}\">Choose a new password</a></p>\n\
-             <p>If you did not ask for this, ignore this email; your password stays as it is.</p>\n",
-        ),
-        (
-            INVOICE,
-            "Invoice",
-            "Invoice {{ invoice.number }} from {{ company.name }}",
-            "Dear {{ contact.name }},\n\nPlease find attached invoice {{ invoice.number }} for {{ invoice.amount }}, \
-             due on {{ invoice.due_date }}.\n\nYou can also view it online: {{ invoice.url }}\n\nThank you,\n{{ company.name }}\n",
-            "<p>Dear {{ contact.name }},</p>\n<p>Please find attached invoice {{ invoice.number }} for {{ invoice.amount }}, \
-             due on {{ invoice.due_date }}.</p>\n<p><a href=\"{{ invoice.url }}\">View the invoice online</a></p>\n\
-             <p>Thank you,<br>{{ company.name }}</p>\n",
-        ),
-    ];
-    for (builtin, name, subject, text, html) in builtins {
-        if db.has_builtin_template(builtin).await? {
-            continue;
-        }
-        let key = name_key(name);
-        let write = TemplateWrite {
-            name,
-            name_key: &key,
-            subject,
-            text_body: text,
-            html_body: html,
-            from_name: "",
-            from_email: "",
-            settings_id: None,
-        };
-        match db.insert_template(&write, Some(builtin), None).await {
-            Err(e) if is_unique_violation(&e) => tracing::warn!(name, "a template already has the built-in template's name"),
-            other => {
-                other?;
-            }
-        }
-    }
-    Ok(())
-}
-
 impl Mailroom {
     pub(super) async fn templates_list(&self) -> Result<Vec<TemplateSummary>, AppError> {
         let rows = self.db.list_templates().await.or_internal("listing templates")?;
@@ -144,9 +85,12 @@ impl Mailroom {
         self.template_row(id).await.map(view_of)
     }
 
-    async fn check_template(&self, form: &TemplateForm) -> Result<(), AppError> {
+    /// The domain rules, the placeholders, and for a built-in template the placeholders it
+    /// cannot work without (a reset mail without its link, say).
+    async fn check_template(&self, form: &TemplateForm, builtin_key: Option<&str>) -> Result<(), AppError> {
         let mut errors = form.check();
-        for (field, message) in check(&sources(form)).iter() {
+        let required = builtin_key.and_then(builtin).map_or(&[][..], |b| b.required);
+        for (field, message) in check(&sources(form)).iter().chain(check_required(&sources(form), required).iter()) {
             if errors.get(field).is_none() {
                 errors.push(field, message);
             }
@@ -170,7 +114,11 @@ impl Mailroom {
         input: TemplateInput,
     ) -> Result<TemplateView, AppError> {
         let form = input.form;
-        self.check_template(&form).await?;
+        let existing = match input.id {
+            Some(id) => Some(self.template_row(id).await?),
+            None => None,
+        };
+        self.check_template(&form, existing.as_ref().and_then(|r| r.builtin.as_deref())).await?;
         let name = form.name.trim();
         let key = name_key(name);
         let write = TemplateWrite {
@@ -190,7 +138,7 @@ impl Mailroom {
                 other => (other.or_internal("saving the template")?, "template created", String::new()),
             },
             Some(id) => {
-                let row = self.template_row(id).await?;
+                let row = existing.expect("loaded above for an id");
                 if input.version != Some(row.version) {
                     return Err(AppError::Stale { by: row.updated_by, at: row.updated_at });
                 }
@@ -225,8 +173,36 @@ impl Mailroom {
         Ok(())
     }
 
+    /// Puts a built-in template's subject, bodies and From back as Mailroom shipped them; its
+    /// name and SMTP settings stay. Refused over a newer version, like a save.
+    pub(super) async fn template_restore(
+        &self,
+        req: &RequestMeta,
+        actor: &CurrentUser,
+        id: Id,
+        version: i64,
+    ) -> Result<TemplateView, AppError> {
+        let row = self.template_row(id).await?;
+        let Some(original) = row.builtin.as_deref().and_then(builtin) else {
+            return Err(AppError::Refused(format!("“{}” is not built in, so it has no default to restore.", row.name)));
+        };
+        let stale = |row: &TemplateRow| AppError::Stale { by: row.updated_by.clone(), at: row.updated_at };
+        if version != row.version {
+            return Err(stale(&row));
+        }
+        let key = name_key(&row.name);
+        let write = TemplateWrite { name: &row.name, name_key: &key, settings_id: row.settings_id, ..original.write() };
+        if !self.db.update_template(id, row.version, &write, actor.id).await.or_internal("restoring the template")? {
+            return Err(stale(&self.template_row(id).await?));
+        }
+        let view = self.template_get(id).await?;
+        let details = changed(&form_of(&row), &view.form);
+        self.audit(req, Some(actor), "template restored to default", &format!("template “{}” (#{id})", row.name), &details).await;
+        Ok(view)
+    }
+
     pub(super) async fn template_preview(&self, form: TemplateForm) -> Result<Preview, AppError> {
-        self.check_template(&form).await?;
+        self.check_template(&form, None).await?;
         let rendered =
             render(&sources(&form), &sample_variables()).map_err(|e| AppError::Refused(format!("The preview failed: {e}.")))?;
         let settings_id = match form.settings_id {

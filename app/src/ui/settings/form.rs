@@ -2,9 +2,7 @@
 //! enforces, shown as the user types (after they leave a field once) and on Save.
 
 use super::ctx;
-use crate::api::{
-    settings::get_settings, settings::make_default, settings::save_settings, AppError, Millis, SettingsInput, SettingsView,
-};
+use crate::api::{settings::get_settings, settings::save_settings, AppError, Millis, SettingsInput, SettingsView};
 use crate::domain::{check_password, Field, FieldErrors, PasswordChange, SettingsForm, SAVED_PASSWORD_PLACEHOLDER};
 use crate::ui::fields::{CheckboxField, RecordFacts, TextField};
 use crate::ui::format::date_time;
@@ -241,19 +239,9 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
                 {move || saved.get().map(|v| if v.is_default {
                     view! { <span class="badge">"Default settings"</span> }.into_any()
                 } else {
-                    let id = v.id;
-                    view! {
-                        <button type="button" on:click=move |_| spawn_local(async move {
-                            match make_default(id).await {
-                                Ok(()) => {
-                                    ctx.rows.update(|rows| rows.make_default(id));
-                                    saved.update(|s| if let Some(s) = s { s.is_default = true });
-                                    toasts.show("These are now the default SMTP settings.");
-                                }
-                                Err(e) => banner.set(session.unless_signed_out(e).map(|e| Banner::Error(e.to_string()))),
-                            }
-                        })>"Make default"</button>
-                    }.into_any()
+                    let done = Callback::new(move |()| saved.update(|s| if let Some(s) = s { s.is_default = true }));
+                    let failed = Callback::new(move |e: AppError| banner.set(session.unless_signed_out(e).map(|e| Banner::Error(e.to_string()))));
+                    view! { <super::make_default::MakeDefault id=v.id done failed /> }.into_any()
                 })}
             </div>
             <RecordFacts stamps=Signal::derive(move || saved.with(|s| s.as_ref().map(|v| ((v.created_at, v.created_by.clone()), (v.updated_at, v.updated_by.clone()))))) />

@@ -5,6 +5,7 @@ mod delete;
 mod editor;
 mod form;
 mod list;
+mod make_default;
 mod store;
 mod test_dialog;
 

@@ -121,6 +121,14 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
         AppError::Stale { by, at } => stale.set(Some((by, at))),
         e => banner.set(session.unless_signed_out(e).map(|e| e.to_string())),
     };
+    // The list on the left shows what was just stored.
+    let list_shows = move |view: &TemplateView| {
+        let settings_name = view
+            .form
+            .settings_id
+            .and_then(|sid| ctx.settings.try_with(|s| s.iter().find(|s| s.id == sid).map(|s| s.name.clone())).flatten());
+        ctx.upsert(view.summary(settings_name));
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         submitted.set(true);
@@ -137,10 +145,7 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
         spawn_local(async move {
             match save_template(input).await {
                 Ok(view) => {
-                    let settings_name = view.form.settings_id.and_then(|sid| {
-                        ctx.settings.try_with(|s| s.iter().find(|s| s.id == sid).map(|s| s.name.clone())).flatten()
-                    });
-                    ctx.upsert(view.summary(settings_name));
+                    list_shows(&view);
                     toasts.show(format!("Saved “{}”.", view.form.name));
                     if creating {
                         ctx.prefetched.set_value(Some(view.clone()));
@@ -156,6 +161,14 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
             pending.set(false);
         });
     };
+    let restored = Callback::new(move |view: TemplateView| {
+        list_shows(&view);
+        server.set(FieldErrors::default());
+        submitted.set(false);
+        draft.set(view.form.clone());
+        toasts.show(format!("Restored “{}” to its default.", view.form.name));
+        saved.set(Some(view));
+    });
     let show_preview = move |_| {
         let form = draft.get_untracked();
         spawn_local(async move {
@@ -214,6 +227,7 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
                 <button type="submit" class="primary" disabled=pending>{move || if pending.get() { "Saving…" } else { "Save" }}</button>
                 <button type="button" on:click=show_preview>"Preview"</button>
                 {(!builtin && !creating).then(|| view! { <button type="button" class="danger" on:click=move |_| deleting.set(true)>"Delete"</button> })}
+                {(builtin && !creating).then(|| view! { <super::restore::RestoreDefault saved restored failed=Callback::new(failed) /> }.into_any())}
             </div>
             {move || preview.get().map(|p| view! {
                 <section class="preview" aria-label="Preview">

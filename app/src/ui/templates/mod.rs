@@ -1,6 +1,7 @@
 //! The Email templates panel: the same list, filter and edit pattern as SMTP Settings.
 
 mod editor;
+mod restore;
 
 use crate::api::settings::list_settings;
 use crate::api::templates::{list_templates, TemplateSummary, TemplateView};

@@ -1,0 +1,65 @@
+//! "Make default": all application mail without SMTP settings of its own goes through the
+//! default, so settings that were never tested, or whose last test failed, ask first.
+
+use super::ctx;
+use crate::api::{settings::make_default, AppError, Id};
+use crate::ui::dialog::Confirm;
+use crate::ui::format::date_time;
+use crate::ui::toast::toasts;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[component]
+pub fn MakeDefault(id: Id, done: Callback<()>, failed: Callback<AppError>) -> impl IntoView {
+    let ctx = ctx();
+    let toasts = toasts();
+    let asking = RwSignal::new(false);
+    let pending = RwSignal::new(false);
+    let doubt = move || {
+        ctx.rows.with(|rows| {
+            rows.get(id).and_then(|s| match &s.last_test {
+                None => Some(format!("“{}” has never been tested.", s.name)),
+                Some(t) if !t.ok => Some(format!("The last test of “{}” failed ({}): {}.", s.name, date_time(t.at), t.summary)),
+                Some(_) => None,
+            })
+        })
+    };
+    let make = move || {
+        pending.set(true);
+        spawn_local(async move {
+            match make_default(id).await {
+                Ok(()) => {
+                    ctx.rows.update(|rows| rows.make_default(id));
+                    done.run(());
+                    toasts.show("These are now the default SMTP settings.");
+                }
+                Err(e) => failed.run(e),
+            }
+            pending.set(false);
+        });
+    };
+    let question = Signal::derive(move || {
+        asking.get().then(doubt).flatten().map(|doubt| {
+            format!(
+                "{doubt} Mail from templates without SMTP settings of their own will go through it. Make it the default anyway?"
+            )
+        })
+    });
+    let answer = Callback::new(move |yes: bool| {
+        asking.set(false);
+        if yes {
+            make();
+        }
+    });
+    let click = move |_| {
+        if doubt().is_some() {
+            asking.set(true);
+        } else {
+            make();
+        }
+    };
+    view! {
+        <button type="button" disabled=pending on:click=click>"Make default"</button>
+        <Confirm question title="Make default" answer />
+    }
+}
