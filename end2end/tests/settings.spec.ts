@@ -197,3 +197,19 @@ test('narrow screens stack the panels', async ({ page }) => {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   expect(width).toBeLessThanOrEqual(360);
 });
+
+test('contradictions show as you type: port 465 with STARTTLS Only, and a password that must be typed again', async ({ page }) => {
+  await addSettings(page, { name: unique('Contradiction'), username: 'billing', password: 'first-password' });
+  const conflict = page.getByRole('status').filter({ hasText: 'Port 465 expects TLS from the first byte' });
+  await expect(conflict).toHaveCount(0);
+  const port = page.getByLabel('Port');
+  await expect(page.getByLabel('Password', { exact: true })).toHaveAccessibleDescription(/Leave empty to keep the saved password/);
+  await port.fill('465');
+  await expect(conflict).toBeVisible();
+  await expect(page.getByLabel('Password', { exact: true })).toHaveAccessibleDescription(/changed, so the saved password will not be sent: type it again/);
+  await page.getByLabel('Use STARTTLS Only').uncheck();
+  await expect(conflict).toHaveCount(0);
+  await port.fill('587');
+  await page.getByLabel('Use STARTTLS Only').check();
+  await expect(page.getByLabel('Password', { exact: true })).toHaveAccessibleDescription(/Leave empty to keep the saved password/);
+});

@@ -60,12 +60,24 @@ pub fn TokensPage() -> impl IntoView {
             }
         });
     });
+    let copy = move |token: String| {
+        spawn_local(async move {
+            let written = wasm_bindgen_futures::JsFuture::from(window().navigator().clipboard().write_text(&token)).await;
+            toasts.show(match written {
+                Ok(_) => "Copied the token.",
+                Err(_) => "The browser did not allow copying; select the token and copy it yourself.",
+            });
+        });
+    };
     view! {
         <section class="page">
             <h1>"API tokens"</h1>
             <p class="hint">"The application that sends invoices authenticates to " <code>"POST /api/v1/messages"</code> " with one of these, as " <code>"Authorization: Bearer mr_…"</code> "."</p>
             <Show when=move || error.with(Option::is_some)><p class="alert" role="alert">{move || error.get()}</p></Show>
-            <table class="users">
+            <Show when=move || tokens.with(Vec::is_empty)>
+                <p class="empty">"No API tokens yet. Create one for each application that sends mail through Mailroom, so that each can be revoked on its own."</p>
+            </Show>
+            <table class="users" hidden=move || tokens.with(Vec::is_empty)>
                 <thead><tr><th>"Name"</th><th>"Token"</th><th>"Created"</th><th>"Last used"</th><th>"Status"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                 <tbody>
                     <For each=move || tokens.get() key=|t| t.clone() let:t>
@@ -93,11 +105,12 @@ pub fn TokensPage() -> impl IntoView {
                 <div class="card new-token" role="status">
                     <h2>"Copy this token now"</h2>
                     <p>"It is shown only this once; Mailroom keeps only a hash of it."</p>
-                    <input type="text" readonly aria-label="New API token" prop:value=token on:focus=move |ev| {
+                    <input type="text" readonly aria-label="New API token" prop:value=token.clone() on:focus=move |ev| {
                         if let Some(input) = ev.target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(t).ok()) {
                             input.select();
                         }
                     } />
+                    <button type="button" on:click=move |_| copy(token.clone())>"Copy"</button>
                 </div>
             })}
             <Confirm

@@ -61,6 +61,12 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
         attention.set(None);
     });
 
+    // Whether the saved password would now go to another server (it is then not reused).
+    let endpoint_changed = move || {
+        let new = draft.with(SettingsForm::validate).ok();
+        let old = saved.with(|s| s.as_ref().and_then(|v| v.form.validate().ok()));
+        matches!((new, old), (Some(new), Some(old)) if !new.same_endpoint(&old))
+    };
     let password_message = move || -> Option<String> {
         let change = match PasswordChange::from_input(&password.get(), clear.get()) {
             Ok(change) => change,
@@ -203,6 +209,11 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
             />
             {text_field(Field::Host, "text", "off")}
             {text_field(Field::Port, "text", "off")}
+            <Show when=move || draft.with(|d| d.starttls_only && d.port.trim() == "465")>
+                <p class="hint warning" role="status">
+                    "Port 465 expects TLS from the first byte, which Use STARTTLS Only rules out. Use port 587 with STARTTLS, or turn Use STARTTLS Only off."
+                </p>
+            </Show>
             {text_field(Field::From, "text", "off")}
             {text_field(Field::Email, "email", "off")}
             {text_field(Field::Username, "text", "off")}
@@ -219,7 +230,11 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
                 error=message(Field::Password)
                 disabled=clear
                 placeholder=Signal::derive(move || if has_password() && !clear.get() { SAVED_PASSWORD_PLACEHOLDER.to_owned() } else { String::new() })
-                hint=Signal::derive(move || has_password().then(|| "Leave empty to keep the saved password.".to_owned()))
+                hint=Signal::derive(move || has_password().then(|| if endpoint_changed() {
+                    "The server, port, username or STARTTLS choice changed, so the saved password will not be sent: type it again.".to_owned()
+                } else {
+                    "Leave empty to keep the saved password.".to_owned()
+                }))
             />
             <Show when=has_password>
                 <CheckboxField
