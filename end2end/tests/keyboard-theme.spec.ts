@@ -145,3 +145,17 @@ for (const [width, height, why] of [[640, 400, 'at 200% zoom on a 1280 px screen
     await expect(save).toBeInViewport();
   });
 }
+
+test('a skip link leads past the top bar to the panel', async ({ page }) => {
+  await signInAsAdmin(page);
+  const skip = page.getByRole('link', { name: 'Skip to main content' });
+  await expect(skip, 'out of sight until it has focus').not.toBeInViewport();
+  await page.keyboard.press('Tab');
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeInViewport();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('main')).toBeFocused();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Add' })).toBeFocused();
+  expect(new URL(page.url()).hash).toBe('');
+});

@@ -72,17 +72,17 @@ pub fn AuditPage() -> impl IntoView {
             <Show when=move || error.with(Option::is_some)>
                 <p class="alert" role="alert">{move || error.get()}</p>
             </Show>
-            <table class="audit">
+            <table class="audit cards">
                 <thead><tr><th>"Time"</th><th>"Who"</th><th>"Action"</th><th>"What"</th><th>"Details"</th><th>"From"</th></tr></thead>
                 <tbody>
                     <For each=move || entries.get() key=|e| e.id let:e>
                         <tr>
-                            <td class="nowrap">{date_time(e.at)}</td>
-                            <td>{e.actor}</td>
-                            <td>{e.action}</td>
-                            <td>{e.target}</td>
-                            <td>{e.details}</td>
-                            <td>{e.client}</td>
+                            <td data-label="Time" class="nowrap">{date_time(e.at)}</td>
+                            <td data-label="Who">{e.actor}</td>
+                            <td data-label="Action">{e.action}</td>
+                            <td data-label="What">{e.target}</td>
+                            <td data-label="Details">{e.details}</td>
+                            <td data-label="From">{e.client}</td>
                         </tr>
                     </For>
                 </tbody>

@@ -75,20 +75,20 @@ pub fn DeliveryPage() -> impl IntoView {
                     prop:value=filter on:input=move |ev| { filter.set(event_target_value(&ev)); loaded.set(false); rows.set(Vec::new()); load(false); } />
             </div>
             <Show when=move || error.with(Option::is_some)><p class="alert" role="alert">{move || error.get()}</p></Show>
-            <table class="audit">
+            <table class="audit cards">
                 <thead><tr><th>"Queued"</th><th>"Status"</th><th>"Recipient"</th><th>"Subject"</th><th>"Template"</th><th>"SMTP settings"</th><th>"Attempts"</th><th>"Last error"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                 <tbody>
                     <For each=move || rows.get() key=|m| m.clone() let:m>
                         <tr>
-                            <td class="nowrap">{date_time(m.created_at)}</td>
-                            <td><span class=format!("badge {}", m.status.label())>{m.status.label()}</span></td>
-                            <td>{m.recipient.clone()}</td>
-                            <td>{m.subject.clone()}</td>
-                            <td>{m.template.clone()}</td>
-                            <td>{m.settings.clone()}</td>
-                            <td>{m.attempts}</td>
-                            <td>{m.last_error.clone().unwrap_or_default()}</td>
-                            <td>{(m.status == MailStatus::Failed).then(|| {
+                            <td data-label="Queued" class="nowrap">{date_time(m.created_at)}</td>
+                            <td data-label="Status"><span class=format!("badge {}", m.status.label())>{m.status.label()}</span></td>
+                            <td data-label="Recipient">{m.recipient.clone()}</td>
+                            <td data-label="Subject">{m.subject.clone()}</td>
+                            <td data-label="Template">{m.template.clone()}</td>
+                            <td data-label="SMTP settings">{m.settings.clone()}</td>
+                            <td data-label="Attempts">{m.attempts}</td>
+                            <td data-label="Last error">{m.last_error.clone().unwrap_or_default()}</td>
+                            <td data-label="Actions">{(m.status == MailStatus::Failed).then(|| {
                                 let id = m.id;
                                 view! { <button type="button" aria-label=format!("Resend to {}", m.recipient) on:click=move |_| resend(id)>"Resend"</button> }
                             })}</td>

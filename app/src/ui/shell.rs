@@ -21,6 +21,7 @@ pub fn Shell(panel: Panel, children: Children) -> impl IntoView {
         });
     };
     view! {
+        <a class="skip-link" href="#main" on:click=skip_to_main>"Skip to main content"</a>
         <header class="topbar">
             <span class="brand">"Mailroom"</span>
             <nav aria-label="Panels">
@@ -38,7 +39,15 @@ pub fn Shell(panel: Panel, children: Children) -> impl IntoView {
             <span class="who">{move || session.user().map(|u| u.name)}</span>
             <button type="button" class="link" on:click=on_sign_out disabled=signing_out>"Sign out"</button>
         </header>
-        <main class="content">{children()}</main>
+        <main class="content" id="main" tabindex="-1">{children()}</main>
+    }
+}
+
+/// Moves focus to the panel itself, past the top bar (the URL keeps no fragment).
+fn skip_to_main(ev: leptos::ev::MouseEvent) {
+    ev.prevent_default();
+    if let Some(main) = document().get_element_by_id("main") {
+        let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(main).focus();
     }
 }
 

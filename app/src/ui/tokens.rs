@@ -77,17 +77,17 @@ pub fn TokensPage() -> impl IntoView {
             <Show when=move || tokens.with(Vec::is_empty)>
                 <p class="empty">"No API tokens yet. Create one for each application that sends mail through Mailroom, so that each can be revoked on its own."</p>
             </Show>
-            <table class="users" hidden=move || tokens.with(Vec::is_empty)>
+            <table class="users cards" hidden=move || tokens.with(Vec::is_empty)>
                 <thead><tr><th>"Name"</th><th>"Token"</th><th>"Created"</th><th>"Last used"</th><th>"Status"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                 <tbody>
                     <For each=move || tokens.get() key=|t| t.clone() let:t>
                         <tr>
-                            <td>{t.name.clone()}</td>
-                            <td><code>{t.prefix.clone()}</code></td>
-                            <td>{date_time(t.created_at)}</td>
-                            <td>{t.last_used_at.map(date_time).unwrap_or_else(|| "Never".into())}</td>
-                            <td>{if t.revoked_at.is_some() { "Revoked" } else { "Active" }}</td>
-                            <td>{t.revoked_at.is_none().then(|| {
+                            <td data-label="Name">{t.name.clone()}</td>
+                            <td data-label="Token"><code>{t.prefix.clone()}</code></td>
+                            <td data-label="Created">{date_time(t.created_at)}</td>
+                            <td data-label="Last used">{t.last_used_at.map(date_time).unwrap_or_else(|| "Never".into())}</td>
+                            <td data-label="Status">{if t.revoked_at.is_some() { "Revoked" } else { "Active" }}</td>
+                            <td data-label="Actions">{t.revoked_at.is_none().then(|| {
                                 let token = t.clone();
                                 view! { <button type="button" aria-label=format!("Revoke {}", t.name) on:click=move |_| revoking.set(Some(token.clone()))>"Revoke"</button> }
                             })}</td>

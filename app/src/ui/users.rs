@@ -108,7 +108,7 @@ pub fn UsersPage() -> impl IntoView {
                 None => view! { <p class="empty">"Loading…"</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="alert" role="alert">{e}</p> }.into_any(),
                 Some(Ok(list)) => view! {
-                    <table class="users">
+                    <table class="users cards">
                         <thead><tr><th>"Name"</th><th>"Email address"</th><th>"Role"</th><th>"Last sign-in"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                         <tbody>
                             <For each=move || list.clone() key=|u| (u.id, u.version, u.last_sign_in) let:user>
@@ -118,9 +118,9 @@ pub fn UsersPage() -> impl IntoView {
                                     let shown = user.clone();
                                     view! {
                                         <tr>
-                                            <td>{user.name.clone()}</td>
-                                            <td>{user.email.clone()}</td>
-                                            <td>
+                                            <td data-label="Name">{user.name.clone()}</td>
+                                            <td data-label="Email address">{user.email.clone()}</td>
+                                            <td data-label="Role">
                                                 <select
                                                     aria-label=format!("Role of {name}")
                                                     disabled=is_me
@@ -134,8 +134,8 @@ pub fn UsersPage() -> impl IntoView {
                                                     {[Role::Administrator, Role::User].map(|r| view! { <option value=r.as_str() selected=r == user.role>{r.label()}</option> })}
                                                 </select>
                                             </td>
-                                            <td>{user.last_sign_in.map(date_time).unwrap_or_else(|| "Never".into())}</td>
-                                            <td>
+                                            <td data-label="Last sign-in">{user.last_sign_in.map(date_time).unwrap_or_else(|| "Never".into())}</td>
+                                            <td data-label="Actions">
                                                 <button type="button" class="link" aria-label=format!("Remove {name}") disabled=is_me on:click={
                                                     let user = user.clone();
                                                     move |_| removing.set(Some(user.clone()))
