@@ -2,7 +2,7 @@
 // choice that follows the system unless told otherwise, and a form that still fits.
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { ADMIN, SMTP_PORT } from '../playwright.config';
-import { option, signInAsAdmin, unique } from './helpers';
+import { addSettings, option, signInAsAdmin, unique } from './helpers';
 
 /** Presses Tab until `target` has focus (Shift+Tab with `back`); fails if it never does. */
 async function tabTo(page: Page, target: Locator, back = false) {
@@ -158,4 +158,33 @@ test('a skip link leads past the top bar to the panel', async ({ page }) => {
   await page.keyboard.press('Tab');
   await expect(page.getByRole('button', { name: 'Add' })).toBeFocused();
   expect(new URL(page.url()).hash).toBe('');
+});
+
+test('in the list a letter jumps to the next name starting with it, Enter moves into the editor, read-only facts are no Tab stops', async ({ page }) => {
+  await signInAsAdmin(page);
+  const tag = unique('ta').replace(' ', '');
+  for (const first of ['Maple', 'Jade', 'Juniper']) {
+    await addSettings(page, { name: `${first} ${tag}` });
+  }
+  await page.getByLabel('Filter').fill(tag);
+  await expect(page.getByRole('status').filter({ hasText: /^3 of / })).toBeVisible();
+  await page.getByRole('listbox', { name: 'SMTP settings' }).focus();
+  await page.keyboard.press('m');
+  await expect(option(page, `Maple ${tag}`)).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('j');
+  await expect(option(page, `Jade ${tag}`)).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('J');
+  await expect(option(page, `Juniper ${tag}`)).toHaveAttribute('aria-selected', 'true');
+  const name = page.getByLabel('Name', { exact: true });
+  await expect(name, 'the editor shows the selection').toHaveValue(`Juniper ${tag}`);
+  await page.keyboard.press('Enter');
+  await expect(name).toBeFocused();
+  await expect(name).toHaveValue(`Juniper ${tag}`);
+
+  await page.getByRole('button', { name: 'Save' }).focus();
+  for (let i = 0; i < 6; i++) {
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).readOnly === true), `Tab ${i + 1}`).toBe(false);
+  }
+  await expect(page.getByLabel('Created')).toBeVisible();
 });

@@ -92,14 +92,15 @@ pub fn CheckboxField(
     }
 }
 
-/// A fact the user cannot change, shown as a read-only input in purple text.
+/// A fact the user cannot change, shown as a read-only input in purple text. It is no Tab
+/// stop: there is nothing to do there (its label still names it for screen readers).
 #[component]
 pub fn ReadOnlyField(label: &'static str, #[prop(into)] value: Signal<String>) -> impl IntoView {
     let id = format!("field-{}", slug(label));
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
-            <input id=id type="text" class="readonly" readonly prop:value=value />
+            <input id=id type="text" class="readonly" readonly tabindex="-1" prop:value=value />
         </div>
     }
 }

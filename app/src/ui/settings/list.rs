@@ -76,7 +76,29 @@ pub fn SettingsPanel() -> impl IntoView {
         let current = selected_id()
             .and_then(|id| matches.with(|m| ctx.rows.with(|r| m.iter().position(|&i| r.at(i).is_some_and(|s| s.id == id)))));
         let page = (viewport.get_untracked() / ROW_HEIGHT).floor().max(1.0) as usize;
-        let target = match (ev.key().as_str(), current) {
+        let key = ev.key();
+        if key == "Enter" && current.is_some() {
+            // Into the editor, at its first field.
+            ev.prevent_default();
+            if let Some(name) = document().get_element_by_id("field-name") {
+                let _ = wasm_bindgen::JsCast::unchecked_into::<web_sys::HtmlElement>(name).focus();
+            }
+            return;
+        }
+        let typed = (key.chars().count() == 1 && !ev.ctrl_key() && !ev.meta_key() && !ev.alt_key()).then(|| key.to_lowercase());
+        let target = match (key.as_str(), current) {
+            // Type-ahead: the next row whose name starts with the letter typed.
+            _ if typed.is_some() => {
+                let letter = typed.unwrap_or_default();
+                let start = current.map_or(0, |i| i + 1);
+                let starts = |i: usize| {
+                    matches.with(|m| ctx.rows.with(|r| r.at(m[i]).is_some_and(|s| s.name.to_lowercase().starts_with(&letter))))
+                };
+                match (0..total).map(|k| (start + k) % total).find(|&i| starts(i)) {
+                    Some(i) => i,
+                    None => return,
+                }
+            }
             ("ArrowDown", Some(i)) => (i + 1).min(total - 1),
             ("ArrowUp", Some(i)) => i.saturating_sub(1),
             ("PageDown", Some(i)) => (i + page).min(total - 1),
