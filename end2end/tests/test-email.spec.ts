@@ -1,5 +1,6 @@
 // "Send test email" from the panel, against a real SMTP server on loopback.
 import { expect, test } from '@playwright/test';
+import { createServer, type Socket } from 'node:net';
 import { ADMIN, SMTP_PORT } from '../playwright.config';
 import { addSettings, option, signInAsAdmin, unique } from './helpers';
 
@@ -45,4 +46,35 @@ test('a failing test names the step, the cause and highlights the field', async 
   await expect(page.getByLabel('Port')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByLabel('Port')).toHaveAccessibleDescription(/Send test email: The server does not offer STARTTLS/);
   await expect(option(page, name).getByRole('img', { name: /Last test failed/ })).toBeVisible();
+});
+
+test('Close and Escape work while a test runs, and cancel it', async ({ page }) => {
+  // A server that accepts and never greets: the test stays at its greeting until cancelled.
+  const sockets: Socket[] = [];
+  const silent = createServer((socket) => { sockets.push(socket); });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    await signInAsAdmin(page);
+    const name = unique('Silent relay');
+    await page.getByRole('button', { name: 'Add' }).click();
+    await page.getByLabel('Use STARTTLS Only').uncheck();
+    await addSettings(page, { name, host: '127.0.0.1', port: String((silent.address() as { port: number }).port) });
+    const open = page.getByRole('button', { name: 'Send test email' });
+    const dialog = page.getByRole('dialog', { name: 'Send test email' });
+    for (const how of ['Escape', 'Close']) {
+      await open.click();
+      await dialog.getByRole('button', { name: 'Send' }).click();
+      await expect(dialog.getByRole('listitem', { name: 'Server greeting and capabilities: in progress' })).toBeVisible();
+      if (how === 'Escape') await page.keyboard.press('Escape');
+      else await dialog.getByRole('button', { name: 'Close' }).click();
+      await expect(dialog, `${how} closes the dialog during the test`).toBeHidden();
+      await open.click();
+      await expect(dialog.getByRole('list', { name: 'Progress' }), 'a cancelled run leaves nothing behind').toHaveCount(0);
+      await expect(dialog.getByRole('button', { name: 'Send' })).toBeEnabled();
+      await page.keyboard.press('Escape');
+    }
+  } finally {
+    sockets.forEach((s) => s.destroy());
+    silent.close();
+  }
 });

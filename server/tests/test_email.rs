@@ -8,7 +8,7 @@ use app::api::{AppError, SettingsSummary, SettingsView};
 use app::domain::Field;
 use serde_json::{json, Value};
 use std::time::{Duration, Instant};
-use support::smtp::{certs, free_port, Certs, SmtpServer, PASSWORD, USER};
+use support::smtp::{certs, certs_valid_for, free_port, Certs, SmtpServer, PASSWORD, USER};
 use support::{config, Browser, TestApp};
 
 /// An app trusting `ca` (if given), with short timeouts so failures come quickly.
@@ -361,4 +361,36 @@ async fn a_test_is_recorded_even_if_the_browser_goes_away() {
     assert!(recorded, "the audit log has the test although nobody read its end");
     let list: Vec<SettingsSummary> = admin.call("settings/list", json!({})).await.unwrap();
     assert!(list[0].last_test.as_ref().is_some_and(|t| !t.ok));
+}
+
+#[tokio::test]
+async fn a_certificate_expiring_within_two_weeks_passes_with_a_warning() {
+    // Valid until midnight UTC five days from now: 4 whole days left.
+    let expiring = certs_valid_for(&["127.0.0.1"], Some(5));
+    let smtp = SmtpServer::start("starttls", Some(&expiring));
+    let app = app_trusting(Some(&expiring)).await;
+    let admin = app.admin().await;
+    let settings = save(&admin, form("127.0.0.1", smtp.port, true, USER), Some(PASSWORD)).await;
+    let events = test_saved(&admin, settings.id, "ada@example.com").await;
+    let tls = events
+        .iter()
+        .find_map(|e| match e {
+            TestEvent::Passed { step: Step::Tls, warning, .. } => Some(warning.clone()),
+            _ => None,
+        })
+        .expect("TLS passed");
+    let warning = tls.expect("a warning with the pass");
+    assert!(warning.starts_with("The server's certificate expires in 4 days."), "{warning}");
+    assert!(finished(&events).0, "the test still succeeds");
+
+    let fresh = certs(&["127.0.0.1"]);
+    let smtp = SmtpServer::start("starttls", Some(&fresh));
+    let app = app_trusting(Some(&fresh)).await;
+    let admin = app.admin().await;
+    let settings = save(&admin, form("127.0.0.1", smtp.port, true, USER), Some(PASSWORD)).await;
+    let events = test_saved(&admin, settings.id, "ada@example.com").await;
+    assert!(
+        events.iter().all(|e| !matches!(e, TestEvent::Passed { warning: Some(_), .. })),
+        "no warning for a long-lived certificate"
+    );
 }

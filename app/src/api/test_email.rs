@@ -92,6 +92,9 @@ pub enum TestEvent {
         step: Step,
         millis: u64,
         detail: String,
+        /// Worth acting on although the step worked ("the certificate expires in 5 days").
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        warning: Option<String>,
     },
     /// A step that did not apply ("no Username, so no sign-in").
     Skipped {

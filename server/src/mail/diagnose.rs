@@ -136,6 +136,18 @@ pub fn diagnose(step: Step, failure: &Failure, cx: &Context<'_>) -> Diagnosis {
             "Turn Use STARTTLS Only off for port 465, or use port 587 with STARTTLS.",
             &[Field::Port, Field::StartTlsOnly],
         ),
+        Failure::Timeout(limit) if step == Step::Authenticate => advice(
+            step,
+            format!("The server stopped answering while Mailroom signed in (no reply within {} seconds).", limit.as_secs()),
+            "The connection and greeting worked, so the port is right. Some servers stall instead of refusing a wrong sign-in: check Username and Password, and that the account may send mail over SMTP.",
+            &[Field::Username, Field::Password],
+        ),
+        Failure::Timeout(limit) if matches!(step, Step::Sender | Step::Recipient | Step::Message) => advice(
+            step,
+            format!("The server stopped answering during “{}” (no reply within {} seconds).", step.label(), limit.as_secs()),
+            "The connection, greeting and sign-in worked, so the settings reached the server. It may be overloaded or filtering this message: try again later, or ask the mail server's administrator.",
+            &[],
+        ),
         Failure::Timeout(limit) => advice(
             step,
             format!("The server stopped answering during “{}” (no reply within {} seconds).", step.label(), limit.as_secs()),
@@ -327,6 +339,16 @@ mod tests {
         let d = diagnose(Step::Greeting, &Failure::Timeout(Duration::from_secs(30)), &cx(465, true));
         assert!(d.cause.contains("waits for TLS"));
         assert_eq!(d.fields, [Field::Port, Field::StartTlsOnly]);
+    }
+
+    #[test]
+    fn a_time_out_after_a_good_greeting_does_not_blame_the_port() {
+        let limit = Failure::Timeout(Duration::from_secs(30));
+        let signing_in = diagnose(Step::Authenticate, &limit, &cx(587, true));
+        assert_eq!(signing_in.fields, [Field::Username, Field::Password]);
+        assert!(signing_in.cause.contains("while Mailroom signed in"), "{}", signing_in.cause);
+        assert!(diagnose(Step::Message, &limit, &cx(587, true)).fields.is_empty());
+        assert_eq!(diagnose(Step::Greeting, &limit, &cx(587, true)).fields, [Field::Port]);
     }
 
     #[test]

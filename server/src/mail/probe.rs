@@ -70,7 +70,11 @@ impl Run {
     }
 
     fn pass(&mut self, detail: String) {
-        let _ = self.events.unbounded_send(TestEvent::Passed { step: self.step, millis: self.millis(), detail });
+        self.pass_warned(detail, None);
+    }
+
+    fn pass_warned(&mut self, detail: String, warning: Option<String>) {
+        let _ = self.events.unbounded_send(TestEvent::Passed { step: self.step, millis: self.millis(), detail, warning });
     }
 
     fn skip(&mut self, step: Step, reason: &str) {
@@ -145,8 +149,8 @@ impl Probe {
         let implicit = t.port == 465 && !t.starttls_only;
         if implicit {
             run.begin(Step::Tls);
-            let described = tap.start_tls(&self.tls, name.clone(), now_unix()).await.map_err(tls_failure)?;
-            run.pass(described);
+            let handshake = tap.start_tls(&self.tls, name.clone(), now_unix()).await.map_err(tls_failure)?;
+            run.pass_warned(handshake.described, expiry_warning(handshake.days_left));
         }
 
         run.begin(Step::Greeting);
@@ -160,11 +164,12 @@ impl Probe {
             if info.supports_feature(Extension::StartTls) {
                 run.begin(Step::Tls);
                 conn.command(Starttls).await.map_err(smtp_failure)?;
-                let described = tap.start_tls(&self.tls, name, now_unix()).await.map_err(tls_failure)?;
+                let handshake = tap.start_tls(&self.tls, name, now_unix()).await.map_err(tls_failure)?;
                 let ehlo = conn.command(Ehlo::new(hello)).await.map_err(smtp_failure)?;
                 info = ServerInfo::from_response(&ehlo).map_err(smtp_failure)?;
                 encrypted = true;
-                run.pass(format!("STARTTLS: {described}; then offers {}", capabilities(&tap.last_reply())));
+                let detail = format!("STARTTLS: {}; then offers {}", handshake.described, capabilities(&tap.last_reply()));
+                run.pass_warned(detail, expiry_warning(handshake.days_left));
             } else if t.starttls_only {
                 run.begin(Step::Tls);
                 return Err(Failure::NoStartTls);
@@ -256,6 +261,21 @@ pub(crate) async fn authenticate(
         response = conn.command(Auth::new_from_response(mechanism, credentials.clone(), &response)?).await?;
     }
     Ok(response)
+}
+
+/// Certificates this close to expiry get a warning rather than a plain pass.
+const EXPIRY_WARNING_DAYS: i64 = 14;
+
+fn expiry_warning(days_left: Option<i64>) -> Option<String> {
+    let days = days_left.filter(|d| *d < EXPIRY_WARNING_DAYS)?;
+    let when = match days {
+        0 => "today".to_owned(),
+        1 => "in 1 day".to_owned(),
+        n => format!("in {n} days"),
+    };
+    Some(format!(
+        "The server's certificate expires {when}. Ask the mail server's administrator to renew it; once it expires, Mailroom stops sending through it."
+    ))
 }
 
 fn text_of(response: &Response) -> String {

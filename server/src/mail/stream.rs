@@ -82,7 +82,12 @@ impl Tap {
 
     /// Performs the TLS handshake on the connection; returns a description of the session.
     /// Refuses if the server sent anything beyond its reply to STARTTLS, read or not yet read.
-    pub async fn start_tls(&self, connector: &TlsConnector, name: ServerName<'static>, now_unix: i64) -> io::Result<String> {
+    pub async fn start_tls(
+        &self,
+        connector: &TlsConnector,
+        name: ServerName<'static>,
+        now_unix: i64,
+    ) -> io::Result<super::tls::Handshake> {
         let tcp = {
             let mut shared = self.lock();
             if let Err(violation) = shared.guard.ready_for_tls() {
@@ -102,11 +107,11 @@ impl Tap {
             return Err(Violation::StartTlsInjection.into_io());
         }
         let tls = connector.connect(name, tcp).await?;
-        let described = super::tls::describe(tls.get_ref().1, now_unix);
+        let handshake = super::tls::describe(tls.get_ref().1, now_unix);
         let mut shared = self.lock();
         shared.io = Io::Tls(Box::new(tls));
-        shared.transcript.note(format!("TLS handshake done: {described}"));
-        Ok(described)
+        shared.transcript.note(format!("TLS handshake done: {}", handshake.described));
+        Ok(handshake)
     }
 }
 

@@ -40,8 +40,15 @@ pub fn client_config(extra: &[CertificateDer<'static>]) -> Result<Arc<ClientConf
     Ok(Arc::new(config))
 }
 
-/// "TLS 1.3 (TLS13_AES_256_GCM_SHA384); certificate CN=mail.example.com, issued by CN=R11, O=Let's Encrypt, C=US; expires in 61 days"
-pub fn describe(connection: &ClientConnection, now_unix: i64) -> String {
+/// What a finished handshake showed.
+pub struct Handshake {
+    /// "TLS 1.3 (TLS13_AES_256_GCM_SHA384); certificate CN=mail.example.com, issued by CN=R11, O=Let's Encrypt, C=US; expires in 61 days"
+    pub described: String,
+    /// Whole days until the server's certificate expires.
+    pub days_left: Option<i64>,
+}
+
+pub fn describe(connection: &ClientConnection, now_unix: i64) -> Handshake {
     let version = match connection.protocol_version() {
         Some(rustls::ProtocolVersion::TLSv1_3) => "TLS 1.3".to_owned(),
         Some(rustls::ProtocolVersion::TLSv1_2) => "TLS 1.2".to_owned(),
@@ -49,14 +56,16 @@ pub fn describe(connection: &ClientConnection, now_unix: i64) -> String {
         None => "TLS".to_owned(),
     };
     let suite = connection.negotiated_cipher_suite().map(|s| format!(" ({:?})", s.suite())).unwrap_or_default();
-    let certificate = connection
+    let leaf = connection
         .peer_certificates()
         .and_then(|chain| chain.first())
         .and_then(|leaf| X509Certificate::from_der(leaf.as_ref()).ok())
         .map(|(_, cert)| {
-            let days = (cert.validity().not_after.timestamp() - now_unix) / 86_400;
-            format!("; certificate {}, issued by {}; expires in {days} days", cert.subject(), cert.issuer())
-        })
+            ((cert.validity().not_after.timestamp() - now_unix) / 86_400, cert.subject().to_string(), cert.issuer().to_string())
+        });
+    let certificate = leaf
+        .as_ref()
+        .map(|(days, subject, issuer)| format!("; certificate {subject}, issued by {issuer}; expires in {days} days"))
         .unwrap_or_default();
-    format!("{version}{suite}{certificate}")
+    Handshake { described: format!("{version}{suite}{certificate}"), days_left: leaf.map(|(days, _, _)| days) }
 }

@@ -20,6 +20,27 @@ pub struct Certs {
 
 /// A CA, and a server certificate it signed for `names` (DNS names or IP addresses).
 pub fn certs(names: &[&str]) -> Certs {
+    certs_valid_for(names, None)
+}
+
+/// Today's date plus `days`, as (year, month, day) in UTC.
+fn date_in(days: i64) -> (i32, u8, u8) {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    // Howard Hinnant's days-to-civil.
+    let z = now / 86_400 + days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    (year, month, day)
+}
+
+/// Like `certs`, with the server certificate expiring `days_left` days from today.
+pub fn certs_valid_for(names: &[&str], days_left: Option<i64>) -> Certs {
     let dir = tempfile::tempdir().unwrap();
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -27,6 +48,11 @@ pub fn certs(names: &[&str]) -> Certs {
     let ca = CertifiedIssuer::self_signed(ca_params, KeyPair::generate().unwrap()).unwrap();
     let mut params = CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>()).unwrap();
     params.distinguished_name.push(DnType::CommonName, names[0]);
+    if let Some(days) = days_left {
+        let ((y0, m0, d0), (y1, m1, d1)) = (date_in(-30), date_in(days));
+        params.not_before = rcgen::date_time_ymd(y0, m0, d0);
+        params.not_after = rcgen::date_time_ymd(y1, m1, d1);
+    }
     let key = KeyPair::generate().unwrap();
     let cert = params.signed_by(&key, &ca).unwrap();
     let write = |name: &str, text: String| {

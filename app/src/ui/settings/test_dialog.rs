@@ -16,7 +16,7 @@ use leptos::task::spawn_local;
 enum StepState {
     Waiting,
     Running,
-    Passed { millis: u64, detail: String },
+    Passed { millis: u64, detail: String, warning: Option<String> },
     Skipped(String),
     Failed { millis: u64 },
 }
@@ -51,10 +51,15 @@ pub fn TestDialog() -> impl IntoView {
     let tested = StoredValue::new(None::<crate::api::Id>);
 
     crate::ui::dialog::modal_while(dialog, move || ctx.testing.get());
+    // Each Send gets a number; closing moves past it, so a cancelled run's late events are ignored.
+    let run = StoredValue::new(0_u64);
     let close = move || {
-        if !running.get_untracked() {
-            ctx.testing.set(false);
+        if running.get_untracked() {
+            run.update_value(|n| *n += 1);
+            running.set(false);
+            states.set(Vec::new());
         }
+        ctx.testing.set(false);
     };
     let about = move || {
         ctx.editor.get().map(|editor: EditorHandle| {
@@ -66,7 +71,9 @@ pub fn TestDialog() -> impl IntoView {
 
     let apply = move |event: TestEvent| match event {
         TestEvent::Started(step) => set_state(states, step, StepState::Running),
-        TestEvent::Passed { step, millis, detail } => set_state(states, step, StepState::Passed { millis, detail }),
+        TestEvent::Passed { step, millis, detail, warning } => {
+            set_state(states, step, StepState::Passed { millis, detail, warning })
+        }
         TestEvent::Skipped { step, reason } => set_state(states, step, StepState::Skipped(reason)),
         TestEvent::Failed { step, millis, diagnosis: found } => {
             set_state(states, step, StepState::Failed { millis });
@@ -106,12 +113,18 @@ pub fn TestDialog() -> impl IntoView {
             recipient: recipient.get_untracked(),
         };
         running.set(true);
+        run.update_value(|n| *n += 1);
+        let this_run = run.get_value();
+        let current = move || run.get_value() == this_run;
         spawn_local(async move {
             match send_test_email(request).await {
                 Ok(stream) => {
                     let mut stream = stream.into_inner();
                     let mut buffer = String::new();
                     while let Some(chunk) = stream.next().await {
+                        if !current() {
+                            break;
+                        }
                         match chunk {
                             Ok(text) => {
                                 buffer.push_str(&text);
@@ -129,10 +142,13 @@ pub fn TestDialog() -> impl IntoView {
                         }
                     }
                 }
-                Err(AppError::Invalid(errors)) => refused_fields(errors, editor, recipient_error, general),
-                Err(e) => general.set(session.unless_signed_out(e).map(|e| e.to_string())),
+                Err(AppError::Invalid(errors)) if current() => refused_fields(errors, editor, recipient_error, general),
+                Err(e) if current() => general.set(session.unless_signed_out(e).map(|e| e.to_string())),
+                Err(_) => {}
             }
-            running.set(false);
+            if current() {
+                running.set(false);
+            }
         });
     };
 
@@ -175,7 +191,7 @@ pub fn TestDialog() -> impl IntoView {
                     <button type="submit" class="primary" disabled=running>
                         {move || if running.get() { "Sending…" } else { "Send" }}
                     </button>
-                    <button type="button" disabled=running on:click=move |_| close()>"Close"</button>
+                    <button type="button" on:click=move |_| close()>"Close"</button>
                 </div>
             </form>
         </dialog>
@@ -235,6 +251,10 @@ fn StepRow(step: Step, state: StepState) -> impl IntoView {
         StepState::Passed { millis, .. } | StepState::Failed { millis } => format!("{millis} ms"),
         _ => String::new(),
     };
+    let warning = match &state {
+        StepState::Passed { warning, .. } => warning.clone(),
+        _ => None,
+    };
     let detail = match state {
         StepState::Passed { detail, .. } => detail,
         StepState::Skipped(reason) => reason,
@@ -246,6 +266,7 @@ fn StepRow(step: Step, state: StepState) -> impl IntoView {
             <span class="step-label">{step.label()}</span>
             <span class="timing">{timing}</span>
             <span class="detail">{detail}</span>
+            {warning.map(|w| view! { <span class="warning">{w}</span> })}
         </li>
     }
 }
@@ -255,6 +276,7 @@ fn look(state: &StepState) -> (&'static str, &'static str, &'static str) {
     match state {
         StepState::Waiting => ("waiting", "○", "waiting"),
         StepState::Running => ("running", "◌", "in progress"),
+        StepState::Passed { warning: Some(_), .. } => ("warned", "⚠", "done, with a warning"),
         StepState::Passed { .. } => ("passed", "✓", "done"),
         StepState::Skipped(_) => ("skipped", "–", "skipped"),
         StepState::Failed { .. } => ("failed", "✗", "failed"),
