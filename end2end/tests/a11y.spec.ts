@@ -3,10 +3,12 @@
 // moderate and minor ones are listed in the output. The page's CSP stays strict: only this
 // file's browser context bypasses it, to inject axe.
 import { expect, test, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
-import { ADMIN } from '../playwright.config';
-import { addSettings, option, signIn, signInAsAdmin, unique } from './helpers';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ADMIN, SMTP_PORT } from '../playwright.config';
+import { addSettings, option, signIn, signInAsAdmin, silentServer, unique } from './helpers';
 
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const WIDTHS = [1280, 360];
@@ -40,15 +42,6 @@ async function scan(page: Page, state: string, ready: () => Promise<void> = asyn
     }
   }
   await page.setViewportSize({ width: 1280, height: 800 });
-}
-
-/** A TCP server that accepts and says nothing until told to refuse: a test stays "running". */
-async function silentServer(): Promise<{ port: number; hangUp: () => void; server: Server }> {
-  const sockets: Socket[] = [];
-  const server = createServer((socket) => { sockets.push(socket); });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  return { port, server, hangUp: () => sockets.forEach((s) => s.end('421 4.3.2 Service shutting down\r\n')) };
 }
 
 test('signed-out pages', async ({ page }) => {
@@ -110,13 +103,13 @@ test('the test dialog, running and failed', async ({ page }) => {
     const running = dialog.getByRole('listitem', { name: 'Server greeting and capabilities: in progress' });
     await expect(running).toBeVisible();
     await scan(page, 'test dialog while running', async () => { await expect(running).toBeVisible(); });
-    silent.hangUp();
+    silent.refuse();
     await expect(dialog.getByRole('listitem', { name: /: failed$/ })).toBeVisible();
     await dialog.getByRole('button', { name: 'Show SMTP conversation' }).click();
     await scan(page, 'test dialog after a failure');
     await dialog.getByRole('button', { name: 'Close' }).click();
   } finally {
-    silent.server.close();
+    silent.close();
   }
 });
 
@@ -169,4 +162,59 @@ test('the SMTP Settings panel with 1,000 settings', async ({ page }) => {
       await Promise.all(ids.slice(i, i + 50).map((id) => page.request.post('/api/settings/delete', { headers: { origin }, data: { id } })));
     }
   }
+});
+
+test('the first-run setup form', async ({ page }) => {
+  const port = 3919;
+  const server = spawn('../target/release/mailroom', [], {
+    env: { ...process.env, MAILROOM_ADDR: `127.0.0.1:${port}`, MAILROOM_DATA_DIR: mkdtempSync(join(tmpdir(), 'mailroom-a11y-')),
+           MAILROOM_ADMIN_EMAIL: '', MAILROOM_ADMIN_PASSWORD: '' },
+  });
+  try {
+    const link = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      server.stdout.on('data', (chunk) => {
+        out += chunk;
+        const found = out.match(/http:\/\/\S+\/setup\?token=\S+/);
+        if (found) resolve(found[0]);
+      });
+      server.on('exit', () => reject(new Error(`server exited: ${out}`)));
+    });
+    await page.goto(link);
+    await expect(page.getByRole('heading', { name: 'Create the first administrator' })).toBeVisible();
+    await scan(page, 'setup form');
+  } finally {
+    server.kill();
+  }
+});
+
+test('the reset form, opened from a real emailed link', async ({ page, browser }) => {
+  await signInAsAdmin(page);
+  const relay = unique('Loopback relay');
+  await page.getByRole('button', { name: 'Add' }).click();
+  await page.getByLabel('Use STARTTLS Only').uncheck();
+  await addSettings(page, { name: relay, host: '127.0.0.1', port: String(SMTP_PORT) });
+  const make = page.getByRole('button', { name: 'Make default' });
+  if (await make.isVisible()) {
+    await make.click();
+    await page.getByRole('dialog', { name: 'Make default' }).getByRole('button', { name: 'Yes' }).click();
+  }
+  await expect(option(page, relay)).toContainText('Default');
+
+  const record = join(process.env.E2E_DATA_DIR!, 'smtp.jsonl');
+  const mails = () => (existsSync(record) ? readFileSync(record, 'utf8') : '').trim().split('\n').filter(Boolean)
+    .map((l) => JSON.parse(l)).filter((e) => e.kind === 'message' && e.rcpt_tos.includes(ADMIN.email));
+  const before = mails().length;
+  const stranger = await browser.newPage({ bypassCSP: true });
+  await stranger.goto('/forgot-password');
+  await stranger.getByLabel('Email address').fill(ADMIN.email);
+  await stranger.getByRole('button', { name: 'Send the link' }).click();
+  await expect(stranger.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+  await scan(stranger, 'forgot password, link sent');
+  await expect.poll(() => mails().length, { timeout: 15_000 }).toBe(before + 1);
+  const link = mails()[before].body.split(/\s+/).find((w: string) => w.includes('/reset-password?token='));
+  await stranger.goto(link);
+  await expect(stranger.getByRole('heading', { name: 'Choose a new password' })).toBeVisible();
+  await scan(stranger, 'reset form');
+  await stranger.close();
 });

@@ -1,5 +1,6 @@
 // Shared steps: signing in, and making settings through the panel as a person would.
 import { expect, type Page } from '@playwright/test';
+import { createServer, type Server, type Socket } from 'node:net';
 import { ADMIN } from '../playwright.config';
 
 export async function signIn(page: Page, email = ADMIN.email, password = ADMIN.password, path = '/smtp-settings') {
@@ -38,4 +39,17 @@ export async function addSettings(page: Page, s: Settings) {
 
 export function option(page: Page, name: string) {
   return page.getByRole('listbox', { name: 'SMTP settings' }).getByRole('option', { name: new RegExp(`^${name}`) });
+}
+
+/** A TCP server on loopback that accepts and says nothing until told to: a test of it stays at
+ *  its greeting. `refuse` answers 421 and hangs up; `close` ends everything. */
+export async function silentServer(): Promise<{ port: number; refuse: () => void; close: () => void }> {
+  const sockets: Socket[] = [];
+  const server: Server = createServer((socket) => { sockets.push(socket); });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    refuse: () => sockets.forEach((s) => s.end('421 4.3.2 Service shutting down\r\n')),
+    close: () => { sockets.forEach((s) => s.destroy()); server.close(); },
+  };
 }

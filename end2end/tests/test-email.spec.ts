@@ -1,8 +1,7 @@
 // "Send test email" from the panel, against a real SMTP server on loopback.
 import { expect, test } from '@playwright/test';
-import { createServer, type Socket } from 'node:net';
 import { ADMIN, SMTP_PORT } from '../playwright.config';
-import { addSettings, option, signInAsAdmin, unique } from './helpers';
+import { addSettings, option, signInAsAdmin, silentServer, unique } from './helpers';
 
 const STEPS_WITHOUT_TLS = ['Resolve host', 'Connect', 'Server greeting and capabilities', 'Sender accepted', 'Recipient accepted', 'Message accepted'];
 
@@ -49,16 +48,13 @@ test('a failing test names the step, the cause and highlights the field', async 
 });
 
 test('Close and Escape work while a test runs, and cancel it', async ({ page }) => {
-  // A server that accepts and never greets: the test stays at its greeting until cancelled.
-  const sockets: Socket[] = [];
-  const silent = createServer((socket) => { sockets.push(socket); });
-  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const silent = await silentServer();
   try {
     await signInAsAdmin(page);
     const name = unique('Silent relay');
     await page.getByRole('button', { name: 'Add' }).click();
     await page.getByLabel('Use STARTTLS Only').uncheck();
-    await addSettings(page, { name, host: '127.0.0.1', port: String((silent.address() as { port: number }).port) });
+    await addSettings(page, { name, host: '127.0.0.1', port: String(silent.port) });
     const open = page.getByRole('button', { name: 'Send test email' });
     const dialog = page.getByRole('dialog', { name: 'Send test email' });
     for (const how of ['Escape', 'Close']) {
@@ -74,7 +70,6 @@ test('Close and Escape work while a test runs, and cancel it', async ({ page }) 
       await page.keyboard.press('Escape');
     }
   } finally {
-    sockets.forEach((s) => s.destroy());
     silent.close();
   }
 });
