@@ -219,6 +219,20 @@ async fn forgot_password_is_limited_per_client_as_well_as_per_account() {
 }
 
 #[tokio::test]
+async fn forgot_password_mails_an_account_at_most_three_links_an_hour() {
+    let app = app_behind_proxy(Duration::from_secs(60)).await;
+    for client in ["198.51.100.1", "198.51.100.2", "198.51.100.3", "198.51.100.4"] {
+        assert_eq!(from_client(&app, client, "auth/forgot", json!({ "email": ADMIN_EMAIL })).await.status(), 200);
+    }
+    let admin = app.admin().await;
+    let refused = |entries: Vec<AuditEntry>| {
+        entries.into_iter().any(|e| e.client == "198.51.100.4" && e.details == "too many requests for this account; nothing sent")
+    };
+    assert!(eventually(20, || async { refused(audit(&admin).await) }).await, "the fourth request is refused");
+    assert_eq!(count(&app, "select count(*) from password_resets").await, 3);
+}
+
+#[tokio::test]
 async fn forwarded_addresses_count_only_from_a_trusted_proxy() {
     let trusting = app_behind_proxy(Duration::from_secs(60)).await;
     let bad = json!({ "credentials": { "email": "x@example.com", "password": "wrong!" } });
