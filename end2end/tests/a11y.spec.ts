@@ -3,12 +3,10 @@
 // moderate and minor ones are listed in the output. The page's CSP stays strict: only this
 // file's browser context bypasses it, to inject axe.
 import { expect, test, type Page } from '@playwright/test';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADMIN, SMTP_PORT } from '../playwright.config';
-import { addSettings, option, signIn, signInAsAdmin, silentServer, unique } from './helpers';
+import { addPlainRelay, option, serverWithoutAdmin, signIn, signInAsAdmin, silentServer, unique } from './helpers';
 
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const WIDTHS = [1280, 360];
@@ -94,9 +92,7 @@ test('the test dialog, running and failed', async ({ page }) => {
   try {
     await signInAsAdmin(page);
     const name = unique('Silent relay');
-    await page.getByRole('button', { name: 'Add' }).click();
-    await page.getByLabel('Use STARTTLS Only').uncheck();
-    await addSettings(page, { name, host: '127.0.0.1', port: String(silent.port) });
+    await addPlainRelay(page, name, silent.port);
     await page.getByRole('button', { name: 'Send test email' }).click();
     const dialog = page.getByRole('dialog', { name: 'Send test email' });
     await dialog.getByRole('button', { name: 'Send' }).click();
@@ -165,35 +161,20 @@ test('the SMTP Settings panel with 1,000 settings', async ({ page }) => {
 });
 
 test('the first-run setup form', async ({ page }) => {
-  const port = 3919;
-  const server = spawn('../target/release/mailroom', [], {
-    env: { ...process.env, MAILROOM_ADDR: `127.0.0.1:${port}`, MAILROOM_DATA_DIR: mkdtempSync(join(tmpdir(), 'mailroom-a11y-')),
-           MAILROOM_ADMIN_EMAIL: '', MAILROOM_ADMIN_PASSWORD: '' },
-  });
+  const { link, stop } = await serverWithoutAdmin(3919);
   try {
-    const link = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      server.stdout.on('data', (chunk) => {
-        out += chunk;
-        const found = out.match(/http:\/\/\S+\/setup\?token=\S+/);
-        if (found) resolve(found[0]);
-      });
-      server.on('exit', () => reject(new Error(`server exited: ${out}`)));
-    });
     await page.goto(link);
     await expect(page.getByRole('heading', { name: 'Create the first administrator' })).toBeVisible();
     await scan(page, 'setup form');
   } finally {
-    server.kill();
+    stop();
   }
 });
 
 test('the reset form, opened from a real emailed link', async ({ page, browser }) => {
   await signInAsAdmin(page);
   const relay = unique('Loopback relay');
-  await page.getByRole('button', { name: 'Add' }).click();
-  await page.getByLabel('Use STARTTLS Only').uncheck();
-  await addSettings(page, { name: relay, host: '127.0.0.1', port: String(SMTP_PORT) });
+  await addPlainRelay(page, relay, SMTP_PORT);
   const make = page.getByRole('button', { name: 'Make default' });
   if (await make.isVisible()) {
     await make.click();

@@ -1,11 +1,7 @@
 // Signing in and out, returning to a deep link, the first-run setup link, and plain users.
 import { expect, test } from '@playwright/test';
-import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ADMIN } from '../playwright.config';
-import { addSettings, signIn, signInAsAdmin, unique } from './helpers';
+import { addSettings, serverWithoutAdmin, signIn, signInAsAdmin, unique } from './helpers';
 
 test('sign in, then sign out', async ({ page }) => {
   await signInAsAdmin(page);
@@ -53,21 +49,8 @@ test('a plain user sees the administrators-only page', async ({ page, browser })
 });
 
 test('the first-run setup link creates the administrator once', async ({ page }) => {
-  const dir = mkdtempSync(join(tmpdir(), 'mailroom-setup-'));
-  const port = 3918;
-  const server = spawn('../target/release/mailroom', [], {
-    env: { ...process.env, MAILROOM_ADDR: `127.0.0.1:${port}`, MAILROOM_DATA_DIR: dir, MAILROOM_ADMIN_EMAIL: '', MAILROOM_ADMIN_PASSWORD: '' },
-  });
+  const { link, stop } = await serverWithoutAdmin(3918);
   try {
-    const link = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      server.stdout.on('data', (chunk) => {
-        out += chunk;
-        const found = out.match(/http:\/\/\S+\/setup\?token=\S+/);
-        if (found) resolve(found[0]);
-      });
-      server.on('exit', () => reject(new Error(`server exited: ${out}`)));
-    });
     await page.goto(link);
     await page.getByLabel('Name').fill('Ada Lovelace');
     await page.getByLabel('Email address').fill('ada@example.com');
@@ -78,6 +61,6 @@ test('the first-run setup link creates the administrator once', async ({ page })
     await page.goto(link);
     await expect(page.getByRole('heading', { name: 'This setup link no longer works' })).toBeVisible();
   } finally {
-    server.kill();
+    stop();
   }
 });

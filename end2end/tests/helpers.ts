@@ -1,6 +1,10 @@
 // Shared steps: signing in, and making settings through the panel as a person would.
 import { expect, type Page } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ADMIN } from '../playwright.config';
 
 export async function signIn(page: Page, email = ADMIN.email, password = ADMIN.password, path = '/smtp-settings') {
@@ -52,4 +56,30 @@ export async function silentServer(): Promise<{ port: number; refuse: () => void
     refuse: () => sockets.forEach((s) => s.end('421 4.3.2 Service shutting down\r\n')),
     close: () => { sockets.forEach((s) => s.destroy()); server.close(); },
   };
+}
+
+/** Adds settings for a relay on loopback that speaks plain SMTP (Use STARTTLS Only off). */
+export async function addPlainRelay(page: Page, name: string, port: number) {
+  await page.getByRole('button', { name: 'Add' }).click();
+  await page.getByLabel('Use STARTTLS Only').uncheck();
+  await addSettings(page, { name, host: '127.0.0.1', port: String(port) });
+}
+
+/** A second Mailroom on `port` with a fresh data directory and no administrator: the one-time
+ *  setup link it prints, and a way to stop it. */
+export async function serverWithoutAdmin(port: number): Promise<{ link: string; stop: () => void }> {
+  const server = spawn('../target/release/mailroom', [], {
+    env: { ...process.env, MAILROOM_ADDR: `127.0.0.1:${port}`, MAILROOM_DATA_DIR: mkdtempSync(join(tmpdir(), 'mailroom-setup-')),
+           MAILROOM_ADMIN_EMAIL: '', MAILROOM_ADMIN_PASSWORD: '' },
+  });
+  const link = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    server.stdout.on('data', (chunk) => {
+      out += chunk;
+      const found = out.match(/http:\/\/\S+\/setup\?token=\S+/);
+      if (found) resolve(found[0]);
+    });
+    server.on('exit', () => reject(new Error(`server exited: ${out}`)));
+  });
+  return { link, stop: () => server.kill() };
 }

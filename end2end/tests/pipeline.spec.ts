@@ -4,7 +4,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BASE_URL, SMTP_PORT } from '../playwright.config';
-import { addSettings, option, signIn, signInAsAdmin, unique } from './helpers';
+import { addPlainRelay, addSettings, option, signIn, signInAsAdmin, unique } from './helpers';
 
 /** Messages the loopback SMTP server received. */
 function received(): { rcpt_tos: string[]; body: string; headers: Record<string, string> }[] {
@@ -15,9 +15,7 @@ function received(): { rcpt_tos: string[]; body: string; headers: Record<string,
 /** Makes a loopback relay the default settings, so application mail reaches the test server. */
 async function loopbackDefault(page: Page) {
   const name = unique('Loopback default');
-  await page.getByRole('button', { name: 'Add' }).click();
-  await page.getByLabel('Use STARTTLS Only').uncheck();
-  await addSettings(page, { name, host: '127.0.0.1', port: String(SMTP_PORT) });
+  await addPlainRelay(page, name, SMTP_PORT);
   const make = page.getByRole('button', { name: 'Make default' });
   if (await make.isVisible()) {
     await make.click();
@@ -141,9 +139,7 @@ test('Make default asks first for settings never tested or whose last test faile
   await expect(option(page, untested)).not.toContainText('Default');
 
   const tested = unique('Tested relay');
-  await page.getByRole('button', { name: 'Add' }).click();
-  await page.getByLabel('Use STARTTLS Only').uncheck();
-  await addSettings(page, { name: tested, host: '127.0.0.1', port: String(SMTP_PORT) });
+  await addPlainRelay(page, tested, SMTP_PORT);
   await page.getByRole('button', { name: 'Send test email' }).click();
   const test = page.getByRole('dialog', { name: 'Send test email' });
   await test.getByRole('button', { name: 'Send' }).click();

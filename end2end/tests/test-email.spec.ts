@@ -1,16 +1,14 @@
 // "Send test email" from the panel, against a real SMTP server on loopback.
 import { expect, test } from '@playwright/test';
 import { ADMIN, SMTP_PORT } from '../playwright.config';
-import { addSettings, option, signInAsAdmin, silentServer, unique } from './helpers';
+import { addPlainRelay, addSettings, option, signInAsAdmin, silentServer, unique } from './helpers';
 
 const STEPS_WITHOUT_TLS = ['Resolve host', 'Connect', 'Server greeting and capabilities', 'Sender accepted', 'Recipient accepted', 'Message accepted'];
 
 test('a test email is sent, each step ticks, and the list remembers the result', async ({ page }) => {
   await signInAsAdmin(page);
   const name = unique('Loopback relay');
-  await page.getByRole('button', { name: 'Add' }).click();
-  await page.getByLabel('Use STARTTLS Only').uncheck();
-  await addSettings(page, { name, host: '127.0.0.1', port: String(SMTP_PORT) });
+  await addPlainRelay(page, name, SMTP_PORT);
 
   await page.getByRole('button', { name: 'Send test email' }).click();
   const dialog = page.getByRole('dialog', { name: 'Send test email' });
@@ -52,9 +50,7 @@ test('Close and Escape work while a test runs, and cancel it', async ({ page }) 
   try {
     await signInAsAdmin(page);
     const name = unique('Silent relay');
-    await page.getByRole('button', { name: 'Add' }).click();
-    await page.getByLabel('Use STARTTLS Only').uncheck();
-    await addSettings(page, { name, host: '127.0.0.1', port: String(silent.port) });
+    await addPlainRelay(page, name, silent.port);
     const open = page.getByRole('button', { name: 'Send test email' });
     const dialog = page.getByRole('dialog', { name: 'Send test email' });
     for (const how of ['Escape', 'Close']) {
