@@ -76,8 +76,12 @@ impl Config {
         let data_dir = PathBuf::from(var("MAILROOM_DATA_DIR", &file.data_dir).unwrap_or_else(|| "./data".into()));
         let database_url = var("DATABASE_URL", &file.database_url)
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("mailroom.db").display()));
-        if !database_url.starts_with("sqlite:") {
-            return Err(fail("DATABASE_URL", format!("\"{database_url}\" is not supported; use a sqlite:// URL.")));
+        if !database_url.starts_with("sqlite:") && !crate::db::is_postgres(&database_url) {
+            let shown = crate::db::redact(&database_url);
+            return Err(fail(
+                "DATABASE_URL",
+                format!("\"{shown}\" is not supported; use a sqlite:// or postgres://user:password@host:5432/database URL."),
+            ));
         }
         let public_url = parse_public_url(var("MAILROOM_PUBLIC_URL", &file.public_url), addr)?;
         let minutes =

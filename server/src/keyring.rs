@@ -27,13 +27,15 @@ pub async fn unlock(db: &Db, config: &Config) -> Result<SecretBox, KeyringError>
     let check = db.meta_get(CHECK_KEY).await?;
     let (key, source) = load_or_create_key(config.secret_key.as_deref(), &config.data_dir, check.is_none())?;
     let secrets = SecretBox::new(&key);
-    match check {
-        Some(sealed) => {
-            if secrets.open(&sealed, CHECK_AAD).is_err() {
-                return Err(KeyError::Mismatch(source).into());
-            }
-        }
-        None => db.meta_set(CHECK_KEY, &secrets.seal(CHECK_TEXT, CHECK_AAD)).await?,
+    let stored = match check {
+        Some(sealed) => sealed,
+        // Instances starting together on a new database: the first check value written wins,
+        // and the others must open it with their key too.
+        None if db.meta_set_first(CHECK_KEY, &secrets.seal(CHECK_TEXT, CHECK_AAD)).await? => Vec::new(),
+        None => db.meta_get(CHECK_KEY).await?.unwrap_or_default(),
+    };
+    if !stored.is_empty() && secrets.open(&stored, CHECK_AAD).is_err() {
+        return Err(KeyError::Mismatch(source).into());
     }
     tracing::info!(key = %source, "secret key loaded");
     Ok(secrets)
@@ -61,11 +63,7 @@ pub async fn rotate(db: &Db, config: &Config) -> Result<String, KeyringError> {
         let moved = old.reseal(&new, &sealed, &outbox_aad(id)).map_err(|_| KeyringError::Corrupt(id))?;
         Db::set_mail_message(&mut tx, id, &moved).await?;
     }
-    sqlx::query("insert or replace into meta (key, value) values (?, ?)")
-        .bind(CHECK_KEY)
-        .bind(new.seal(CHECK_TEXT, CHECK_AAD))
-        .execute(&mut *tx)
-        .await?;
+    Db::meta_set_in(&mut tx, CHECK_KEY, &new.seal(CHECK_TEXT, CHECK_AAD)).await?;
     tx.commit().await?;
     match source {
         KeySource::File(path) => {

@@ -143,7 +143,7 @@ impl Application {
     }
 }
 
-/// Removes expired sessions and old sign-in failures every few minutes.
+/// Removes expired sessions, old sign-in failures and old rate-limit hits every few minutes.
 async fn housekeeping(db: Db, idle: Duration, lifetime: Duration) {
     let mut tick = tokio::time::interval(Duration::from_secs(300));
     loop {
@@ -154,6 +154,9 @@ async fn housekeeping(db: Db, idle: Duration, lifetime: Duration) {
         }
         if let Err(e) = db.prune_sign_in_failures(now - 3_600_000).await {
             tracing::warn!(error = %e, "could not prune old sign-in failures");
+        }
+        if let Err(e) = db.prune_rate_hits(now - 3_600_000).await {
+            tracing::warn!(error = %e, "could not prune old rate-limit hits");
         }
     }
 }

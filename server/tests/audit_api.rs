@@ -6,7 +6,6 @@ mod support;
 use app::api::audit::AuditEntry;
 use app::api::{AppError, SettingsView, UserView};
 use serde_json::{json, Value};
-use sqlx::Connection;
 use support::{new_settings, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
 
 async fn audit(browser: &support::Browser, filter: &str) -> Vec<AuditEntry> {
@@ -79,11 +78,9 @@ async fn only_administrators_read_it_and_nobody_can_rewrite_it() {
     let refused = user.call::<Value>("audit/list", json!({ "filter": "", "before": null })).await.unwrap_err();
     assert_eq!(refused.error, AppError::AdminOnly);
 
-    let url = format!("sqlite://{}", app.db_path().display());
-    let mut db = sqlx::SqliteConnection::connect(&url).await.unwrap();
-    let update = sqlx::query("update audit_log set actor = 'someone else'").execute(&mut db).await.unwrap_err();
+    let update = app.execute_sql("update audit_log set actor = 'someone else'").await.unwrap_err();
     assert!(update.to_string().contains("cannot be changed"), "{update}");
-    let delete = sqlx::query("delete from audit_log").execute(&mut db).await.unwrap_err();
+    let delete = app.execute_sql("delete from audit_log").await.unwrap_err();
     assert!(delete.to_string().contains("cannot be deleted"), "{delete}");
 }
 

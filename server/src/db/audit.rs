@@ -1,6 +1,6 @@
 //! The audit_log table: insert and read, nothing else (triggers refuse updates and deletes).
 
-use super::{now_ms, Db};
+use super::{like_pattern, now_ms, on, Db};
 
 pub struct AuditRow {
     pub id: i64,
@@ -24,8 +24,8 @@ pub struct NewAudit<'a> {
 impl Db {
     pub async fn insert_audit(&self, entry: &NewAudit<'_>) -> sqlx::Result<()> {
         let now = now_ms();
-        sqlx::query!(
-            "insert into audit_log (at, actor_id, actor, action, target, details, client) values (?, ?, ?, ?, ?, ?, ?)",
+        on!(self.write(), |e| query!(
+            "insert into audit_log (at, actor_id, actor, action, target, details, client) values ($1, $2, $3, $4, $5, $6, $7)",
             now,
             entry.actor_id,
             entry.actor,
@@ -34,28 +34,35 @@ impl Db {
             entry.details,
             entry.client
         )
-        .execute(self.writer())
-        .await?;
-        Ok(())
+        .execute(e)
+        .await
+        .map(drop))
     }
 
-    /// Newest first, older than `before` (an id), matching `filter` in any text column.
+    /// Newest first, older than `before` (an id), matching `filter` in any text column,
+    /// ignoring case.
     pub async fn list_audit(&self, filter: &str, before: Option<i64>, limit: i64) -> sqlx::Result<Vec<AuditRow>> {
-        let pattern = format!("%{}%", filter.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let pattern = like_pattern(filter);
         let before = before.unwrap_or(i64::MAX);
-        sqlx::query_as!(
+        on!(self.read(), |e| query_as!(
             AuditRow,
-            r#"select id as "id!", at, actor, action, target, details, client from audit_log
-               where id < ?1
-                 and (actor like ?2 escape '\' or action like ?2 escape '\' or target like ?2 escape '\'
-                      or details like ?2 escape '\' or client like ?2 escape '\')
+            sqlite: r#"select id as "id!", at, actor, action, target, details, client from audit_log
+               where id < $1
+                 and (actor like $2 escape '\' or action like $2 escape '\' or target like $2 escape '\'
+                      or details like $2 escape '\' or client like $2 escape '\')
                order by id desc
-               limit ?3"#,
+               limit $3"#,
+            postgres: r#"select id as "id!", at, actor, action, target, details, client from audit_log
+               where id < $1
+                 and (actor ilike $2 escape '\' or action ilike $2 escape '\' or target ilike $2 escape '\'
+                      or details ilike $2 escape '\' or client ilike $2 escape '\')
+               order by id desc
+               limit $3"#,
             before,
             pattern,
             limit
         )
-        .fetch_all(self.pool())
-        .await
+        .fetch_all(e)
+        .await)
     }
 }

@@ -1,10 +1,11 @@
 //! All SQL lives under this module: one file per table group, plain lowercase queries checked
-//! at compile time. Swapping SQLite for PostgreSQL later touches only this folder.
+//! at compile time against both SQLite and PostgreSQL, chosen at start-up by DATABASE_URL.
 
 mod audit;
 mod failures;
 mod meta;
 mod outbox;
+mod rate;
 mod resets;
 mod sessions;
 mod settings;
@@ -21,17 +22,141 @@ pub use templates::{TemplateRow, TemplateWrite};
 pub use tokens::TokenRow;
 pub use users::{RoleChange, UserRow};
 
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool};
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// Reads go through a pool; writes through one connection, so they queue here instead of in
-/// SQLite's busy handler, which sleeps for milliseconds at a time when writers collide.
+/// One of the two databases' handles of the same kind: pools, transactions, connections.
+#[derive(Clone)]
+pub enum On<S, P> {
+    Sqlite(S),
+    Postgres(P),
+}
+
+/// Runs one compile-time-checked query on whichever database is open. The SQL is written once
+/// in the dialect both accept (`$1` placeholders); each backend checks it against its own
+/// schema (`.sqlx/` holds both). Where the dialects part, give `sqlite:` and `postgres:` texts.
+/// `$e` names the executor inside `$rest`, which runs in each backend's arm.
+macro_rules! on {
+    ($on:expr, |$e:ident| query_as!($row:path, sqlite: $s:literal, postgres: $p:literal $(, $arg:expr)* $(,)?) $($rest:tt)*) => {
+        match $on {
+            #[cfg(not(feature = "prepare-postgres"))]
+            $crate::db::On::Sqlite($e) => sqlx::query_as!($row, $s $(, $arg)*) $($rest)*,
+            #[cfg(not(feature = "prepare-sqlite"))]
+            $crate::db::On::Postgres($e) => sqlx::query_as!($row, $p $(, $arg)*) $($rest)*,
+            #[cfg(any(feature = "prepare-sqlite", feature = "prepare-postgres"))]
+            #[allow(unreachable_patterns)]
+            _ => unreachable!("a build that prepares one database's query data runs nothing"),
+        }
+    };
+    ($on:expr, |$e:ident| query_as!($row:path, $sql:literal $(, $arg:expr)* $(,)?) $($rest:tt)*) => {
+        match $on {
+            #[cfg(not(feature = "prepare-postgres"))]
+            $crate::db::On::Sqlite($e) => sqlx::query_as!($row, $sql $(, $arg)*) $($rest)*,
+            #[cfg(not(feature = "prepare-sqlite"))]
+            $crate::db::On::Postgres($e) => sqlx::query_as!($row, $sql + "\n-- postgres" $(, $arg)*) $($rest)*,
+            #[cfg(any(feature = "prepare-sqlite", feature = "prepare-postgres"))]
+            #[allow(unreachable_patterns)]
+            _ => unreachable!("a build that prepares one database's query data runs nothing"),
+        }
+    };
+    ($on:expr, |$e:ident| $mac:ident!(sqlite: $s:literal, postgres: $p:literal $(, $arg:expr)* $(,)?) $($rest:tt)*) => {
+        match $on {
+            #[cfg(not(feature = "prepare-postgres"))]
+            $crate::db::On::Sqlite($e) => sqlx::$mac!($s $(, $arg)*) $($rest)*,
+            #[cfg(not(feature = "prepare-sqlite"))]
+            $crate::db::On::Postgres($e) => sqlx::$mac!($p $(, $arg)*) $($rest)*,
+            #[cfg(any(feature = "prepare-sqlite", feature = "prepare-postgres"))]
+            #[allow(unreachable_patterns)]
+            _ => unreachable!("a build that prepares one database's query data runs nothing"),
+        }
+    };
+    ($on:expr, |$e:ident| $mac:ident!($sql:literal $(, $arg:expr)* $(,)?) $($rest:tt)*) => {
+        match $on {
+            #[cfg(not(feature = "prepare-postgres"))]
+            $crate::db::On::Sqlite($e) => sqlx::$mac!($sql $(, $arg)*) $($rest)*,
+            #[cfg(not(feature = "prepare-sqlite"))]
+            $crate::db::On::Postgres($e) => sqlx::$mac!($sql + "\n-- postgres" $(, $arg)*) $($rest)*,
+            #[cfg(any(feature = "prepare-sqlite", feature = "prepare-postgres"))]
+            #[allow(unreachable_patterns)]
+            _ => unreachable!("a build that prepares one database's query data runs nothing"),
+        }
+    };
+}
+pub(crate) use on;
+
+/// SQLite: reads go through a pool; writes through one connection, so they queue here instead
+/// of in SQLite's busy handler, which sleeps for milliseconds at a time when writers collide.
+/// PostgreSQL: one pool, shared by any number of instances; row locks order the writers.
 #[derive(Clone)]
 pub struct Db {
-    pool: SqlitePool,
-    writer: SqlitePool,
+    pools: On<(SqlitePool, SqlitePool), PgPool>,
+}
+
+/// Tables whose read-then-write transactions must not interleave.
+pub enum Table {
+    Users,
+    SignInFailures,
+    RateHits,
+}
+
+/// A transaction on either database.
+pub struct Tx(On<sqlx::Transaction<'static, Sqlite>, sqlx::Transaction<'static, Postgres>>);
+
+impl Tx {
+    pub fn on(&mut self) -> On<&mut SqliteConnection, &mut PgConnection> {
+        match &mut self.0 {
+            On::Sqlite(tx) => On::Sqlite(&mut **tx),
+            On::Postgres(tx) => On::Postgres(&mut **tx),
+        }
+    }
+
+    pub async fn commit(self) -> sqlx::Result<()> {
+        match self.0 {
+            On::Sqlite(tx) => tx.commit().await,
+            On::Postgres(tx) => tx.commit().await,
+        }
+    }
+
+    /// On PostgreSQL, makes transactions that read a table and then write it depending on
+    /// what they read wait for each other, whatever instance they run on. SQLite's single
+    /// writer orders them already, so there it does nothing.
+    pub async fn serialise(&mut self, table: Table) -> sqlx::Result<()> {
+        if !matches!(self.0, On::Postgres(_)) {
+            return Ok(());
+        }
+        // The SQLite texts below never run; the macro wants one per backend.
+        match table {
+            Table::Users => {
+                on!(self.on(), |e| query!(sqlite: "select 1 as one", postgres: "lock table users in share row exclusive mode")
+                    .fetch_optional(e)
+                    .await
+                    .map(drop))
+            }
+            Table::SignInFailures => on!(self.on(), |e| query!(
+                sqlite: "select 2 as two",
+                postgres: "lock table sign_in_failures in share row exclusive mode"
+            )
+            .fetch_optional(e)
+            .await
+            .map(drop)),
+            Table::RateHits => on!(self.on(), |e| {
+                query!(sqlite: "select 3 as three", postgres: "lock table rate_hits in share row exclusive mode")
+                    .fetch_optional(e)
+                    .await
+                    .map(drop)
+            }),
+        }
+    }
+
+    pub async fn rollback(self) -> sqlx::Result<()> {
+        match self.0 {
+            On::Sqlite(tx) => tx.rollback().await,
+            On::Postgres(tx) => tx.rollback().await,
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -42,10 +167,26 @@ pub enum OpenError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+/// Connections each instance keeps to PostgreSQL.
+const PG_CONNECTIONS: u32 = 16;
+
 impl Db {
-    /// Opens (creating if missing) and migrates the database.
+    /// Opens and migrates the database `url` names: `postgres://` or `postgresql://` for
+    /// PostgreSQL, anything else for SQLite (created if missing). On PostgreSQL the migrator
+    /// holds an advisory lock, so instances starting together migrate once.
     pub async fn open(url: &str) -> Result<Self, OpenError> {
-        let connect = |source| OpenError::Connect { url: url.to_owned(), source };
+        let connect = |source| OpenError::Connect { url: redact(url), source };
+        if is_postgres(url) {
+            let options = PgConnectOptions::from_str(url).map_err(connect)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(PG_CONNECTIONS)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await
+                .map_err(connect)?;
+            sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+            return Ok(Self { pools: On::Postgres(pool) });
+        }
         let options = SqliteConnectOptions::from_str(url)
             .map_err(connect)?
             .create_if_missing(true)
@@ -54,17 +195,63 @@ impl Db {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
         let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await.map_err(connect)?;
-        sqlx::migrate!("./migrations").run(&writer).await?;
+        sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(connect)?;
-        Ok(Self { pool, writer })
+        Ok(Self { pools: On::Sqlite((pool, writer)) })
     }
 
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
+    /// Where reads go.
+    pub fn read(&self) -> On<&SqlitePool, &PgPool> {
+        match &self.pools {
+            On::Sqlite((pool, _)) => On::Sqlite(pool),
+            On::Postgres(pool) => On::Postgres(pool),
+        }
     }
 
-    pub fn writer(&self) -> &SqlitePool {
-        &self.writer
+    /// Where writes go.
+    pub fn write(&self) -> On<&SqlitePool, &PgPool> {
+        match &self.pools {
+            On::Sqlite((_, writer)) => On::Sqlite(writer),
+            On::Postgres(pool) => On::Postgres(pool),
+        }
+    }
+
+    pub async fn begin(&self) -> sqlx::Result<Tx> {
+        Ok(Tx(match &self.pools {
+            On::Sqlite((_, writer)) => On::Sqlite(writer.begin().await?),
+            On::Postgres(pool) => On::Postgres(pool.begin().await?),
+        }))
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.pools, On::Postgres(_))
+    }
+
+    /// Waits for queries in flight and closes every connection.
+    pub async fn close(&self) {
+        match &self.pools {
+            On::Sqlite((pool, writer)) => {
+                pool.close().await;
+                writer.close().await;
+            }
+            On::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// Whether a DATABASE_URL names PostgreSQL.
+pub fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
     }
 }
 
@@ -81,4 +268,9 @@ pub fn is_unique_violation(error: &sqlx::Error) -> bool {
 /// Whether an error is a FOREIGN KEY violation (a row others still point at).
 pub fn is_foreign_key_violation(error: &sqlx::Error) -> bool {
     error.as_database_error().is_some_and(|e| e.is_foreign_key_violation())
+}
+
+/// A LIKE pattern matching `filter` anywhere, with its wildcards taken literally (escape `\`).
+pub fn like_pattern(filter: &str) -> String {
+    format!("%{}%", filter.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
 }

@@ -1,7 +1,6 @@
 //! The outbox table: a row per application mail, claimed by the worker before it is sent.
 
-use super::{now_ms, Db};
-use sqlx::{Sqlite, Transaction};
+use super::{like_pattern, now_ms, on, Db, Tx};
 
 pub struct NewMail<'a> {
     pub template_id: Option<i64>,
@@ -45,160 +44,191 @@ pub struct MailRow {
 impl Db {
     /// Inserts a queued mail with an empty message; the caller seals it with the id and
     /// stores it in the same transaction.
-    pub async fn insert_mail(tx: &mut Transaction<'_, Sqlite>, m: &NewMail<'_>) -> sqlx::Result<i64> {
+    pub async fn insert_mail(tx: &mut Tx, m: &NewMail<'_>) -> sqlx::Result<i64> {
         let now = now_ms();
-        let done = sqlx::query!(
-            "insert into outbox (created_at, template_id, template_name, settings_id, settings_name, envelope_from, recipient, subject,
+        let empty: &[u8] = &[];
+        on!(tx.on(), |e| {
+            query_scalar!(
+            r#"insert into outbox (created_at, template_id, template_name, settings_id, settings_name, envelope_from, recipient, subject,
                                  message, size, status, next_attempt_at, api_token_id, idempotency_key)
-             values (?, ?, ?, ?, ?, ?, ?, ?, x'', ?, 'queued', ?, ?, ?)",
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', $11, $12, $13)
+             returning id as "id!""#,
             now, m.template_id, m.template_name, m.settings_id, m.settings_name, m.envelope_from, m.recipient, m.subject,
-            m.size, now, m.api_token_id, m.idempotency_key
+            empty, m.size, now, m.api_token_id, m.idempotency_key
         )
-        .execute(&mut **tx)
-        .await?;
-        Ok(done.last_insert_rowid())
+        .fetch_one(e)
+        .await
+        })
     }
 
-    pub async fn set_mail_message(tx: &mut Transaction<'_, Sqlite>, id: i64, sealed: &[u8]) -> sqlx::Result<()> {
-        sqlx::query!("update outbox set message = ? where id = ?", sealed, id).execute(&mut **tx).await?;
-        Ok(())
+    pub async fn set_mail_message(tx: &mut Tx, id: i64, sealed: &[u8]) -> sqlx::Result<()> {
+        on!(tx.on(), |e| query!("update outbox set message = $1 where id = $2", sealed, id).execute(e).await.map(drop))
     }
 
     pub async fn mail_by_idempotency_key(&self, token_id: i64, key: &str) -> sqlx::Result<Option<i64>> {
-        sqlx::query_scalar!(r#"select id as "id!" from outbox where api_token_id = ? and idempotency_key = ?"#, token_id, key)
-            .fetch_optional(self.pool())
-            .await
+        on!(self.read(), |e| query_scalar!(
+            r#"select id as "id!" from outbox where api_token_id = $1 and idempotency_key = $2"#,
+            token_id,
+            key
+        )
+        .fetch_optional(e)
+        .await)
     }
 
     /// Marks up to `limit` due mails as sending and returns them: queued ones whose time has
-    /// come, and ones claimed before `stale_before` whose sender never reported back.
+    /// come, and ones claimed before `stale_before` whose sender never reported back. On
+    /// PostgreSQL, rows another instance is claiming at this moment are skipped, not waited for.
     pub async fn claim_mail(&self, limit: i64, stale_before: i64) -> sqlx::Result<Vec<Claimed>> {
         let now = now_ms();
-        sqlx::query_as!(
+        on!(self.write(), |e| query_as!(
             Claimed,
-            r#"update outbox set status = 'sending', claimed_at = ?1, attempts = attempts + 1
+            sqlite: r#"update outbox set status = 'sending', claimed_at = $1, attempts = attempts + 1
                where id in (select id from outbox
-                            where (status = 'queued' and next_attempt_at <= ?1) or (status = 'sending' and claimed_at < ?2)
-                            order by next_attempt_at, id limit ?3)
-               returning id as "id!", settings_id, envelope_from, recipient, message, attempts"#,
+                            where (status = 'queued' and next_attempt_at <= $1) or (status = 'sending' and claimed_at < $2)
+                            order by next_attempt_at, id limit $3)
+               returning id as "id!", settings_id, envelope_from as "envelope_from!", recipient as "recipient!",
+                         message as "message!", attempts as "attempts!""#,
+            postgres: r#"update outbox set status = 'sending', claimed_at = $1, attempts = attempts + 1
+               where id in (select id from outbox
+                            where (status = 'queued' and next_attempt_at <= $1) or (status = 'sending' and claimed_at < $2)
+                            order by next_attempt_at, id limit $3
+                            for update skip locked)
+               returning id as "id!", settings_id, envelope_from as "envelope_from!", recipient as "recipient!",
+                         message as "message!", attempts as "attempts!""#,
             now,
             stale_before,
             limit
         )
-        .fetch_all(self.writer())
-        .await
+        .fetch_all(e)
+        .await)
     }
 
     pub async fn mark_sent(&self, id: i64, reply: &str) -> sqlx::Result<()> {
         let now = now_ms();
-        sqlx::query!(
-            "update outbox set status = 'sent', sent_at = ?, smtp_reply = ?, last_error = null, claimed_at = null where id = ?",
+        on!(self.write(), |e| {
+            query!(
+            "update outbox set status = 'sent', sent_at = $1, smtp_reply = $2, last_error = null, claimed_at = null where id = $3",
             now,
             reply,
             id
         )
-        .execute(self.writer())
-        .await?;
-        Ok(())
+        .execute(e)
+        .await
+        .map(drop)
+        })
     }
 
     pub async fn mark_retry(&self, id: i64, error: &str, next_attempt_at: i64) -> sqlx::Result<()> {
-        sqlx::query!(
-            "update outbox set status = 'queued', last_error = ?, next_attempt_at = ?, claimed_at = null where id = ?",
+        on!(self.write(), |e| query!(
+            "update outbox set status = 'queued', last_error = $1, next_attempt_at = $2, claimed_at = null where id = $3",
             error,
             next_attempt_at,
             id
         )
-        .execute(self.writer())
-        .await?;
-        Ok(())
+        .execute(e)
+        .await
+        .map(drop))
     }
 
     /// Gives a claimed mail back unsent (shutting down): due again at once, attempt not counted.
     pub async fn release_mail(&self, id: i64) -> sqlx::Result<()> {
         let now = now_ms();
-        sqlx::query!(
-            "update outbox set status = 'queued', attempts = attempts - 1, next_attempt_at = ?, claimed_at = null where id = ?",
+        on!(self.write(), |e| query!(
+            "update outbox set status = 'queued', attempts = attempts - 1, next_attempt_at = $1, claimed_at = null where id = $2",
             now,
             id
         )
-        .execute(self.writer())
-        .await?;
-        Ok(())
+        .execute(e)
+        .await
+        .map(drop))
     }
 
     /// Every sealed message with its id, for key rotation.
-    pub async fn all_mail_messages(tx: &mut Transaction<'_, Sqlite>) -> sqlx::Result<Vec<(i64, Vec<u8>)>> {
-        let rows =
-            sqlx::query!(r#"select id as "id!", message from outbox where length(message) > 0"#).fetch_all(&mut **tx).await?;
-        Ok(rows.into_iter().map(|r| (r.id, r.message)).collect())
+    pub async fn all_mail_messages(tx: &mut Tx) -> sqlx::Result<Vec<(i64, Vec<u8>)>> {
+        on!(tx.on(), |e| query!(r#"select id as "id!", message from outbox where length(message) > 0"#)
+            .map(|r| (r.id, r.message))
+            .fetch_all(e)
+            .await)
     }
 
     pub async fn mark_failed(&self, id: i64, error: &str) -> sqlx::Result<()> {
-        sqlx::query!("update outbox set status = 'failed', last_error = ?, claimed_at = null where id = ?", error, id)
-            .execute(self.writer())
-            .await?;
-        Ok(())
+        on!(self.write(), |e| query!(
+            "update outbox set status = 'failed', last_error = $1, claimed_at = null where id = $2",
+            error,
+            id
+        )
+        .execute(e)
+        .await
+        .map(drop))
     }
 
     /// Queues a failed mail again; false unless it had failed.
     pub async fn resend_mail(&self, id: i64) -> sqlx::Result<bool> {
         let now = now_ms();
-        let done = sqlx::query!(
-            "update outbox set status = 'queued', attempts = 0, next_attempt_at = ? where id = ? and status = 'failed'",
+        on!(self.write(), |e| query!(
+            "update outbox set status = 'queued', attempts = 0, next_attempt_at = $1 where id = $2 and status = 'failed'",
             now,
             id
         )
-        .execute(self.writer())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(e)
+        .await
+        .map(|done| done.rows_affected() == 1))
     }
 
     /// A mail queued with this API token; other tokens' mail is not theirs to see.
     pub async fn mail_for_token(&self, id: i64, token_id: i64) -> sqlx::Result<Option<MailRow>> {
-        sqlx::query_as!(
+        on!(self.read(), |e| query_as!(
             MailRow,
             r#"select id as "id!", created_at, template_name, settings_name, recipient, subject, size, status, attempts,
                       next_attempt_at, last_error, smtp_reply, sent_at
-               from outbox where id = ? and api_token_id = ?"#,
+               from outbox where id = $1 and api_token_id = $2"#,
             id,
             token_id
         )
-        .fetch_optional(self.pool())
-        .await
+        .fetch_optional(e)
+        .await)
     }
 
     pub async fn mail_by_id(&self, id: i64) -> sqlx::Result<Option<MailRow>> {
-        sqlx::query_as!(
+        on!(self.read(), |e| query_as!(
             MailRow,
             r#"select id as "id!", created_at, template_name, settings_name, recipient, subject, size, status, attempts,
                       next_attempt_at, last_error, smtp_reply, sent_at
-               from outbox where id = ?"#,
+               from outbox where id = $1"#,
             id
         )
-        .fetch_optional(self.pool())
-        .await
+        .fetch_optional(e)
+        .await)
     }
 
     /// Newest first, older than `before`, matching `filter` in recipient, subject, template,
-    /// settings, status or error.
+    /// settings, status or error, ignoring case.
     pub async fn list_mail(&self, filter: &str, before: Option<i64>, limit: i64) -> sqlx::Result<Vec<MailRow>> {
-        let pattern = format!("%{}%", filter.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let pattern = like_pattern(filter);
         let before = before.unwrap_or(i64::MAX);
-        sqlx::query_as!(
+        on!(self.read(), |e| {
+            query_as!(
             MailRow,
-            r#"select id as "id!", created_at, template_name, settings_name, recipient, subject, size, status, attempts,
+            sqlite: r#"select id as "id!", created_at, template_name, settings_name, recipient, subject, size, status, attempts,
                       next_attempt_at, last_error, smtp_reply, sent_at
                from outbox
-               where id < ?1
-                 and (recipient like ?2 escape '\' or subject like ?2 escape '\' or template_name like ?2 escape '\'
-                      or settings_name like ?2 escape '\' or status like ?2 escape '\' or coalesce(last_error, '') like ?2 escape '\')
-               order by id desc limit ?3"#,
+               where id < $1
+                 and (recipient like $2 escape '\' or subject like $2 escape '\' or template_name like $2 escape '\'
+                      or settings_name like $2 escape '\' or status like $2 escape '\' or coalesce(last_error, '') like $2 escape '\')
+               order by id desc limit $3"#,
+            postgres: r#"select id as "id!", created_at, template_name, settings_name, recipient, subject, size, status, attempts,
+                      next_attempt_at, last_error, smtp_reply, sent_at
+               from outbox
+               where id < $1
+                 and (recipient ilike $2 escape '\' or subject ilike $2 escape '\' or template_name ilike $2 escape '\'
+                      or settings_name ilike $2 escape '\' or status ilike $2 escape '\' or coalesce(last_error, '') ilike $2 escape '\')
+               order by id desc limit $3"#,
             before,
             pattern,
             limit
         )
-        .fetch_all(self.pool())
+        .fetch_all(e)
         .await
+        })
     }
 }

@@ -1,50 +1,49 @@
 //! Password-reset links, stored only as SHA-256 hashes, single use, one hour.
 
-use super::{now_ms, Db};
+use super::{now_ms, on, Db};
 
 impl Db {
     pub async fn insert_password_reset(&self, hash: &[u8], user_id: i64, expires_at: i64) -> sqlx::Result<()> {
         let now = now_ms();
-        sqlx::query!(
-            "insert into password_resets (token_hash, user_id, created_at, expires_at) values (?, ?, ?, ?)",
+        on!(self.write(), |e| query!(
+            "insert into password_resets (token_hash, user_id, created_at, expires_at) values ($1, $2, $3, $4)",
             hash,
             user_id,
             now,
             expires_at
         )
-        .execute(self.writer())
-        .await?;
-        Ok(())
+        .execute(e)
+        .await
+        .map(drop))
     }
 
     /// Uses a reset link up: the user it was for, only once and only before it expires.
     pub async fn take_password_reset(&self, hash: &[u8]) -> sqlx::Result<Option<i64>> {
         let now = now_ms();
-        sqlx::query_scalar!(
-            r#"update password_resets set used_at = ?1 where token_hash = ?2 and used_at is null and expires_at > ?1
+        on!(self.write(), |e| query_scalar!(
+            r#"update password_resets set used_at = $1 where token_hash = $2 and used_at is null and expires_at > $1
                returning user_id as "user_id!""#,
             now,
             hash
         )
-        .fetch_optional(self.writer())
-        .await
+        .fetch_optional(e)
+        .await)
     }
 
     pub async fn password_reset_valid(&self, hash: &[u8]) -> sqlx::Result<bool> {
         let now = now_ms();
-        let n = sqlx::query_scalar!(
-            "select count(*) from password_resets where token_hash = ? and used_at is null and expires_at > ?",
+        on!(self.read(), |e| query_scalar!(
+            r#"select count(*) as "n!: i64" from password_resets where token_hash = $1 and used_at is null and expires_at > $2"#,
             hash,
             now
         )
-        .fetch_one(self.pool())
-        .await?;
-        Ok(n > 0)
+        .fetch_one(e)
+        .await
+        .map(|n| n > 0))
     }
 
     /// Retires every outstanding link of a user (after a reset or a password change).
     pub async fn delete_password_resets_of(&self, user_id: i64) -> sqlx::Result<()> {
-        sqlx::query!("delete from password_resets where user_id = ?", user_id).execute(self.writer()).await?;
-        Ok(())
+        on!(self.write(), |e| query!("delete from password_resets where user_id = $1", user_id).execute(e).await.map(drop))
     }
 }

@@ -1,7 +1,6 @@
 //! The smtp_settings table.
 
-use super::{now_ms, Db};
-use sqlx::{Sqlite, Transaction};
+use super::{now_ms, on, Db, Tx};
 
 #[derive(Clone, Debug)]
 pub struct SettingsRow {
@@ -53,20 +52,22 @@ pub struct SummaryRow {
 
 impl Db {
     pub async fn list_settings(&self) -> sqlx::Result<Vec<SummaryRow>> {
-        sqlx::query_as!(
+        on!(self.read(), |e| {
+            query_as!(
             SummaryRow,
             r#"select s.id as "id!", s.name, s.host, s.port, s.email, s.username, s.last_test_at, s.last_test_ok as "last_test_ok: bool",
                       s.last_test_summary, s.is_default as "is_default: bool",
                       (select count(*) from email_templates t
-                       where t.settings_id = s.id or (t.settings_id is null and s.is_default = 1)) as "template_count!: i64"
+                       where t.settings_id = s.id or (t.settings_id is null and s.is_default)) as "template_count!: i64"
                from smtp_settings s order by s.name_key"#
         )
-        .fetch_all(self.pool())
+        .fetch_all(e)
         .await
+        })
     }
 
     pub async fn get_settings(&self, id: i64) -> sqlx::Result<Option<SettingsRow>> {
-        sqlx::query_as!(
+        on!(self.read(), |e| query_as!(
             SettingsRow,
             r#"select s.id, s.name, s.starttls_only as "starttls_only: bool", s.host, s.port, s.from_name, s.email,
                       s.username, s.password_secret, s.version, s.created_at, c.name as "created_by?", s.updated_at,
@@ -75,23 +76,20 @@ impl Db {
                from smtp_settings s
                left join users c on c.id = s.created_by
                left join users u on u.id = s.updated_by
-               where s.id = ?"#,
+               where s.id = $1"#,
             id
         )
-        .fetch_optional(self.pool())
-        .await
+        .fetch_optional(e)
+        .await)
     }
 
-    pub async fn begin(&self) -> sqlx::Result<Transaction<'static, Sqlite>> {
-        self.writer().begin().await
-    }
-
-    pub async fn insert_settings(tx: &mut Transaction<'_, Sqlite>, w: &SettingsWrite<'_>, actor: i64) -> sqlx::Result<i64> {
+    pub async fn insert_settings(tx: &mut Tx, w: &SettingsWrite<'_>, actor: i64) -> sqlx::Result<i64> {
         let now = now_ms();
-        let done = sqlx::query!(
-            "insert into smtp_settings (name, name_key, starttls_only, host, port, from_name, email, username,
+        let id = on!(tx.on(), |e| query_scalar!(
+            r#"insert into smtp_settings (name, name_key, starttls_only, host, port, from_name, email, username,
                                         created_at, created_by, updated_at, updated_by)
-             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+             returning id as "id!""#,
             w.name,
             w.name_key,
             w.starttls_only,
@@ -105,33 +103,29 @@ impl Db {
             now,
             actor
         )
-        .execute(&mut **tx)
-        .await?;
-        let id = done.last_insert_rowid();
+        .fetch_one(e)
+        .await)?;
         // The first settings becomes the default.
-        sqlx::query!(
-            "update smtp_settings set is_default = 1 where id = ? and not exists (select 1 from smtp_settings where is_default = 1)",
+        on!(tx.on(), |e| {
+            query!(
+            "update smtp_settings set is_default = true where id = $1 and not exists (select 1 from smtp_settings where is_default)",
             id
         )
-        .execute(&mut **tx)
-        .await?;
+        .execute(e)
+        .await
+        .map(drop)
+        })?;
         Ok(id)
     }
 
     /// Updates the row only if it is still at `version`; false when someone saved first.
-    pub async fn update_settings(
-        tx: &mut Transaction<'_, Sqlite>,
-        id: i64,
-        version: i64,
-        w: &SettingsWrite<'_>,
-        actor: i64,
-    ) -> sqlx::Result<bool> {
+    pub async fn update_settings(tx: &mut Tx, id: i64, version: i64, w: &SettingsWrite<'_>, actor: i64) -> sqlx::Result<bool> {
         let now = now_ms();
-        let done = sqlx::query!(
+        on!(tx.on(), |e| query!(
             "update smtp_settings
-             set name = ?, name_key = ?, starttls_only = ?, host = ?, port = ?, from_name = ?, email = ?, username = ?,
-                 version = version + 1, updated_at = ?, updated_by = ?
-             where id = ? and version = ?",
+             set name = $1, name_key = $2, starttls_only = $3, host = $4, port = $5, from_name = $6, email = $7, username = $8,
+                 version = version + 1, updated_at = $9, updated_by = $10
+             where id = $11 and version = $12",
             w.name,
             w.name_key,
             w.starttls_only,
@@ -145,46 +139,54 @@ impl Db {
             id,
             version
         )
-        .execute(&mut **tx)
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(e)
+        .await
+        .map(|done| done.rows_affected() == 1))
     }
 
-    pub async fn set_settings_secret(tx: &mut Transaction<'_, Sqlite>, id: i64, secret: Option<&[u8]>) -> sqlx::Result<()> {
-        sqlx::query!("update smtp_settings set password_secret = ? where id = ?", secret, id).execute(&mut **tx).await?;
-        Ok(())
+    pub async fn set_settings_secret(tx: &mut Tx, id: i64, secret: Option<&[u8]>) -> sqlx::Result<()> {
+        on!(tx.on(), |e| query!("update smtp_settings set password_secret = $1 where id = $2", secret, id)
+            .execute(e)
+            .await
+            .map(drop))
     }
 
     pub async fn set_last_test(&self, id: i64, at: i64, ok: bool, summary: &str) -> sqlx::Result<()> {
-        sqlx::query!(
-            "update smtp_settings set last_test_at = ?, last_test_ok = ?, last_test_summary = ? where id = ?",
+        on!(self.write(), |e| query!(
+            "update smtp_settings set last_test_at = $1, last_test_ok = $2, last_test_summary = $3 where id = $4",
             at,
             ok,
             summary,
             id
         )
-        .execute(self.writer())
-        .await?;
-        Ok(())
+        .execute(e)
+        .await
+        .map(drop))
     }
 
     /// Forgets the last test when what it tested has changed.
-    pub async fn clear_last_test(tx: &mut Transaction<'_, Sqlite>, id: i64) -> sqlx::Result<()> {
-        sqlx::query!(
-            "update smtp_settings set last_test_at = null, last_test_ok = null, last_test_summary = null where id = ?",
+    pub async fn clear_last_test(tx: &mut Tx, id: i64) -> sqlx::Result<()> {
+        on!(tx.on(), |e| query!(
+            "update smtp_settings set last_test_at = null, last_test_ok = null, last_test_summary = null where id = $1",
             id
         )
-        .execute(&mut **tx)
-        .await?;
-        Ok(())
+        .execute(e)
+        .await
+        .map(drop))
     }
 
     /// Makes one settings the default, in one transaction so there is always exactly one.
     pub async fn make_default_settings(&self, id: i64) -> sqlx::Result<bool> {
-        let mut tx = self.writer().begin().await?;
-        sqlx::query!("update smtp_settings set is_default = 0 where is_default = 1 and id != ?", id).execute(&mut *tx).await?;
-        let done = sqlx::query!("update smtp_settings set is_default = 1 where id = ?", id).execute(&mut *tx).await?;
-        if done.rows_affected() != 1 {
+        let mut tx = self.begin().await?;
+        on!(tx.on(), |e| query!("update smtp_settings set is_default = false where is_default and id != $1", id)
+            .execute(e)
+            .await
+            .map(drop))?;
+        let done = on!(tx.on(), |e| query!("update smtp_settings set is_default = true where id = $1", id)
+            .execute(e)
+            .await
+            .map(|done| done.rows_affected()))?;
+        if done != 1 {
             tx.rollback().await?;
             return Ok(false);
         }
@@ -193,23 +195,25 @@ impl Db {
     }
 
     pub async fn default_settings_id(&self) -> sqlx::Result<Option<i64>> {
-        sqlx::query_scalar!(r#"select id as "id!" from smtp_settings where is_default = 1"#).fetch_optional(self.pool()).await
+        on!(self.read(), |e| query_scalar!(r#"select id as "id!" from smtp_settings where is_default"#).fetch_optional(e).await)
     }
 
     pub async fn delete_settings(&self, id: i64) -> sqlx::Result<bool> {
-        let done = sqlx::query!("delete from smtp_settings where id = ?", id).execute(self.writer()).await?;
-        Ok(done.rows_affected() == 1)
+        on!(self.write(), |e| query!("delete from smtp_settings where id = $1", id)
+            .execute(e)
+            .await
+            .map(|done| done.rows_affected() == 1))
     }
 
     /// Every stored secret with what it is bound to, for key rotation.
-    pub async fn all_settings_secrets(
-        tx: &mut Transaction<'_, Sqlite>,
-    ) -> sqlx::Result<Vec<(i64, String, i64, String, Vec<u8>)>> {
-        let rows = sqlx::query!(
-            r#"select id, host, port, username, password_secret as "password_secret!" from smtp_settings where password_secret is not null"#
+    pub async fn all_settings_secrets(tx: &mut Tx) -> sqlx::Result<Vec<(i64, String, i64, String, Vec<u8>)>> {
+        on!(tx.on(), |e| {
+            query!(
+            r#"select id as "id!", host, port, username, password_secret as "password_secret!" from smtp_settings where password_secret is not null"#
         )
-        .fetch_all(&mut **tx)
-        .await?;
-        Ok(rows.into_iter().map(|r| (r.id, r.host, r.port, r.username, r.password_secret)).collect())
+        .map(|r| (r.id, r.host, r.port, r.username, r.password_secret))
+        .fetch_all(e)
+        .await
+        })
     }
 }

@@ -1,6 +1,6 @@
 //! The email_templates table.
 
-use super::{now_ms, Db};
+use super::{now_ms, on, Db};
 
 #[derive(Clone, Debug)]
 pub struct TemplateRow {
@@ -34,7 +34,7 @@ pub struct TemplateWrite<'a> {
 
 impl Db {
     pub async fn list_templates(&self) -> sqlx::Result<Vec<TemplateRow>> {
-        sqlx::query_as!(
+        on!(self.read(), |e| query_as!(
             TemplateRow,
             r#"select t.id as "id!", t.name, t.builtin, t.subject, t.text_body, t.html_body, t.from_name, t.from_email,
                       t.settings_id, s.name as "settings_name?", t.version, t.created_at, c.name as "created_by?",
@@ -45,12 +45,12 @@ impl Db {
                left join users u on u.id = t.updated_by
                order by t.name_key"#
         )
-        .fetch_all(self.pool())
-        .await
+        .fetch_all(e)
+        .await)
     }
 
     pub async fn template_by_id(&self, id: i64) -> sqlx::Result<Option<TemplateRow>> {
-        sqlx::query_as!(
+        on!(self.read(), |e| query_as!(
             TemplateRow,
             r#"select t.id as "id!", t.name, t.builtin, t.subject, t.text_body, t.html_body, t.from_name, t.from_email,
                       t.settings_id, s.name as "settings_name?", t.version, t.created_at, c.name as "created_by?",
@@ -59,73 +59,83 @@ impl Db {
                left join smtp_settings s on s.id = t.settings_id
                left join users c on c.id = t.created_by
                left join users u on u.id = t.updated_by
-               where t.id = ?"#,
+               where t.id = $1"#,
             id
         )
-        .fetch_optional(self.pool())
-        .await
+        .fetch_optional(e)
+        .await)
     }
 
     /// By name, ignoring case: how the API names a template. Its id, and which built-in it is.
     pub async fn template_by_name(&self, name_key: &str) -> sqlx::Result<Option<(i64, Option<String>)>> {
-        let row = sqlx::query!(r#"select id as "id!", builtin from email_templates where name_key = ?"#, name_key)
-            .fetch_optional(self.pool())
-            .await?;
-        Ok(row.map(|r| (r.id, r.builtin)))
+        on!(self.read(), |e| query!(r#"select id as "id!", builtin from email_templates where name_key = $1"#, name_key)
+            .map(|r| (r.id, r.builtin))
+            .fetch_optional(e)
+            .await)
     }
 
     /// A built-in template, whatever it has been renamed to.
     pub async fn template_by_builtin(&self, builtin: &str) -> sqlx::Result<Option<i64>> {
-        sqlx::query_scalar!(r#"select id as "id!" from email_templates where builtin = ?"#, builtin)
-            .fetch_optional(self.pool())
-            .await
+        on!(self.read(), |e| query_scalar!(r#"select id as "id!" from email_templates where builtin = $1"#, builtin)
+            .fetch_optional(e)
+            .await)
     }
 
     pub async fn insert_template(&self, w: &TemplateWrite<'_>, builtin: Option<&str>, actor: Option<i64>) -> sqlx::Result<i64> {
         let now = now_ms();
-        let done = sqlx::query!(
-            "insert into email_templates (name, name_key, builtin, subject, text_body, html_body, from_name, from_email, settings_id,
+        on!(self.write(), |e| {
+            query_scalar!(
+            r#"insert into email_templates (name, name_key, builtin, subject, text_body, html_body, from_name, from_email, settings_id,
                                           created_at, created_by, updated_at, updated_by)
-             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+             returning id as "id!""#,
             w.name, w.name_key, builtin, w.subject, w.text_body, w.html_body, w.from_name, w.from_email, w.settings_id,
             now, actor, now, actor
         )
-        .execute(self.writer())
-        .await?;
-        Ok(done.last_insert_rowid())
+        .fetch_one(e)
+        .await
+        })
     }
 
     /// Updates only if still at `version`; false when someone saved first.
     pub async fn update_template(&self, id: i64, version: i64, w: &TemplateWrite<'_>, actor: i64) -> sqlx::Result<bool> {
         let now = now_ms();
-        let done = sqlx::query!(
+        on!(self.write(), |e| {
+            query!(
             "update email_templates
-             set name = ?, name_key = ?, subject = ?, text_body = ?, html_body = ?, from_name = ?, from_email = ?, settings_id = ?,
-                 version = version + 1, updated_at = ?, updated_by = ?
-             where id = ? and version = ?",
+             set name = $1, name_key = $2, subject = $3, text_body = $4, html_body = $5, from_name = $6, from_email = $7, settings_id = $8,
+                 version = version + 1, updated_at = $9, updated_by = $10
+             where id = $11 and version = $12",
             w.name, w.name_key, w.subject, w.text_body, w.html_body, w.from_name, w.from_email, w.settings_id, now, actor, id, version
         )
-        .execute(self.writer())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(e)
+        .await
+        .map(|done| done.rows_affected() == 1)
+        })
     }
 
     /// Deletes a template that is not built in; false when refused or missing.
     pub async fn delete_template(&self, id: i64) -> sqlx::Result<bool> {
-        let done =
-            sqlx::query!("delete from email_templates where id = ? and builtin is null", id).execute(self.writer()).await?;
-        Ok(done.rows_affected() == 1)
+        on!(self.write(), |e| query!("delete from email_templates where id = $1 and builtin is null", id)
+            .execute(e)
+            .await
+            .map(|done| done.rows_affected() == 1))
     }
 
     pub async fn has_builtin_template(&self, builtin: &str) -> sqlx::Result<bool> {
-        Ok(sqlx::query_scalar!("select count(*) from email_templates where builtin = ?", builtin).fetch_one(self.pool()).await?
-            > 0)
+        on!(self.read(), |e| query_scalar!(r#"select count(*) as "n!: i64" from email_templates where builtin = $1"#, builtin)
+            .fetch_one(e)
+            .await
+            .map(|n| n > 0))
     }
 
     /// The templates that name a settings explicitly (not through "Default").
     pub async fn templates_naming(&self, settings_id: i64) -> sqlx::Result<Vec<String>> {
-        sqlx::query_scalar!("select name from email_templates where settings_id = ? order by name_key", settings_id)
-            .fetch_all(self.pool())
-            .await
+        on!(self.read(), |e| query_scalar!(
+            "select name from email_templates where settings_id = $1 order by name_key",
+            settings_id
+        )
+        .fetch_all(e)
+        .await)
     }
 }

@@ -1,6 +1,6 @@
 //! The users table.
 
-use super::{now_ms, Db};
+use super::{now_ms, on, Db, Table};
 
 #[derive(Clone, Debug)]
 pub struct UserRow {
@@ -31,51 +31,52 @@ pub enum RoleChange {
 
 impl Db {
     pub async fn count_users(&self) -> sqlx::Result<i64> {
-        sqlx::query_scalar!("select count(*) from users").fetch_one(self.pool()).await
+        on!(self.read(), |e| query_scalar!(r#"select count(*) as "n!: i64" from users"#).fetch_one(e).await)
     }
 
     pub async fn list_users(&self) -> sqlx::Result<Vec<UserRow>> {
-        sqlx::query_as!(
+        on!(self.read(), |e| query_as!(
             UserRow,
             r#"select u.id as "id!", u.name, u.email, u.password_hash, u.role, u.created_at, u.last_sign_in, u.version,
                       u.updated_at, c.name as "updated_by?"
                from users u left join users c on c.id = u.updated_by
                order by u.email_key"#
         )
-        .fetch_all(self.pool())
-        .await
+        .fetch_all(e)
+        .await)
     }
 
     pub async fn user_by_id(&self, id: i64) -> sqlx::Result<Option<UserRow>> {
-        sqlx::query_as!(
+        on!(self.read(), |e| query_as!(
             UserRow,
             r#"select u.id as "id!", u.name, u.email, u.password_hash, u.role, u.created_at, u.last_sign_in, u.version,
                       u.updated_at, c.name as "updated_by?"
                from users u left join users c on c.id = u.updated_by
-               where u.id = ?"#,
+               where u.id = $1"#,
             id
         )
-        .fetch_optional(self.pool())
-        .await
+        .fetch_optional(e)
+        .await)
     }
 
     pub async fn user_by_email(&self, email_key: &str) -> sqlx::Result<Option<UserRow>> {
-        sqlx::query_as!(
+        on!(self.read(), |e| query_as!(
             UserRow,
             r#"select u.id as "id!", u.name, u.email, u.password_hash, u.role, u.created_at, u.last_sign_in, u.version,
                       u.updated_at, c.name as "updated_by?"
                from users u left join users c on c.id = u.updated_by
-               where u.email_key = ?"#,
+               where u.email_key = $1"#,
             email_key
         )
-        .fetch_optional(self.pool())
-        .await
+        .fetch_optional(e)
+        .await)
     }
 
     pub async fn insert_user(&self, name: &str, email: &str, password_hash: &str, role: &str) -> sqlx::Result<i64> {
         let (key, now) = (email.to_lowercase(), now_ms());
-        let done = sqlx::query!(
-            "insert into users (name, email, email_key, password_hash, role, created_at) values (?, ?, ?, ?, ?, ?)",
+        on!(self.write(), |e| query_scalar!(
+            r#"insert into users (name, email, email_key, password_hash, role, created_at) values ($1, $2, $3, $4, $5, $6)
+               returning id as "id!""#,
             name,
             email,
             key,
@@ -83,30 +84,56 @@ impl Db {
             role,
             now
         )
-        .execute(self.writer())
-        .await?;
-        Ok(done.last_insert_rowid())
+        .fetch_one(e)
+        .await)
+    }
+
+    /// Inserts the first user, unless a user exists already: instances starting together on
+    /// one database create it once. None when someone was there first.
+    pub async fn insert_first_user(&self, name: &str, email: &str, password_hash: &str, role: &str) -> sqlx::Result<Option<i64>> {
+        let (key, now) = (email.to_lowercase(), now_ms());
+        let mut tx = self.begin().await?;
+        tx.serialise(Table::Users).await?;
+        let id = on!(tx.on(), |e| query_scalar!(
+            r#"insert into users (name, email, email_key, password_hash, role, created_at)
+               select $1, $2, $3, $4, $5, $6 where not exists (select 1 from users)
+               returning id as "id!""#,
+            name,
+            email,
+            key,
+            password_hash,
+            role,
+            now
+        )
+        .fetch_optional(e)
+        .await)?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// Changes a role if the user is still at `version` and an administrator remains.
     pub async fn set_role(&self, id: i64, role: &str, version: i64, by: i64) -> sqlx::Result<RoleChange> {
         let now = now_ms();
-        let done = sqlx::query!(
-            "update users set role = ?1, version = version + 1, updated_at = ?4, updated_by = ?5
-             where id = ?2 and version = ?3
-               and (?1 = 'administrator' or (select count(*) from users where role = 'administrator' and id != ?2) > 0)",
+        let mut tx = self.begin().await?;
+        tx.serialise(Table::Users).await?;
+        let changed = on!(tx.on(), |e| query!(
+            "update users set role = $1, version = version + 1, updated_at = $4, updated_by = $5
+             where id = $2 and version = $3
+               and ($1 = 'administrator' or (select count(*) from users where role = 'administrator' and id != $2) > 0)",
             role,
             id,
             version,
             now,
             by
         )
-        .execute(self.writer())
-        .await?;
-        if done.rows_affected() == 1 {
+        .execute(e)
+        .await
+        .map(|done| done.rows_affected() == 1))?;
+        tx.commit().await?;
+        if changed {
             return Ok(RoleChange::Done);
         }
-        let current = sqlx::query_scalar!("select version from users where id = ?", id).fetch_optional(self.pool()).await?;
+        let current = on!(self.read(), |e| query_scalar!("select version from users where id = $1", id).fetch_optional(e).await)?;
         Ok(match current {
             None => RoleChange::Gone,
             Some(current) if current != version => RoleChange::Stale,
@@ -116,40 +143,45 @@ impl Db {
 
     /// Deletes a user unless they are the last administrator; false when refused or missing.
     pub async fn delete_user(&self, id: i64) -> sqlx::Result<bool> {
-        let done = sqlx::query!(
+        let mut tx = self.begin().await?;
+        tx.serialise(Table::Users).await?;
+        let deleted = on!(tx.on(), |e| query!(
             "delete from users
-             where id = ?1
-               and (role != 'administrator' or (select count(*) from users where role = 'administrator' and id != ?1) > 0)",
+             where id = $1
+               and (role != 'administrator' or (select count(*) from users where role = 'administrator' and id != $1) > 0)",
             id
         )
-        .execute(self.writer())
-        .await?;
-        Ok(done.rows_affected() == 1)
+        .execute(e)
+        .await
+        .map(|done| done.rows_affected() == 1))?;
+        tx.commit().await?;
+        Ok(deleted)
     }
 
     pub async fn set_password_hash(&self, id: i64, password_hash: &str) -> sqlx::Result<()> {
-        sqlx::query!("update users set password_hash = ? where id = ?", password_hash, id).execute(self.writer()).await?;
-        Ok(())
+        on!(self.write(), |e| query!("update users set password_hash = $1 where id = $2", password_hash, id)
+            .execute(e)
+            .await
+            .map(drop))
     }
 
     pub async fn set_email(&self, id: i64, email: &str) -> sqlx::Result<()> {
         let key = email.to_lowercase();
         let now = now_ms();
-        sqlx::query!(
-            "update users set email = ?1, email_key = ?2, version = version + 1, updated_at = ?3, updated_by = ?4 where id = ?4",
+        on!(self.write(), |e| query!(
+            "update users set email = $1, email_key = $2, version = version + 1, updated_at = $3, updated_by = $4 where id = $4",
             email,
             key,
             now,
             id
         )
-        .execute(self.writer())
-        .await?;
-        Ok(())
+        .execute(e)
+        .await
+        .map(drop))
     }
 
     pub async fn touch_sign_in(&self, id: i64) -> sqlx::Result<()> {
         let now = now_ms();
-        sqlx::query!("update users set last_sign_in = ? where id = ?", now, id).execute(self.writer()).await?;
-        Ok(())
+        on!(self.write(), |e| query!("update users set last_sign_in = $1 where id = $2", now, id).execute(e).await.map(drop))
     }
 }

@@ -32,7 +32,11 @@ pub async fn bootstrap_first_admin(db: &Db, config: &Config) -> Result<Option<St
                 .map_err(|message| ConfigError { variable: "MAILROOM_ADMIN_PASSWORD", message })?;
             let gate = HashGate::new(1);
             let hashed = gate.turn().await.expect("a new gate has room").hash(password.expose().to_owned()).await;
-            let id = db.insert_user("Administrator", email.as_str(), &hashed, Role::Administrator.as_str()).await?;
+            let Some(id) = db.insert_first_user("Administrator", email.as_str(), &hashed, Role::Administrator.as_str()).await?
+            else {
+                // Another instance on the same database created it meanwhile.
+                return Ok(None);
+            };
             let target = format!("user {}", email.as_str());
             let entry = NewAudit {
                 actor_id: Some(id),

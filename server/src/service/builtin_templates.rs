@@ -83,6 +83,8 @@ pub async fn seed_builtin_templates(db: &Db) -> sqlx::Result<()> {
         let key = name_key(original.name);
         let write = TemplateWrite { name_key: &key, ..original.write() };
         match db.insert_template(&write, Some(original.key), None).await {
+            // Another instance starting on the same database seeded it meanwhile.
+            Err(e) if is_unique_violation(&e) && db.has_builtin_template(original.key).await? => {}
             Err(e) if is_unique_violation(&e) => {
                 tracing::warn!(name = original.name, "a template already has the built-in template's name")
             }

@@ -1,5 +1,6 @@
-//! A sliding-window limit per key (test sends per user, reset mails per account and per
-//! client), kept in memory: a restart forgetting it costs nothing. Keys whose hits have all
+//! A sliding-window limit per key, kept in memory: reset requests per client address, which
+//! must not make anonymous callers write to the database. A restart forgetting it costs
+//! nothing. Keys whose hits have all
 //! aged out are dropped, so many keys (client addresses, say) do not pile up.
 
 use std::collections::{HashMap, VecDeque};

@@ -49,8 +49,6 @@ pub struct Mailroom {
     session_idle: Duration,
     session_lifetime: Duration,
     probe: Arc<Probe>,
-    test_limiter: RateLimiter,
-    reset_limiter: RateLimiter,
     reset_client_limiter: RateLimiter<String>,
     /// "Forgot password?" requests, answered by a background task.
     resets: mpsc::Sender<reset::ResetRequest>,
@@ -61,11 +59,13 @@ pub struct Mailroom {
     public_url: String,
 }
 
-/// Test sends allowed per user per minute.
-const TESTS_PER_MINUTE: usize = 10;
-/// Reset links mailed per account per hour; more requests get the same answer and no mail.
-const RESETS_PER_HOUR: usize = 3;
-/// Reset requests handled per client address per hour; more get the same answer and no work.
+/// Test sends allowed per user per minute, counted in the database across instances.
+const TESTS_PER_MINUTE: i64 = 10;
+/// Reset links mailed per account per hour, counted in the database across instances; more
+/// requests get the same answer and no mail.
+const RESETS_PER_HOUR: i64 = 3;
+/// Reset requests handled per client address per hour, per instance (in memory, so anonymous
+/// callers write nothing); more get the same answer and no work.
 const RESETS_PER_CLIENT_HOUR: usize = 10;
 
 /// The background tasks a `Mailroom` needs, to be started once it is shared.
@@ -90,8 +90,6 @@ impl Mailroom {
             resets,
             hashing: hashing::HashGate::for_this_machine(),
             attempts: attempts::Attempts::new(config.audit_fold_window),
-            test_limiter: RateLimiter::new(TESTS_PER_MINUTE, Duration::from_secs(60)),
-            reset_limiter: RateLimiter::new(RESETS_PER_HOUR, Duration::from_secs(3600)),
             reset_client_limiter: RateLimiter::new(RESETS_PER_CLIENT_HOUR, Duration::from_secs(3600)),
             wake,
             public_url: config.public_url.clone(),

@@ -63,7 +63,8 @@ impl Mailroom {
             return nothing_sent("no such account; nothing sent").await;
         };
         let user = current_user(&user);
-        if self.reset_limiter.hit(user.id, Instant::now()).is_err() {
+        let hit = self.db.rate_hit("reset mail", &user.id.to_string(), super::RESETS_PER_HOUR, 3_600_000).await;
+        if hit.or_internal("counting reset mails")?.is_err() {
             return nothing_sent("too many requests for this account; nothing sent").await;
         }
         let token = new_token();

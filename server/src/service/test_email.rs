@@ -13,7 +13,6 @@ use app::api::{AppError, CurrentUser, RequestMeta, TestEvents};
 use app::domain::{EmailAddress, Field, NewPassword, SettingsForm};
 use futures::StreamExt;
 use secrecy::SecretString;
-use std::time::Instant;
 
 const RECIPIENT: &str = "Recipient";
 
@@ -57,8 +56,9 @@ impl Mailroom {
         if !valid.username.is_empty() && password.is_none() {
             return Err(AppError::field(Field::Password.label(), "Enter the password for this Username to send a test email."));
         }
-        if let Err(wait) = self.test_limiter.hit(actor.id, Instant::now()) {
-            return Err(AppError::RateLimited(wait.as_secs().div_ceil(60).max(1)));
+        let hit = self.db.rate_hit("test email", &actor.id.to_string(), super::TESTS_PER_MINUTE, 60_000).await;
+        if let Err(wait_ms) = hit.or_internal("counting test emails")? {
+            return Err(AppError::RateLimited((wait_ms as u64).div_ceil(60_000).max(1)));
         }
 
         // Only a test of exactly the saved values says something about the saved settings.

@@ -1,5 +1,7 @@
-//! Starts the real application on port 0 with a fresh SQLite file, and talks to its server
-//! functions over HTTP the way the browser does (JSON, cookies, Origin header).
+//! Starts the real application on port 0 with a fresh database, and talks to its server
+//! functions over HTTP the way the browser does (JSON, cookies, Origin header). The database
+//! is a new SQLite file, or, when MAILROOM_TEST_POSTGRES names a PostgreSQL server (as
+//! `make test`'s second integration run does), a new PostgreSQL database there.
 #![allow(dead_code)]
 
 pub mod process;
@@ -22,6 +24,7 @@ pub struct TestApp {
     pub origin: String,
     pub dir: TempDir,
     pub setup_link: Option<String>,
+    pub database_url: String,
 }
 
 /// The error a call ended with: HTTP status and the decoded `AppError`.
@@ -49,20 +52,83 @@ impl TestApp {
     }
 
     pub async fn start_with(dir: TempDir, mut config: Config) -> Self {
+        if config.database_url == Config::for_tests(config.data_dir.clone()).database_url {
+            if let Some(url) = postgres_database_for(&config.data_dir).await {
+                config.database_url = url;
+            }
+        }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().unwrap();
         // Tests that name their own public URL (https, say) keep it.
         if config.public_url == Config::for_tests(config.data_dir.clone()).public_url {
             config.public_url = format!("http://{addr}");
         }
+        let database_url = config.database_url.clone();
         let app = Application::with_listener(config, listener).await.expect("application starts");
         let setup_link = app.setup_link().map(str::to_owned);
         tokio::spawn(app.run());
-        Self { origin: format!("http://{addr}"), addr, dir, setup_link }
+        Self { origin: format!("http://{addr}"), addr, dir, setup_link, database_url }
     }
 
+    /// The SQLite file; only for tests that read it, which run on SQLite alone.
     pub fn db_path(&self) -> PathBuf {
         self.dir.path().join("mailroom.db")
+    }
+
+    /// Everything the database holds, as bytes to search: the SQLite file and its write-ahead
+    /// log, or a `pg_dump` of the PostgreSQL database.
+    pub fn database_bytes(&self) -> Vec<u8> {
+        if self.database_url.starts_with("postgres") {
+            let dump = std::process::Command::new("/usr/lib/postgresql/15/bin/pg_dump")
+                .args(["--data-only", &self.database_url])
+                .output()
+                .expect("pg_dump runs");
+            assert!(dump.status.success(), "pg_dump: {}", String::from_utf8_lossy(&dump.stderr));
+            return dump.stdout;
+        }
+        let mut bytes = std::fs::read(self.db_path()).unwrap();
+        bytes.extend(std::fs::read(self.dir.path().join("mailroom.db-wal")).unwrap_or_default());
+        bytes
+    }
+
+    /// One number from the database, read around the application.
+    pub async fn count_sql(&self, sql: &str) -> i64 {
+        use sqlx::Connection;
+        if self.database_url.starts_with("postgres") {
+            let mut db = sqlx::PgConnection::connect(&self.database_url).await.unwrap();
+            return sqlx::query_scalar(sql).fetch_one(&mut db).await.unwrap();
+        }
+        let mut db = sqlx::SqliteConnection::connect(&self.database_url).await.unwrap();
+        sqlx::query_scalar(sql).fetch_one(&mut db).await.unwrap()
+    }
+
+    /// Holds the database's write lock until `release`: SQLite's one writer, or on
+    /// PostgreSQL every table a request without an account writes to.
+    pub async fn hold_writes(&self) -> WriteLock {
+        use sqlx::Connection;
+        if self.database_url.starts_with("postgres") {
+            let mut db = sqlx::PgConnection::connect(&self.database_url).await.unwrap();
+            sqlx::query("begin").execute(&mut db).await.unwrap();
+            sqlx::query("lock table password_resets, rate_hits, sign_in_failures, audit_log in exclusive mode")
+                .execute(&mut db)
+                .await
+                .unwrap();
+            return WriteLock::Postgres(db);
+        }
+        let mut db = sqlx::SqliteConnection::connect(&self.database_url).await.unwrap();
+        sqlx::query("begin immediate").execute(&mut db).await.unwrap();
+        WriteLock::Sqlite(db)
+    }
+
+    /// Runs one statement straight on the database, around the application.
+    pub async fn execute_sql(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        use sqlx::Connection;
+        if self.database_url.starts_with("postgres") {
+            let mut db = sqlx::PgConnection::connect(&self.database_url).await?;
+            return Ok(sqlx::query(sql).execute(&mut db).await?.rows_affected());
+        }
+        let mut db = sqlx::SqliteConnection::connect(&self.database_url).await?;
+        Ok(sqlx::query(sql).execute(&mut db).await?.rows_affected())
     }
 
     /// A browser without a session.
@@ -197,4 +263,58 @@ pub async fn fast_outbox_app() -> TestApp {
     config.outbox.claim_timeout = std::time::Duration::from_secs(2);
     config.smtp_timeout = std::time::Duration::from_secs(5);
     TestApp::start_with(dir, config).await
+}
+
+/// Whether this run puts the tests' databases on PostgreSQL.
+pub fn on_postgres() -> bool {
+    std::env::var("MAILROOM_TEST_POSTGRES").is_ok_and(|url| !url.is_empty())
+}
+
+/// The PostgreSQL database that stands for a data directory's SQLite file: new the first time,
+/// the same one when the test restarts on that directory. None when this run is on SQLite.
+async fn postgres_database_for(data_dir: &std::path::Path) -> Option<String> {
+    static BY_DIR: std::sync::Mutex<Vec<(PathBuf, String)>> = std::sync::Mutex::new(Vec::new());
+    if let Some((_, url)) = BY_DIR.lock().unwrap().iter().find(|(dir, _)| dir == data_dir) {
+        return Some(url.clone());
+    }
+    let url = fresh_postgres_database().await?;
+    BY_DIR.lock().unwrap().push((data_dir.to_owned(), url.clone()));
+    Some(url)
+}
+
+/// A new, empty database on the PostgreSQL server MAILROOM_TEST_POSTGRES names; None when
+/// this run is on SQLite.
+pub async fn fresh_postgres_database() -> Option<String> {
+    use sqlx::Connection;
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let server = std::env::var("MAILROOM_TEST_POSTGRES").ok().filter(|url| !url.is_empty())?;
+    let name = format!("t{}_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed), rand_suffix());
+    let mut admin = sqlx::PgConnection::connect(&server).await.expect("the test PostgreSQL server answers");
+    sqlx::query(&format!("create database {name}")).execute(&mut admin).await.expect("a test database is created");
+    let mut url = url::Url::parse(&server).expect("MAILROOM_TEST_POSTGRES is a URL");
+    url.set_path(&name);
+    Some(url.to_string())
+}
+
+fn rand_suffix() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos());
+    hasher.finish() % 1_000_000
+}
+
+/// A held write lock; see `TestApp::hold_writes`.
+pub enum WriteLock {
+    Sqlite(sqlx::SqliteConnection),
+    Postgres(sqlx::PgConnection),
+}
+
+impl WriteLock {
+    pub async fn release(self) {
+        match self {
+            WriteLock::Sqlite(mut db) => drop(sqlx::query("commit").execute(&mut db).await.unwrap()),
+            WriteLock::Postgres(mut db) => drop(sqlx::query("commit").execute(&mut db).await.unwrap()),
+        }
+    }
 }
