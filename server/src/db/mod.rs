@@ -40,6 +40,10 @@ pub enum On<S, P> {
 /// schema (`.sqlx/` holds both). Where the dialects part, give `sqlite:` and `postgres:` texts.
 /// `$e` names the executor inside `$rest`, which runs in each backend's arm.
 macro_rules! on {
+    // rustfmt sometimes wraps the body in a block.
+    ($on:expr, |$e:ident| { $($body:tt)* }) => {
+        $crate::db::on!($on, |$e| $($body)*)
+    };
     ($on:expr, |$e:ident| query_as!($row:path, sqlite: $s:literal, postgres: $p:literal $(, $arg:expr)* $(,)?) $($rest:tt)*) => {
         match $on {
             #[cfg(not(feature = "prepare-postgres"))]

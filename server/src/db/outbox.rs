@@ -75,11 +75,11 @@ impl Db {
         .await)
     }
 
-    /// Marks up to `limit` due mails as sending and returns them: queued ones whose time has
-    /// come, and ones claimed before `stale_before` whose sender never reported back. On
-    /// PostgreSQL, rows another instance is claiming at this moment are skipped, not waited for.
-    pub async fn claim_mail(&self, limit: i64, stale_before: i64) -> sqlx::Result<Vec<Claimed>> {
-        let now = now_ms();
+    /// Marks up to `limit` due mails as sending, claimed at `now`, and returns them: queued
+    /// ones whose time has come, and ones claimed before `stale_before` whose sender stopped
+    /// renewing its claim. On PostgreSQL, rows another instance is claiming at this moment
+    /// are skipped, not waited for.
+    pub async fn claim_mail(&self, now: i64, limit: i64, stale_before: i64) -> sqlx::Result<Vec<Claimed>> {
         on!(self.write(), |e| query_as!(
             Claimed,
             sqlite: r#"update outbox set status = 'sending', claimed_at = $1, attempts = attempts + 1
@@ -101,6 +101,19 @@ impl Db {
         )
         .fetch_all(e)
         .await)
+    }
+
+    /// Renews the claim made at `claimed_at` on the mails still being sent: the sender is
+    /// alive, so no other instance takes them. Returns how many were renewed.
+    pub async fn renew_claim(&self, claimed_at: i64, now: i64) -> sqlx::Result<u64> {
+        on!(self.write(), |e| query!(
+            "update outbox set claimed_at = $2 where status = 'sending' and claimed_at = $1",
+            claimed_at,
+            now
+        )
+        .execute(e)
+        .await
+        .map(|done| done.rows_affected()))
     }
 
     pub async fn mark_sent(&self, id: i64, reply: &str) -> sqlx::Result<()> {

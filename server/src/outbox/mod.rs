@@ -3,9 +3,12 @@
 //! exponential back-off; permanent ones (5xx) fail at once.
 //!
 //! At most once per row: a mail is claimed before it is sent and marked as soon as the server
-//! answers. On a clean shutdown, claimed mails not yet handed to the server are given back. If
-//! the process dies between the server accepting a mail and Mailroom recording it, that mail
-//! is sent again after `claim_timeout`: the one window in which a duplicate is possible.
+//! answers. While a batch is being sent its claim is renewed every third of `claim_timeout`,
+//! so no other instance takes it however long it runs. On a clean shutdown, claimed mails not
+//! yet handed to the server are given back. If the process dies between the server accepting
+//! a mail and Mailroom recording it, that mail is sent again (by any instance) after
+//! `claim_timeout`: the one window in which a duplicate is possible, at most one mail per
+//! connection (`concurrency`).
 
 use crate::crypto::{outbox_aad, settings_aad, SecretBox};
 use crate::db::{now_ms, Claimed, Db, SettingsRow};
@@ -51,6 +54,18 @@ pub struct Worker {
     wake: Arc<Notify>,
 }
 
+/// Keeps the claim made at `claimed_at` fresh every `every` until aborted.
+async fn renew_claim(db: Db, mut claimed_at: i64, every: Duration) {
+    loop {
+        tokio::time::sleep(every).await;
+        let now = now_ms();
+        match db.renew_claim(claimed_at, now).await {
+            Ok(_) => claimed_at = now,
+            Err(error) => tracing::warn!(%error, "could not renew the outbox claim"),
+        }
+    }
+}
+
 /// The wait before attempt `attempts + 1`.
 pub fn backoff(base: Duration, attempts: i64) -> Duration {
     let doubled = base.saturating_mul(1u32 << (attempts.clamp(1, 16) - 1) as u32);
@@ -67,9 +82,14 @@ impl Worker {
             if *stop.borrow() {
                 return;
             }
-            let stale_before = now_ms() - self.config.claim_timeout.as_millis() as i64;
-            match self.db.claim_mail(self.config.batch as i64, stale_before).await {
-                Ok(claimed) if !claimed.is_empty() => self.deliver(claimed, &stop).await,
+            let now = now_ms();
+            let stale_before = now - self.config.claim_timeout.as_millis() as i64;
+            match self.db.claim_mail(now, self.config.batch as i64, stale_before).await {
+                Ok(claimed) if !claimed.is_empty() => {
+                    let renewing = tokio::spawn(renew_claim(self.db.clone(), now, self.config.claim_timeout / 3));
+                    self.deliver(claimed, &stop).await;
+                    renewing.abort();
+                }
                 Ok(_) => {
                     tokio::select! {
                         () = self.wake.notified() => {}
