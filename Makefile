@@ -38,6 +38,7 @@ test: tools
 bench: build
 	@./bench/run.sh
 	@./bench/outbox.sh
+	@BENCH_POSTGRES=1 ./bench/outbox.sh
 
 ## make fuzz: every cargo fuzz target for FUZZ_SECONDS (default 180) each, on nightly
 fuzz: tools

@@ -5,6 +5,7 @@
 #   end to end:    the API queues while the worker sends (HTTP, render, seal, store, send);
 #   delivery only: the same mails queued beforehand, drained by the worker alone.
 # Ratios, not thresholds: this machine is shared and noisy.
+# BENCH_POSTGRES=1 runs the same on a throwaway PostgreSQL cluster instead of SQLite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${BENCH_MAILS:-10000}
@@ -18,46 +19,67 @@ if ! command -v /usr/sbin/smtp-sink >/dev/null 2>&1; then
 fi
 
 data=$(mktemp -d)
-server=""; sink_pid=""
-cleanup() { kill $server $sink_pid 2>/dev/null || true; rm -rf "$data"; }
+server=""; sink_pid=""; cluster=""; database_url=""; backend=SQLite
+cleanup() {
+  kill $server $sink_pid 2>/dev/null || true
+  rm -rf "$data"
+  [ -z "$cluster" ] || ./scripts/postgres.sh stop "$cluster"
+}
 trap cleanup EXIT
+if [ "${BENCH_POSTGRES:-0}" = 1 ]; then
+  backend=PostgreSQL
+  cluster=$(mktemp -d /tmp/mailroom-bench-pg.XXXXXX)
+  admin_url=$(./scripts/postgres.sh start "$cluster")
+  database_url="${admin_url%/postgres}/bench"
+fi
+# A new, empty database: the data directory, and on PostgreSQL the bench database.
+fresh_database() {
+  rm -rf "$data"; mkdir -p "$data"
+  if [ -n "$cluster" ]; then
+    psql -q "$admin_url" -c "drop database if exists bench" -c "create database bench" >/dev/null
+  fi
+}
 start_sink() { /usr/sbin/smtp-sink -u nobody -m 64 "127.0.0.1:$sink" 1024 & sink_pid=$!; sleep 0.3; }
 start_mailroom() {
-  MAILROOM_ADDR=127.0.0.1:$port MAILROOM_DATA_DIR=$data RUST_LOG=warn \
+  DATABASE_URL=$database_url MAILROOM_ADDR=127.0.0.1:$port MAILROOM_DATA_DIR=$data RUST_LOG=warn \
     MAILROOM_ADMIN_EMAIL=bench@example.com MAILROOM_ADMIN_PASSWORD='benchmark password' \
     ./target/release/mailroom >/dev/null &
   server=$!
   for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.2; done
 }
 stop_mailroom() { kill -TERM "$server"; wait "$server" 2>/dev/null || true; server=""; }
-sql() { python3 -c "import sqlite3,sys; c=sqlite3.connect('$data/mailroom.db'); r=c.execute(sys.argv[1]).fetchone(); c.commit(); print(r[0] if r else '')" "$1"; }
+sql() {
+  if [ -n "$cluster" ]; then psql -qtA "$database_url" -c "$1"; return; fi
+  python3 -c "import sqlite3,sys; c=sqlite3.connect('$data/mailroom.db'); r=c.execute(sys.argv[1]).fetchone(); c.commit(); print(r[0] if r else '')" "$1"
+}
 sent() { sql "select count(*) from outbox where status='sent'"; }
 now() { date +%s.%N; }
 
 # Delivery only: queue with the sink down, then let a fresh start drain the outbox.
+fresh_database
 start_mailroom
 token=$(node bench/outbox.mjs setup "http://127.0.0.1:$port" "$sink")
 node bench/outbox.mjs queue "http://127.0.0.1:$port" "$token" "$count"
 stop_mailroom
 sql "update outbox set status = 'queued', attempts = 0, next_attempt_at = 0, last_error = null"
 start_sink
-echo "== $count queued invoice mails drained by the worker to smtp-sink"
+echo "== $backend: $count queued invoice mails drained by the worker to smtp-sink"
 drain_start=$(now)
 start_mailroom
 while [ "$(sent)" -lt "$count" ]; do sleep 0.1; done
 drain_done=$(now)
 stop_mailroom
-rm -rf "$data"; mkdir -p "$data"
+fresh_database
 start_mailroom
 
 token=$(node bench/outbox.mjs setup "http://127.0.0.1:$port" "$sink")
-echo "== $count invoice mails through Mailroom (API, outbox, SMTP) to smtp-sink"
+echo "== $backend: $count invoice mails through Mailroom (API, outbox, SMTP) to smtp-sink"
 start=$(now)
 node bench/outbox.mjs queue "http://127.0.0.1:$port" "$token" "$count"
 queued=$(now)
 while [ "$(sent)" -lt "$count" ]; do sleep 0.2; done
 done_at=$(now)
-size=$(python3 -c "import sqlite3; c=sqlite3.connect('$data/mailroom.db'); print(int(c.execute('select avg(size) from outbox').fetchone()[0]))")
+size=$(sql "select cast(avg(size) as integer) from outbox")
 
 echo "== smtp-source, $count messages of $size bytes, 8 sessions"
 reuse_start=$(now)
@@ -66,13 +88,13 @@ reuse_done=$(now)
 /usr/sbin/smtp-source -s 8 -m "$count" -l "$size" -f billing@example.com -t grace@example.com "127.0.0.1:$sink"
 single_done=$(now)
 
-python3 - "$count" "$start" "$queued" "$done_at" "$reuse_start" "$reuse_done" "$single_done" "$drain_start" "$drain_done" <<'PY'
+python3 - "$backend" "$count" "$start" "$queued" "$done_at" "$reuse_start" "$reuse_done" "$single_done" "$drain_start" "$drain_done" <<'PY'
 import sys
-n, start, queued, done, rs, rd, sd, ds, dd = int(sys.argv[1]), *map(float, sys.argv[2:])
+backend, n, start, queued, done, rs, rd, sd, ds, dd = sys.argv[1], int(sys.argv[2]), *map(float, sys.argv[3:])
 e2e, queue_only, drain = n / (done - start), n / (queued - start), n / (dd - ds)
 reuse, single = n / (rd - rs), n / (sd - rd)
-print(f"Mailroom, end to end       : {e2e:8.0f} mails/s  ({done - start:.1f} s; the API queued {queue_only:.0f}/s meanwhile)")
-print(f"Mailroom, delivery only    : {drain:8.0f} mails/s  ({dd - ds:.1f} s, including start-up)")
+print(f"Mailroom on {backend}, end to end    : {e2e:8.0f} mails/s  ({done - start:.1f} s; the API queued {queue_only:.0f}/s meanwhile)")
+print(f"Mailroom on {backend}, delivery only : {drain:8.0f} mails/s  ({dd - ds:.1f} s, including start-up)")
 print(f"smtp-source, reused conns  : {reuse:8.0f} mails/s")
 print(f"smtp-source, conn per mail : {single:8.0f} mails/s")
 print(f"ratio delivery only / smtp-source reused conns : {drain / reuse:.2f}")
