@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL cluster for the tests: installs Debian's postgresql when missing,
-# then `start DIR` runs initdb and pg_ctl as the unprivileged postgres user in DIR, on a free
-# port, and prints the superuser URL; `stop DIR` stops it. Nothing outside DIR is touched.
+# then `start DIR` runs initdb and pg_ctl in DIR (as the unprivileged postgres user when run
+# as root, which PostgreSQL refuses), on a free port, and prints the superuser URL;
+# `stop DIR` stops it. Nothing outside DIR is touched.
 set -euo pipefail
-bin=/usr/lib/postgresql/15/bin
+# Debian's server binaries: version 15 here, whatever version a newer release ships.
+find_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true; }
+bin=$(find_bin)
 step() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
 
 install() {
-  [ -x "$bin/initdb" ] && return
+  [ -n "$bin" ] && [ -x "$bin/initdb" ] && return
   step "Installing Debian's postgresql"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq postgresql >/dev/null
+  bin=$(find_bin)
 }
 
-# Runs a PostgreSQL binary as the postgres user (PostgreSQL refuses to run as root).
+# Runs a PostgreSQL binary: as the postgres user when we are root, else as ourselves.
 as_postgres() {
-  if [ "$(id -un)" = postgres ]; then "$@"; elif [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -25,7 +29,7 @@ start() {
   local dir=$1
   install
   mkdir -p "$dir"
-  chown postgres "$dir" 2>/dev/null || true
+  [ "$(id -u)" -ne 0 ] || chown postgres "$dir"
   chmod 700 "$dir"
   as_postgres "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }

@@ -8,7 +8,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-#[derive(Clone, Debug)]
+/// `Debug` is written by hand below: it shows where things are, never a secret.
+#[derive(Clone)]
 pub struct Config {
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
@@ -31,6 +32,21 @@ pub struct Config {
     pub trusted_proxies: TrustedProxies,
     /// Refused anonymous attempts from one client are folded into one audit entry per window.
     pub audit_fold_window: Duration,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |set: bool| if set { "[hidden]" } else { "[not set]" };
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("data_dir", &self.data_dir)
+            .field("database_url", &crate::db::redact(&self.database_url))
+            .field("public_url", &self.public_url)
+            .field("admin_email", &self.admin_email)
+            .field("admin_password", &hidden(self.admin_password.is_some()))
+            .field("secret_key", &hidden(self.secret_key.is_some()))
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -206,6 +222,19 @@ mod tests {
         let err = parse_public_url(Some("mail.example.com".into()), addr).unwrap_err();
         assert_eq!(err.variable, "MAILROOM_PUBLIC_URL");
         assert!(parse_public_url(Some("https://example.com/mailroom".into()), addr).is_err());
+    }
+
+    #[test]
+    fn debug_output_shows_no_secret() {
+        let mut config = Config::for_tests(PathBuf::from("/srv/mailroom"));
+        config.database_url = "postgres://mailroom:db-Pa55word@db.internal/mail".into();
+        config.admin_password = Some("admin-Pa55word".into());
+        config.secret_key = Some("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".into());
+        let shown = format!("{config:?}");
+        for secret in ["db-Pa55word", "admin-Pa55word", "AAECAwQF"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
+        assert!(shown.contains("db.internal"), "{shown}");
     }
 
     #[test]

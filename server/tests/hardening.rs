@@ -136,6 +136,17 @@ async fn refused_attempts_fold_into_one_counted_entry_per_client_per_window() {
 }
 
 #[tokio::test]
+async fn a_nul_in_the_sign_in_address_is_refused_like_a_wrong_password() {
+    let app = TestApp::start().await;
+    let audit_before = count(&app, "select count(*) from audit_log").await;
+    let refused = app.browser().sign_in("admin\u{0}@example.com", ADMIN_PASSWORD).await.unwrap_err();
+    assert_eq!(count(&app, "select count(*) from sign_in_failures").await, 0, "nothing stored for it");
+    assert!(count(&app, "select count(*) from audit_log").await - audit_before <= 1, "at most the client's first refusal");
+    let wrong = app.browser().sign_in("nobody@example.com", "not the password").await.unwrap_err();
+    assert_eq!((refused.status, &refused.error), (wrong.status, &wrong.error), "the same answer as a wrong password");
+}
+
+#[tokio::test]
 async fn fifty_parallel_guesses_check_the_password_five_times() {
     let app = TestApp::start().await;
     let guesses = (0..50).map(|i| {

@@ -104,6 +104,7 @@ pub enum Table {
     Users,
     SignInFailures,
     RateHits,
+    SmtpSettings,
 }
 
 /// A transaction on either database.
@@ -142,6 +143,13 @@ impl Tx {
             Table::SignInFailures => on!(self.on(), |e| query!(
                 sqlite: "select 2 as two",
                 postgres: "lock table sign_in_failures in share row exclusive mode"
+            )
+            .fetch_optional(e)
+            .await
+            .map(drop)),
+            Table::SmtpSettings => on!(self.on(), |e| query!(
+                sqlite: "select 4 as four",
+                postgres: "lock table smtp_settings in share row exclusive mode"
             )
             .fetch_optional(e)
             .await
@@ -248,14 +256,14 @@ pub fn is_postgres(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
-/// The URL without its password, for messages.
+/// The URL without its password, for messages: the user information and any query
+/// (`?password=`) are blanked, even when the URL does not parse.
 pub fn redact(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
-        }
-        _ => url.to_owned(),
+    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
+    let without_query = |part: &'_ str| part.split_once('?').map_or(part, |(before, _)| before).to_owned();
+    match rest.rsplit_once('@') {
+        Some((_, host)) => format!("{scheme}://***@{}", without_query(host)),
+        None => format!("{scheme}://{}", without_query(rest)),
     }
 }
 
@@ -277,4 +285,28 @@ pub fn is_foreign_key_violation(error: &sqlx::Error) -> bool {
 /// A LIKE pattern matching `filter` anywhere, with its wildcards taken literally (escape `\`).
 pub fn like_pattern(filter: &str) -> String {
     format!("%{}%", filter.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+    use proptest::prelude::*;
+
+    #[test]
+    fn redact_keeps_where_and_hides_who() {
+        assert_eq!(redact("postgres://mailroom:s3cret@db.internal:5432/mail"), "postgres://***@db.internal:5432/mail");
+        assert_eq!(redact("postgres://db.internal/mail?user=m&password=s3cret"), "postgres://db.internal/mail");
+        assert_eq!(redact("sqlite:///var/lib/mailroom/mailroom.db"), "sqlite:///var/lib/mailroom/mailroom.db");
+    }
+
+    proptest! {
+        /// Whatever the password holds (unencoded `/`, `#`, `?`, `@`, so the URL may not even
+        /// parse), none of it is shown.
+        #[test]
+        fn redact_never_shows_the_password(user in "[a-z]{1,8}", password in "[!-~]{6,24}", host in "[a-z]{1,12}") {
+            let shown = redact(&format!("postgres://{user}:{password}@{host}:5432/mail"));
+            prop_assert!(!shown.contains(&password), "{shown}");
+            prop_assert!(!shown.contains(&format!("//{user}:")), "{shown}");
+        }
+    }
 }

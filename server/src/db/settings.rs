@@ -1,6 +1,6 @@
 //! The smtp_settings table.
 
-use super::{now_ms, on, Db, Tx};
+use super::{now_ms, on, Db, Table, Tx};
 
 #[derive(Clone, Debug)]
 pub struct SettingsRow {
@@ -85,6 +85,8 @@ impl Db {
 
     pub async fn insert_settings(tx: &mut Tx, w: &SettingsWrite<'_>, actor: i64) -> sqlx::Result<i64> {
         let now = now_ms();
+        // Two first settings saved at once on two instances: one becomes the default.
+        tx.serialise(Table::SmtpSettings).await?;
         let id = on!(tx.on(), |e| query_scalar!(
             r#"insert into smtp_settings (name, name_key, starttls_only, host, port, from_name, email, username,
                                         created_at, created_by, updated_at, updated_by)
@@ -178,6 +180,7 @@ impl Db {
     /// Makes one settings the default, in one transaction so there is always exactly one.
     pub async fn make_default_settings(&self, id: i64) -> sqlx::Result<bool> {
         let mut tx = self.begin().await?;
+        tx.serialise(Table::SmtpSettings).await?;
         on!(tx.on(), |e| query!("update smtp_settings set is_default = false where is_default and id != $1", id)
             .execute(e)
             .await

@@ -70,9 +70,12 @@ pub(super) fn current_user(row: &UserRow) -> CurrentUser {
 }
 
 /// Whether a sign-in could possibly succeed: no account has an address over the RFC's 254
-/// characters or a password over the panel's limit, so those are refused unchecked and unstored.
+/// characters or with a NUL in it (which PostgreSQL text cannot even hold), or a password over
+/// the panel's limit, so those are refused unchecked and unstored.
 fn plausible(email_key: &str, password: &str) -> bool {
-    email_key.chars().count() <= EmailAddress::MAX_CHARS && password.chars().count() <= AccountPassword::MAX_CHARS
+    email_key.chars().count() <= EmailAddress::MAX_CHARS
+        && !email_key.contains('\0')
+        && password.chars().count() <= AccountPassword::MAX_CHARS
 }
 
 impl Mailroom {

@@ -102,11 +102,16 @@ impl Mailroom {
             return Err(AppError::Refused("This setup link has been used already or is not valid. Sign in instead.".into()));
         }
         let hashed = self.hashing.hash(password.expose().to_owned()).await?;
-        let id = self
+        // Only while there is no user: two links (two instances started together) used at
+        // once make one administrator.
+        let Some(id) = self
             .db
-            .insert_user(name.as_str(), email.as_str(), &hashed, Role::Administrator.as_str())
+            .insert_first_user(name.as_str(), email.as_str(), &hashed, Role::Administrator.as_str())
             .await
-            .or_internal("creating the administrator")?;
+            .or_internal("creating the administrator")?
+        else {
+            return Err(AppError::Refused("This setup link has been used already or is not valid. Sign in instead.".into()));
+        };
         let row = self.db.user_by_id(id).await.or_internal("creating the administrator")?.ok_or(AppError::SignedOut)?;
         let cookie = self.start_session(id).await?;
         tracing::info!(user = id, "first administrator created through the setup link");

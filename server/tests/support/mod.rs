@@ -79,10 +79,8 @@ impl TestApp {
     /// log, or a `pg_dump` of the PostgreSQL database.
     pub fn database_bytes(&self) -> Vec<u8> {
         if self.database_url.starts_with("postgres") {
-            let dump = std::process::Command::new("/usr/lib/postgresql/15/bin/pg_dump")
-                .args(["--data-only", &self.database_url])
-                .output()
-                .expect("pg_dump runs");
+            let dump =
+                std::process::Command::new("pg_dump").args(["--data-only", &self.database_url]).output().expect("pg_dump runs");
             assert!(dump.status.success(), "pg_dump: {}", String::from_utf8_lossy(&dump.stderr));
             return dump.stdout;
         }
