@@ -141,7 +141,9 @@ async fn a_nul_in_the_sign_in_address_is_refused_like_a_wrong_password() {
     let audit_before = count(&app, "select count(*) from audit_log").await;
     let refused = app.browser().sign_in("admin\u{0}@example.com", ADMIN_PASSWORD).await.unwrap_err();
     assert_eq!(count(&app, "select count(*) from sign_in_failures").await, 0, "nothing stored for it");
-    assert!(count(&app, "select count(*) from audit_log").await - audit_before <= 1, "at most the client's first refusal");
+    assert_eq!(count(&app, "select count(*) from audit_log").await - audit_before, 1, "the client's first refusal");
+    let recorded = "select count(*) from audit_log where action = 'sign-in failed' and target like '%admin\u{FFFD}@example.com%'";
+    assert_eq!(count(&app, recorded).await, 1, "recorded as typed, with the NUL shown as U+FFFD on either database");
     let wrong = app.browser().sign_in("nobody@example.com", "not the password").await.unwrap_err();
     assert_eq!((refused.status, &refused.error), (wrong.status, &wrong.error), "the same answer as a wrong password");
 }

@@ -64,6 +64,13 @@ impl TemplateForm {
         }
         limit(&mut errors, TEXT_BODY, &self.text_body, 100_000, true);
         limit(&mut errors, HTML_BODY, &self.html_body, 200_000, false);
+        // Line breaks and tabs belong in a body; a NUL belongs nowhere (and PostgreSQL text
+        // cannot hold one).
+        for (field, value) in [(SUBJECT, &self.subject), (TEXT_BODY, &self.text_body), (HTML_BODY, &self.html_body)] {
+            if value.contains('\0') {
+                errors.push(field, format!("{field} contains a NUL character; remove it."));
+            }
+        }
         if let Err(message) = FromName::parse(&self.from_name) {
             errors.push(FROM_NAME, message.replacen("From", "From name", 1));
         }
@@ -123,6 +130,17 @@ mod tests {
             .filter(|f| TemplateForm::is_required(f))
             .collect();
         assert_eq!(required, [TEMPLATE_NAME, SUBJECT, TEXT_BODY]);
+    }
+
+    #[test]
+    fn a_nul_is_refused_in_the_subject_and_bodies_where_line_breaks_are_fine() {
+        let ok = TemplateForm { text_body: "Hello\n\tthere".into(), html_body: "<p>\n</p>".into(), ..form() };
+        assert!(ok.check().is_empty());
+        let bad = TemplateForm { subject: "A\0".into(), text_body: "B\0".into(), html_body: "\0".into(), ..form() };
+        let errors = bad.check();
+        for field in [SUBJECT, TEXT_BODY, HTML_BODY] {
+            assert_eq!(errors.get(field).unwrap(), format!("{field} contains a NUL character; remove it."));
+        }
     }
 
     #[test]

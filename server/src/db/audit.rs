@@ -1,6 +1,6 @@
 //! The audit_log table: insert and read, nothing else (triggers refuse updates and deletes).
 
-use super::{like_pattern, now_ms, on, Db};
+use super::{like_pattern, now_ms, on, storable, Db};
 
 pub struct AuditRow {
     pub id: i64,
@@ -24,15 +24,17 @@ pub struct NewAudit<'a> {
 impl Db {
     pub async fn insert_audit(&self, entry: &NewAudit<'_>) -> sqlx::Result<()> {
         let now = now_ms();
+        let stored = [entry.actor, entry.action, entry.target, entry.details, entry.client].map(storable);
+        let [actor, action, target, details, client] = stored.each_ref().map(|text| &**text);
         on!(self.write(), |e| query!(
             "insert into audit_log (at, actor_id, actor, action, target, details, client) values ($1, $2, $3, $4, $5, $6, $7)",
             now,
             entry.actor_id,
-            entry.actor,
-            entry.action,
-            entry.target,
-            entry.details,
-            entry.client
+            actor,
+            action,
+            target,
+            details,
+            client
         )
         .execute(e)
         .await

@@ -230,7 +230,10 @@ impl Db {
 
     pub async fn begin(&self) -> sqlx::Result<Tx> {
         Ok(Tx(match &self.pools {
-            On::Sqlite((_, writer)) => On::Sqlite(writer.begin().await?),
+            // Immediate: the write lock is taken (waiting out the busy timeout) before the
+            // first read. A deferred transaction that reads and then writes while another
+            // process holds the lock fails at once, busy timeout or not.
+            On::Sqlite((_, writer)) => On::Sqlite(writer.begin_with("begin immediate").await?),
             On::Postgres(pool) => On::Postgres(pool.begin().await?),
         }))
     }
@@ -284,7 +287,19 @@ pub fn is_foreign_key_violation(error: &sqlx::Error) -> bool {
 
 /// A LIKE pattern matching `filter` anywhere, with its wildcards taken literally (escape `\`).
 pub fn like_pattern(filter: &str) -> String {
+    let filter = storable(filter);
     format!("%{}%", filter.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"))
+}
+
+/// Text as both databases can store it: PostgreSQL text cannot hold NUL, so it becomes U+FFFD
+/// (on SQLite too, so both keep the same thing). For text recorded as typed, such as what an
+/// anonymous visitor sent; fields a person saves are refused with a message instead.
+pub fn storable(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains('\0') {
+        text.replace('\0', "\u{FFFD}").into()
+    } else {
+        text.into()
+    }
 }
 
 #[cfg(test)]

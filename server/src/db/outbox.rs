@@ -17,6 +17,8 @@ pub struct NewMail<'a> {
 
 pub struct Claimed {
     pub id: i64,
+    /// The claim this mail is held under; see `claim_mail`.
+    pub claim: i64,
     pub settings_id: Option<i64>,
     pub envelope_from: String,
     pub recipient: String,
@@ -75,85 +77,91 @@ impl Db {
         .await)
     }
 
-    /// Marks up to `limit` due mails as sending, claimed at `now`, and returns them: queued
-    /// ones whose time has come, and ones claimed before `stale_before` whose sender stopped
-    /// renewing its claim. On PostgreSQL, rows another instance is claiming at this moment
-    /// are skipped, not waited for.
-    pub async fn claim_mail(&self, now: i64, limit: i64, stale_before: i64) -> sqlx::Result<Vec<Claimed>> {
-        on!(self.write(), |e| query_as!(
+    /// Marks up to `limit` due mails as sending under `claim` (a random number), at `now`, and
+    /// returns them: queued ones whose time has come, and ones claimed before `stale_before`
+    /// whose sender stopped renewing its claim. On PostgreSQL, rows another instance is
+    /// claiming at this moment are skipped, not waited for.
+    pub async fn claim_mail(&self, claim: i64, now: i64, limit: i64, stale_before: i64) -> sqlx::Result<Vec<Claimed>> {
+        on!(self.write(), |e| {
+            query_as!(
             Claimed,
-            sqlite: r#"update outbox set status = 'sending', claimed_at = $1, attempts = attempts + 1
+            sqlite: r#"update outbox set status = 'sending', claimed_at = $1, claim = $4, attempts = attempts + 1
                where id in (select id from outbox
                             where (status = 'queued' and next_attempt_at <= $1) or (status = 'sending' and claimed_at < $2)
                             order by next_attempt_at, id limit $3)
-               returning id as "id!", settings_id, envelope_from as "envelope_from!", recipient as "recipient!",
+               returning id as "id!", claim as "claim!", settings_id, envelope_from as "envelope_from!", recipient as "recipient!",
                          message as "message!", attempts as "attempts!""#,
-            postgres: r#"update outbox set status = 'sending', claimed_at = $1, attempts = attempts + 1
+            postgres: r#"update outbox set status = 'sending', claimed_at = $1, claim = $4, attempts = attempts + 1
                where id in (select id from outbox
                             where (status = 'queued' and next_attempt_at <= $1) or (status = 'sending' and claimed_at < $2)
                             order by next_attempt_at, id limit $3
                             for update skip locked)
-               returning id as "id!", settings_id, envelope_from as "envelope_from!", recipient as "recipient!",
+               returning id as "id!", claim as "claim!", settings_id, envelope_from as "envelope_from!", recipient as "recipient!",
                          message as "message!", attempts as "attempts!""#,
             now,
             stale_before,
-            limit
+            limit,
+            claim
         )
         .fetch_all(e)
-        .await)
-    }
-
-    /// Renews the claim made at `claimed_at` on the mails still being sent: the sender is
-    /// alive, so no other instance takes them. Returns how many were renewed.
-    pub async fn renew_claim(&self, claimed_at: i64, now: i64) -> sqlx::Result<u64> {
-        on!(self.write(), |e| query!(
-            "update outbox set claimed_at = $2 where status = 'sending' and claimed_at = $1",
-            claimed_at,
-            now
-        )
-        .execute(e)
         .await
-        .map(|done| done.rows_affected()))
-    }
-
-    pub async fn mark_sent(&self, id: i64, reply: &str) -> sqlx::Result<()> {
-        let now = now_ms();
-        on!(self.write(), |e| {
-            query!(
-            "update outbox set status = 'sent', sent_at = $1, smtp_reply = $2, last_error = null, claimed_at = null where id = $3",
-            now,
-            reply,
-            id
-        )
-        .execute(e)
-        .await
-        .map(drop)
         })
     }
 
-    pub async fn mark_retry(&self, id: i64, error: &str, next_attempt_at: i64) -> sqlx::Result<()> {
+    /// Renews `claim` on the mails still being sent under it: the sender is alive, so no
+    /// other instance takes them. Returns how many were renewed.
+    pub async fn renew_claim(&self, claim: i64, now: i64) -> sqlx::Result<u64> {
+        on!(self.write(), |e| query!("update outbox set claimed_at = $2 where status = 'sending' and claim = $1", claim, now)
+            .execute(e)
+            .await
+            .map(|done| done.rows_affected()))
+    }
+
+    // The outcomes below touch a mail only while it is still under the sender's claim, and
+    // say whether it was: false means another instance took the mail over.
+
+    pub async fn mark_sent(&self, id: i64, claim: i64, reply: &str) -> sqlx::Result<bool> {
+        let now = now_ms();
         on!(self.write(), |e| query!(
-            "update outbox set status = 'queued', last_error = $1, next_attempt_at = $2, claimed_at = null where id = $3",
-            error,
-            next_attempt_at,
-            id
+            "update outbox set status = 'sent', sent_at = $1, smtp_reply = $2, last_error = null, claimed_at = null, claim = null
+             where id = $3 and claim = $4",
+            now,
+            reply,
+            id,
+            claim
         )
         .execute(e)
         .await
-        .map(drop))
+        .map(|done| done.rows_affected() == 1))
+    }
+
+    pub async fn mark_retry(&self, id: i64, claim: i64, error: &str, next_attempt_at: i64) -> sqlx::Result<bool> {
+        on!(self.write(), |e| query!(
+            "update outbox set status = 'queued', last_error = $1, next_attempt_at = $2, claimed_at = null, claim = null
+             where id = $3 and claim = $4",
+            error,
+            next_attempt_at,
+            id,
+            claim
+        )
+        .execute(e)
+        .await
+        .map(|done| done.rows_affected() == 1))
     }
 
     /// Gives a claimed mail back unsent (shutting down): due again at once, attempt not counted.
-    pub async fn release_mail(&self, id: i64) -> sqlx::Result<()> {
+    pub async fn release_mail(&self, id: i64, claim: i64) -> sqlx::Result<bool> {
         let now = now_ms();
         on!(self.write(), |e| query!(
-            "update outbox set status = 'queued', attempts = attempts - 1, next_attempt_at = $1, claimed_at = null where id = $2",
+            "update outbox set status = 'queued', attempts = attempts - 1, next_attempt_at = $1, claimed_at = null, claim = null
+             where id = $2 and claim = $3",
             now,
-            id
+            id,
+            claim
         )
         .execute(e)
         .await
-        .map(drop))
+        .map(|done| done.rows_affected() == 1))
     }
 
     /// Every sealed message with its id, for key rotation.
@@ -164,15 +172,16 @@ impl Db {
             .await)
     }
 
-    pub async fn mark_failed(&self, id: i64, error: &str) -> sqlx::Result<()> {
+    pub async fn mark_failed(&self, id: i64, claim: i64, error: &str) -> sqlx::Result<bool> {
         on!(self.write(), |e| query!(
-            "update outbox set status = 'failed', last_error = $1, claimed_at = null where id = $2",
+            "update outbox set status = 'failed', last_error = $1, claimed_at = null, claim = null where id = $2 and claim = $3",
             error,
-            id
+            id,
+            claim
         )
         .execute(e)
         .await
-        .map(drop))
+        .map(|done| done.rows_affected() == 1))
     }
 
     /// Queues a failed mail again; false unless it had failed.

@@ -54,14 +54,12 @@ pub struct Worker {
     wake: Arc<Notify>,
 }
 
-/// Keeps the claim made at `claimed_at` fresh every `every` until aborted.
-async fn renew_claim(db: Db, mut claimed_at: i64, every: Duration) {
+/// Keeps `claim` fresh every `every` until aborted.
+async fn renew_claim(db: Db, claim: i64, every: Duration) {
     loop {
         tokio::time::sleep(every).await;
-        let now = now_ms();
-        match db.renew_claim(claimed_at, now).await {
-            Ok(_) => claimed_at = now,
-            Err(error) => tracing::warn!(%error, "could not renew the outbox claim"),
+        if let Err(error) = db.renew_claim(claim, now_ms()).await {
+            tracing::warn!(%error, "could not renew the outbox claim");
         }
     }
 }
@@ -82,11 +80,11 @@ impl Worker {
             if *stop.borrow() {
                 return;
             }
-            let now = now_ms();
+            let (now, claim) = (now_ms(), rand::random::<i64>());
             let stale_before = now - self.config.claim_timeout.as_millis() as i64;
-            match self.db.claim_mail(now, self.config.batch as i64, stale_before).await {
+            match self.db.claim_mail(claim, now, self.config.batch as i64, stale_before).await {
                 Ok(claimed) if !claimed.is_empty() => {
-                    let renewing = tokio::spawn(renew_claim(self.db.clone(), now, self.config.claim_timeout / 3));
+                    let renewing = tokio::spawn(renew_claim(self.db.clone(), claim, self.config.claim_timeout / 3));
                     self.deliver(claimed, &stop).await;
                     renewing.abort();
                 }
@@ -116,9 +114,11 @@ impl Worker {
                 Err(error) => {
                     for mail in mails {
                         let recorded = match &error {
-                            SendError::Permanent(reason) => self.db.mark_failed(mail.id, reason).await,
+                            SendError::Permanent(reason) => self.db.mark_failed(mail.id, mail.claim, reason).await,
                             SendError::Temporary(reason) => {
-                                self.db.mark_retry(mail.id, reason, now_ms() + self.config.backoff.as_millis() as i64).await
+                                self.db
+                                    .mark_retry(mail.id, mail.claim, reason, now_ms() + self.config.backoff.as_millis() as i64)
+                                    .await
                             }
                         };
                         self.record(mail.id, recorded);
@@ -171,11 +171,14 @@ impl Worker {
         let mut conn = None;
         for mail in mails {
             if *stop.borrow() {
-                self.record(mail.id, self.db.release_mail(mail.id).await);
+                self.record(mail.id, self.db.release_mail(mail.id, mail.claim).await);
                 continue;
             }
             let Ok(message) = self.secrets.open_bytes(&mail.message, &outbox_aad(mail.id)) else {
-                self.record(mail.id, self.db.mark_failed(mail.id, "The stored message could not be decrypted.").await);
+                self.record(
+                    mail.id,
+                    self.db.mark_failed(mail.id, mail.claim, "The stored message could not be decrypted.").await,
+                );
                 continue;
             };
             let envelope = match (mail.envelope_from.parse(), mail.recipient.parse()) {
@@ -183,7 +186,10 @@ impl Worker {
                 _ => None,
             };
             let Some(envelope) = envelope else {
-                self.record(mail.id, self.db.mark_failed(mail.id, "The sender or recipient address cannot be used.").await);
+                self.record(
+                    mail.id,
+                    self.db.mark_failed(mail.id, mail.claim, "The sender or recipient address cannot be used.").await,
+                );
                 continue;
             };
             let connected = match conn.take() {
@@ -201,14 +207,14 @@ impl Worker {
                 Err(e) => Err(e),
             };
             let recorded = match outcome {
-                Ok(reply) => self.db.mark_sent(mail.id, &reply).await,
-                Err(SendError::Permanent(reason)) => self.db.mark_failed(mail.id, &reason).await,
+                Ok(reply) => self.db.mark_sent(mail.id, mail.claim, &reply).await,
+                Err(SendError::Permanent(reason)) => self.db.mark_failed(mail.id, mail.claim, &reason).await,
                 Err(SendError::Temporary(reason)) if mail.attempts >= self.config.max_attempts => {
-                    self.db.mark_failed(mail.id, &format!("Gave up after {} attempts: {reason}", mail.attempts)).await
+                    self.db.mark_failed(mail.id, mail.claim, &format!("Gave up after {} attempts: {reason}", mail.attempts)).await
                 }
                 Err(SendError::Temporary(reason)) => {
                     let next = now_ms() + backoff(self.config.backoff, mail.attempts).as_millis() as i64;
-                    self.db.mark_retry(mail.id, &reason, next).await
+                    self.db.mark_retry(mail.id, mail.claim, &reason, next).await
                 }
             };
             self.record(mail.id, recorded);
@@ -218,9 +224,13 @@ impl Worker {
         }
     }
 
-    fn record(&self, id: i64, outcome: sqlx::Result<()>) {
-        if let Err(error) = outcome {
-            tracing::error!(%error, mail = id, "could not record a delivery outcome");
+    /// Logs an outcome that could not be recorded, or that arrived after another instance
+    /// took the mail over (this sender went quiet for longer than the claim timeout).
+    fn record(&self, id: i64, outcome: sqlx::Result<bool>) {
+        match outcome {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!(mail = id, "another instance took this mail over; its outcome is theirs to record"),
+            Err(error) => tracing::error!(%error, mail = id, "could not record a delivery outcome"),
         }
     }
 }
