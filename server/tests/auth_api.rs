@@ -78,11 +78,14 @@ async fn replayed_call(browser: &support::Browser, cookie: &str, endpoint: &str)
 async fn idle_sessions_expire() {
     let dir = tempfile::tempdir().unwrap();
     let mut config = config(dir.path().to_owned(), true);
-    config.session_idle = Duration::from_millis(800);
+    config.session_idle = Duration::from_secs(600);
     let app = TestApp::start_with(dir, config).await;
     let admin = app.admin().await;
+    // Idle for a little under the limit: still signed in.
+    app.execute_sql("update sessions set last_seen = last_seen - 590000").await.unwrap();
     let _: Vec<SettingsSummary> = admin.call("settings/list", json!({})).await.unwrap();
-    tokio::time::sleep(Duration::from_millis(1200)).await;
+    // Then idle for longer than the limit, as if ten minutes had passed unused.
+    app.execute_sql("update sessions set last_seen = last_seen - 610000").await.unwrap();
     let expired = admin.call::<Vec<SettingsSummary>>("settings/list", json!({})).await.unwrap_err();
     assert_eq!(expired.error, AppError::SignedOut);
 }

@@ -13,6 +13,8 @@ pub struct NewMail<'a> {
     pub size: i64,
     pub api_token_id: Option<i64>,
     pub idempotency_key: Option<&'a str>,
+    /// After this (ms), the mail is not worth sending any more.
+    pub expires_at: Option<i64>,
 }
 
 pub struct Claimed {
@@ -24,6 +26,7 @@ pub struct Claimed {
     pub recipient: String,
     pub message: Vec<u8>,
     pub attempts: i64,
+    pub expires_at: Option<i64>,
 }
 
 #[derive(Clone, Debug)]
@@ -52,11 +55,11 @@ impl Db {
         on!(tx.on(), |e| {
             query_scalar!(
             r#"insert into outbox (created_at, template_id, template_name, settings_id, settings_name, envelope_from, recipient, subject,
-                                 message, size, status, next_attempt_at, api_token_id, idempotency_key)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', $11, $12, $13)
+                                 message, size, status, next_attempt_at, api_token_id, idempotency_key, expires_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', $11, $12, $13, $14)
              returning id as "id!""#,
             now, m.template_id, m.template_name, m.settings_id, m.settings_name, m.envelope_from, m.recipient, m.subject,
-            empty, m.size, now, m.api_token_id, m.idempotency_key
+            empty, m.size, now, m.api_token_id, m.idempotency_key, m.expires_at
         )
         .fetch_one(e)
         .await
@@ -90,14 +93,14 @@ impl Db {
                             where (status = 'queued' and next_attempt_at <= $1) or (status = 'sending' and claimed_at < $2)
                             order by next_attempt_at, id limit $3)
                returning id as "id!", claim as "claim!", settings_id, envelope_from as "envelope_from!", recipient as "recipient!",
-                         message as "message!", attempts as "attempts!""#,
+                         message as "message!", attempts as "attempts!", expires_at"#,
             postgres: r#"update outbox set status = 'sending', claimed_at = $1, claim = $4, attempts = attempts + 1
                where id in (select id from outbox
                             where (status = 'queued' and next_attempt_at <= $1) or (status = 'sending' and claimed_at < $2)
                             order by next_attempt_at, id limit $3
                             for update skip locked)
                returning id as "id!", claim as "claim!", settings_id, envelope_from as "envelope_from!", recipient as "recipient!",
-                         message as "message!", attempts as "attempts!""#,
+                         message as "message!", attempts as "attempts!", expires_at"#,
             now,
             stale_before,
             limit,

@@ -259,6 +259,7 @@ pub async fn create(
         attachments,
         api_token: Some(token_id),
         idempotency_key: key.as_deref(),
+        expires_at: None,
     };
     let id = match mailroom.enqueue(request).await {
         Ok(id) => id,

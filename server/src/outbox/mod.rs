@@ -54,6 +54,10 @@ pub struct Worker {
     wake: Arc<Notify>,
 }
 
+/// Why a mail that outlived its use was not sent.
+pub const EXPIRED: &str = "Not sent: it expired before it could be delivered, and the password-reset link in it would no \
+                           longer work. The person can ask for a new link.";
+
 /// Keeps `claim` fresh every `every` until aborted.
 async fn renew_claim(db: Db, claim: i64, every: Duration) {
     loop {
@@ -172,6 +176,10 @@ impl Worker {
         for mail in mails {
             if *stop.borrow() {
                 self.record(mail.id, self.db.release_mail(mail.id, mail.claim).await);
+                continue;
+            }
+            if mail.expires_at.is_some_and(|at| at <= now_ms()) {
+                self.record(mail.id, self.db.mark_failed(mail.id, mail.claim, EXPIRED).await);
                 continue;
             }
             let Ok(message) = self.secrets.open_bytes(&mail.message, &outbox_aad(mail.id)) else {

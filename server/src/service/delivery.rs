@@ -19,6 +19,8 @@ pub struct MailRequest<'a> {
     pub attachments: Vec<Attachment>,
     pub api_token: Option<Id>,
     pub idempotency_key: Option<&'a str>,
+    /// When the mail stops being worth sending (ms since the epoch), if ever.
+    pub expires_at: Option<i64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -78,6 +80,7 @@ impl Mailroom {
             size: composed.bytes.len() as i64,
             api_token_id: request.api_token,
             idempotency_key: request.idempotency_key,
+            expires_at: request.expires_at,
         };
         let id = Db::insert_mail(&mut tx, &row).await?;
         Db::set_mail_message(&mut tx, id, &self.secrets.seal_bytes(&composed.bytes, &outbox_aad(id))).await?;

@@ -89,6 +89,8 @@ impl Mailroom {
             attachments: Vec::new(),
             api_token: None,
             idempotency_key: None,
+            // A link that arrives after it expired helps nobody.
+            expires_at: Some(expires),
         };
         let details = match self.enqueue(request).await {
             Ok(id) => format!("reset link queued as mail #{id}"),
