@@ -191,3 +191,41 @@ async fn killing_one_instance_mid_batch_loses_no_mail() {
     // The README's bound: the mails A had on the wire, one per connection (8).
     assert!(received - distinct.len() <= 8, "at most A's in-flight mails arrive twice ({} did)", received - distinct.len());
 }
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: make test runs it"]
+async fn one_idempotency_key_sent_to_both_instances_at_once_queues_one_mail() {
+    let url = database().await;
+    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, b) = (instance(&url, a_dir.path()), instance(&url, b_dir.path()));
+    a.ready().await;
+    b.ready().await;
+    let admin = a.admin().await;
+    plain_relay(&admin, "Sink", free_port()).await;
+    let token = api_token(&admin, "billing").await;
+    let http = reqwest::Client::new();
+    let attempts = (0..20).map(|i| {
+        let (http, token) = (http.clone(), token.clone());
+        let base = if i % 2 == 0 { a.base.clone() } else { b.base.clone() };
+        async move {
+            let response = http
+                .post(format!("{base}/api/v1/messages"))
+                .bearer_auth(&token)
+                .header("content-type", "application/json")
+                .header("idempotency-key", "invoice-2026-0042")
+                .body(invoice("grace@example.com"))
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            (status, response.json::<Value>().await.unwrap()["id"].as_i64())
+        }
+    });
+    let answers = futures::future::join_all(attempts).await;
+    let created = answers.iter().filter(|(status, _)| *status == 202).count();
+    let repeated = answers.iter().filter(|(status, _)| *status == 200).count();
+    assert_eq!((created, repeated), (1, 19), "{answers:?}");
+    let ids: BTreeSet<Option<i64>> = answers.iter().map(|(_, id)| *id).collect();
+    assert_eq!(ids.len(), 1, "every answer names the one mail: {answers:?}");
+    assert_eq!(count(&url, "select count(*) from outbox").await, 1);
+}

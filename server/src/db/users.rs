@@ -2,7 +2,8 @@
 
 use super::{now_ms, on, Db, Table};
 
-#[derive(Clone, Debug)]
+/// `Debug` is written by hand below, without the password hash.
+#[derive(Clone)]
 pub struct UserRow {
     pub id: i64,
     pub name: String,
@@ -15,6 +16,17 @@ pub struct UserRow {
     pub updated_at: Option<i64>,
     /// The name of whoever changed the record last.
     pub updated_by: Option<String>,
+}
+
+impl std::fmt::Debug for UserRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRow")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("role", &self.role)
+            .field("version", &self.version)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What `set_role` did.

@@ -120,6 +120,11 @@ async fn existing(mailroom: &Mailroom, id: i64, token_id: i64, status: StatusCod
     }
 }
 
+/// The mail this token already queued under `key`, if any.
+async fn queued_with_key(mailroom: &Mailroom, token_id: i64, key: &str) -> Result<Option<i64>, ApiError> {
+    mailroom.db().mail_by_idempotency_key(token_id, key).await.or_internal("reading the Idempotency-Key").map_err(internal)
+}
+
 fn text<'a>(body: &'a Value, field: &str, required: bool) -> Result<&'a str, ApiError> {
     match body.get(field) {
         Some(Value::String(s)) => Ok(s),
@@ -199,7 +204,7 @@ pub async fn create(
         },
     };
     if let Some(key) = &key {
-        if let Ok(Some(id)) = mailroom.db().mail_by_idempotency_key(token_id, key).await {
+        if let Some(id) = queued_with_key(&mailroom, token_id, key).await.map_err(IntoResponse::into_response)? {
             return Ok(existing(&mailroom, id, token_id, StatusCode::OK).await);
         }
     }
@@ -271,9 +276,14 @@ pub async fn create(
                 format!("The template “{template}” needs {}.", named.join(", ")),
             )));
         }
+        // The same key queued meanwhile by a parallel request (on this instance or another).
         Err(QueueError::Db(e)) if crate::db::is_unique_violation(&e) && key.is_some() => {
-            let found = mailroom.db().mail_by_idempotency_key(token_id, key.as_deref().unwrap_or_default()).await.ok().flatten();
-            return Ok(existing(&mailroom, found.unwrap_or_default(), token_id, StatusCode::OK).await);
+            let found = queued_with_key(&mailroom, token_id, key.as_deref().unwrap_or_default()).await.map_err(fail)?;
+            let Some(id) = found else {
+                let message = "Another request with this Idempotency-Key was being queued at the same moment; send it again.";
+                return Err(fail(plain(StatusCode::CONFLICT, message)));
+            };
+            return Ok(existing(&mailroom, id, token_id, StatusCode::OK).await);
         }
         Err(e @ QueueError::NoSettings) => return Err(fail(plain(StatusCode::CONFLICT, e.to_string()))),
         Err(QueueError::Db(e)) => return Err(fail(internal(Err::<(), _>(e).or_internal("queueing the mail").unwrap_err()))),
