@@ -2,45 +2,14 @@
 // 360 px wide, in the light and the dark theme. Serious and critical violations fail the test;
 // moderate and minor ones are listed in the output. The page's CSP stays strict: only this
 // file's browser context bypasses it, to inject axe.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADMIN, SMTP_PORT } from '../playwright.config';
-import { addPlainRelay, option, serverWithoutAdmin, signIn, signInAsAdmin, silentServer, unique } from './helpers';
-
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const WIDTHS = [1280, 360];
-const THEMES = ['light', 'dark'] as const;
+import { addPlainRelay, option, scan, serverWithoutAdmin, signIn, signInAsAdmin, silentServer, unique } from './helpers';
 
 test.use({ bypassCSP: true });
 test.describe.configure({ mode: 'serial' });
-
-type Violation = { id: string; impact: string; help: string; nodes: { target: string[] }[] };
-
-/** Scans the page as it is now, in each width and theme; `ready` waits for the state again after a resize. */
-async function scan(page: Page, state: string, ready: () => Promise<void> = async () => {}) {
-  for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height: 800 });
-    for (const colorScheme of THEMES) {
-      await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
-      await ready();
-      if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
-      const violations: Violation[] = await page.evaluate(async () => {
-        const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
-        return result.violations;
-      });
-      const where = `${state} at ${width} px, ${colorScheme}`;
-      for (const v of violations.filter((v) => v.impact === 'moderate' || v.impact === 'minor')) {
-        console.log(`[axe] ${where}: ${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-      }
-      const serious = violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-      expect(serious, where).toEqual([]);
-    }
-  }
-  await page.setViewportSize({ width: 1280, height: 800 });
-}
 
 test('signed-out pages', async ({ page }) => {
   await page.goto('/sign-in');

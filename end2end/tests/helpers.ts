@@ -1,7 +1,7 @@
 // Shared steps: signing in, and making settings through the panel as a person would.
 import { expect, type Page } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +58,33 @@ export async function silentServer(): Promise<{ port: number; refuse: () => void
   };
 }
 
+/** A loopback relay that greets and then answers every sender with 451 "try again later". */
+export async function busyServer(): Promise<{ port: number; close: () => void }> {
+  const sockets: Socket[] = [];
+  const server: Server = createServer((socket) => {
+    sockets.push(socket);
+    socket.write('220 busy.example.com ESMTP\r\n');
+    let pending = '';
+    socket.on('data', (chunk) => {
+      pending += chunk.toString('latin1');
+      let end;
+      while ((end = pending.indexOf('\r\n')) >= 0) {
+        const line = pending.slice(0, end).toUpperCase();
+        pending = pending.slice(end + 2);
+        if (line.startsWith('EHLO') || line.startsWith('HELO')) socket.write('250 busy.example.com\r\n');
+        else if (line.startsWith('QUIT')) socket.end('221 2.0.0 Bye\r\n');
+        else if (line.startsWith('RSET') || line.startsWith('NOOP')) socket.write('250 2.0.0 OK\r\n');
+        else socket.write('451 4.3.0 Too busy, try again later\r\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    close: () => { sockets.forEach((s) => s.destroy()); server.close(); },
+  };
+}
+
 /** Adds settings for a relay on loopback that speaks plain SMTP (Use STARTTLS Only off). */
 export async function addPlainRelay(page: Page, name: string, port: number) {
   await page.getByRole('button', { name: 'Add' }).click();
@@ -82,4 +109,37 @@ export async function serverWithoutAdmin(port: number): Promise<{ link: string; 
     server.on('exit', () => reject(new Error(`server exited: ${out}`)));
   });
   return { link, stop: () => server.kill() };
+}
+
+const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const WIDTHS = [1280, 360];
+const THEMES = ['light', 'dark'] as const;
+
+type Violation = { id: string; impact: string; help: string; nodes: { target: string[] }[] };
+
+/** An axe-core scan of the page as it is now, in each width (1280, 360) and theme; serious and
+ *  critical violations fail, moderate and minor ones are listed. The test must bypass the CSP
+ *  (`test.use({ bypassCSP: true })`) to inject axe. `ready` waits for the state again after a resize. */
+export async function scan(page: Page, state: string, ready: () => Promise<void> = async () => {}) {
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 800 });
+    for (const colorScheme of THEMES) {
+      await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });
+      await ready();
+      if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
+      const violations: Violation[] = await page.evaluate(async () => {
+        const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+        return result.violations;
+      });
+      const where = `${state} at ${width} px, ${colorScheme}`;
+      for (const v of violations.filter((v) => v.impact === 'moderate' || v.impact === 'minor')) {
+        console.log(`[axe] ${where}: ${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+      }
+      const serious = violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      expect(serious, where).toEqual([]);
+    }
+  }
+  await page.setViewportSize({ width: 1280, height: 800 });
 }

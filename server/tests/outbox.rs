@@ -3,6 +3,8 @@
 
 mod support;
 
+use app::api::delivery::DeliveryAlert;
+use app::api::{AppError, SettingsSummary, SettingsView};
 use serde_json::{json, Value};
 use sqlx::Connection;
 use support::process::Server;
@@ -126,4 +128,44 @@ async fn a_crash_mid_batch_loses_nothing() {
     let (received, distinct) = stop_mid_batch("-KILL", 150).await;
     assert_eq!(distinct, 150, "every mail arrived");
     assert!(received - distinct <= 8, "at most the mails in flight at the crash arrive twice ({} did)", received - distinct);
+}
+
+#[tokio::test]
+async fn mail_waiting_after_failures_raises_an_alert_until_it_is_sent() {
+    let refusing =
+        SmtpServer::start_with("plain", None, "127.0.0.1", free_port(), &["--fail-first", "1000", "--fail-code", "451"]);
+    let working = SmtpServer::start("plain", None);
+    let app = fast_outbox_app().await;
+    let admin = app.admin().await;
+    let relay = plain_relay(&admin, "Billing relay", refusing.port).await;
+    let token = api_token(&admin, "billing").await;
+    let http = reqwest::Client::new();
+    queue(&http, &app.origin, &token, "grace@example.com").await;
+    queue(&http, &app.origin, &token, "alan@example.com").await;
+
+    let alerts = || async { admin.call::<Vec<DeliveryAlert>>("delivery/alerts", json!({})).await.unwrap() };
+    assert!(
+        eventually(10, || async { alerts().await.first().is_some_and(|a| a.waiting == 2) }).await,
+        "the alert names both mails"
+    );
+    let alert = alerts().await.remove(0);
+    assert_eq!((alert.settings_id, alert.settings.as_str()), (relay.id, "Billing relay"));
+    let row = || async {
+        let list: Vec<SettingsSummary> = admin.call("settings/list", json!({})).await.unwrap();
+        list.into_iter().find(|s| s.id == relay.id).unwrap().health
+    };
+    let failing = row().await;
+    assert_eq!((failing.failing_since, failing.waiting, failing.sent_24h), (Some(alert.since), 2, 0));
+    let user = app.user("plain@example.com").await;
+    assert_eq!(user.call::<Vec<DeliveryAlert>>("delivery/alerts", json!({})).await.unwrap_err().error, AppError::AdminOnly);
+
+    // The relay is fixed: the waiting mail goes out, and the alert ends.
+    let mut form = serde_json::to_value(&relay.form).unwrap();
+    form["port"] = json!(working.port.to_string());
+    let input = json!({ "input": { "id": relay.id, "version": relay.version, "form": form, "password": "Keep" } });
+    let _: SettingsView = admin.call("settings/save", input).await.unwrap();
+    assert!(eventually(20, || async { alerts().await.is_empty() }).await, "the alert ends once the mail is sent");
+    let healthy = row().await;
+    assert_eq!((healthy.failing_since, healthy.waiting, healthy.sent_24h, healthy.failed_24h), (None, 0, 2, 0));
+    assert_eq!(working.of_kind("message").len(), 2);
 }

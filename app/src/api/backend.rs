@@ -3,7 +3,7 @@
 //! HTTP to it. The direction of dependency stays frontend → app ← server.
 
 use super::audit::AuditEntry;
-use super::delivery::MailView;
+use super::delivery::{DeliveryAlert, MailView};
 use super::templates::{Preview, TemplateInput, TemplateSummary, TemplateView};
 use super::test_email::{TestEmailRequest, TestEvent};
 use super::tokens::{NewToken, TokenView};
@@ -67,6 +67,7 @@ pub trait Backend: Send + Sync + 'static {
 
     async fn list_mail(&self, req: &RequestMeta, filter: String, before: Option<Id>) -> Result<Vec<MailView>, AppError>;
     async fn resend_mail(&self, req: &RequestMeta, id: Id) -> Result<MailView, AppError>;
+    async fn delivery_alerts(&self, req: &RequestMeta) -> Result<Vec<DeliveryAlert>, AppError>;
 
     async fn list_tokens(&self, req: &RequestMeta) -> Result<Vec<TokenView>, AppError>;
     async fn create_token(&self, req: &RequestMeta, name: String) -> Result<NewToken, AppError>;

@@ -52,6 +52,23 @@ pub struct MailView {
 
 pub const MAIL_PAGE: usize = 200;
 
+/// Settings through which mail is waiting after failed attempts: the banner on every page.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DeliveryAlert {
+    pub settings_id: Id,
+    pub settings: String,
+    /// When the oldest mail still waiting after a failed attempt was queued.
+    pub since: Millis,
+    /// Mails queued or being sent through these settings.
+    pub waiting: i64,
+}
+
+#[server(prefix = "/api", endpoint = "delivery/alerts", input = Json)]
+pub async fn delivery_alerts() -> Result<Vec<DeliveryAlert>, AppError> {
+    let (api, req) = crate::api::context::api()?;
+    crate::api::context::finish(api.delivery_alerts(&req).await)
+}
+
 #[server(prefix = "/api", endpoint = "delivery/list", input = Json)]
 pub async fn list_mail(filter: String, before: Option<Id>) -> Result<Vec<MailView>, AppError> {
     let (api, req) = crate::api::context::api()?;

@@ -22,6 +22,25 @@ pub struct SettingsSummary {
     pub is_default: bool,
     /// Templates that send through these settings.
     pub template_count: i64,
+    pub health: DeliveryHealth,
+}
+
+/// How mail through one settings has been going: the last 24 hours, and what waits now.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DeliveryHealth {
+    pub sent_24h: i64,
+    pub failed_24h: i64,
+    /// Mails queued or being sent.
+    pub waiting: i64,
+    /// When the oldest mail still waiting after a failed attempt was queued; None when no
+    /// waiting mail has failed an attempt.
+    pub failing_since: Option<Millis>,
+}
+
+impl DeliveryHealth {
+    pub fn is_failing(&self) -> bool {
+        self.failing_since.is_some()
+    }
 }
 
 impl SettingsSummary {
@@ -58,6 +77,7 @@ impl SettingsView {
             last_test: self.last_test.clone(),
             is_default: self.is_default,
             template_count: 0,
+            health: DeliveryHealth::default(),
         }
     }
 }

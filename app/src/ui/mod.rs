@@ -1,6 +1,7 @@
 //! The panels. `App` picks one from the URL; each file holds one panel or one piece they share.
 
 mod account;
+mod alerts;
 mod audit;
 mod delivery;
 mod dialog;

@@ -39,6 +39,9 @@ pub fn Shell(panel: Panel, children: Children) -> impl IntoView {
             <span class="who">{move || session.user().map(|u| u.name)}</span>
             <button type="button" class="link" on:click=on_sign_out disabled=signing_out>"Sign out"</button>
         </header>
+        <Show when=move || session.is_admin()>
+            <super::alerts::DeliveryAlerts />
+        </Show>
         <main class="content" id="main" tabindex="-1">{children()}</main>
     }
 }

@@ -29,6 +29,17 @@ pub struct Claimed {
     pub expires_at: Option<i64>,
 }
 
+/// Mail through one settings: sent and failed since a moment, waiting now, and since when
+/// some of the waiting mail has been failing.
+pub struct HealthRow {
+    pub settings_id: i64,
+    pub settings_name: String,
+    pub sent: i64,
+    pub failed: i64,
+    pub waiting: i64,
+    pub failing_since: Option<i64>,
+}
+
 #[derive(Clone, Debug)]
 pub struct MailRow {
     pub id: i64,
@@ -198,6 +209,27 @@ impl Db {
         .execute(e)
         .await
         .map(|done| done.rows_affected() == 1))
+    }
+
+    /// Per settings that has mail waiting or sent or failed since `since`: the counts, and the
+    /// creation time of the oldest waiting mail that has failed an attempt.
+    pub async fn delivery_health(&self, since: i64) -> sqlx::Result<Vec<HealthRow>> {
+        on!(self.read(), |e| query_as!(
+            HealthRow,
+            r#"select o.settings_id as "settings_id!", s.name as "settings_name!",
+                      sum(case when o.status = 'sent' and o.sent_at >= $1 then 1 else 0 end) as "sent!: i64",
+                      sum(case when o.status = 'failed' and o.created_at >= $1 then 1 else 0 end) as "failed!: i64",
+                      sum(case when o.status in ('queued', 'sending') then 1 else 0 end) as "waiting!: i64",
+                      min(case when o.status in ('queued', 'sending') and o.last_error is not null then o.created_at end)
+                          as "failing_since: i64"
+               from outbox o join smtp_settings s on s.id = o.settings_id
+               where o.status in ('queued', 'sending') or o.created_at >= $1 or o.sent_at >= $1
+               group by o.settings_id, s.name
+               order by s.name"#,
+            since
+        )
+        .fetch_all(e)
+        .await)
     }
 
     /// A mail queued with this API token; other tokens' mail is not theirs to see.

@@ -3,12 +3,13 @@
 
 use super::{Mailroom, OrInternal};
 use crate::crypto::outbox_aad;
-use crate::db::{Db, MailRow, NewMail};
+use crate::db::{now_ms, Db, MailRow, NewMail};
 use crate::mail::compose::{compose, sender, Attachment};
 use crate::mail::render::{render, RenderError, Sources};
-use app::api::delivery::{MailStatus, MailView, MAIL_PAGE};
-use app::api::{AppError, CurrentUser, Id, RequestMeta};
+use app::api::delivery::{DeliveryAlert, MailStatus, MailView, MAIL_PAGE};
+use app::api::{AppError, CurrentUser, DeliveryHealth, Id, RequestMeta};
 use app::domain::EmailAddress;
+use std::collections::HashMap;
 
 /// One mail to queue.
 pub struct MailRequest<'a> {
@@ -54,6 +55,9 @@ pub(super) fn mail_view(row: MailRow) -> MailView {
     }
 }
 
+/// The window of the sent and failed counts.
+const DAY_MS: i64 = 24 * 3_600_000;
+
 impl Mailroom {
     /// Renders, seals and queues one mail; returns its outbox id.
     pub(crate) async fn enqueue(&self, request: MailRequest<'_>) -> Result<Id, QueueError> {
@@ -92,6 +96,33 @@ impl Mailroom {
     pub(super) async fn mail_list(&self, filter: &str, before: Option<Id>) -> Result<Vec<MailView>, AppError> {
         let rows = self.db.list_mail(filter.trim(), before, MAIL_PAGE as i64).await.or_internal("reading the delivery log")?;
         Ok(rows.into_iter().map(mail_view).collect())
+    }
+
+    /// Settings through which mail waits after failed attempts, oldest failure first.
+    pub(super) async fn mail_alerts(&self) -> Result<Vec<DeliveryAlert>, AppError> {
+        let rows = self.db.delivery_health(now_ms() - DAY_MS).await.or_internal("reading the outbox")?;
+        let mut alerts: Vec<DeliveryAlert> = rows
+            .into_iter()
+            .filter_map(|r| {
+                let since = r.failing_since?;
+                Some(DeliveryAlert { settings_id: r.settings_id, settings: r.settings_name, since, waiting: r.waiting })
+            })
+            .collect();
+        alerts.sort_by_key(|a| a.since);
+        Ok(alerts)
+    }
+
+    /// Each settings' delivery in the last 24 hours and now.
+    pub(super) async fn delivery_health(&self) -> Result<HashMap<Id, DeliveryHealth>, AppError> {
+        let rows = self.db.delivery_health(now_ms() - DAY_MS).await.or_internal("reading the outbox")?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let health =
+                    DeliveryHealth { sent_24h: r.sent, failed_24h: r.failed, waiting: r.waiting, failing_since: r.failing_since };
+                (r.settings_id, health)
+            })
+            .collect())
     }
 
     pub(super) async fn mail_resend(&self, req: &RequestMeta, actor: &CurrentUser, id: Id) -> Result<MailView, AppError> {

@@ -25,7 +25,7 @@ use crate::crypto::SecretBox;
 use crate::db::Db;
 use crate::mail::Probe;
 use app::api::audit::AuditEntry;
-use app::api::delivery::MailView;
+use app::api::delivery::{DeliveryAlert, MailView};
 use app::api::templates::{Preview, TemplateInput, TemplateSummary, TemplateView};
 use app::api::test_email::TestEmailRequest;
 use app::api::tokens::{NewToken, TokenView};
@@ -239,6 +239,11 @@ impl Backend for Mailroom {
     async fn resend_mail(&self, req: &RequestMeta, id: Id) -> Result<MailView, AppError> {
         let actor = self.require(req, Role::Administrator).await?;
         self.mail_resend(req, &actor, id).await
+    }
+
+    async fn delivery_alerts(&self, req: &RequestMeta) -> Result<Vec<DeliveryAlert>, AppError> {
+        self.require(req, Role::Administrator).await?;
+        self.mail_alerts().await
     }
 
     async fn list_tokens(&self, req: &RequestMeta) -> Result<Vec<TokenView>, AppError> {

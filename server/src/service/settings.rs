@@ -54,9 +54,11 @@ fn name_taken() -> AppError {
 impl Mailroom {
     pub(super) async fn settings_list(&self) -> Result<Vec<SettingsSummary>, AppError> {
         let rows = self.db.list_settings().await.or_internal("listing SMTP settings")?;
+        let mut health = self.delivery_health().await?;
         Ok(rows
             .into_iter()
             .map(|r| SettingsSummary {
+                health: health.remove(&r.id).unwrap_or_default(),
                 last_test: last_test(r.last_test_at, r.last_test_ok, r.last_test_summary),
                 is_default: r.is_default,
                 template_count: r.template_count,

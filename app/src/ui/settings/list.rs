@@ -184,7 +184,7 @@ pub fn SettingsPanel() -> impl IntoView {
             >
                 <div class="list-sizer" style:height=move || format!("{}px", matches.with(Vec::len) as f64 * ROW_HEIGHT)>
                     <div class="list-window" style:transform=move || format!("translateY({}px)", visible.with(|v| v.0) as f64 * ROW_HEIGHT)>
-                        <For each=move || visible.get().1 key=|s| (s.id, s.name.clone(), s.host.clone(), s.port, s.last_test.clone(), s.is_default, s.template_count) let:s>
+                        <For each=move || visible.get().1 key=|s| (s.id, s.name.clone(), s.host.clone(), s.port, s.last_test.clone(), s.is_default, s.template_count, s.health.clone()) let:s>
                             <div
                                 role="option"
                                 id=format!("option-{}", s.id)
@@ -201,11 +201,17 @@ pub fn SettingsPanel() -> impl IntoView {
                                         view! { <span class=class role="img" aria-label=format!("{said} ({when})") title=tip>{mark}</span> }
                                     })}
                                     {s.last_test.is_none().then(|| view! { <span class="visually-hidden">" (never tested)"</span> })}
+                                    {s.health.failing_since.map(|since| {
+                                        let said = format!("Mail failing since {}, {} waiting", date_time(since), s.health.waiting);
+                                        view! { <span class="status failing" role="img" aria-label=said.clone() title=said>"⚠"</span> }
+                                    })}
                                 </span>
                                 <span class="row-host">
                                     {format!("{}:{}", s.host, s.port)}
                                     {s.is_default.then(|| view! { <span class="badge">"Default"</span> })}
                                     {(s.template_count > 0).then(|| format!(" · {} template{}", s.template_count, if s.template_count == 1 { "" } else { "s" }))}
+                                    {(s.health.sent_24h + s.health.failed_24h > 0)
+                                        .then(|| format!(" · 24 h: {} sent, {} failed", s.health.sent_24h, s.health.failed_24h))}
                                 </span>
                             </div>
                         </For>

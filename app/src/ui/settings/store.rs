@@ -47,11 +47,12 @@ impl SettingsList {
         self.rows.iter().enumerate().filter(|(_, (_, hay))| words.iter().all(|w| hay.contains(w))).map(|(i, _)| i).collect()
     }
 
-    /// Adds or replaces a row, keeping the order (and the template count, which a saved view
-    /// does not carry).
+    /// Adds or replaces a row, keeping the order (and the template count and delivery health,
+    /// which a saved view does not carry).
     pub fn upsert(&mut self, mut summary: SettingsSummary) {
         if let Some((old, _)) = self.rows.iter().find(|(s, _)| s.id == summary.id) {
             summary.template_count = old.template_count;
+            summary.health = old.health.clone();
         }
         self.rows.retain(|(s, _)| s.id != summary.id);
         let key = name_key(&summary.name);
@@ -108,6 +109,7 @@ mod tests {
             last_test: None,
             is_default: false,
             template_count: 0,
+            health: Default::default(),
         }
     }
 
