@@ -33,10 +33,12 @@ test('mail waiting behind a failing relay raises a banner on every page and mark
   });
   expect(response.status()).toBe(202);
 
-  // The banner appears on whatever page is open next.
-  const banner = page.getByRole('alert', { name: 'Mail delivery is failing' });
+  // The banner appears on whatever page is opened next (each panel change looks again).
+  const banner = page.getByRole('status', { name: 'Mail delivery is failing' });
+  let next = 'Users';
   await expect(async () => {
-    await page.getByRole('link', { name: 'Users' }).click();
+    next = next === 'Users' ? 'Templates' : 'Users';
+    await page.getByRole('link', { name: next }).click();
     await expect(banner).toBeVisible({ timeout: 1_000 });
   }).toPass({ timeout: 20_000 });
   await expect(banner).toContainText(`Mail through “${name}” has been failing since`);

@@ -143,6 +143,7 @@ async fn mail_waiting_after_failures_raises_an_alert_until_it_is_sent() {
     queue(&http, &app.origin, &token, "grace@example.com").await;
     queue(&http, &app.origin, &token, "alan@example.com").await;
 
+    assert!(eventually(10, || async { refusing.of_kind("refused").len() >= 2 }).await, "both mails were refused for now");
     let alerts = || async { admin.call::<Vec<DeliveryAlert>>("delivery/alerts", json!({})).await.unwrap() };
     assert!(
         eventually(10, || async { alerts().await.first().is_some_and(|a| a.waiting == 2) }).await,

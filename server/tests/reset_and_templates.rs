@@ -85,6 +85,9 @@ async fn a_reset_mail_stops_retrying_once_its_link_has_expired() {
     assert!(eventually(10, || async { mail().await.status == MailStatus::Failed }).await, "it fails instead of retrying");
     let failed = mail().await;
     assert!(failed.last_error.as_deref().unwrap().starts_with("Not sent: it expired before it could be delivered"));
+    let resend = admin.call::<Value>("delivery/resend", json!({ "id": failed.id })).await.unwrap_err();
+    assert_eq!(resend.status, 409, "an expired reset mail is not sent again");
+    assert!(resend.error.to_string().contains("expired with the password-reset link"), "{}", resend.error);
 }
 
 #[tokio::test]

@@ -1,28 +1,68 @@
 //! The banner on every page when mail waits after failed attempts through some settings:
-//! which settings, since when, and how many mails wait. Administrators only; it looks again
-//! every 30 seconds.
+//! which settings, since when, and how many mails wait. Administrators only.
+//!
+//! The alerts live for the whole session, not per panel, so the banner does not start empty
+//! (and is not announced again) on every panel. They are fetched when an administrator signs
+//! in, on every panel change and every 30 seconds; a failed fetch keeps the last answer.
 
 use super::format::date_time;
 use super::nav::Link;
+use super::route::Panel;
+use super::session::Session;
 use crate::api::delivery::{delivery_alerts, DeliveryAlert};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use std::time::Duration;
+
+#[derive(Clone, Copy)]
+pub struct Alerts {
+    list: RwSignal<Vec<DeliveryAlert>>,
+}
+
+impl Alerts {
+    pub fn provide(session: Session, panel: Memo<Panel>) {
+        let list = RwSignal::new(Vec::<DeliveryAlert>::new());
+        let load = move || {
+            if !session.is_admin() {
+                if !list.with_untracked(Vec::is_empty) {
+                    list.set(Vec::new());
+                }
+                return;
+            }
+            spawn_local(async move {
+                if let Ok(found) = delivery_alerts().await {
+                    if list.with_untracked(|now| *now != found) {
+                        list.set(found);
+                    }
+                }
+            });
+        };
+        Effect::new(move |_| {
+            panel.track();
+            session.state.track();
+            untrack(load);
+        });
+        if let Ok(handle) = set_interval_with_handle(load, Duration::from_secs(30)) {
+            on_cleanup(move || handle.clear());
+        }
+        provide_context(Alerts { list });
+    }
+}
 
 #[component]
 pub fn DeliveryAlerts() -> impl IntoView {
-    let alerts = LocalResource::new(delivery_alerts);
-    if let Ok(handle) = set_interval_with_handle(move || alerts.refetch(), Duration::from_secs(30)) {
-        on_cleanup(move || handle.clear());
-    }
-    let shown = move || alerts.get().and_then(Result::ok).unwrap_or_default();
+    let Alerts { list } = expect_context::<Alerts>();
     view! {
-        <Show when=move || !shown().is_empty()>
-            <section class="delivery-alert" role="alert" aria-label="Mail delivery is failing">
-                <For each=shown key=Clone::clone let:alert>
-                    <p>{said(&alert)} " " <Link href="/delivery-log">"Open the Delivery log"</Link></p>
-                </For>
-            </section>
-        </Show>
+        <section class="delivery-alert" role="status" aria-label="Mail delivery is failing" hidden=move || list.with(Vec::is_empty)>
+            <For each=move || list.get() key=|alert| alert.settings_id let:alert>
+                <p>
+                    // The line of one settings updates in place when its figures change.
+                    {move || list.with(|all| all.iter().find(|a| a.settings_id == alert.settings_id).map(said))}
+                    " "
+                    <Link href="/delivery-log">"Open the Delivery log"</Link>
+                </p>
+            </For>
+        </section>
     }
 }
 

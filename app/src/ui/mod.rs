@@ -35,6 +35,7 @@ pub fn App() -> impl IntoView {
     Toasts::provide();
     let session = Session::provide(nav);
     let panel = Memo::new(move |_| Route::parse(&nav.url().get()).panel());
+    alerts::Alerts::provide(session, panel);
     let state = Memo::new(move |_| match session.state.get() {
         SessionState::SignedIn(user) => Some(Ok(user.role)),
         SessionState::Failed(e) => Some(Err(e)),

@@ -1,6 +1,6 @@
 //! The outbox table: a row per application mail, claimed by the worker before it is sent.
 
-use super::{like_pattern, now_ms, on, Db, Tx};
+use super::{like_pattern, now_ms, on, storable, Db, Tx};
 
 pub struct NewMail<'a> {
     pub template_id: Option<i64>,
@@ -29,15 +29,16 @@ pub struct Claimed {
     pub expires_at: Option<i64>,
 }
 
-/// Mail through one settings: sent and failed since a moment, waiting now, and since when
-/// some of the waiting mail has been failing.
+/// Mail through one settings: sent and failed since a moment, waiting now, when the oldest
+/// waiting mail first failed an attempt, and the latest mail sent since that moment.
 pub struct HealthRow {
     pub settings_id: i64,
     pub settings_name: String,
     pub sent: i64,
     pub failed: i64,
     pub waiting: i64,
-    pub failing_since: Option<i64>,
+    pub first_failed_at: Option<i64>,
+    pub last_sent_at: Option<i64>,
 }
 
 #[derive(Clone, Debug)]
@@ -55,6 +56,7 @@ pub struct MailRow {
     pub last_error: Option<String>,
     pub smtp_reply: Option<String>,
     pub sent_at: Option<i64>,
+    pub expires_at: Option<i64>,
 }
 
 impl Db {
@@ -136,8 +138,10 @@ impl Db {
 
     pub async fn mark_sent(&self, id: i64, claim: i64, reply: &str) -> sqlx::Result<bool> {
         let now = now_ms();
+        let reply: &str = &storable(reply);
         on!(self.write(), |e| query!(
-            "update outbox set status = 'sent', sent_at = $1, smtp_reply = $2, last_error = null, claimed_at = null, claim = null
+            "update outbox set status = 'sent', sent_at = $1, smtp_reply = $2, last_error = null, claimed_at = null, claim = null,
+                               first_failed_at = null
              where id = $3 and claim = $4",
             now,
             reply,
@@ -150,13 +154,16 @@ impl Db {
     }
 
     pub async fn mark_retry(&self, id: i64, claim: i64, error: &str, next_attempt_at: i64) -> sqlx::Result<bool> {
+        let (error, now): (&str, i64) = (&storable(error), now_ms());
         on!(self.write(), |e| query!(
-            "update outbox set status = 'queued', last_error = $1, next_attempt_at = $2, claimed_at = null, claim = null
+            "update outbox set status = 'queued', last_error = $1, next_attempt_at = $2, claimed_at = null, claim = null,
+                               first_failed_at = coalesce(first_failed_at, $5)
              where id = $3 and claim = $4",
             error,
             next_attempt_at,
             id,
-            claim
+            claim,
+            now
         )
         .execute(e)
         .await
@@ -187,22 +194,27 @@ impl Db {
     }
 
     pub async fn mark_failed(&self, id: i64, claim: i64, error: &str) -> sqlx::Result<bool> {
+        let (error, now): (&str, i64) = (&storable(error), now_ms());
         on!(self.write(), |e| query!(
-            "update outbox set status = 'failed', last_error = $1, claimed_at = null, claim = null where id = $2 and claim = $3",
+            "update outbox set status = 'failed', last_error = $1, claimed_at = null, claim = null, failed_at = $4,
+                               first_failed_at = null
+             where id = $2 and claim = $3",
             error,
             id,
-            claim
+            claim,
+            now
         )
         .execute(e)
         .await
         .map(|done| done.rows_affected() == 1))
     }
 
-    /// Queues a failed mail again; false unless it had failed.
+    /// Queues a failed mail again; false unless it had failed and has not expired.
     pub async fn resend_mail(&self, id: i64) -> sqlx::Result<bool> {
         let now = now_ms();
         on!(self.write(), |e| query!(
-            "update outbox set status = 'queued', attempts = 0, next_attempt_at = $1 where id = $2 and status = 'failed'",
+            "update outbox set status = 'queued', attempts = 0, next_attempt_at = $1, failed_at = null
+             where id = $2 and status = 'failed' and (expires_at is null or expires_at > $1)",
             now,
             id
         )
@@ -211,20 +223,26 @@ impl Db {
         .map(|done| done.rows_affected() == 1))
     }
 
-    /// Per settings that has mail waiting or sent or failed since `since`: the counts, and the
-    /// creation time of the oldest waiting mail that has failed an attempt.
+    /// Per settings that has mail waiting, or sent or failed since `since`: the counts, when
+    /// the oldest waiting mail first failed an attempt, and the latest send since `since`.
+    /// Three indexed reads (waiting by status; sent and failed by status and time), so it does
+    /// not read the whole outbox.
     pub async fn delivery_health(&self, since: i64) -> sqlx::Result<Vec<HealthRow>> {
         on!(self.read(), |e| query_as!(
             HealthRow,
-            r#"select o.settings_id as "settings_id!", s.name as "settings_name!",
-                      sum(case when o.status = 'sent' and o.sent_at >= $1 then 1 else 0 end) as "sent!: i64",
-                      sum(case when o.status = 'failed' and o.created_at >= $1 then 1 else 0 end) as "failed!: i64",
-                      sum(case when o.status in ('queued', 'sending') then 1 else 0 end) as "waiting!: i64",
-                      min(case when o.status in ('queued', 'sending') and o.last_error is not null then o.created_at end)
-                          as "failing_since: i64"
-               from outbox o join smtp_settings s on s.id = o.settings_id
-               where o.status in ('queued', 'sending') or o.created_at >= $1 or o.sent_at >= $1
-               group by o.settings_id, s.name
+            r#"select m.settings_id as "settings_id!", s.name as "settings_name!",
+                      sum(m.sent) as "sent!: i64", sum(m.failed) as "failed!: i64", sum(m.waiting) as "waiting!: i64",
+                      min(m.first_failed_at) as "first_failed_at: i64", max(m.sent_at) as "last_sent_at: i64"
+               from (select settings_id, 1 as sent, 0 as failed, 0 as waiting, cast(null as bigint) as first_failed_at, sent_at
+                     from outbox where status = 'sent' and sent_at >= $1
+                     union all
+                     select settings_id, 0, 1, 0, cast(null as bigint), cast(null as bigint)
+                     from outbox where status = 'failed' and failed_at >= $1
+                     union all
+                     select settings_id, 0, 0, 1, first_failed_at, cast(null as bigint)
+                     from outbox where status in ('queued', 'sending')) m
+               join smtp_settings s on s.id = m.settings_id
+               group by m.settings_id, s.name
                order by s.name"#,
             since
         )
@@ -237,7 +255,7 @@ impl Db {
         on!(self.read(), |e| query_as!(
             MailRow,
             r#"select id as "id!", created_at, template_name, settings_name, recipient, subject, size, status, attempts,
-                      next_attempt_at, last_error, smtp_reply, sent_at
+                      next_attempt_at, last_error, smtp_reply, sent_at, expires_at
                from outbox where id = $1 and api_token_id = $2"#,
             id,
             token_id
@@ -250,7 +268,7 @@ impl Db {
         on!(self.read(), |e| query_as!(
             MailRow,
             r#"select id as "id!", created_at, template_name, settings_name, recipient, subject, size, status, attempts,
-                      next_attempt_at, last_error, smtp_reply, sent_at
+                      next_attempt_at, last_error, smtp_reply, sent_at, expires_at
                from outbox where id = $1"#,
             id
         )
@@ -267,14 +285,14 @@ impl Db {
             query_as!(
             MailRow,
             sqlite: r#"select id as "id!", created_at, template_name, settings_name, recipient, subject, size, status, attempts,
-                      next_attempt_at, last_error, smtp_reply, sent_at
+                      next_attempt_at, last_error, smtp_reply, sent_at, expires_at
                from outbox
                where id < $1
                  and (recipient like $2 escape '\' or subject like $2 escape '\' or template_name like $2 escape '\'
                       or settings_name like $2 escape '\' or status like $2 escape '\' or coalesce(last_error, '') like $2 escape '\')
                order by id desc limit $3"#,
             postgres: r#"select id as "id!", created_at, template_name, settings_name, recipient, subject, size, status, attempts,
-                      next_attempt_at, last_error, smtp_reply, sent_at
+                      next_attempt_at, last_error, smtp_reply, sent_at, expires_at
                from outbox
                where id < $1
                  and (recipient ilike $2 escape '\' or subject ilike $2 escape '\' or template_name ilike $2 escape '\'

@@ -154,6 +154,8 @@ impl Db {
     }
 
     pub async fn set_last_test(&self, id: i64, at: i64, ok: bool, summary: &str) -> sqlx::Result<()> {
+        // The summary quotes the server's replies, which may hold anything.
+        let summary: &str = &super::storable(summary);
         on!(self.write(), |e| query!(
             "update smtp_settings set last_test_at = $1, last_test_ok = $2, last_test_summary = $3 where id = $4",
             at,

@@ -3,7 +3,7 @@
 
 use super::{Mailroom, OrInternal};
 use crate::crypto::outbox_aad;
-use crate::db::{now_ms, Db, MailRow, NewMail};
+use crate::db::{now_ms, Db, HealthRow, MailRow, NewMail};
 use crate::mail::compose::{compose, sender, Attachment};
 use crate::mail::render::{render, RenderError, Sources};
 use app::api::delivery::{DeliveryAlert, MailStatus, MailView, MAIL_PAGE};
@@ -58,6 +58,14 @@ pub(super) fn mail_view(row: MailRow) -> MailView {
 /// The window of the sent and failed counts.
 const DAY_MS: i64 = 24 * 3_600_000;
 
+/// Since when mail through a settings has been failing: a waiting mail has failed an attempt,
+/// and nothing was sent through the settings after that. A mail that one recipient's server
+/// refuses for now while others get theirs is not the settings failing.
+fn failing_since(health: &HealthRow) -> Option<i64> {
+    let first = health.first_failed_at?;
+    health.last_sent_at.is_none_or(|sent| sent < first).then_some(first)
+}
+
 impl Mailroom {
     /// Renders, seals and queues one mail; returns its outbox id.
     pub(crate) async fn enqueue(&self, request: MailRequest<'_>) -> Result<Id, QueueError> {
@@ -100,11 +108,11 @@ impl Mailroom {
 
     /// Settings through which mail waits after failed attempts, oldest failure first.
     pub(super) async fn mail_alerts(&self) -> Result<Vec<DeliveryAlert>, AppError> {
-        let rows = self.db.delivery_health(now_ms() - DAY_MS).await.or_internal("reading the outbox")?;
-        let mut alerts: Vec<DeliveryAlert> = rows
+        let health = self.db.delivery_health(now_ms() - DAY_MS).await.or_internal("reading the outbox")?;
+        let mut alerts: Vec<DeliveryAlert> = health
             .into_iter()
             .filter_map(|r| {
-                let since = r.failing_since?;
+                let since = failing_since(&r)?;
                 Some(DeliveryAlert { settings_id: r.settings_id, settings: r.settings_name, since, waiting: r.waiting })
             })
             .collect();
@@ -114,13 +122,12 @@ impl Mailroom {
 
     /// Each settings' delivery in the last 24 hours and now.
     pub(super) async fn delivery_health(&self) -> Result<HashMap<Id, DeliveryHealth>, AppError> {
-        let rows = self.db.delivery_health(now_ms() - DAY_MS).await.or_internal("reading the outbox")?;
-        Ok(rows
+        let health = self.db.delivery_health(now_ms() - DAY_MS).await.or_internal("reading the outbox")?;
+        Ok(health
             .into_iter()
             .map(|r| {
-                let health =
-                    DeliveryHealth { sent_24h: r.sent, failed_24h: r.failed, waiting: r.waiting, failing_since: r.failing_since };
-                (r.settings_id, health)
+                let failing_since = failing_since(&r);
+                (r.settings_id, DeliveryHealth { sent_24h: r.sent, failed_24h: r.failed, waiting: r.waiting, failing_since })
             })
             .collect())
     }
@@ -129,6 +136,10 @@ impl Mailroom {
         let row = self.db.mail_by_id(id).await.or_internal("reading the delivery log")?;
         let row = row.ok_or_else(|| AppError::NotFound("This mail is not in the delivery log.".into()))?;
         if !self.db.resend_mail(id).await.or_internal("queueing the mail again")? {
+            if row.status == "failed" && row.expires_at.is_some_and(|at| at <= now_ms()) {
+                let why = "This mail expired with the password-reset link in it; the person can ask for a new link.";
+                return Err(AppError::Conflict(why.into()));
+            }
             return Err(AppError::Conflict(format!("Only failed mail can be sent again; this one is {}.", row.status)));
         }
         self.wake.notify_one();
