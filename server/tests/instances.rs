@@ -12,7 +12,7 @@ use std::path::Path;
 use std::process::Command;
 use support::process::Server;
 use support::smtp::{free_port, SmtpServer};
-use support::{api_token, eventually, fresh_postgres_database, new_settings, plain_relay, Browser};
+use support::{api_token, eventually, fresh_postgres_database, invoice_body, new_settings, plain_relay, queue_invoice, Browser};
 
 const KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 const OTHER_KEY: &str = "ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM=";
@@ -33,26 +33,22 @@ async fn count(url: &str, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&mut db).await.unwrap()
 }
 
-fn invoice(to: &str) -> String {
-    json!({
-        "template": "Invoice",
-        "to": to,
-        "variables": { "contact": { "name": "Grace" }, "company": { "name": "Example Ltd" },
-                       "invoice": { "number": "1", "amount": "€1", "due_date": "today", "url": "https://example.com/1" } }
-    })
-    .to_string()
+/// Two instances on one new database, started together, both answering, each with its own
+/// data directory (as on two machines).
+struct Pair {
+    url: String,
+    a: Server,
+    b: Server,
+    _dirs: (tempfile::TempDir, tempfile::TempDir),
 }
 
-async fn queue(http: &reqwest::Client, base: &str, token: &str, to: &str) {
-    let response = http
-        .post(format!("{base}/api/v1/messages"))
-        .bearer_auth(token)
-        .header("content-type", "application/json")
-        .body(invoice(to))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 202, "{}", response.text().await.unwrap());
+async fn two_instances() -> Pair {
+    let url = database().await;
+    let dirs = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let (a, b) = (instance(&url, dirs.0.path()), instance(&url, dirs.1.path()));
+    a.ready().await;
+    b.ready().await;
+    Pair { url, a, b, _dirs: dirs }
 }
 
 /// Queues mails r{from}..r{to} with eight callers at once, each alternating between `bases`.
@@ -63,7 +59,7 @@ async fn queue_range(bases: &[String], token: &str, from: usize, to: usize) {
         let (http, bases, token) = (http.clone(), bases.to_vec(), token.to_owned());
         callers.spawn(async move {
             for i in (from + caller..to).step_by(8) {
-                queue(&http, &bases[i % bases.len()], &token, &format!("r{i}@example.com")).await;
+                queue_invoice(&http, &bases[i % bases.len()], &token, &format!("r{i}@example.com")).await;
             }
         });
     }
@@ -86,11 +82,7 @@ async fn outbox_settled(url: &str, total: i64) -> bool {
 #[tokio::test]
 #[ignore = "needs PostgreSQL: make test runs it"]
 async fn instances_starting_together_migrate_and_bootstrap_once() {
-    let url = database().await;
-    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let (a, b) = (instance(&url, a_dir.path()), instance(&url, b_dir.path()));
-    a.ready().await;
-    b.ready().await;
+    let Pair { url, a, b, _dirs } = two_instances().await;
     let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/postgres")).unwrap().count() as i64;
     assert_eq!(count(&url, "select count(*) from _sqlx_migrations").await, migrations, "each migration ran once");
     assert_eq!(count(&url, "select count(*) from users").await, 1, "one first administrator");
@@ -116,11 +108,7 @@ async fn instances_starting_together_migrate_and_bootstrap_once() {
 #[tokio::test]
 #[ignore = "needs PostgreSQL: make test runs it"]
 async fn a_session_and_a_save_on_one_instance_hold_on_the_other() {
-    let url = database().await;
-    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let (a, b) = (instance(&url, a_dir.path()), instance(&url, b_dir.path()));
-    a.ready().await;
-    b.ready().await;
+    let Pair { a, b, _dirs, .. } = two_instances().await;
     let on_a = a.admin().await;
     // The same browser (cookie jar) talking to B: the session cookie A issued.
     let on_b = Browser { base: b.base.clone(), origin: Some(b.base.clone()), http: on_a.http.clone() };
@@ -150,11 +138,7 @@ async fn a_session_and_a_save_on_one_instance_hold_on_the_other() {
 async fn five_thousand_mails_queued_on_two_instances_arrive_once_each() {
     const TOTAL: usize = 5000;
     let smtp = SmtpServer::start("plain", None);
-    let url = database().await;
-    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let (a, b) = (instance(&url, a_dir.path()), instance(&url, b_dir.path()));
-    a.ready().await;
-    b.ready().await;
+    let Pair { url, a, b, _dirs } = two_instances().await;
     let admin = a.admin().await;
     plain_relay(&admin, "Sink", smtp.port).await;
     let token = api_token(&admin, "billing").await;
@@ -170,11 +154,7 @@ async fn killing_one_instance_mid_batch_loses_no_mail() {
     const TOTAL: usize = 2000;
     // A slow server, so A is killed with mails claimed and on the wire.
     let smtp = SmtpServer::start_with("plain", None, "127.0.0.1", free_port(), &["--delay-ms", "5"]);
-    let url = database().await;
-    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let (a, b) = (instance(&url, a_dir.path()), instance(&url, b_dir.path()));
-    a.ready().await;
-    b.ready().await;
+    let Pair { url, a, b, _dirs } = two_instances().await;
     let admin = b.admin().await;
     plain_relay(&admin, "Slow", smtp.port).await;
     let token = api_token(&admin, "billing").await;
@@ -195,11 +175,7 @@ async fn killing_one_instance_mid_batch_loses_no_mail() {
 #[tokio::test]
 #[ignore = "needs PostgreSQL: make test runs it"]
 async fn one_idempotency_key_sent_to_both_instances_at_once_queues_one_mail() {
-    let url = database().await;
-    let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-    let (a, b) = (instance(&url, a_dir.path()), instance(&url, b_dir.path()));
-    a.ready().await;
-    b.ready().await;
+    let Pair { url, a, b, _dirs } = two_instances().await;
     let admin = a.admin().await;
     plain_relay(&admin, "Sink", free_port()).await;
     let token = api_token(&admin, "billing").await;
@@ -213,7 +189,7 @@ async fn one_idempotency_key_sent_to_both_instances_at_once_queues_one_mail() {
                 .bearer_auth(&token)
                 .header("content-type", "application/json")
                 .header("idempotency-key", "invoice-2026-0042")
-                .body(invoice("grace@example.com"))
+                .body(invoice_body("grace@example.com"))
                 .send()
                 .await
                 .unwrap();

@@ -9,30 +9,7 @@ use serde_json::{json, Value};
 use sqlx::Connection;
 use support::process::Server;
 use support::smtp::{free_port, SmtpServer};
-use support::{api_token, eventually, fast_outbox_app, plain_relay};
-
-fn reminder(to: &str) -> String {
-    json!({
-        "template": "Invoice",
-        "to": to,
-        "variables": { "contact": { "name": "Grace" }, "company": { "name": "Example Ltd" },
-                       "invoice": { "number": "1", "amount": "€1", "due_date": "today", "url": "https://example.com/1" } }
-    })
-    .to_string()
-}
-
-async fn queue(http: &reqwest::Client, base: &str, token: &str, to: &str) -> i64 {
-    let response = http
-        .post(format!("{base}/api/v1/messages"))
-        .bearer_auth(token)
-        .header("content-type", "application/json")
-        .body(reminder(to))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 202);
-    response.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
-}
+use support::{api_token, eventually, fast_outbox_app, plain_relay, queue_invoice};
 
 async fn status(http: &reqwest::Client, base: &str, token: &str, id: i64) -> Value {
     http.get(format!("{base}/api/v1/messages/{id}")).bearer_auth(token).send().await.unwrap().json().await.unwrap()
@@ -46,7 +23,7 @@ async fn temporary_refusals_are_retried_until_sent() {
     plain_relay(&admin, "Flaky", smtp.port).await;
     let token = api_token(&admin, "test").await;
     let http = reqwest::Client::new();
-    let id = queue(&http, &app.origin, &token, "grace@example.com").await;
+    let id = queue_invoice(&http, &app.origin, &token, "grace@example.com").await;
     assert!(eventually(15, || async { status(&http, &app.origin, &token, id).await["status"] == "sent" }).await);
     let report = status(&http, &app.origin, &token, id).await;
     assert_eq!(report["attempts"], 3);
@@ -64,7 +41,7 @@ async fn permanent_refusals_fail_at_once_and_can_be_resent() {
     plain_relay(&admin, "Strict", smtp.port).await;
     let token = api_token(&admin, "test").await;
     let http = reqwest::Client::new();
-    let id = queue(&http, &app.origin, &token, "grace@example.com").await;
+    let id = queue_invoice(&http, &app.origin, &token, "grace@example.com").await;
     // A 5xx fails the mail at once; a failed mail is never claimed again unless resent.
     assert!(eventually(10, || async { status(&http, &app.origin, &token, id).await["status"] == "failed" }).await);
     let report = status(&http, &app.origin, &token, id).await;
@@ -94,7 +71,7 @@ async fn stop_mid_batch(how: &str, count: usize) -> (usize, usize) {
     let token = api_token(&admin, "batch").await;
     let http = reqwest::Client::new();
     for i in 0..count {
-        queue(&http, &server.base, &token, &format!("r{i}@example.com")).await;
+        queue_invoice(&http, &server.base, &token, &format!("r{i}@example.com")).await;
     }
     assert!(eventually(30, || async { smtp.of_kind("message").len() >= 20 }).await);
     server.stop(how);
@@ -140,8 +117,8 @@ async fn mail_waiting_after_failures_raises_an_alert_until_it_is_sent() {
     let relay = plain_relay(&admin, "Billing relay", refusing.port).await;
     let token = api_token(&admin, "billing").await;
     let http = reqwest::Client::new();
-    queue(&http, &app.origin, &token, "grace@example.com").await;
-    queue(&http, &app.origin, &token, "alan@example.com").await;
+    queue_invoice(&http, &app.origin, &token, "grace@example.com").await;
+    queue_invoice(&http, &app.origin, &token, "alan@example.com").await;
 
     assert!(eventually(10, || async { refusing.of_kind("refused").len() >= 2 }).await, "both mails were refused for now");
     let alerts = || async { admin.call::<Vec<DeliveryAlert>>("delivery/alerts", json!({})).await.unwrap() };

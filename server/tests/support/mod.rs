@@ -263,6 +263,31 @@ pub async fn fast_outbox_app() -> TestApp {
     TestApp::start_with(dir, config).await
 }
 
+/// The body of an API request for the Invoice template to `to`.
+pub fn invoice_body(to: &str) -> String {
+    json!({
+        "template": "Invoice",
+        "to": to,
+        "variables": { "contact": { "name": "Grace" }, "company": { "name": "Example Ltd" },
+                       "invoice": { "number": "1", "amount": "€1", "due_date": "today", "url": "https://example.com/1" } }
+    })
+    .to_string()
+}
+
+/// Queues an Invoice mail to `to` through the API of the server at `base`; its id.
+pub async fn queue_invoice(http: &reqwest::Client, base: &str, token: &str, to: &str) -> i64 {
+    let response = http
+        .post(format!("{base}/api/v1/messages"))
+        .bearer_auth(token)
+        .header("content-type", "application/json")
+        .body(invoice_body(to))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 202);
+    response.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
+}
+
 /// Whether this run puts the tests' databases on PostgreSQL.
 pub fn on_postgres() -> bool {
     std::env::var("MAILROOM_TEST_POSTGRES").is_ok_and(|url| !url.is_empty())
