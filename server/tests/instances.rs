@@ -12,7 +12,10 @@ use std::path::Path;
 use std::process::Command;
 use support::process::Server;
 use support::smtp::{free_port, SmtpServer};
-use support::{api_token, eventually, fresh_postgres_database, invoice_body, new_settings, plain_relay, queue_invoice, Browser};
+use support::{
+    api_token, eventually, fresh_postgres_database, invoice_body, new_settings, plain_relay, queue_invoice, Browser, ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+};
 
 const KEY: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 const OTHER_KEY: &str = "ZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXp7fH1+f4CBgoM=";
@@ -126,6 +129,16 @@ async fn a_session_and_a_save_on_one_instance_hold_on_the_other() {
     form["input"]["form"]["host"] = json!("smtp.b.example.com");
     let stale = on_b.call::<SettingsView>("settings/save", form).await.unwrap_err();
     assert!(matches!(stale.error, AppError::Stale { .. }), "{:?}", stale.error);
+
+    // Wrong passwords on A count on B: after five, B backs off too, even for the right one.
+    let stranger_a = Browser { base: a.base.clone(), origin: Some(a.base.clone()), http: reqwest::Client::new() };
+    let stranger_b = Browser { base: b.base.clone(), origin: Some(b.base.clone()), http: reqwest::Client::new() };
+    for guess in 0..5 {
+        let refused = stranger_a.sign_in(ADMIN_EMAIL, &format!("wrong guess {guess}")).await.unwrap_err();
+        assert!(matches!(refused.error, AppError::Refused(_)), "{:?}", refused.error);
+    }
+    let held = stranger_b.sign_in(ADMIN_EMAIL, ADMIN_PASSWORD).await.unwrap_err();
+    assert_eq!((held.status, held.error), (429, AppError::RateLimited(1)), "the back-off is shared");
 
     // Signing out on B ends the session on A too.
     let _: Value = on_b.call("auth/sign-out", json!({})).await.unwrap();

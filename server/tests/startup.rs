@@ -51,7 +51,8 @@ fn a_bad_setting_is_named_in_one_sentence() {
         (("MAILROOM_ADDR", "localhost"), "MAILROOM_ADDR"),
         (("MAILROOM_PUBLIC_URL", "mail.example.com"), "MAILROOM_PUBLIC_URL"),
         (("MAILROOM_SESSION_IDLE_MINUTES", "soon"), "MAILROOM_SESSION_IDLE_MINUTES"),
-        (("DATABASE_URL", "postgres://db/mailroom"), "DATABASE_URL"),
+        (("DATABASE_URL", "mysql://db/mailroom"), "DATABASE_URL"),
+        (("DATABASE_URL", "postgres://mailroom:hunter2-secret@127.0.0.1:1/mailroom"), "DATABASE_URL"),
         (("MAILROOM_DATA_DIR", "/proc/mailroom-cannot-be-here"), "MAILROOM_DATA_DIR"),
         (("MAILROOM_SECRET_KEY", "too-short"), "MAILROOM_SECRET_KEY"),
     ] {
@@ -61,6 +62,7 @@ fn a_bad_setting_is_named_in_one_sentence() {
         assert!(text.starts_with("mailroom: cannot start: ") && text.contains(variable), "{variable}: {text}");
         assert!(!text.contains("panicked") && !text.contains("RUST_BACKTRACE"), "{text}");
         assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(!text.contains("hunter2-secret"), "the database password is never shown: {text}");
     }
 }
 
