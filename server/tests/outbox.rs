@@ -143,6 +143,7 @@ async fn mail_waiting_after_failures_raises_an_alert_until_it_is_sent() {
     let input = json!({ "input": { "id": relay.id, "version": relay.version, "form": form, "password": "Keep" } });
     let _: SettingsView = admin.call("settings/save", input).await.unwrap();
     assert!(eventually(20, || async { alerts().await.is_empty() }).await, "the alert ends once the mail is sent");
+    assert!(eventually(20, || async { row().await.sent_24h == 2 }).await, "both waiting mails go out");
     let healthy = row().await;
     assert_eq!((healthy.failing_since, healthy.waiting, healthy.sent_24h, healthy.failed_24h), (None, 0, 2, 0));
     assert_eq!(working.of_kind("message").len(), 2);
