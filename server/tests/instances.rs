@@ -166,7 +166,7 @@ async fn five_thousand_mails_queued_on_two_instances_arrive_once_each() {
 async fn killing_one_instance_mid_batch_loses_no_mail() {
     const TOTAL: usize = 2000;
     // A slow server, so A is killed with mails claimed and on the wire.
-    let smtp = SmtpServer::start_with("plain", None, "127.0.0.1", free_port(), &["--delay-ms", "5"]);
+    let smtp = SmtpServer::start_with("plain", None, "127.0.0.1", free_port(), &["--delay-ms", "20"]);
     let Pair { url, a, b, _dirs } = two_instances().await;
     let admin = b.admin().await;
     plain_relay(&admin, "Slow", smtp.port).await;
