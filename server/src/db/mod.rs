@@ -237,21 +237,6 @@ impl Db {
             On::Postgres(pool) => On::Postgres(pool.begin().await?),
         }))
     }
-
-    pub fn is_postgres(&self) -> bool {
-        matches!(self.pools, On::Postgres(_))
-    }
-
-    /// Waits for queries in flight and closes every connection.
-    pub async fn close(&self) {
-        match &self.pools {
-            On::Sqlite((pool, writer)) => {
-                pool.close().await;
-                writer.close().await;
-            }
-            On::Postgres(pool) => pool.close().await,
-        }
-    }
 }
 
 /// Whether a DATABASE_URL names PostgreSQL.
