@@ -4,7 +4,7 @@
 use crate::config::{Config, ConfigError};
 use crate::db::{now_ms, Db, OpenError};
 use crate::keyring::{unlock, KeyringError};
-use crate::mail::tls::{client_config, extra_roots};
+use crate::mail::tls::{extra_roots, Trust};
 use crate::mail::transport::Connections;
 use crate::mail::Probe;
 use crate::outbox::Worker;
@@ -17,7 +17,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
-use tokio_rustls::TlsConnector;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -99,9 +98,9 @@ impl Application {
 
     /// Serves on a listener bound by the caller (tests bind port 0 first to learn the URL).
     pub async fn with_listener(config: Config, listener: TcpListener) -> Result<Self, StartError> {
-        let tls = TlsConnector::from(client_config(&extra_roots(config.smtp_ca_file.as_deref())?)?);
+        let trust = Trust::new(&extra_roots(config.smtp_ca_file.as_deref())?)?;
         let probe = Arc::new(Probe {
-            tls: tls.clone(),
+            trust: trust.clone(),
             connect_timeout: config.smtp_connect_timeout,
             total_timeout: config.smtp_timeout,
         });
@@ -114,7 +113,7 @@ impl Application {
         let mailroom = Arc::new(mailroom);
         background.spawn(mailroom.clone());
         let router = crate::http::router(mailroom.clone(), &config);
-        let connections = Connections::new(tls, config.smtp_timeout);
+        let connections = Connections::new(trust, config.smtp_timeout);
         let worker = Arc::new(Worker::new(db.clone(), secrets, connections, config.outbox.clone(), wake));
         tokio::spawn(housekeeping(db, config.session_idle, config.session_lifetime));
         Ok(Self { listener, router, setup_link, worker, mailroom })

@@ -3,7 +3,7 @@
 
 use super::types::{Id, Millis};
 use super::AppError;
-use crate::domain::{Field, SettingsForm};
+use crate::domain::{CertificatePin, Field, SettingsForm};
 use leptos::prelude::*;
 use leptos::server_fn::codec::{Json, StreamingText, TextStream};
 use serde::{Deserialize, Serialize};
@@ -67,6 +67,22 @@ pub struct Diagnosis {
     /// The form fields (or "Recipient") to look at.
     pub fields: Vec<Field>,
     pub recipient_at_fault: bool,
+    /// The certificate the server presented, when TLS failed over it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<CertificateFacts>,
+    /// Whether "Trust this certificate" is the way forward (self-signed, private CA, changed).
+    #[serde(default)]
+    pub can_trust: bool,
+}
+
+/// A server certificate as an administrator compares it with the relay's own.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateFacts {
+    pub subject: String,
+    pub issuer: String,
+    pub not_before: Millis,
+    pub not_after: Millis,
+    pub sha256: CertificatePin,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,6 +3,7 @@
 //! user types; the server runs them again before anything is stored.
 
 mod account;
+mod certificate;
 mod email;
 mod field_errors;
 mod host;
@@ -14,6 +15,7 @@ pub mod template;
 mod text;
 
 pub use account::{AccountPassword, DisplayName, Role};
+pub use certificate::CertificatePin;
 pub use email::EmailAddress;
 pub use field_errors::FieldErrors;
 pub use host::SmtpHost;

@@ -1,7 +1,7 @@
 //! A whole SMTP settings form: the raw text as typed, and the parsed value it becomes. The
 //! per-field rules come from the field types; the rules that span fields live here.
 
-use super::{EmailAddress, FieldErrors, FromName, PasswordChange, Port, SettingsName, SmtpHost, Username};
+use super::{CertificatePin, EmailAddress, FieldErrors, FromName, PasswordChange, Port, SettingsName, SmtpHost, Username};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -14,12 +14,22 @@ pub enum Field {
     Email,
     Username,
     Password,
+    Certificate,
 }
 
 impl Field {
     /// In the order the form shows them.
-    pub const ALL: [Field; 8] =
-        [Field::Name, Field::StartTlsOnly, Field::Host, Field::Port, Field::From, Field::Email, Field::Username, Field::Password];
+    pub const ALL: [Field; 9] = [
+        Field::Name,
+        Field::StartTlsOnly,
+        Field::Host,
+        Field::Port,
+        Field::From,
+        Field::Email,
+        Field::Username,
+        Field::Password,
+        Field::Certificate,
+    ];
 
     /// The label, exactly as the help page names the field.
     pub fn label(self) -> &'static str {
@@ -32,6 +42,7 @@ impl Field {
             Field::Email => "Email Address",
             Field::Username => "Username",
             Field::Password => "Password",
+            Field::Certificate => "Trusted Certificate",
         }
     }
 
@@ -51,6 +62,10 @@ pub struct SettingsForm {
     pub from_name: String,
     pub email: String,
     pub username: String,
+    /// The SHA-256 fingerprint of the one certificate trusted for this server, or empty. Set
+    /// by "Trust this certificate" after a test, never typed.
+    #[serde(default)]
+    pub certificate: String,
 }
 
 /// A settings that passed every rule.
@@ -63,6 +78,7 @@ pub struct ValidSettings {
     pub from_name: FromName,
     pub email: EmailAddress,
     pub username: Username,
+    pub certificate: Option<CertificatePin>,
 }
 
 impl SettingsForm {
@@ -76,6 +92,7 @@ impl SettingsForm {
             Field::From => FromName::parse(&self.from_name).err(),
             Field::Email => EmailAddress::parse(&self.email).err(),
             Field::Username => Username::parse(&self.username).err(),
+            Field::Certificate => CertificatePin::parse_optional(&self.certificate).err(),
         }
     }
 
@@ -93,11 +110,16 @@ impl SettingsForm {
             Field::From => &self.from_name,
             Field::Email => &self.email,
             Field::Username => &self.username,
+            Field::Certificate => &self.certificate,
             Field::StartTlsOnly | Field::Password => "",
         }
     }
 
+    /// Changing the host or port forgets the trusted certificate: it belonged to that server.
     pub fn set_text(&mut self, field: Field, value: String) {
+        if matches!(field, Field::Host | Field::Port) && self.text(field) != value {
+            self.certificate.clear();
+        }
         match field {
             Field::Name => self.name = value,
             Field::Host => self.host = value,
@@ -105,6 +127,7 @@ impl SettingsForm {
             Field::From => self.from_name = value,
             Field::Email => self.email = value,
             Field::Username => self.username = value,
+            Field::Certificate => self.certificate = value,
             Field::StartTlsOnly | Field::Password => {}
         }
     }
@@ -117,9 +140,10 @@ impl SettingsForm {
         let from_name = keep(&mut errors, Field::From, FromName::parse(&self.from_name));
         let email = keep(&mut errors, Field::Email, EmailAddress::parse(&self.email));
         let username = keep(&mut errors, Field::Username, Username::parse(&self.username));
-        match (name, host, port, from_name, email, username) {
-            (Some(name), Some(host), Some(port), Some(from_name), Some(email), Some(username)) => {
-                Ok(ValidSettings { name, starttls_only: self.starttls_only, host, port, from_name, email, username })
+        let certificate = keep(&mut errors, Field::Certificate, CertificatePin::parse_optional(&self.certificate));
+        match (name, host, port, from_name, email, username, certificate) {
+            (Some(name), Some(host), Some(port), Some(from_name), Some(email), Some(username), Some(certificate)) => {
+                Ok(ValidSettings { name, starttls_only: self.starttls_only, host, port, from_name, email, username, certificate })
             }
             _ => Err(errors),
         }
@@ -137,6 +161,20 @@ impl ValidSettings {
             && self.port == other.port
             && self.username == other.username
             && self.starttls_only == other.starttls_only
+    }
+
+    /// Port 465 is SMTP with TLS from the first byte (RFC 8314), unless STARTTLS is asked for.
+    pub fn implicit_tls(&self) -> bool {
+        self.port.get() == Port::SMTPS && !self.starttls_only
+    }
+
+    /// A saved trusted certificate does not follow the settings to another host or port; a
+    /// certificate trusted for the new server in the same save is kept.
+    pub fn forget_moved_certificate(&mut self, saved: &ValidSettings) {
+        let moved = self.host != saved.host || self.port != saved.port;
+        if moved && self.certificate.is_some() && self.certificate == saved.certificate {
+            self.certificate = None;
+        }
     }
 }
 
@@ -172,6 +210,7 @@ mod tests {
             from_name: "Billing".into(),
             email: "billing@example.com".into(),
             username: "billing".into(),
+            certificate: String::new(),
         }
     }
 
@@ -212,5 +251,47 @@ mod tests {
         let anonymous = SettingsForm { username: String::new(), ..form() }.validate().unwrap();
         assert!(check_password(&anonymous, &PasswordChange::Keep, None).is_ok());
         assert!(check_password(&anonymous, &set("p"), None).unwrap_err().contains("needs a Username"));
+    }
+
+    const PIN: &str = "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89";
+
+    #[test]
+    fn a_trusted_certificate_stays_with_its_server() {
+        let mut typed = SettingsForm { certificate: PIN.into(), ..form() };
+        typed.set_text(Field::Host, "smtp.example.com".into());
+        assert_eq!(typed.certificate, PIN, "the same text is no change");
+        typed.set_text(Field::Port, "2525".into());
+        assert_eq!(typed.certificate, "");
+
+        let saved = SettingsForm { certificate: PIN.into(), ..form() }.validate().unwrap();
+        let mut moved = SettingsForm { host: "relay.internal".into(), ..saved_form() }.validate().unwrap();
+        moved.forget_moved_certificate(&saved);
+        assert_eq!(moved.certificate, None);
+        let mut renamed = SettingsForm { name: "Other".into(), ..saved_form() }.validate().unwrap();
+        renamed.forget_moved_certificate(&saved);
+        assert!(renamed.certificate.is_some());
+        let other = "01".repeat(32);
+        let mut retrusted = SettingsForm { host: "relay.internal".into(), certificate: other, ..form() }.validate().unwrap();
+        retrusted.forget_moved_certificate(&saved);
+        assert!(retrusted.certificate.is_some());
+    }
+
+    fn saved_form() -> SettingsForm {
+        SettingsForm { certificate: PIN.into(), ..form() }
+    }
+
+    #[test]
+    fn a_malformed_fingerprint_is_refused_under_its_own_name() {
+        let errors = SettingsForm { certificate: "not a hash".into(), ..form() }.validate().unwrap_err();
+        assert!(errors.get(Field::Certificate.label()).unwrap().contains("64 hexadecimal digits"));
+    }
+
+    #[test]
+    fn only_465_without_starttls_is_implicit_tls() {
+        let on = |port: &str, starttls_only| {
+            SettingsForm { port: port.into(), starttls_only, ..form() }.validate().unwrap().implicit_tls()
+        };
+        assert!(on("465", false));
+        assert!(!on("465", true) && !on("587", false) && !on("25", false));
     }
 }

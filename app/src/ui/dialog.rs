@@ -64,6 +64,9 @@ pub fn Confirm(
     answer: Callback<bool>,
     #[prop(optional, into)] yes_disabled: Signal<bool>,
     #[prop(optional, into)] error: Signal<Option<String>>,
+    /// The confirming button's words, naming the action; "Yes" when not given.
+    #[prop(optional)]
+    yes_label: Option<&'static str>,
 ) -> impl IntoView {
     static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
     let title_id = format!("dialog-title-{}", NEXT_ID.fetch_add(1, Ordering::Relaxed));
@@ -88,10 +91,10 @@ pub fn Confirm(
             </Show>
             <div class="dialog-buttons">
                 <button type="button" class="primary" disabled=yes_disabled on:click=move |_| answer.run(true)>
-                    "Yes"
+                    {yes_label.unwrap_or("Yes")}
                 </button>
                 <button type="button" autofocus on:click=move |_| answer.run(false)>
-                    "No"
+                    {if yes_label.is_some() { "Cancel" } else { "No" }}
                 </button>
             </div>
         </dialog>

@@ -22,6 +22,23 @@ pub struct SettingsRow {
     pub last_test_ok: Option<bool>,
     pub last_test_summary: Option<String>,
     pub is_default: bool,
+    pub certificate: Option<String>,
+}
+
+impl SettingsRow {
+    /// The stored values as the form shows them.
+    pub fn form(&self) -> app::domain::SettingsForm {
+        app::domain::SettingsForm {
+            name: self.name.clone(),
+            starttls_only: self.starttls_only,
+            host: self.host.clone(),
+            port: self.port.to_string(),
+            from_name: self.from_name.clone(),
+            email: self.email.clone(),
+            username: self.username.clone(),
+            certificate: self.certificate.clone().unwrap_or_default(),
+        }
+    }
 }
 
 /// The columns a save writes (the secret is written separately, once the id is known).
@@ -34,6 +51,7 @@ pub struct SettingsWrite<'a> {
     pub from_name: &'a str,
     pub email: &'a str,
     pub username: &'a str,
+    pub certificate: Option<&'a str>,
 }
 
 pub struct SummaryRow {
@@ -72,7 +90,7 @@ impl Db {
             r#"select s.id, s.name, s.starttls_only as "starttls_only: bool", s.host, s.port, s.from_name, s.email,
                       s.username, s.password_secret, s.version, s.created_at, c.name as "created_by?", s.updated_at,
                       u.name as "updated_by?", s.last_test_at, s.last_test_ok as "last_test_ok: bool", s.last_test_summary,
-                      s.is_default as "is_default: bool"
+                      s.is_default as "is_default: bool", s.certificate
                from smtp_settings s
                left join users c on c.id = s.created_by
                left join users u on u.id = s.updated_by
@@ -89,8 +107,8 @@ impl Db {
         tx.serialise(Table::SmtpSettings).await?;
         let id = on!(tx.on(), |e| query_scalar!(
             r#"insert into smtp_settings (name, name_key, starttls_only, host, port, from_name, email, username,
-                                        created_at, created_by, updated_at, updated_by)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                        created_at, created_by, updated_at, updated_by, certificate)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
              returning id as "id!""#,
             w.name,
             w.name_key,
@@ -103,7 +121,8 @@ impl Db {
             now,
             actor,
             now,
-            actor
+            actor,
+            w.certificate
         )
         .fetch_one(e)
         .await)?;
@@ -126,8 +145,8 @@ impl Db {
         on!(tx.on(), |e| query!(
             "update smtp_settings
              set name = $1, name_key = $2, starttls_only = $3, host = $4, port = $5, from_name = $6, email = $7, username = $8,
-                 version = version + 1, updated_at = $9, updated_by = $10
-             where id = $11 and version = $12",
+                 version = version + 1, updated_at = $9, updated_by = $10, certificate = $11
+             where id = $12 and version = $13",
             w.name,
             w.name_key,
             w.starttls_only,
@@ -138,6 +157,7 @@ impl Db {
             w.username,
             now,
             actor,
+            w.certificate,
             id,
             version
         )

@@ -2,6 +2,7 @@
 //! act on, and the form fields to look at.
 
 use super::reply_guard::Violation;
+pub use super::tls_problem::TlsProblem;
 use app::api::test_email::{Diagnosis, Step};
 use app::domain::Field;
 use std::time::Duration;
@@ -35,16 +36,6 @@ pub enum Failure {
     Unsafe(Violation),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum TlsProblem {
-    NameMismatch(Vec<String>),
-    UnknownIssuer,
-    Expired,
-    /// The server did not speak TLS at all.
-    NotTls,
-    Other(String),
-}
-
 /// The settings being tested, as far as the advice needs them.
 pub struct Context<'a> {
     pub host: &'a str,
@@ -54,8 +45,17 @@ pub struct Context<'a> {
     pub recipient: &'a str,
 }
 
-fn advice(step: Step, cause: String, fix: impl Into<String>, fields: &[Field]) -> Diagnosis {
-    Diagnosis { step, reply: None, cause, fix: fix.into(), fields: fields.to_vec(), recipient_at_fault: false }
+pub(super) fn advice(step: Step, cause: String, fix: impl Into<String>, fields: &[Field]) -> Diagnosis {
+    Diagnosis {
+        step,
+        reply: None,
+        cause,
+        fix: fix.into(),
+        fields: fields.to_vec(),
+        recipient_at_fault: false,
+        certificate: None,
+        can_trust: false,
+    }
 }
 
 const TEMPORARY_FIX: &str =
@@ -94,7 +94,7 @@ pub fn diagnose(step: Step, failure: &Failure, cx: &Context<'_>) -> Diagnosis {
             "A firewall may be dropping the connection silently. Check Port and Server Host Name, and the outbound firewall rules.",
             &[Field::Port],
         ),
-        Failure::Tls(problem) => tls(step, problem, cx),
+        Failure::Tls(problem) => problem.advise(step, cx),
         Failure::NoStartTls => advice(
             step,
             "The server does not offer STARTTLS, and Use STARTTLS Only is on, so Mailroom stopped before sending any credentials.".into(),
@@ -171,48 +171,6 @@ pub fn diagnose(step: Step, failure: &Failure, cx: &Context<'_>) -> Diagnosis {
             &[Field::Host, Field::Port],
         ),
         Failure::BadAddress(text) => advice(step, format!("An address cannot be used in the SMTP envelope: {text}."), "Check Email Address.", &[Field::Email]),
-    }
-}
-
-fn tls(step: Step, problem: &TlsProblem, cx: &Context<'_>) -> Diagnosis {
-    let host = cx.host;
-    match problem {
-        TlsProblem::NameMismatch(presented) if !presented.is_empty() => advice(
-            step,
-            format!("The server's certificate is for {}, not for “{host}”.", presented.join(", ")),
-            format!("Enter the name the certificate is issued for in Server Host Name, for example {}.", presented[0].trim_start_matches("*.")),
-            &[Field::Host],
-        ),
-        TlsProblem::NameMismatch(_) => advice(
-            step,
-            format!("The server's certificate is not valid for “{host}”."),
-            "Enter the host name the provider documents for SMTP in Server Host Name.",
-            &[Field::Host],
-        ),
-        TlsProblem::UnknownIssuer => advice(
-            step,
-            "The server's certificate is signed by a certificate authority Mailroom does not trust (self-signed, or a private CA).".into(),
-            "Use the provider's public host name. For an internal relay with a private CA, add that CA to the PEM file named by MAILROOM_SMTP_CA_FILE and restart Mailroom.",
-            &[Field::Host],
-        ),
-        TlsProblem::Expired => advice(
-            step,
-            "The server's certificate has expired (or is not valid yet).".into(),
-            "Ask the mail server's administrator to renew the certificate; Mailroom never skips this check.",
-            &[Field::Host],
-        ),
-        TlsProblem::NotTls => advice(
-            step,
-            format!("The server on port {} did not answer with TLS.", cx.port),
-            "Port 465 speaks TLS from the first byte. If this server uses STARTTLS instead, use port 587 (usually) and turn Use STARTTLS Only on.",
-            &[Field::Port],
-        ),
-        TlsProblem::Other(text) => advice(
-            step,
-            format!("The TLS handshake failed: {text}."),
-            "Check Port and Server Host Name; an old server may not support TLS 1.2 or newer, which Mailroom requires.",
-            &[Field::Port, Field::Host],
-        ),
     }
 }
 
@@ -315,7 +273,7 @@ mod tests {
 
     #[test]
     fn an_untrusted_ca_names_the_ca_file_setting() {
-        let d = diagnose(Step::Tls, &Failure::Tls(TlsProblem::UnknownIssuer), &cx(587, true));
+        let d = diagnose(Step::Tls, &Failure::Tls(TlsProblem::Untrusted(None)), &cx(587, true));
         assert!(d.fix.contains("MAILROOM_SMTP_CA_FILE"));
     }
 
@@ -359,7 +317,7 @@ mod tests {
             Failure::Refused,
             Failure::Unreachable("no route".into()),
             Failure::ConnectTimeout(Duration::from_secs(10)),
-            Failure::Tls(TlsProblem::Expired),
+            Failure::Tls(TlsProblem::Expired(None)),
             Failure::Tls(TlsProblem::NotTls),
             Failure::Tls(TlsProblem::Other("bad".into())),
             Failure::NoStartTls,

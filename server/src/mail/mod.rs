@@ -1,14 +1,17 @@
 //! Outgoing mail: the step-by-step test conversation over lettre's SMTP client, the TLS trust
 //! it uses, the transcript it records, and the advice it gives when something fails.
 
+pub mod certificate;
 pub mod compose;
 pub mod diagnose;
 pub mod message;
+pub mod policy;
 pub mod probe;
 pub mod render;
 pub mod reply_guard;
 mod stream;
 pub mod tls;
+pub mod tls_problem;
 mod transcript;
 pub mod transport;
 

@@ -5,8 +5,10 @@
 
 use super::diagnose::{diagnose, Context, Failure, TlsProblem};
 use super::message::{self, About};
+use super::policy::{Policy, MECHANISMS};
 use super::reply_guard::Violation;
 use super::stream::Tap;
+use super::tls::{Trust, Verifier};
 use super::transcript::Mode;
 use app::api::test_email::{Step, TestEvent};
 use futures::channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
@@ -21,11 +23,10 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use tokio::net::TcpStream;
-use tokio_rustls::TlsConnector;
 use tracing::Instrument;
 
 pub struct Probe {
-    pub tls: TlsConnector,
+    pub trust: Trust,
     pub connect_timeout: Duration,
     pub total_timeout: Duration,
 }
@@ -39,6 +40,7 @@ pub struct Target {
     pub from_name: String,
     pub email: String,
     pub username: String,
+    pub policy: Policy,
     pub password: Option<SecretString>,
     pub recipient: String,
     pub requested_by: String,
@@ -145,11 +147,14 @@ impl Probe {
         let tap = Tap::new(tcp, peer);
         run.tap = Some(tap.clone());
         let name = ServerName::try_from(t.host.clone()).map_err(|e| Failure::Tls(TlsProblem::Other(e.to_string())))?;
+        let (tls, verifier) = t.policy.connector(&self.trust).map_err(|e| Failure::Tls(TlsProblem::Other(e.to_string())))?;
+        let pinned = t.policy.certificate.is_some();
+        let tls_failure = |e: std::io::Error| tls_failure(&e, &verifier);
 
-        let implicit = t.port == 465 && !t.starttls_only;
+        let implicit = t.policy.implicit_tls;
         if implicit {
             run.begin(Step::Tls);
-            let handshake = tap.start_tls(&self.tls, name.clone(), now_unix()).await.map_err(tls_failure)?;
+            let handshake = tap.start_tls(&tls, name.clone(), now_unix(), pinned).await.map_err(tls_failure)?;
             run.pass_warned(handshake.described, expiry_warning(handshake.days_left));
         }
 
@@ -164,13 +169,13 @@ impl Probe {
             if info.supports_feature(Extension::StartTls) {
                 run.begin(Step::Tls);
                 conn.command(Starttls).await.map_err(smtp_failure)?;
-                let handshake = tap.start_tls(&self.tls, name, now_unix()).await.map_err(tls_failure)?;
+                let handshake = tap.start_tls(&tls, name, now_unix(), pinned).await.map_err(tls_failure)?;
                 let ehlo = conn.command(Ehlo::new(hello)).await.map_err(smtp_failure)?;
                 info = ServerInfo::from_response(&ehlo).map_err(smtp_failure)?;
                 encrypted = true;
                 let detail = format!("STARTTLS: {}; then offers {}", handshake.described, capabilities(&tap.last_reply()));
                 run.pass_warned(detail, expiry_warning(handshake.days_left));
-            } else if t.starttls_only {
+            } else if t.policy.starttls_only {
                 run.begin(Step::Tls);
                 return Err(Failure::NoStartTls);
             } else {
@@ -178,14 +183,14 @@ impl Probe {
             }
         }
 
-        if t.username.is_empty() {
+        if !t.policy.sign_in {
             run.skip(Step::Authenticate, "No Username is set, so Mailroom does not sign in.");
         } else {
             run.begin(Step::Authenticate);
             if !encrypted {
                 return Err(Failure::PlainAuth);
             }
-            let Some(mechanism) = info.get_auth_mechanism(&[Mechanism::Plain, Mechanism::Login]) else {
+            let Some(mechanism) = info.get_auth_mechanism(&MECHANISMS) else {
                 let offered = capabilities(&tap.last_reply());
                 let auth = offered.split(", ").find(|c| c.starts_with("AUTH")).map(str::to_owned);
                 return Err(auth.map_or(Failure::NoAuth, Failure::NoCommonMechanism));
@@ -320,29 +325,9 @@ fn smtp_failure(error: lettre::transport::smtp::Error) -> Failure {
     Failure::Network(text)
 }
 
-fn tls_failure(error: std::io::Error) -> Failure {
-    use rustls::{CertificateError, Error as TlsError};
-    if let Some(violation) = Violation::of(&error) {
-        return Failure::Unsafe(violation);
+fn tls_failure(error: &std::io::Error, verifier: &Verifier) -> Failure {
+    match super::tls_problem::classify(error, verifier) {
+        Ok(problem) => Failure::Tls(problem),
+        Err(violation) => Failure::Unsafe(violation),
     }
-    let inner = error.get_ref().and_then(|e| e.downcast_ref::<TlsError>());
-    let problem = match inner {
-        Some(TlsError::InvalidCertificate(cert)) => match cert {
-            CertificateError::NotValidForName => TlsProblem::NameMismatch(Vec::new()),
-            CertificateError::NotValidForNameContext { presented, .. } => TlsProblem::NameMismatch(presented.clone()),
-            CertificateError::UnknownIssuer => TlsProblem::UnknownIssuer,
-            CertificateError::Expired
-            | CertificateError::ExpiredContext { .. }
-            | CertificateError::NotValidYet
-            | CertificateError::NotValidYetContext { .. } => TlsProblem::Expired,
-            other => TlsProblem::Other(format!("{other:?}")),
-        },
-        Some(TlsError::InvalidMessage(_)) | Some(TlsError::InappropriateMessage { .. }) => TlsProblem::NotTls,
-        Some(other) => TlsProblem::Other(other.to_string()),
-        None if error.kind() == std::io::ErrorKind::UnexpectedEof => {
-            TlsProblem::Other("the server closed the connection during the handshake".into())
-        }
-        None => TlsProblem::Other(error.to_string()),
-    };
-    Failure::Tls(problem)
 }

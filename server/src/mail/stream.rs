@@ -87,6 +87,7 @@ impl Tap {
         connector: &TlsConnector,
         name: ServerName<'static>,
         now_unix: i64,
+        pinned: bool,
     ) -> io::Result<super::tls::Handshake> {
         let tcp = {
             let mut shared = self.lock();
@@ -107,7 +108,7 @@ impl Tap {
             return Err(Violation::StartTlsInjection.into_io());
         }
         let tls = connector.connect(name, tcp).await?;
-        let handshake = super::tls::describe(tls.get_ref().1, now_unix);
+        let handshake = super::tls::describe(tls.get_ref().1, now_unix, pinned);
         let mut shared = self.lock();
         shared.io = Io::Tls(Box::new(tls));
         shared.transcript.note(format!("TLS handshake done: {}", handshake.described));

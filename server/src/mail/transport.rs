@@ -1,18 +1,19 @@
-//! Sending queued mail over reused SMTP connections, a few per settings. The connection rules
-//! match the test: TLS from the first byte on 465, STARTTLS required when "Use STARTTLS Only"
-//! is on or a Username is set (so a password never travels in clear), certificates always
-//! verified against the same roots.
+//! Sending queued mail over reused SMTP connections, a few per settings, under the same
+//! connection policy as the test (`policy.rs`).
 //!
 //! Why not lettre's pooled transport: it does not set TCP_NODELAY, so the end of each DATA
 //! waits for the server's delayed ACK (measured here: 23 mails/s per connection against 2,138
 //! with it set). These connections are lettre's own `AsyncSmtpConnection`s over a socket
 //! Mailroom opens.
 
+use super::diagnose::Context;
+use super::policy::{Policy, MECHANISMS};
 use super::probe::authenticate;
 use super::stream::Tap;
+use super::tls::Trust;
 use crate::db::SettingsRow;
 use lettre::address::Envelope;
-use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::AsyncSmtpConnection;
 use lettre::transport::smtp::commands::{Ehlo, Starttls};
 use lettre::transport::smtp::extension::{ClientId, Extension, ServerInfo};
@@ -22,7 +23,6 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
-use tokio_rustls::TlsConnector;
 
 /// Why a mail was not sent, and whether trying again later can help.
 #[derive(Debug)]
@@ -51,7 +51,7 @@ fn smtp_error(error: lettre::transport::smtp::Error) -> SendError {
 type Key = (i64, i64);
 
 pub struct Connections {
-    tls: TlsConnector,
+    trust: Trust,
     timeout: Duration,
     idle: Mutex<HashMap<Key, Vec<(Instant, AsyncSmtpConnection)>>>,
 }
@@ -60,8 +60,8 @@ pub struct Connections {
 const IDLE: Duration = Duration::from_secs(30);
 
 impl Connections {
-    pub fn new(tls: TlsConnector, timeout: Duration) -> Self {
-        Self { tls, timeout, idle: Mutex::new(HashMap::new()) }
+    pub fn new(trust: Trust, timeout: Duration) -> Self {
+        Self { trust, timeout, idle: Mutex::new(HashMap::new()) }
     }
 
     fn key(settings: &SettingsRow) -> Key {
@@ -69,7 +69,12 @@ impl Connections {
     }
 
     /// An idle connection for these settings, or a new one.
-    pub async fn take(&self, settings: &SettingsRow, password: Option<&SecretString>) -> Result<AsyncSmtpConnection, SendError> {
+    pub async fn take(
+        &self,
+        settings: &SettingsRow,
+        policy: &Policy,
+        password: Option<&SecretString>,
+    ) -> Result<AsyncSmtpConnection, SendError> {
         let reused = {
             let mut idle = self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             let list = idle.entry(Self::key(settings)).or_default();
@@ -78,7 +83,7 @@ impl Connections {
         };
         match reused {
             Some((_, conn)) => Ok(conn),
-            None => tokio::time::timeout(self.timeout, self.open(settings, password)).await.unwrap_or_else(|_| {
+            None => tokio::time::timeout(self.timeout, self.open(settings, policy, password)).await.unwrap_or_else(|_| {
                 Err(SendError::Temporary(format!("{}:{} did not answer in time", settings.host, settings.port)))
             }),
         }
@@ -93,7 +98,12 @@ impl Connections {
         idle.entry(Self::key(settings)).or_default().push((Instant::now(), conn));
     }
 
-    async fn open(&self, s: &SettingsRow, password: Option<&SecretString>) -> Result<AsyncSmtpConnection, SendError> {
+    async fn open(
+        &self,
+        s: &SettingsRow,
+        policy: &Policy,
+        password: Option<&SecretString>,
+    ) -> Result<AsyncSmtpConnection, SendError> {
         let port = s.port as u16;
         let tcp = TcpStream::connect((s.host.as_str(), port))
             .await
@@ -102,10 +112,20 @@ impl Connections {
         let peer = tcp.peer_addr().map_err(|e| SendError::Temporary(e.to_string()))?;
         let tap = Tap::with_recording(tcp, peer, false);
         let name = ServerName::try_from(s.host.clone()).map_err(|e| SendError::Permanent(e.to_string()))?;
-        let tls_failed = |e: std::io::Error| SendError::Temporary(format!("TLS with {}: {e}", s.host));
-        let implicit = port == 465 && !s.starttls_only;
+        let (tls, verifier) = policy.connector(&self.trust).map_err(|e| SendError::Temporary(e.to_string()))?;
+        let tls_failed = |e: std::io::Error| {
+            let cause = match super::tls_problem::classify(&e, &verifier) {
+                Ok(problem) => {
+                    let cx = Context { host: &s.host, port, starttls_only: s.starttls_only, email: &s.email, recipient: "" };
+                    problem.advise(app::api::test_email::Step::Tls, &cx).cause
+                }
+                Err(violation) => violation.to_string(),
+            };
+            SendError::Temporary(format!("TLS with {}: {cause}", s.host))
+        };
+        let (implicit, pinned) = (policy.implicit_tls, policy.certificate.is_some());
         if implicit {
-            tap.start_tls(&self.tls, name.clone(), 0).await.map_err(tls_failed)?;
+            tap.start_tls(&tls, name.clone(), 0, pinned).await.map_err(tls_failed)?;
         }
         let hello = ClientId::default();
         let mut conn = AsyncSmtpConnection::connect_with_transport(tap.stream(), &hello).await.map_err(smtp_error)?;
@@ -113,20 +133,20 @@ impl Connections {
         let mut encrypted = implicit;
         if !implicit && info.supports_feature(Extension::StartTls) {
             conn.command(Starttls).await.map_err(smtp_error)?;
-            tap.start_tls(&self.tls, name, 0).await.map_err(tls_failed)?;
+            tap.start_tls(&tls, name, 0, pinned).await.map_err(tls_failed)?;
             info = ServerInfo::from_response(&conn.command(Ehlo::new(hello)).await.map_err(smtp_error)?).map_err(smtp_error)?;
             encrypted = true;
         }
-        if !encrypted && (s.starttls_only || !s.username.is_empty()) {
+        if !encrypted && policy.must_encrypt() {
             return Err(SendError::Temporary(format!(
                 "{}:{port} does not offer STARTTLS, so Mailroom will not {}",
                 s.host,
                 if s.username.is_empty() { "send (Use STARTTLS Only is on)" } else { "send the password" }
             )));
         }
-        if !s.username.is_empty() {
+        if policy.sign_in {
             let mechanism = info
-                .get_auth_mechanism(&[Mechanism::Plain, Mechanism::Login])
+                .get_auth_mechanism(&MECHANISMS)
                 .ok_or_else(|| SendError::Temporary(format!("{} offers no password sign-in (AUTH PLAIN or LOGIN)", s.host)))?;
             let secret = password.map(|p| p.expose_secret().to_owned()).unwrap_or_default();
             authenticate(&mut conn, mechanism, &Credentials::new(s.username.clone(), secret)).await.map_err(smtp_error)?;

@@ -12,6 +12,7 @@
 
 use crate::crypto::{outbox_aad, settings_aad, SecretBox};
 use crate::db::{now_ms, Claimed, Db, SettingsRow};
+use crate::mail::policy::Policy;
 use crate::mail::transport::{Connections, SendError};
 use lettre::address::Envelope;
 use secrecy::SecretString;
@@ -113,7 +114,7 @@ impl Worker {
             groups.entry(mail.settings_id).or_default().push(mail);
         }
         for (settings_id, mails) in groups {
-            let (settings, password) = match self.settings(settings_id).await {
+            let (settings, policy, password) = match self.settings(settings_id).await {
                 Ok(found) => found,
                 Err(error) => {
                     for mail in mails {
@@ -136,14 +137,14 @@ impl Worker {
                 split[i % lanes].push(mail);
             }
             let span = tracing::info_span!("smtp_delivery", settings = settings.id, host = %settings.host, port = settings.port);
-            let work = split.into_iter().map(|lane| self.lane(&settings, password.as_ref(), lane, stop));
+            let work = split.into_iter().map(|lane| self.lane(&settings, &policy, password.as_ref(), lane, stop));
             futures::future::join_all(work).instrument(span).await;
         }
     }
 
     /// The settings to send through; gone settings or an unreadable secret are permanent, a
     /// database hiccup is not.
-    async fn settings(&self, settings_id: Option<i64>) -> Result<(SettingsRow, Option<SecretString>), SendError> {
+    async fn settings(&self, settings_id: Option<i64>) -> Result<(SettingsRow, Policy, Option<SecretString>), SendError> {
         let gone =
             || SendError::Permanent("The SMTP settings this mail was queued for were deleted before it could be sent.".into());
         let id = settings_id.ok_or_else(gone)?;
@@ -153,6 +154,10 @@ impl Worker {
             .await
             .map_err(|e| SendError::Temporary(format!("The SMTP settings could not be read: {e}")))?;
         let row = row.ok_or_else(gone)?;
+        let valid = row.form().validate().map_err(|errors| {
+            let (field, message) = errors.iter().next().unwrap_or(("settings", "invalid"));
+            SendError::Permanent(format!("The SMTP settings are not valid ({field}: {message}); fix and save them."))
+        })?;
         let password = match &row.password_secret {
             Some(sealed) => Some(
                 self.secrets
@@ -161,13 +166,14 @@ impl Worker {
             ),
             None => None,
         };
-        Ok((row, password))
+        Ok((row, Policy::of(&valid), password))
     }
 
     /// Sends mails one after another over one connection, opening another if it breaks.
     async fn lane(
         &self,
         settings: &SettingsRow,
+        policy: &Policy,
         password: Option<&SecretString>,
         mails: Vec<Claimed>,
         stop: &watch::Receiver<bool>,
@@ -202,7 +208,7 @@ impl Worker {
             };
             let connected = match conn.take() {
                 Some(c) => Ok(c),
-                None => self.connections.take(settings, password).await,
+                None => self.connections.take(settings, policy, password).await,
             };
             let outcome = match connected {
                 Ok(mut c) => {

@@ -21,6 +21,8 @@ pub(super) fn who(user: &CurrentUser) -> String {
 fn shown(form: &SettingsForm, field: Field) -> String {
     match field {
         Field::StartTlsOnly => if form.starttls_only { "on" } else { "off" }.to_owned(),
+        Field::Certificate if form.certificate.is_empty() => "none".to_owned(),
+        Field::Certificate => format!("SHA-256 {}", form.certificate),
         _ => format!("“{}”", form.text(field).trim()),
     }
 }
@@ -132,6 +134,7 @@ mod tests {
             from_name: String::new(),
             email: "a@example.com".into(),
             username: "u".into(),
+            certificate: String::new(),
         }
     }
 

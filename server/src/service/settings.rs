@@ -12,15 +12,7 @@ use app::domain::{check_password, Field, PasswordChange, SettingsForm, ValidSett
 const NOT_FOUND: &str = "These SMTP settings no longer exist; someone may have deleted them.";
 
 pub(super) fn form_of(row: &SettingsRow) -> SettingsForm {
-    SettingsForm {
-        name: row.name.clone(),
-        starttls_only: row.starttls_only,
-        host: row.host.clone(),
-        port: row.port.to_string(),
-        from_name: row.from_name.clone(),
-        email: row.email.clone(),
-        username: row.username.clone(),
-    }
+    row.form()
 }
 
 pub(super) fn last_test(at: Option<i64>, ok: Option<bool>, summary: Option<String>) -> Option<LastTest> {
@@ -86,7 +78,7 @@ impl Mailroom {
         actor: &CurrentUser,
         input: SettingsInput,
     ) -> Result<SettingsView, AppError> {
-        let new = input.form.validate().map_err(AppError::Invalid)?;
+        let mut new = input.form.validate().map_err(AppError::Invalid)?;
         input.password.recheck().map_err(|m| AppError::field(Field::Password.label(), m))?;
         let existing = match input.id {
             Some(id) => Some(self.settings_row(id).await?),
@@ -103,6 +95,9 @@ impl Mailroom {
             _ => None,
         };
         check_password(&new, &input.password, saved).map_err(|m| AppError::field(Field::Password.label(), m))?;
+        if let Some((old, _)) = saved {
+            new.forget_moved_certificate(old);
+        }
         let id = self.write_settings(actor, &new, existing.as_ref(), &input.password).await?;
         let view = self.settings_get(id).await?;
         tracing::info!(settings = id, user = actor.id, "SMTP settings saved");
@@ -121,6 +116,7 @@ impl Mailroom {
         password: &PasswordChange,
     ) -> Result<Id, AppError> {
         let name_key = new.name.key();
+        let certificate = new.certificate.map(|pin| pin.to_string());
         let write = SettingsWrite {
             name: new.name.as_str(),
             name_key: &name_key,
@@ -130,6 +126,7 @@ impl Mailroom {
             from_name: new.from_name.as_str(),
             email: new.email.as_str(),
             username: new.username.as_str(),
+            certificate: certificate.as_deref(),
         };
         let mut tx = self.db.begin().await.or_internal("saving SMTP settings")?;
         let written = match existing {

@@ -7,6 +7,7 @@ use super::settings::settings_target;
 use super::{Mailroom, OrInternal};
 use crate::crypto::settings_aad;
 use crate::db::NewAudit;
+use crate::mail::policy::Policy;
 use crate::mail::Target;
 use app::api::test_email::{LastTest, TestEmailRequest, TestEvent};
 use app::api::{AppError, CurrentUser, RequestMeta, TestEvents};
@@ -32,8 +33,11 @@ impl Mailroom {
         let form: SettingsForm = request.form.clone().or_else(|| saved_form.clone()).ok_or_else(|| {
             AppError::Refused("There is nothing to test: select saved SMTP settings or fill in the form.".into())
         })?;
-        let valid = form.validate().map_err(AppError::Invalid)?;
+        let mut valid = form.validate().map_err(AppError::Invalid)?;
         let saved_valid = saved_form.as_ref().and_then(|f| f.validate().ok());
+        if let Some(saved) = &saved_valid {
+            valid.forget_moved_certificate(saved);
+        }
 
         let typed = request.password.as_deref().filter(|p| !p.is_empty());
         let password = match (typed, &saved) {
@@ -71,6 +75,7 @@ impl Mailroom {
             from_name: valid.from_name.as_str().to_owned(),
             email: valid.email.as_str().to_owned(),
             username: valid.username.as_str().to_owned(),
+            policy: Policy::of(&valid),
             password,
             recipient: recipient.as_str().to_owned(),
             requested_by: format!("{} ({})", actor.name, actor.email),

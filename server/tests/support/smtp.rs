@@ -16,6 +16,34 @@ pub struct Certs {
     pub ca: PathBuf,
     pub cert: PathBuf,
     pub key: PathBuf,
+    /// The server certificate's SHA-256, as "Trust this certificate" pins it.
+    pub sha256: String,
+}
+
+fn sha256(der: &[u8]) -> String {
+    use sha2::Digest;
+    app::domain::CertificatePin::from_digest(sha2::Sha256::digest(der).into()).to_string()
+}
+
+fn write_into(dir: &tempfile::TempDir, name: &str, text: String) -> PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// A self-signed server certificate for `names`; with `ca`, marked as a certificate authority,
+/// as `openssl req -x509` makes them by default. Its "CA" file is the certificate itself.
+pub fn self_signed(names: &[&str], ca: bool) -> Certs {
+    let dir = tempfile::tempdir().unwrap();
+    let mut params = CertificateParams::new(names.iter().map(|n| n.to_string()).collect::<Vec<_>>()).unwrap();
+    params.distinguished_name.push(DnType::CommonName, names[0]);
+    if ca {
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    }
+    let key = KeyPair::generate().unwrap();
+    let cert = params.self_signed(&key).unwrap();
+    let path = write_into(&dir, "cert.pem", cert.pem());
+    Certs { ca: path.clone(), cert: path, key: write_into(&dir, "key.pem", key.serialize_pem()), sha256: sha256(cert.der()), dir }
 }
 
 /// A CA, and a server certificate it signed for `names` (DNS names or IP addresses).
@@ -55,12 +83,14 @@ pub fn certs_valid_for(names: &[&str], days_left: Option<i64>) -> Certs {
     }
     let key = KeyPair::generate().unwrap();
     let cert = params.signed_by(&key, &ca).unwrap();
-    let write = |name: &str, text: String| {
-        let path = dir.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        path
-    };
-    Certs { ca: write("ca.pem", ca.pem()), cert: write("cert.pem", cert.pem()), key: write("key.pem", key.serialize_pem()), dir }
+    let write = |name: &str, text: String| write_into(&dir, name, text);
+    Certs {
+        ca: write("ca.pem", ca.pem()),
+        cert: write("cert.pem", cert.pem()),
+        key: write("key.pem", key.serialize_pem()),
+        sha256: sha256(cert.der()),
+        dir,
+    }
 }
 
 pub struct SmtpServer {

@@ -236,6 +236,7 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
                     "Leave empty to keep the saved password.".to_owned()
                 }))
             />
+            <super::trusted::TrustedCertificate draft saved=Signal::derive(move || saved.with(|s| s.as_ref().map(|v| v.form.certificate.clone()))) />
             <Show when=has_password>
                 <CheckboxField
                     label="Clear password"

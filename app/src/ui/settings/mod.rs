@@ -1,6 +1,7 @@
 //! The SMTP Settings screen of the help page: the list on the left, the edit panel on the
 //! right, the delete confirmation. The URL names the selection.
 
+mod certificate;
 mod delete;
 mod editor;
 mod form;
@@ -8,6 +9,7 @@ mod list;
 mod make_default;
 mod store;
 mod test_dialog;
+mod trusted;
 
 use super::nav::nav;
 use super::route::{Route, Selection};

@@ -177,7 +177,14 @@ pub fn TestDialog() -> impl IntoView {
                 {move || outcome.get().filter(|ok| *ok).map(|_| view! {
                     <p class="success" role="status">{move || format!("The test email was accepted for delivery to {}. Check that inbox.", recipient.get())}</p>
                 })}
-                {move || diagnosis.get().map(|d| view! { <DiagnosisBox diagnosis=d /> })}
+                {move || diagnosis.get().map(|d| {
+                    let trust = Callback::new(move |pin: crate::domain::CertificatePin| {
+                        if let Some(editor) = ctx.editor.get_untracked() {
+                            editor.draft.update(|form| form.certificate = pin.to_string());
+                        }
+                    });
+                    view! { <DiagnosisBox diagnosis=d trust /> }
+                })}
                 <Show when=move || transcript.with(|t| !t.is_empty())>
                     <button type="button" class="link" aria-expanded=move || show_transcript.get().to_string()
                         on:click=move |_| show_transcript.update(|s| *s = !*s)>
@@ -294,7 +301,8 @@ fn progress(states: &[(Step, StepState)]) -> String {
 }
 
 #[component]
-fn DiagnosisBox(diagnosis: Diagnosis) -> impl IntoView {
+fn DiagnosisBox(diagnosis: Diagnosis, trust: Callback<crate::domain::CertificatePin>) -> impl IntoView {
+    let can_trust = diagnosis.can_trust;
     view! {
         <div class="diagnosis" role="alert">
             <p><strong>{format!("Failed at “{}”", diagnosis.step.label())}</strong></p>
@@ -302,6 +310,7 @@ fn DiagnosisBox(diagnosis: Diagnosis) -> impl IntoView {
             <p>"Likely cause: " {diagnosis.cause}</p>
             <p>"What to change: " {diagnosis.fix}</p>
         </div>
+        {diagnosis.certificate.map(|facts| view! { <super::certificate::PresentedCertificate facts can_trust trust /> })}
     }
 }
 
