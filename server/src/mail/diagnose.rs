@@ -176,6 +176,9 @@ pub fn diagnose(step: Step, failure: &Failure, cx: &Context<'_>) -> Diagnosis {
 
 fn reply(step: Step, code: u16, text: &str, cx: &Context<'_>) -> Diagnosis {
     let said = format!("{code} {text}");
+    if let Some(known) = super::provider_replies::known(step, code, text) {
+        return known;
+    }
     if (400..500).contains(&code) {
         return advice(step, format!("The server reported a temporary problem: {said}."), TEMPORARY_FIX, &[]);
     }

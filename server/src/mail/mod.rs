@@ -7,6 +7,7 @@ pub mod diagnose;
 pub mod message;
 pub mod policy;
 pub mod probe;
+pub mod provider_replies;
 pub mod render;
 pub mod reply_guard;
 mod stream;

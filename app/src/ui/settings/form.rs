@@ -200,6 +200,7 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
                     </div>
                 }.into_any(),
             })}
+            {creating.then(|| view! { <super::provider::ProviderChoice draft /> }.into_any())}
             {text_field(Field::Name, "text", "off")}
             <CheckboxField
                 label=Field::StartTlsOnly.label()
@@ -236,7 +237,6 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
                     "Leave empty to keep the saved password.".to_owned()
                 }))
             />
-            <super::trusted::TrustedCertificate draft saved=Signal::derive(move || saved.with(|s| s.as_ref().map(|v| v.form.certificate.clone()))) />
             <Show when=has_password>
                 <CheckboxField
                     label="Clear password"
@@ -248,6 +248,7 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
                     hint="Remove the saved password when you save."
                 />
             </Show>
+            {view! { <super::trusted::TrustedCertificate draft saved=Signal::derive(move || saved.with(|s| s.as_ref().map(|v| v.form.certificate.clone()))) /> }.into_any()}
             <div class="form-actions">
                 <button type="submit" class="primary" disabled=pending>
                     {move || if pending.get() { "Saving…" } else { "Save" }}

@@ -7,6 +7,7 @@ mod editor;
 mod form;
 mod list;
 mod make_default;
+mod provider;
 mod store;
 mod test_dialog;
 mod trusted;

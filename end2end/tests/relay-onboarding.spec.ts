@@ -1,0 +1,111 @@
+// Getting a real relay working: provider presets, and a relay with a self-signed certificate
+// made the way `openssl req -x509` makes one, trusted from the failed test.
+import { expect, test } from '@playwright/test';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ADMIN } from '../playwright.config';
+import { signInAsAdmin, unique } from './helpers';
+
+test('picking a provider fills the server, port and STARTTLS, says what Username is, and links its guide', async ({ page }) => {
+  await signInAsAdmin(page);
+  await page.getByRole('button', { name: 'Add' }).click();
+  const provider = page.getByLabel('Provider');
+  await provider.selectOption('SendGrid');
+  await expect(page.getByLabel('Server Host Name')).toHaveValue('smtp.sendgrid.net');
+  await expect(page.getByLabel('Port')).toHaveValue('587');
+  await expect(page.getByLabel('Use STARTTLS Only')).toBeChecked();
+  await expect(page.getByLabel('Username')).toHaveValue('apikey');
+  const help = page.getByRole('note', { name: 'SendGrid settings' });
+  await expect(help).toContainText('The literal word apikey');
+  await expect(help.getByRole('link', { name: "SendGrid's SMTP setup guide" })).toHaveAttribute('href', /^https:\/\/www\.twilio\.com\//);
+
+  await provider.selectOption('Amazon SES');
+  await page.getByLabel('Region').selectOption('eu-west-1');
+  await expect(page.getByLabel('Server Host Name')).toHaveValue('email-smtp.eu-west-1.amazonaws.com');
+  await expect(page.getByRole('note', { name: 'Amazon SES settings' })).toContainText('not your IAM access keys');
+
+  await provider.selectOption('Fastmail');
+  await expect(page.getByLabel('Port')).toHaveValue('465');
+  await expect(page.getByLabel('Use STARTTLS Only')).not.toBeChecked();
+  await expect(page.getByLabel('Region')).toHaveCount(0);
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** aiosmtpd with STARTTLS and AUTH, presenting a certificate from `openssl req -x509`. */
+async function selfSignedRelay(): Promise<{ port: number; fingerprint: string; stop: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'mailroom-selfsigned-'));
+  const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '30', '-subj', '/CN=relay.internal'], { stdio: 'ignore' });
+  const printed = execFileSync('openssl', ['x509', '-noout', '-fingerprint', '-sha256', '-in', cert]).toString();
+  const fingerprint = printed.trim().split('=')[1];
+  const port = await freePort();
+  const relay: ChildProcess = spawn('../.tools/venv/bin/python', ['../server/tests/smtp/server.py', '--mode', 'starttls', '--port', String(port),
+    '--cert', cert, '--key', key, '--user', 'billing', '--password', 'relay-pass', '--record', join(dir, 'record.jsonl')]);
+  await new Promise<void>((resolve, reject) => {
+    relay.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('ready')) resolve(); });
+    relay.on('exit', (code) => reject(new Error(`the relay exited with ${code}`)));
+  });
+  return { port, fingerprint, stop: () => relay.kill() };
+}
+
+test('a self-signed relay: the failed test names the certificate, Trust pins it, and the next test passes', async ({ page }) => {
+  const relay = await selfSignedRelay();
+  try {
+    await signInAsAdmin(page);
+    const name = unique('Internal relay');
+    await page.getByRole('button', { name: 'Add' }).click();
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    await page.getByLabel('Server Host Name').fill('127.0.0.1');
+    await page.getByLabel('Port').fill(String(relay.port));
+    await page.getByLabel('Email Address').fill('billing@example.com');
+    await page.getByLabel('Username').fill('billing');
+    await page.getByLabel('Password', { exact: true }).fill('relay-pass');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByRole('heading', { name: 'Edit SMTP Settings' })).toBeVisible();
+
+    await page.getByRole('button', { name: 'Send test email' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Send test email' });
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await expect(dialog.getByRole('listitem', { name: 'TLS: failed' })).toBeVisible();
+    await expect(dialog.getByRole('alert')).toContainText("certificate authority's certificate (CN=relay.internal, self-signed)");
+    const certificate = dialog.getByRole('region', { name: "The server's certificate" });
+    await expect(certificate).toContainText(relay.fingerprint);
+    await expect(certificate).toContainText('CN=relay.internal');
+
+    await certificate.getByRole('button', { name: 'Trust this certificate' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Trust this certificate?' });
+    await expect(confirm).toContainText(relay.fingerprint);
+    await confirm.getByRole('button', { name: 'Trust this certificate' }).click();
+    await expect(dialog.getByRole('status').filter({ hasText: 'trusted in the form' })).toBeVisible();
+
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await expect(dialog.getByRole('listitem', { name: 'TLS: done' })).toContainText(`the trusted certificate (SHA-256 ${relay.fingerprint})`);
+    await expect(dialog.getByRole('status').filter({ hasText: 'accepted for delivery' })).toContainText(ADMIN.email);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+
+    const trusted = page.getByRole('group', { name: 'Trusted Certificate' });
+    await expect(trusted).toContainText(`SHA-256 ${relay.fingerprint}`);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByRole('status').filter({ hasText: `Saved “${name}”.` })).toBeVisible();
+    await page.reload();
+    await expect(trusted).toContainText(relay.fingerprint);
+
+    await trusted.getByRole('button', { name: 'Remove trusted certificate' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'will be removed when you save' })).toBeVisible();
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByRole('status').filter({ hasText: `Saved “${name}”.` }).last()).toBeVisible();
+    await expect(trusted).toHaveCount(0);
+  } finally {
+    relay.stop();
+  }
+});
