@@ -19,8 +19,8 @@ test('add settings: the list updates in place and the URL names them', async ({ 
 
 test('fields are labelled in the order of the help page, required ones marked', async ({ page }) => {
   await page.getByRole('button', { name: 'Add' }).click();
-  // The Provider choice (and its Region) come first, before the help page's fields.
-  const labels = (await page.locator('form.editor label').allTextContents()).filter((l) => l !== 'Provider');
+  // The Provider choice comes first, and Authentication before the password: neither is a help page field.
+  const labels = (await page.locator('form.editor label').allTextContents()).filter((l) => !['Provider', 'Authentication'].includes(l));
   expect(labels.slice(0, 8)).toEqual(['Name', 'Use STARTTLS Only', 'Server Host Name', 'Port', 'From', 'Email Address', 'Username', 'Password']);
   for (const required of ['Name', 'Server Host Name', 'Port', 'Email Address']) {
     await expect(page.getByLabel(required, { exact: true })).toHaveAttribute('aria-required', 'true');

@@ -4,8 +4,7 @@
 
 use crate::config::Config;
 use crate::crypto::{
-    encode_key, key_file, load_or_create_key, outbox_aad, random_key, settings_aad, write_key_file, KeyError, KeySource,
-    SecretBox,
+    encode_key, key_file, load_or_create_key, outbox_aad, random_key, write_key_file, KeyError, KeySource, SecretBox,
 };
 use crate::db::Db;
 
@@ -54,8 +53,7 @@ pub async fn rotate(db: &Db, config: &Config) -> Result<String, KeyringError> {
         write_key_file(&staged, &new_key)?;
     }
     let mut tx = db.begin().await?;
-    for (id, host, port, username, sealed) in Db::all_settings_secrets(&mut tx).await? {
-        let aad = settings_aad(id, &host, port as u16, &username);
+    for (id, aad, sealed) in Db::all_settings_secrets(&mut tx).await? {
         let moved = old.reseal(&new, &sealed, &aad).map_err(|_| KeyringError::Corrupt(id))?;
         Db::set_settings_secret(&mut tx, id, Some(&moved)).await?;
     }

@@ -99,8 +99,10 @@ impl Application {
     /// Serves on a listener bound by the caller (tests bind port 0 first to learn the URL).
     pub async fn with_listener(config: Config, listener: TcpListener) -> Result<Self, StartError> {
         let trust = Trust::new(&extra_roots(config.smtp_ca_file.as_deref())?)?;
+        let tokens = Arc::new(crate::mail::oauth::Tokens::new(config.smtp_timeout));
         let probe = Arc::new(Probe {
             trust: trust.clone(),
+            tokens: tokens.clone(),
             connect_timeout: config.smtp_connect_timeout,
             total_timeout: config.smtp_timeout,
         });
@@ -113,7 +115,7 @@ impl Application {
         let mailroom = Arc::new(mailroom);
         background.spawn(mailroom.clone());
         let router = crate::http::router(mailroom.clone(), &config);
-        let connections = Connections::new(trust, config.smtp_timeout);
+        let connections = Connections::new(trust, tokens, config.smtp_timeout);
         let worker = Arc::new(Worker::new(db.clone(), secrets, connections, config.outbox.clone(), wake));
         tokio::spawn(housekeeping(db, config.session_idle, config.session_lifetime));
         Ok(Self { listener, router, setup_link, worker, mailroom })

@@ -35,6 +35,8 @@ pub enum Step {
     Connect,
     Tls,
     Greeting,
+    /// OAuth2 only: an access token from the token endpoint.
+    Token,
     Authenticate,
     Sender,
     Recipient,
@@ -48,6 +50,7 @@ impl Step {
             Step::Connect => "Connect",
             Step::Tls => "TLS",
             Step::Greeting => "Server greeting and capabilities",
+            Step::Token => "Get token",
             Step::Authenticate => "Authenticate",
             Step::Sender => "Sender accepted",
             Step::Recipient => "Recipient accepted",

@@ -1,6 +1,7 @@
 //! A whole SMTP settings form: the raw text as typed, and the parsed value it becomes. The
 //! per-field rules come from the field types; the rules that span fields live here.
 
+use super::oauth::{Auth, AuthMethod, ClientId, Scope, TokenUrl};
 use super::{CertificatePin, EmailAddress, FieldErrors, FromName, PasswordChange, Port, SettingsName, SmtpHost, Username};
 use serde::{Deserialize, Serialize};
 
@@ -15,11 +16,15 @@ pub enum Field {
     Username,
     Password,
     Certificate,
+    Auth,
+    TokenUrl,
+    ClientId,
+    Scope,
 }
 
 impl Field {
     /// In the order the form shows them.
-    pub const ALL: [Field; 9] = [
+    pub const ALL: [Field; 13] = [
         Field::Name,
         Field::StartTlsOnly,
         Field::Host,
@@ -29,6 +34,10 @@ impl Field {
         Field::Username,
         Field::Password,
         Field::Certificate,
+        Field::Auth,
+        Field::TokenUrl,
+        Field::ClientId,
+        Field::Scope,
     ];
 
     /// The label, exactly as the help page names the field.
@@ -43,6 +52,10 @@ impl Field {
             Field::Username => "Username",
             Field::Password => "Password",
             Field::Certificate => "Trusted Certificate",
+            Field::Auth => "Authentication",
+            Field::TokenUrl => "Token URL",
+            Field::ClientId => "Client ID",
+            Field::Scope => "Scope",
         }
     }
 
@@ -66,6 +79,15 @@ pub struct SettingsForm {
     /// by "Trust this certificate" after a test, never typed.
     #[serde(default)]
     pub certificate: String,
+    /// How to sign in when a Username is set; the OAuth2 fields only count for OAuth2.
+    #[serde(default)]
+    pub auth: AuthMethod,
+    #[serde(default)]
+    pub token_url: String,
+    #[serde(default)]
+    pub client_id: String,
+    #[serde(default)]
+    pub scope: String,
 }
 
 /// A settings that passed every rule.
@@ -79,6 +101,7 @@ pub struct ValidSettings {
     pub email: EmailAddress,
     pub username: Username,
     pub certificate: Option<CertificatePin>,
+    pub auth: Auth,
 }
 
 impl SettingsForm {
@@ -91,7 +114,15 @@ impl SettingsForm {
             Field::Port => Port::parse(&self.port).err(),
             Field::From => FromName::parse(&self.from_name).err(),
             Field::Email => EmailAddress::parse(&self.email).err(),
+            Field::Username if self.oauth() && self.username.trim().is_empty() => {
+                Some("Username is required for OAuth2: enter the mailbox to send as, for example billing@yourcompany.com.".into())
+            }
             Field::Username => Username::parse(&self.username).err(),
+            Field::Auth => None,
+            Field::TokenUrl if self.oauth() => TokenUrl::parse(&self.token_url).err(),
+            Field::ClientId if self.oauth() => ClientId::parse(&self.client_id).err(),
+            Field::Scope if self.oauth() => Scope::parse(&self.scope).err(),
+            Field::TokenUrl | Field::ClientId | Field::Scope => None,
             Field::Certificate => CertificatePin::parse_optional(&self.certificate).err(),
         }
     }
@@ -111,6 +142,10 @@ impl SettingsForm {
             Field::Email => &self.email,
             Field::Username => &self.username,
             Field::Certificate => &self.certificate,
+            Field::Auth => self.auth.key(),
+            Field::TokenUrl => &self.token_url,
+            Field::ClientId => &self.client_id,
+            Field::Scope => &self.scope,
             Field::StartTlsOnly | Field::Password => "",
         }
     }
@@ -128,6 +163,10 @@ impl SettingsForm {
             Field::Email => self.email = value,
             Field::Username => self.username = value,
             Field::Certificate => self.certificate = value,
+            Field::Auth => self.auth = AuthMethod::from_key(&value).unwrap_or_default(),
+            Field::TokenUrl => self.token_url = value,
+            Field::ClientId => self.client_id = value,
+            Field::Scope => self.scope = value,
             Field::StartTlsOnly | Field::Password => {}
         }
     }
@@ -139,11 +178,36 @@ impl SettingsForm {
         let port = keep(&mut errors, Field::Port, Port::parse(&self.port));
         let from_name = keep(&mut errors, Field::From, FromName::parse(&self.from_name));
         let email = keep(&mut errors, Field::Email, EmailAddress::parse(&self.email));
-        let username = keep(&mut errors, Field::Username, Username::parse(&self.username));
+        let username = match self.check(Field::Username) {
+            Some(message) => keep::<Username>(&mut errors, Field::Username, Err(message)),
+            None => keep(&mut errors, Field::Username, Username::parse(&self.username)),
+        };
         let certificate = keep(&mut errors, Field::Certificate, CertificatePin::parse_optional(&self.certificate));
-        match (name, host, port, from_name, email, username, certificate) {
-            (Some(name), Some(host), Some(port), Some(from_name), Some(email), Some(username), Some(certificate)) => {
-                Ok(ValidSettings { name, starttls_only: self.starttls_only, host, port, from_name, email, username, certificate })
+        let auth = match self.auth {
+            AuthMethod::Password => Some(Auth::Password),
+            AuthMethod::OAuth2ClientCredentials => {
+                let token_url = keep(&mut errors, Field::TokenUrl, TokenUrl::parse(&self.token_url));
+                let client_id = keep(&mut errors, Field::ClientId, ClientId::parse(&self.client_id));
+                let scope = keep(&mut errors, Field::Scope, Scope::parse(&self.scope));
+                match (token_url, client_id, scope) {
+                    (Some(token_url), Some(client_id), Some(scope)) => Some(Auth::OAuth2 { token_url, client_id, scope }),
+                    _ => None,
+                }
+            }
+        };
+        match (name, host, port, from_name, email, username, certificate, auth) {
+            (Some(name), Some(host), Some(port), Some(from_name), Some(email), Some(username), Some(certificate), Some(auth)) => {
+                Ok(ValidSettings {
+                    name,
+                    starttls_only: self.starttls_only,
+                    host,
+                    port,
+                    from_name,
+                    email,
+                    username,
+                    certificate,
+                    auth,
+                })
             }
             _ => Err(errors),
         }
@@ -154,13 +218,34 @@ fn keep<T>(errors: &mut FieldErrors, field: Field, parsed: Result<T, String>) ->
     parsed.map_err(|message| errors.push(field.label(), message)).ok()
 }
 
+impl SettingsForm {
+    pub fn oauth(&self) -> bool {
+        self.auth == AuthMethod::OAuth2ClientCredentials
+    }
+}
+
 impl ValidSettings {
-    /// The values a stored password is bound to: change any, and it must be typed again.
+    /// The values a stored password or client secret is bound to: change any, and it must be
+    /// typed again. A client secret is also bound to its Token URL and Client ID, and a token
+    /// got with it to the server it is sent to.
     pub fn same_endpoint(&self, other: &ValidSettings) -> bool {
+        let oauth = |auth: &Auth| match auth {
+            Auth::Password => None,
+            Auth::OAuth2 { token_url, client_id, .. } => Some((token_url.clone(), client_id.clone())),
+        };
         self.host == other.host
             && self.port == other.port
             && self.username == other.username
             && self.starttls_only == other.starttls_only
+            && oauth(&self.auth) == oauth(&other.auth)
+    }
+
+    /// What the write-only secret is called for this sign-in method.
+    pub fn secret_name(&self) -> &'static str {
+        match self.auth {
+            Auth::Password => "password",
+            Auth::OAuth2 { .. } => "client secret",
+        }
     }
 
     /// Port 465 is SMTP with TLS from the first byte (RFC 8314), unless STARTTLS is asked for.
@@ -185,11 +270,15 @@ pub fn check_password(new: &ValidSettings, change: &PasswordChange, saved: Optio
     if matches!(change, PasswordChange::Keep) && stored {
         let (old, _) = saved.expect("stored implies saved");
         if !new.same_endpoint(old) {
-            return Err("The server, port, username or STARTTLS choice changed, so the saved password will not be sent there. Type the password again, or choose Clear password.".into());
+            return Err(match new.auth {
+                Auth::Password => "The server, port, username or STARTTLS choice changed, so the saved password will not be sent there. Type the password again, or choose Clear password.".into(),
+                Auth::OAuth2 { .. } => "The sign-in method, server, port, username, STARTTLS choice, Token URL or Client ID changed, so the saved secret will not be used. Type the client secret again.".into(),
+            });
         }
     }
     let will_have = change.leaves_password(stored);
     match (new.username.is_empty(), will_have) {
+        (false, false) if matches!(new.auth, Auth::OAuth2 { .. }) => Err("Enter the client secret for this Client ID.".into()),
         (false, false) => Err("Enter the password for this Username, or empty Username if the server needs no sign-in.".into()),
         (true, true) => Err("A password needs a Username to go with it; enter the Username or choose Clear password.".into()),
         _ => Ok(()),
@@ -211,6 +300,7 @@ mod tests {
             email: "billing@example.com".into(),
             username: "billing".into(),
             certificate: String::new(),
+            ..SettingsForm::default()
         }
     }
 
@@ -293,5 +383,50 @@ mod tests {
         };
         assert!(on("465", false));
         assert!(!on("465", true) && !on("587", false) && !on("25", false));
+    }
+
+    fn oauth_form() -> SettingsForm {
+        SettingsForm {
+            auth: AuthMethod::OAuth2ClientCredentials,
+            token_url: crate::domain::oauth::microsoft_token_url("contoso.onmicrosoft.com"),
+            client_id: "11111111-2222-3333-4444-555555555555".into(),
+            scope: crate::domain::oauth::MICROSOFT_SCOPE.into(),
+            ..form()
+        }
+    }
+
+    #[test]
+    fn oauth2_needs_its_fields_and_a_mailbox_and_only_then() {
+        let errors = SettingsForm {
+            token_url: "http://login.example.com".into(),
+            client_id: " ".into(),
+            username: String::new(),
+            ..oauth_form()
+        }
+        .validate()
+        .unwrap_err();
+        assert!(errors.get(Field::TokenUrl.label()).unwrap().contains("https://"));
+        assert!(errors.get(Field::ClientId.label()).is_some());
+        assert!(errors.get(Field::Username.label()).unwrap().contains("mailbox"));
+        let password = SettingsForm { auth: AuthMethod::Password, token_url: "junk".into(), ..oauth_form() };
+        assert!(password.validate().is_ok(), "the OAuth2 fields do not count for password sign-in");
+        assert!(matches!(oauth_form().validate().unwrap().auth, Auth::OAuth2 { .. }));
+    }
+
+    #[test]
+    fn a_client_secret_is_bound_to_its_token_url_client_id_and_server() {
+        let old = oauth_form().validate().unwrap();
+        for changed in [
+            SettingsForm { client_id: "other".into(), ..oauth_form() },
+            SettingsForm { token_url: "https://evil.example/token".into(), ..oauth_form() },
+            SettingsForm { host: "evil.example.net".into(), ..oauth_form() },
+            SettingsForm { auth: AuthMethod::Password, ..oauth_form() },
+        ] {
+            let new = changed.validate().unwrap();
+            assert!(check_password(&new, &PasswordChange::Keep, Some((&old, true))).is_err(), "{changed:?}");
+        }
+        let rescoped = SettingsForm { scope: "https://outlook.office.com/SMTP.Send".into(), ..oauth_form() }.validate().unwrap();
+        assert!(check_password(&rescoped, &PasswordChange::Keep, Some((&old, true))).is_ok());
+        assert!(check_password(&old, &PasswordChange::Keep, None).unwrap_err().contains("client secret"));
     }
 }

@@ -60,6 +60,17 @@ pub fn settings_aad(id: i64, host: &str, port: u16, username: &str) -> Vec<u8> {
     format!("mailroom/smtp-password/v1\0{id}\0{host}\0{port}\0{username}").into_bytes()
 }
 
+/// What a stored SMTP secret is bound to: the server and username, and for an OAuth2 client
+/// secret also the token URL and client ID. A password keeps its original binding.
+pub fn settings_secret_aad(id: i64, host: &str, port: u16, username: &str, oauth: Option<(&str, &str)>) -> Vec<u8> {
+    match oauth {
+        None => settings_aad(id, host, port, username),
+        Some((token_url, client_id)) => {
+            format!("mailroom/oauth2-client-secret/v1\0{id}\0{host}\0{port}\0{username}\0{token_url}\0{client_id}").into_bytes()
+        }
+    }
+}
+
 /// What a queued message is bound to.
 pub fn outbox_aad(id: i64) -> Vec<u8> {
     format!("mailroom/outbox/v1\0{id}").into_bytes()

@@ -23,9 +23,22 @@ pub struct SettingsRow {
     pub last_test_summary: Option<String>,
     pub is_default: bool,
     pub certificate: Option<String>,
+    pub auth_method: String,
+    pub token_url: Option<String>,
+    pub client_id: Option<String>,
+    pub scope: Option<String>,
 }
 
 impl SettingsRow {
+    /// What its sealed secret is bound to.
+    pub fn secret_aad(&self) -> Vec<u8> {
+        let oauth = match (self.auth_method.as_str(), &self.token_url, &self.client_id) {
+            ("oauth2-client-credentials", Some(url), Some(client)) => Some((url.as_str(), client.as_str())),
+            _ => None,
+        };
+        crate::crypto::settings_secret_aad(self.id, &self.host, self.port as u16, &self.username, oauth)
+    }
+
     /// The stored values as the form shows them.
     pub fn form(&self) -> app::domain::SettingsForm {
         app::domain::SettingsForm {
@@ -37,6 +50,10 @@ impl SettingsRow {
             email: self.email.clone(),
             username: self.username.clone(),
             certificate: self.certificate.clone().unwrap_or_default(),
+            auth: app::domain::AuthMethod::from_key(&self.auth_method).unwrap_or_default(),
+            token_url: self.token_url.clone().unwrap_or_default(),
+            client_id: self.client_id.clone().unwrap_or_default(),
+            scope: self.scope.clone().unwrap_or_default(),
         }
     }
 }
@@ -52,6 +69,10 @@ pub struct SettingsWrite<'a> {
     pub email: &'a str,
     pub username: &'a str,
     pub certificate: Option<&'a str>,
+    pub auth_method: &'a str,
+    pub token_url: Option<&'a str>,
+    pub client_id: Option<&'a str>,
+    pub scope: Option<&'a str>,
 }
 
 pub struct SummaryRow {
@@ -90,7 +111,7 @@ impl Db {
             r#"select s.id, s.name, s.starttls_only as "starttls_only: bool", s.host, s.port, s.from_name, s.email,
                       s.username, s.password_secret, s.version, s.created_at, c.name as "created_by?", s.updated_at,
                       u.name as "updated_by?", s.last_test_at, s.last_test_ok as "last_test_ok: bool", s.last_test_summary,
-                      s.is_default as "is_default: bool", s.certificate
+                      s.is_default as "is_default: bool", s.certificate, s.auth_method, s.token_url, s.client_id, s.scope
                from smtp_settings s
                left join users c on c.id = s.created_by
                left join users u on u.id = s.updated_by
@@ -107,8 +128,9 @@ impl Db {
         tx.serialise(Table::SmtpSettings).await?;
         let id = on!(tx.on(), |e| query_scalar!(
             r#"insert into smtp_settings (name, name_key, starttls_only, host, port, from_name, email, username,
-                                        created_at, created_by, updated_at, updated_by, certificate)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+                                        created_at, created_by, updated_at, updated_by, certificate,
+                                        auth_method, token_url, client_id, scope)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
              returning id as "id!""#,
             w.name,
             w.name_key,
@@ -122,7 +144,11 @@ impl Db {
             actor,
             now,
             actor,
-            w.certificate
+            w.certificate,
+            w.auth_method,
+            w.token_url,
+            w.client_id,
+            w.scope
         )
         .fetch_one(e)
         .await)?;
@@ -145,8 +171,9 @@ impl Db {
         on!(tx.on(), |e| query!(
             "update smtp_settings
              set name = $1, name_key = $2, starttls_only = $3, host = $4, port = $5, from_name = $6, email = $7, username = $8,
-                 version = version + 1, updated_at = $9, updated_by = $10, certificate = $11
-             where id = $12 and version = $13",
+                 version = version + 1, updated_at = $9, updated_by = $10, certificate = $11,
+                 auth_method = $12, token_url = $13, client_id = $14, scope = $15
+             where id = $16 and version = $17",
             w.name,
             w.name_key,
             w.starttls_only,
@@ -158,6 +185,10 @@ impl Db {
             now,
             actor,
             w.certificate,
+            w.auth_method,
+            w.token_url,
+            w.client_id,
+            w.scope,
             id,
             version
         )
@@ -230,15 +261,24 @@ impl Db {
             .map(|done| done.rows_affected() == 1))
     }
 
-    /// Every stored secret with what it is bound to, for key rotation.
-    pub async fn all_settings_secrets(tx: &mut Tx) -> sqlx::Result<Vec<(i64, String, i64, String, Vec<u8>)>> {
-        on!(tx.on(), |e| {
+    /// Every stored secret as (settings id, what it is bound to, sealed), for key rotation.
+    pub async fn all_settings_secrets(tx: &mut Tx) -> sqlx::Result<Vec<(i64, Vec<u8>, Vec<u8>)>> {
+        let rows = on!(tx.on(), |e| {
             query!(
-            r#"select id as "id!", host, port, username, password_secret as "password_secret!" from smtp_settings where password_secret is not null"#
-        )
-        .map(|r| (r.id, r.host, r.port, r.username, r.password_secret))
-        .fetch_all(e)
-        .await
-        })
+                r#"select id as "id!", host, port, username, auth_method, token_url, client_id, password_secret as "password_secret!"
+               from smtp_settings where password_secret is not null"#
+            )
+            .map(|r| {
+                let oauth = match (r.auth_method.as_str(), &r.token_url, &r.client_id) {
+                    ("oauth2-client-credentials", Some(url), Some(client)) => Some((url.clone(), client.clone())),
+                    _ => None,
+                };
+                let oauth = oauth.as_ref().map(|(u, c)| (u.as_str(), c.as_str()));
+                (r.id, crate::crypto::settings_secret_aad(r.id, &r.host, r.port as u16, &r.username, oauth), r.password_secret)
+            })
+            .fetch_all(e)
+            .await
+        })?;
+        Ok(rows)
     }
 }

@@ -16,6 +16,8 @@ pub enum Failure {
     Unreachable(String),
     ConnectTimeout(Duration),
     Tls(TlsProblem),
+    /// OAuth2: no access token.
+    Token(super::oauth::TokenError),
     /// "Use STARTTLS Only" is on and the server does not offer it.
     NoStartTls,
     /// A Username is set but the connection is not encrypted.
@@ -43,6 +45,8 @@ pub struct Context<'a> {
     pub starttls_only: bool,
     pub email: &'a str,
     pub recipient: &'a str,
+    /// Signing in with an OAuth2 token rather than a password.
+    pub oauth: bool,
 }
 
 pub(super) fn advice(step: Step, cause: String, fix: impl Into<String>, fields: &[Field]) -> Diagnosis {
@@ -95,6 +99,7 @@ pub fn diagnose(step: Step, failure: &Failure, cx: &Context<'_>) -> Diagnosis {
             &[Field::Port],
         ),
         Failure::Tls(problem) => problem.advise(step, cx),
+        Failure::Token(error) => token_advice(step, error),
         Failure::NoStartTls => advice(
             step,
             "The server does not offer STARTTLS, and Use STARTTLS Only is on, so Mailroom stopped before sending any credentials.".into(),
@@ -103,7 +108,7 @@ pub fn diagnose(step: Step, failure: &Failure, cx: &Context<'_>) -> Diagnosis {
         ),
         Failure::PlainAuth => advice(
             step,
-            "The connection is not encrypted (the server offers no STARTTLS here), so Mailroom did not send the password.".into(),
+            "The connection is not encrypted (the server offers no STARTTLS here), so Mailroom did not sign in (no password or token was sent).".into(),
             "Use port 587 with STARTTLS or 465 with TLS. If this relay accepts mail without signing in, empty Username.",
             &[Field::Port, Field::Username],
         ),
@@ -112,6 +117,12 @@ pub fn diagnose(step: Step, failure: &Failure, cx: &Context<'_>) -> Diagnosis {
             "The server does not offer sign-in (AUTH) on this connection, but a Username is set.".into(),
             "If the relay accepts mail from this machine without signing in, empty Username; otherwise use the provider's submission port, usually 587.",
             &[Field::Username, Field::Port],
+        ),
+        Failure::NoCommonMechanism(offered) if cx.oauth => advice(
+            step,
+            format!("The server does not offer OAuth2 sign-in (AUTH XOAUTH2); it offers {offered}."),
+            "Use the provider's SMTP host for OAuth2 (smtp.office365.com for Microsoft 365, smtp.gmail.com for Google), or choose Password under Authentication.",
+            &[Field::Host, Field::Auth],
         ),
         Failure::NoCommonMechanism(offered) => advice(
             step,
@@ -174,6 +185,37 @@ pub fn diagnose(step: Step, failure: &Failure, cx: &Context<'_>) -> Diagnosis {
     }
 }
 
+fn token_advice(step: Step, error: &super::oauth::TokenError) -> Diagnosis {
+    use super::oauth::{explain, TokenError};
+    match error {
+        TokenError::Unreachable(text) => advice(
+            step,
+            format!("Mailroom could not reach the token endpoint: {text}."),
+            "Check Token URL, and that this machine may reach it over HTTPS.",
+            &[Field::TokenUrl],
+        ),
+        TokenError::Refused { description, .. } => {
+            let (meaning, fields) = match (explain(description), error) {
+                (Some((meaning, field)), _) => (meaning, vec![field]),
+                (None, TokenError::Refused { error, .. }) if error == "invalid_scope" => {
+                    ("The scope is not valid for this endpoint.", vec![Field::Scope])
+                }
+                (None, TokenError::Refused { error, .. }) if error == "unauthorized_client" => {
+                    ("This application may not use the client credentials grant.", vec![Field::ClientId])
+                }
+                _ => ("The client ID or client secret was not accepted.", vec![Field::ClientId, Field::Password]),
+            };
+            advice(step, format!("The token endpoint did not issue a token: {error}."), meaning, &fields)
+        }
+        TokenError::Malformed { .. } => advice(
+            step,
+            format!("The token endpoint answered, but not with an OAuth2 token: {error}."),
+            "Check Token URL: it must be the provider's OAuth2 token endpoint, such as https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token.",
+            &[Field::TokenUrl],
+        ),
+    }
+}
+
 fn reply(step: Step, code: u16, text: &str, cx: &Context<'_>) -> Diagnosis {
     let said = format!("{code} {text}");
     if let Some(known) = super::provider_replies::known(step, code, text) {
@@ -183,6 +225,12 @@ fn reply(step: Step, code: u16, text: &str, cx: &Context<'_>) -> Diagnosis {
         return advice(step, format!("The server reported a temporary problem: {said}."), TEMPORARY_FIX, &[]);
     }
     match (step, code) {
+        (Step::Authenticate, 535) if cx.oauth => advice(
+            step,
+            format!("The server refused the access token for this mailbox: {said}."),
+            "Check that Username is the mailbox to send as, and that the application may send as it: for Microsoft 365, grant the SMTP.SendAsApp permission (Office 365 Exchange Online) with admin consent, register the application's service principal in Exchange Online and give it access to the mailbox.",
+            &[Field::Username, Field::ClientId],
+        ),
         (Step::Authenticate, 535) => advice(
             step,
             "The server rejected the username or password.".into(),
@@ -245,7 +293,14 @@ mod tests {
     use super::*;
 
     fn cx(port: u16, starttls_only: bool) -> Context<'static> {
-        Context { host: "smtp.example.com", port, starttls_only, email: "billing@example.com", recipient: "ada@example.com" }
+        Context {
+            host: "smtp.example.com",
+            port,
+            starttls_only,
+            email: "billing@example.com",
+            recipient: "ada@example.com",
+            oauth: false,
+        }
     }
 
     fn reply(code: u16, text: &str) -> Failure {

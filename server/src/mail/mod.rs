@@ -5,6 +5,7 @@ pub mod certificate;
 pub mod compose;
 pub mod diagnose;
 pub mod message;
+pub mod oauth;
 pub mod policy;
 pub mod probe;
 pub mod provider_replies;

@@ -5,13 +5,16 @@
 //! checked against the roots, or against the one trusted certificate.
 
 use super::tls::{Trust, Verifier};
-use app::domain::{CertificatePin, ValidSettings};
+use app::domain::oauth::{ClientId, Scope, TokenUrl};
+use app::domain::{Auth, CertificatePin, ValidSettings};
 use lettre::transport::smtp::authentication::Mechanism;
 use std::sync::Arc;
 use tokio_rustls::TlsConnector;
 
-/// The sign-in methods Mailroom uses, best first.
-pub const MECHANISMS: [Mechanism; 2] = [Mechanism::Plain, Mechanism::Login];
+/// The password sign-in methods Mailroom uses, best first.
+const PASSWORD: [Mechanism; 2] = [Mechanism::Plain, Mechanism::Login];
+/// OAuth2 sign-in: an access token as a bearer credential.
+const TOKEN: [Mechanism; 1] = [Mechanism::Xoauth2];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Policy {
@@ -19,6 +22,7 @@ pub struct Policy {
     pub starttls_only: bool,
     pub sign_in: bool,
     pub certificate: Option<CertificatePin>,
+    pub auth: Auth,
 }
 
 impl Policy {
@@ -28,7 +32,29 @@ impl Policy {
             starttls_only: settings.starttls_only,
             sign_in: !settings.username.is_empty(),
             certificate: settings.certificate,
+            auth: settings.auth.clone(),
         }
+    }
+
+    /// The token endpoint, client and scope, when signing in with OAuth2.
+    pub fn oauth(&self) -> Option<(&TokenUrl, &ClientId, &Scope)> {
+        match &self.auth {
+            Auth::Password => None,
+            Auth::OAuth2 { token_url, client_id, scope } => Some((token_url, client_id, scope)),
+        }
+    }
+
+    /// The SASL mechanisms to sign in with, best first.
+    pub fn mechanisms(&self) -> &'static [Mechanism] {
+        match self.auth {
+            Auth::Password => &PASSWORD,
+            Auth::OAuth2 { .. } => &TOKEN,
+        }
+    }
+
+    /// The token request for OAuth2 sign-in with `secret`, the settings' client secret.
+    pub fn token_client<'a>(&'a self, secret: &'a secrecy::SecretString) -> Option<super::oauth::Client<'a>> {
+        self.oauth().map(|(token_url, client_id, scope)| super::oauth::Client { token_url, client_id, scope, secret })
     }
 
     /// Whether the conversation must be encrypted before going on past the greeting.

@@ -5,7 +5,8 @@
 
 use super::diagnose::{diagnose, Context, Failure, TlsProblem};
 use super::message::{self, About};
-use super::policy::{Policy, MECHANISMS};
+use super::oauth::Tokens;
+use super::policy::Policy;
 use super::reply_guard::Violation;
 use super::stream::Tap;
 use super::tls::{Trust, Verifier};
@@ -27,6 +28,7 @@ use tracing::Instrument;
 
 pub struct Probe {
     pub trust: Trust,
+    pub tokens: Arc<Tokens>,
     pub connect_timeout: Duration,
     pub total_timeout: Duration,
 }
@@ -110,6 +112,7 @@ impl Probe {
                     starttls_only: target.starttls_only,
                     email: &target.email,
                     recipient: &target.recipient,
+                    oauth: target.policy.oauth().is_some(),
                 };
                 let summary = failure.map(|failure| {
                     let mut diagnosis = diagnose(run.step, &failure, &cx);
@@ -186,16 +189,27 @@ impl Probe {
         if !t.policy.sign_in {
             run.skip(Step::Authenticate, "No Username is set, so Mailroom does not sign in.");
         } else {
-            run.begin(Step::Authenticate);
+            let token_client = t.password.as_ref().and_then(|secret| t.policy.token_client(secret));
+            run.begin(if t.policy.oauth().is_some() { Step::Token } else { Step::Authenticate });
             if !encrypted {
                 return Err(Failure::PlainAuth);
             }
-            let Some(mechanism) = info.get_auth_mechanism(&MECHANISMS) else {
+            let token = match token_client {
+                Some(client) => {
+                    let token = self.tokens.fetch(&client).await.map_err(Failure::Token)?;
+                    let endpoint = client.token_url.as_str().split('/').take(3).collect::<Vec<_>>().join("/");
+                    run.pass(format!("An access token from {endpoint}, valid for {} minutes", token.lifetime.as_secs() / 60));
+                    Some(token.access)
+                }
+                None => None,
+            };
+            run.begin(Step::Authenticate);
+            let Some(mechanism) = info.get_auth_mechanism(t.policy.mechanisms()) else {
                 let offered = capabilities(&tap.last_reply());
                 let auth = offered.split(", ").find(|c| c.starts_with("AUTH")).map(str::to_owned);
                 return Err(auth.map_or(Failure::NoAuth, Failure::NoCommonMechanism));
             };
-            let password = t.password.as_ref().map(|p| p.expose_secret().to_owned()).unwrap_or_default();
+            let password = token.as_ref().or(t.password.as_ref()).map(|p| p.expose_secret().to_owned()).unwrap_or_default();
             let credentials = Credentials::new(t.username.clone(), password);
             tap.set_mode(Mode::Auth);
             let signed_in = authenticate(&mut conn, mechanism, &credentials).await;
@@ -263,9 +277,23 @@ pub(crate) async fn authenticate(
         if !response.has_code(334) {
             break;
         }
-        response = conn.command(Auth::new_from_response(mechanism, credentials.clone(), &response)?).await?;
+        response = if mechanism == Mechanism::Xoauth2 {
+            // A refused token comes back as a JSON error challenge (RFC 7628): answer it with
+            // an empty line to get the final reply.
+            conn.command(EmptyResponse).await?
+        } else {
+            conn.command(Auth::new_from_response(mechanism, credentials.clone(), &response)?).await?
+        };
     }
     Ok(response)
+}
+
+struct EmptyResponse;
+
+impl std::fmt::Display for EmptyResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("\r\n")
+    }
 }
 
 /// Certificates this close to expiry get a warning rather than a plain pass.

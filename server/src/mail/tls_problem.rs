@@ -172,6 +172,7 @@ mod tests {
             starttls_only: true,
             email: "billing@example.com",
             recipient: "a@example.com",
+            oauth: false,
         }
     }
 

@@ -7,7 +7,8 @@
 //! Mailroom opens.
 
 use super::diagnose::Context;
-use super::policy::{Policy, MECHANISMS};
+use super::oauth::Tokens;
+use super::policy::Policy;
 use super::probe::authenticate;
 use super::stream::Tap;
 use super::tls::Trust;
@@ -52,6 +53,7 @@ type Key = (i64, i64);
 
 pub struct Connections {
     trust: Trust,
+    tokens: std::sync::Arc<Tokens>,
     timeout: Duration,
     idle: Mutex<HashMap<Key, Vec<(Instant, AsyncSmtpConnection)>>>,
 }
@@ -60,8 +62,8 @@ pub struct Connections {
 const IDLE: Duration = Duration::from_secs(30);
 
 impl Connections {
-    pub fn new(trust: Trust, timeout: Duration) -> Self {
-        Self { trust, timeout, idle: Mutex::new(HashMap::new()) }
+    pub fn new(trust: Trust, tokens: std::sync::Arc<Tokens>, timeout: Duration) -> Self {
+        Self { trust, tokens, timeout, idle: Mutex::new(HashMap::new()) }
     }
 
     fn key(settings: &SettingsRow) -> Key {
@@ -116,7 +118,14 @@ impl Connections {
         let tls_failed = |e: std::io::Error| {
             let cause = match super::tls_problem::classify(&e, &verifier) {
                 Ok(problem) => {
-                    let cx = Context { host: &s.host, port, starttls_only: s.starttls_only, email: &s.email, recipient: "" };
+                    let cx = Context {
+                        host: &s.host,
+                        port,
+                        starttls_only: s.starttls_only,
+                        email: &s.email,
+                        recipient: "",
+                        oauth: policy.oauth().is_some(),
+                    };
                     problem.advise(app::api::test_email::Step::Tls, &cx).cause
                 }
                 Err(violation) => violation.to_string(),
@@ -145,11 +154,31 @@ impl Connections {
             )));
         }
         if policy.sign_in {
-            let mechanism = info
-                .get_auth_mechanism(&MECHANISMS)
-                .ok_or_else(|| SendError::Temporary(format!("{} offers no password sign-in (AUTH PLAIN or LOGIN)", s.host)))?;
-            let secret = password.map(|p| p.expose_secret().to_owned()).unwrap_or_default();
-            authenticate(&mut conn, mechanism, &Credentials::new(s.username.clone(), secret)).await.map_err(smtp_error)?;
+            let mechanism = info.get_auth_mechanism(policy.mechanisms()).ok_or_else(|| {
+                let wanted = if policy.oauth().is_some() {
+                    "OAuth2 sign-in (AUTH XOAUTH2)"
+                } else {
+                    "password sign-in (AUTH PLAIN or LOGIN)"
+                };
+                SendError::Temporary(format!("{} offers no {wanted}", s.host))
+            })?;
+            let client = password.and_then(|secret| policy.token_client(secret));
+            let token = match &client {
+                Some(client) => Some(
+                    self.tokens
+                        .get(client)
+                        .await
+                        .map_err(|e| SendError::Temporary(format!("Getting an OAuth2 access token failed: {e}")))?,
+                ),
+                None => None,
+            };
+            let secret = token.as_ref().or(password).map(|p| p.expose_secret().to_owned()).unwrap_or_default();
+            let signed_in = authenticate(&mut conn, mechanism, &Credentials::new(s.username.clone(), secret)).await;
+            if let (Err(_), Some(client)) = (&signed_in, &client) {
+                // Perhaps revoked before it expired: the next connection gets a new one.
+                self.tokens.forget(client);
+            }
+            signed_in.map_err(smtp_error)?;
         }
         Ok(conn)
     }

@@ -10,7 +10,7 @@
 //! `claim_timeout`: the one window in which a duplicate is possible, at most one mail per
 //! connection (`concurrency`).
 
-use crate::crypto::{outbox_aad, settings_aad, SecretBox};
+use crate::crypto::{outbox_aad, SecretBox};
 use crate::db::{now_ms, Claimed, Db, SettingsRow};
 use crate::mail::policy::Policy;
 use crate::mail::transport::{Connections, SendError};
@@ -161,7 +161,7 @@ impl Worker {
         let password = match &row.password_secret {
             Some(sealed) => Some(
                 self.secrets
-                    .open(sealed, &settings_aad(row.id, &row.host, row.port as u16, &row.username))
+                    .open(sealed, &row.secret_aad())
                     .map_err(|_| SendError::Permanent("The saved SMTP password could not be decrypted.".into()))?,
             ),
             None => None,

@@ -23,6 +23,7 @@ fn shown(form: &SettingsForm, field: Field) -> String {
         Field::StartTlsOnly => if form.starttls_only { "on" } else { "off" }.to_owned(),
         Field::Certificate if form.certificate.is_empty() => "none".to_owned(),
         Field::Certificate => format!("SHA-256 {}", form.certificate),
+        Field::Auth => form.auth.label().to_owned(),
         _ => format!("“{}”", form.text(field).trim()),
     }
 }
@@ -36,6 +37,7 @@ pub(super) fn settings_changes(old: Option<&SettingsForm>, new: &SettingsForm, p
             Some(old) if shown(old, field) != shown(new, field) => {
                 Some(format!("{}: {} → {}", field.label(), shown(old, field), shown(new, field)))
             }
+            None if field == Field::Auth && !new.oauth() => None,
             None if !new.text(field).trim().is_empty() || field == Field::StartTlsOnly => {
                 Some(format!("{}: {}", field.label(), shown(new, field)))
             }
@@ -134,7 +136,7 @@ mod tests {
             from_name: String::new(),
             email: "a@example.com".into(),
             username: "u".into(),
-            certificate: String::new(),
+            ..SettingsForm::default()
         }
     }
 

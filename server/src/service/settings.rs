@@ -3,11 +3,11 @@
 
 use super::audit::settings_changes;
 use super::{Mailroom, OrInternal};
-use crate::crypto::settings_aad;
+use crate::crypto::settings_secret_aad;
 use crate::db::{is_foreign_key_violation, is_unique_violation, Db, SettingsRow, SettingsWrite};
 use app::api::test_email::LastTest;
 use app::api::{AppError, CurrentUser, Id, RequestMeta, SettingsInput, SettingsSummary, SettingsView};
-use app::domain::{check_password, Field, PasswordChange, SettingsForm, ValidSettings};
+use app::domain::{check_password, Auth, AuthMethod, Field, PasswordChange, SettingsForm, ValidSettings};
 
 const NOT_FOUND: &str = "These SMTP settings no longer exist; someone may have deleted them.";
 
@@ -117,6 +117,10 @@ impl Mailroom {
     ) -> Result<Id, AppError> {
         let name_key = new.name.key();
         let certificate = new.certificate.map(|pin| pin.to_string());
+        let oauth = match &new.auth {
+            Auth::Password => None,
+            Auth::OAuth2 { token_url, client_id, scope } => Some((token_url, client_id, scope)),
+        };
         let write = SettingsWrite {
             name: new.name.as_str(),
             name_key: &name_key,
@@ -127,6 +131,10 @@ impl Mailroom {
             email: new.email.as_str(),
             username: new.username.as_str(),
             certificate: certificate.as_deref(),
+            auth_method: oauth.map_or(AuthMethod::Password, |_| AuthMethod::OAuth2ClientCredentials).key(),
+            token_url: oauth.map(|(url, _, _)| url.as_str()),
+            client_id: oauth.map(|(_, id, _)| id.as_str()),
+            scope: oauth.map(|(_, _, scope)| scope.as_str()),
         };
         let mut tx = self.db.begin().await.or_internal("saving SMTP settings")?;
         let written = match existing {
@@ -147,7 +155,8 @@ impl Mailroom {
                 Db::clear_last_test(&mut tx, id).await.or_internal("saving SMTP settings")?;
             }
         }
-        let aad = settings_aad(id, new.host.as_str(), new.port.get(), new.username.as_str());
+        let bound = oauth.map(|(url, client, _)| (url.as_str(), client.as_str()));
+        let aad = settings_secret_aad(id, new.host.as_str(), new.port.get(), new.username.as_str(), bound);
         match password {
             PasswordChange::Keep => {}
             PasswordChange::Clear => Db::set_settings_secret(&mut tx, id, None).await.or_internal("saving SMTP settings")?,

@@ -5,7 +5,6 @@ use super::audit::{client_of, who};
 use super::settings::form_of;
 use super::settings::settings_target;
 use super::{Mailroom, OrInternal};
-use crate::crypto::settings_aad;
 use crate::db::NewAudit;
 use crate::mail::policy::Policy;
 use crate::mail::Target;
@@ -51,7 +50,7 @@ impl Mailroom {
                         "The server, port, username or STARTTLS choice differs from the saved settings, so the saved password is not sent there. Type the password to test these values.",
                     ));
                 }
-                let aad = settings_aad(row.id, &row.host, row.port as u16, &row.username);
+                let aad = row.secret_aad();
                 let sealed = row.password_secret.as_deref().unwrap_or_default();
                 Some(self.secrets.open(sealed, &aad).or_internal("reading the saved password")?)
             }

@@ -30,6 +30,7 @@ parser.add_argument("--record", required=True)
 parser.add_argument("--fail-first", type=int, default=0, help="refuse this many messages first")
 parser.add_argument("--fail-code", default="451", help="the reply code for refused messages")
 parser.add_argument("--delay-ms", type=int, default=0, help="wait this long before answering DATA")
+parser.add_argument("--tokens", help="offer AUTH XOAUTH2, accepting the unexpired bearer tokens listed in this file (token expiry-unix per line)")
 args = parser.parse_args()
 # Aborted handshakes are part of the tests; aiosmtpd would log each as an error.
 logging.getLogger("mail.log").setLevel(logging.CRITICAL)
@@ -74,6 +75,33 @@ class Handler:
         return "250 2.0.0 Ok: queued as TEST42"
 
 
+def token_valid(token):
+    import time
+    try:
+        with open(args.tokens, encoding="utf-8") as issued:
+            return any(line.split()[:1] == [token] and float(line.split()[1]) > time.time() for line in issued if line.strip())
+    except FileNotFoundError:
+        return False
+
+
+class OAuthHandler(Handler):
+    async def auth_XOAUTH2(self, server, auth_args):
+        import base64
+        try:
+            raw = auth_args[1] if len(auth_args) > 1 else (await server.challenge_auth("", encode_to_b64=False)).decode()
+            fields = dict(part.split("=", 1) for part in base64.b64decode(raw).decode().split("\x01") if "=" in part)
+        except Exception:
+            return AuthResult(success=False, handled=False, message="501 5.5.2 Cannot decode XOAUTH2 response")
+        token = fields.get("auth", "").removeprefix("Bearer ")
+        ok = fields.get("user") == args.user and token_valid(token)
+        record(kind="auth", mechanism="XOAUTH2", tls=encrypted(server), ok=ok, user=fields.get("user"))
+        if ok:
+            return AuthResult(success=True, auth_data=fields.get("user"))
+        # RFC 7628 style: a JSON error as a challenge, an empty answer, then the refusal.
+        await server.challenge_auth('{"status":"401","schemes":"bearer","scope":"https://outlook.office365.com/.default"}')
+        return AuthResult(success=False, handled=False, message="535 5.7.3 Authentication unsuccessful")
+
+
 def authenticator(server, session, envelope, mechanism, auth_data):
     ok = isinstance(auth_data, LoginPassword) and auth_data.login == args.user.encode() and auth_data.password == args.password.encode()
     record(kind="auth", mechanism=mechanism, tls=encrypted(server), ok=ok)
@@ -104,7 +132,7 @@ else:
         options.update(tls_context=tls_context(), require_starttls=False)
     if args.mode == "implicit":
         options.update(ssl_context=tls_context())
-    controller = Controller(Handler(), **options)
+    controller = Controller(OAuthHandler() if args.tokens else Handler(), **options)
     controller.start()
     print("ready", flush=True)
     try:

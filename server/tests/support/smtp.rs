@@ -167,3 +167,63 @@ impl Drop for SmtpServer {
         let _ = self.child.wait();
     }
 }
+
+pub const CLIENT_ID: &str = "6a1c3f0e-0000-4000-8000-00000000c11d";
+pub const CLIENT_SECRET: &str = "Qx8~client-secret-value";
+pub const SCOPE: &str = "https://outlook.office365.com/.default";
+
+/// A local OAuth2 token endpoint (tests/smtp/token_server.py) at `url`; the tokens it issued
+/// are in `tokens`, which an SmtpServer started with `--tokens` accepts for XOAUTH2.
+pub struct TokenServer {
+    child: Child,
+    pub url: String,
+    pub tokens: PathBuf,
+    record: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl TokenServer {
+    pub fn start(expires_in: u64) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let (tokens, record, port) = (dir.path().join("tokens.txt"), dir.path().join("requests.jsonl"), free_port());
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/smtp/token_server.py");
+        let mut child = Command::new(python())
+            .arg(script)
+            .args(["--port", &port.to_string(), "--client-id", CLIENT_ID, "--client-secret", CLIENT_SECRET, "--scope", SCOPE])
+            .args(["--expires-in", &expires_in.to_string()])
+            .arg("--tokens")
+            .arg(&tokens)
+            .arg("--record")
+            .arg(&record)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        assert_eq!(line.trim(), "ready", "the token endpoint did not start");
+        Self { child, url: format!("http://127.0.0.1:{port}/token"), tokens, record, _dir: dir }
+    }
+
+    /// How many tokens it has issued.
+    pub fn issued(&self) -> usize {
+        std::fs::read_to_string(&self.tokens).unwrap_or_default().lines().filter(|l| !l.trim().is_empty()).count()
+    }
+
+    /// Every request it received (grant type, client ID and scope; never the secret).
+    pub fn requests(&self) -> Vec<Value> {
+        std::fs::read_to_string(&self.record).unwrap_or_default().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    }
+
+    /// The SMTP server options that make it accept this endpoint's tokens.
+    pub fn smtp_args(&self) -> Vec<String> {
+        vec!["--tokens".into(), self.tokens.display().to_string()]
+    }
+}
+
+impl Drop for TokenServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -188,6 +188,33 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
         }
     };
 
+    let oauth = Memo::new(move |_| draft.with(SettingsForm::oauth));
+    // The write-only secret: the password, or with OAuth2 the client secret.
+    let secret_field = move |label: &'static str, what: &'static str| {
+        view! {
+            <TextField
+                label=label
+                kind="password"
+                autocomplete="new-password"
+                value=password
+                on_input=Callback::new(move |v| {
+                    password.set(v);
+                    server.update(|s| s.remove(Field::Password.label()));
+                })
+                on_blur=touch(Field::Password)
+                error=message(Field::Password)
+                disabled=clear
+                placeholder=Signal::derive(move || if has_password() && !clear.get() { SAVED_PASSWORD_PLACEHOLDER.to_owned() } else { String::new() })
+                hint=Signal::derive(move || has_password().then(|| if endpoint_changed() {
+                    format!("The sign-in method, server, port, username, STARTTLS choice or OAuth2 client changed, so the saved {what} will not be sent: type it again.")
+                } else {
+                    format!("Leave empty to keep the saved {what}.")
+                }))
+            />
+        }
+        .into_any()
+    };
+
     view! {
         <form class="editor" on:submit=submit novalidate>
             <h2 id="editor-heading">{if creating { "Add SMTP Settings" } else { "Edit SMTP Settings" }}</h2>
@@ -218,25 +245,13 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
             {text_field(Field::From, "text", "off")}
             {text_field(Field::Email, "email", "off")}
             {text_field(Field::Username, "text", "off")}
-            <TextField
-                label=Field::Password.label()
-                kind="password"
-                autocomplete="new-password"
-                value=password
-                on_input=Callback::new(move |v| {
-                    password.set(v);
-                    server.update(|s| s.remove(Field::Password.label()));
-                })
-                on_blur=touch(Field::Password)
-                error=message(Field::Password)
-                disabled=clear
-                placeholder=Signal::derive(move || if has_password() && !clear.get() { SAVED_PASSWORD_PLACEHOLDER.to_owned() } else { String::new() })
-                hint=Signal::derive(move || has_password().then(|| if endpoint_changed() {
-                    "The server, port, username or STARTTLS choice changed, so the saved password will not be sent: type it again.".to_owned()
-                } else {
-                    "Leave empty to keep the saved password.".to_owned()
-                }))
-            />
+            {view! { <super::auth::AuthChoice draft /> }.into_any()}
+            <Show when=move || oauth.get()>
+                {text_field(Field::TokenUrl, "url", "off")}
+                {text_field(Field::ClientId, "text", "off")}
+                {text_field(Field::Scope, "text", "off")}
+            </Show>
+            {move || if oauth.get() { secret_field("Client secret", "client secret") } else { secret_field(Field::Password.label(), "password") }}
             <Show when=has_password>
                 <CheckboxField
                     label="Clear password"

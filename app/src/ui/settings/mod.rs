@@ -1,6 +1,7 @@
 //! The SMTP Settings screen of the help page: the list on the left, the edit panel on the
 //! right, the delete confirmation. The URL names the selection.
 
+mod auth;
 mod certificate;
 mod delete;
 mod editor;

@@ -23,11 +23,14 @@ enum StepState {
 
 /// The order the steps happen in: TLS first on port 465 (implicit TLS), after the greeting
 /// otherwise (STARTTLS).
-fn steps_for(port: &str, starttls_only: bool) -> Vec<Step> {
+fn steps_for(port: &str, starttls_only: bool, oauth: bool) -> Vec<Step> {
     let implicit = port.trim() == "465" && !starttls_only;
     let mut steps = vec![Step::Resolve, Step::Connect, Step::Greeting, Step::Tls];
     if implicit {
         steps.swap(2, 3);
+    }
+    if oauth {
+        steps.push(Step::Token);
     }
     steps.extend([Step::Authenticate, Step::Sender, Step::Recipient, Step::Message]);
     steps
@@ -98,7 +101,8 @@ pub fn TestDialog() -> impl IntoView {
         ev.prevent_default();
         let Some(editor) = ctx.editor.get_untracked() else { return };
         let form = editor.draft.get_untracked();
-        states.set(steps_for(&form.port, form.starttls_only).into_iter().map(|s| (s, StepState::Waiting)).collect());
+        states
+            .set(steps_for(&form.port, form.starttls_only, form.oauth()).into_iter().map(|s| (s, StepState::Waiting)).collect());
         diagnosis.set(None);
         transcript.set(Vec::new());
         outcome.set(None);
@@ -320,9 +324,10 @@ mod tests {
 
     #[test]
     fn tls_comes_first_only_for_implicit_tls() {
-        assert_eq!(steps_for("465", false)[2], Step::Tls);
-        assert_eq!(steps_for("465", true)[2], Step::Greeting);
-        assert_eq!(steps_for("587", false)[3], Step::Tls);
-        assert_eq!(steps_for("587", true).len(), 8);
+        assert_eq!(steps_for("465", false, false)[2], Step::Tls);
+        assert_eq!(steps_for("465", true, false)[2], Step::Greeting);
+        assert_eq!(steps_for("587", false, false)[3], Step::Tls);
+        assert_eq!(steps_for("587", true, false).len(), 8);
+        assert_eq!(steps_for("587", true, true)[4..6], [Step::Token, Step::Authenticate]);
     }
 }

@@ -1,0 +1,208 @@
+//! How Mailroom signs in to the relay: with a password (SMTP AUTH PLAIN or LOGIN), or with an
+//! OAuth2 access token (XOAUTH2) it gets from the provider's token endpoint by the client
+//! credentials grant, the way Microsoft 365's app-only access works.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AuthMethod {
+    #[default]
+    Password,
+    OAuth2ClientCredentials,
+}
+
+impl AuthMethod {
+    pub const ALL: [AuthMethod; 2] = [AuthMethod::Password, AuthMethod::OAuth2ClientCredentials];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            AuthMethod::Password => "Password",
+            AuthMethod::OAuth2ClientCredentials => "OAuth2 client credentials",
+        }
+    }
+
+    /// The value stored and sent over the wire.
+    pub fn key(self) -> &'static str {
+        match self {
+            AuthMethod::Password => "password",
+            AuthMethod::OAuth2ClientCredentials => "oauth2-client-credentials",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Result<Self, String> {
+        Self::ALL.into_iter().find(|m| m.key() == key).ok_or_else(|| format!("“{key}” is not a sign-in method Mailroom knows."))
+    }
+}
+
+/// Microsoft's scope for SMTP with app-only access.
+pub const MICROSOFT_SCOPE: &str = "https://outlook.office365.com/.default";
+
+/// Microsoft's token endpoint for a tenant (its ID or primary domain).
+pub fn microsoft_token_url(tenant: &str) -> String {
+    format!("https://login.microsoftonline.com/{}/oauth2/v2.0/token", tenant.trim())
+}
+
+/// The token endpoint: https, or http only on this machine (a local token service).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct TokenUrl(String);
+
+impl TokenUrl {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let value = raw.trim();
+        if value.is_empty() {
+            return Err("Token URL is required for OAuth2; for Microsoft 365 it is https://login.microsoftonline.com/<tenant ID>/oauth2/v2.0/token.".into());
+        }
+        if value.len() > 2000 || value.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return Err("Token URL must be one address without spaces or line breaks.".into());
+        }
+        let local = ["http://localhost", "http://127.0.0.1", "http://[::1]"]
+            .iter()
+            .any(|p| value.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/'])));
+        let host = value.strip_prefix("https://").map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default());
+        match host {
+            Some(host) if !host.is_empty() && !host.contains('@') => Ok(Self(value.to_owned())),
+            _ if local => Ok(Self(value.to_owned())),
+            _ => Err(format!("Token URL must start with https:// (the client secret travels to it); “{value}” does not.")),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for TokenUrl {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        Self::parse(&text)
+    }
+}
+
+impl From<TokenUrl> for String {
+    fn from(url: TokenUrl) -> String {
+        url.0
+    }
+}
+
+/// A short printable value such as a client ID or a scope list.
+fn parse_value(raw: &str, what: &str, max: usize, example: &str) -> Result<String, String> {
+    let value = raw.trim();
+    if value.is_empty() {
+        return Err(format!("{what} is required for OAuth2, for example {example}."));
+    }
+    if value.chars().count() > max || value.chars().any(char::is_control) {
+        return Err(format!("{what} must be at most {max} characters on one line."));
+    }
+    Ok(value.to_owned())
+}
+
+/// The application (client) ID registered with the provider.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ClientId(String);
+
+impl ClientId {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        parse_value(raw, "Client ID", 255, "the application (client) ID from the app registration").map(Self)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for ClientId {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        Self::parse(&text)
+    }
+}
+
+impl From<ClientId> for String {
+    fn from(id: ClientId) -> String {
+        id.0
+    }
+}
+
+/// The scopes asked for, separated by spaces.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Scope(String);
+
+impl Scope {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        parse_value(raw, "Scope", 1000, MICROSOFT_SCOPE).map(|s| Self(s.split_whitespace().collect::<Vec<_>>().join(" ")))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Scope {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        Self::parse(&text)
+    }
+}
+
+impl From<Scope> for String {
+    fn from(scope: Scope) -> String {
+        scope.0
+    }
+}
+
+/// The validated sign-in method.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Auth {
+    Password,
+    OAuth2 { token_url: TokenUrl, client_id: ClientId, scope: Scope },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn token_urls_are_https_or_local() {
+        assert!(TokenUrl::parse(&microsoft_token_url("contoso.onmicrosoft.com")).is_ok());
+        assert!(TokenUrl::parse("http://127.0.0.1:8123/token").is_ok());
+        assert!(TokenUrl::parse("http://localhost/token").is_ok());
+        for bad in [
+            "",
+            "http://login.example.com/token",
+            "ftp://x",
+            "https://",
+            "https://a b",
+            "http://localhost.evil.com/x",
+            "https://user@host/x",
+        ] {
+            assert!(TokenUrl::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn scopes_are_normalised_and_required() {
+        assert_eq!(Scope::parse("  a   b ").unwrap().as_str(), "a b");
+        assert!(Scope::parse(" ").unwrap_err().contains(MICROSOFT_SCOPE));
+        assert!(ClientId::parse("x\ny").is_err());
+        assert!(serde_json::from_str::<TokenUrl>("\"http://evil.example/t\"").is_err(), "deserialising runs the parser");
+    }
+
+    proptest! {
+        #[test]
+        fn method_keys_round_trip(i in 0usize..2) {
+            let method = AuthMethod::ALL[i];
+            prop_assert_eq!(AuthMethod::from_key(method.key()).unwrap(), method);
+        }
+
+        #[test]
+        fn any_https_host_path_parses(host in "[a-z]{1,20}(\\.[a-z]{2,5}){1,2}", path in "(/[a-z0-9.]{1,10}){0,3}") {
+            let url = format!("https://{host}{path}");
+            let parsed = TokenUrl::parse(&url).unwrap();
+            prop_assert_eq!(parsed.as_str(), url.as_str());
+        }
+    }
+}
