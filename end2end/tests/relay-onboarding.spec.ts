@@ -42,7 +42,7 @@ async function freePort(): Promise<number> {
 }
 
 /** aiosmtpd with STARTTLS and AUTH, presenting a certificate from `openssl req -x509`. */
-async function selfSignedRelay(): Promise<{ port: number; fingerprint: string; stop: () => void }> {
+async function selfSignedRelay(extra: string[] = []): Promise<{ port: number; fingerprint: string; stop: () => void }> {
   const dir = mkdtempSync(join(tmpdir(), 'mailroom-selfsigned-'));
   const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
   execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '30', '-subj', '/CN=relay.internal'], { stdio: 'ignore' });
@@ -50,12 +50,29 @@ async function selfSignedRelay(): Promise<{ port: number; fingerprint: string; s
   const fingerprint = printed.trim().split('=')[1];
   const port = await freePort();
   const relay: ChildProcess = spawn('../.tools/venv/bin/python', ['../server/tests/smtp/server.py', '--mode', 'starttls', '--port', String(port),
-    '--cert', cert, '--key', key, '--user', 'billing', '--password', 'relay-pass', '--record', join(dir, 'record.jsonl')]);
-  await new Promise<void>((resolve, reject) => {
-    relay.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('ready')) resolve(); });
-    relay.on('exit', (code) => reject(new Error(`the relay exited with ${code}`)));
-  });
+    '--cert', cert, '--key', key, '--user', 'billing', '--password', 'relay-pass', '--record', join(dir, 'record.jsonl'), ...extra]);
+  await ready(relay);
   return { port, fingerprint, stop: () => relay.kill() };
+}
+
+function ready(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => { if (chunk.toString().includes('ready')) resolve(); });
+    child.on('exit', (code) => reject(new Error(`a test server exited with ${code}`)));
+  });
+}
+
+const CLIENT_ID = '6a1c3f0e-0000-4000-8000-00000000c11d';
+const CLIENT_SECRET = 'Qx8~client-secret-value';
+
+/** A local OAuth2 token endpoint (client credentials) and the file of tokens it issued. */
+async function tokenEndpoint(): Promise<{ url: string; tokens: string; stop: () => void }> {
+  const dir = mkdtempSync(join(tmpdir(), 'mailroom-tokens-'));
+  const [port, tokens] = [await freePort(), join(dir, 'tokens.txt')];
+  const server = spawn('../.tools/venv/bin/python', ['../server/tests/smtp/token_server.py', '--port', String(port), '--client-id', CLIENT_ID,
+    '--client-secret', CLIENT_SECRET, '--tokens', tokens, '--record', join(dir, 'requests.jsonl')]);
+  await ready(server);
+  return { url: `http://127.0.0.1:${port}/token`, tokens, stop: () => server.kill() };
 }
 
 test('a self-signed relay: the failed test names the certificate, Trust pins it, and the next test passes', async ({ page }) => {
@@ -107,5 +124,49 @@ test('a self-signed relay: the failed test names the certificate, Trust pins it,
     await expect(trusted).toHaveCount(0);
   } finally {
     relay.stop();
+  }
+});
+
+test('OAuth2 client credentials: set up for a Microsoft 365 style relay, then a test gets a token and signs in', async ({ page }) => {
+  const endpoint = await tokenEndpoint();
+  const relay = await selfSignedRelay(['--tokens', endpoint.tokens]);
+  try {
+    await signInAsAdmin(page);
+    const name = unique('Microsoft 365');
+    await page.getByRole('button', { name: 'Add' }).click();
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    await page.getByLabel('Server Host Name').fill('127.0.0.1');
+    await page.getByLabel('Port').fill(String(relay.port));
+    await page.getByLabel('Email Address').fill('billing@example.com');
+    await page.getByLabel('Username').fill('billing');
+    await page.getByLabel('Authentication').selectOption({ label: 'OAuth2 client credentials' });
+    await expect(page.getByLabel('Password', { exact: true })).toHaveCount(0);
+
+    await page.getByLabel('Microsoft 365 tenant').fill('contoso.onmicrosoft.com');
+    await expect(page.getByLabel('Token URL')).toHaveValue('https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token');
+    await expect(page.getByLabel('Scope')).toHaveValue('https://outlook.office365.com/.default');
+    await page.getByLabel('Token URL').fill('http://login.example.com/token');
+    await page.getByLabel('Token URL').blur();
+    await expect(page.getByLabel('Token URL')).toHaveAccessibleDescription(/must start with https:\/\//);
+    await page.getByLabel('Token URL').fill(endpoint.url);
+    await page.getByLabel('Client ID').fill(CLIENT_ID);
+    await page.getByLabel('Client secret').fill(CLIENT_SECRET);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByRole('status').filter({ hasText: `Saved “${name}”.` })).toBeVisible();
+    await expect(page.getByLabel('Client secret')).toHaveAttribute('placeholder', /saved/);
+
+    await page.getByRole('button', { name: 'Send test email' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Send test email' });
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await expect(dialog.getByRole('listitem', { name: 'TLS: failed' })).toBeVisible();
+    await dialog.getByRole('button', { name: 'Trust this certificate' }).click();
+    await page.getByRole('dialog', { name: 'Trust this certificate?' }).getByRole('button', { name: 'Trust this certificate' }).click();
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await expect(dialog.getByRole('listitem', { name: 'Get token: done' })).toContainText('An access token from http://127.0.0.1');
+    await expect(dialog.getByRole('listitem', { name: 'Authenticate: done' })).toContainText('Signed in as billing with AUTH XOAUTH2');
+    await expect(dialog.getByRole('status').filter({ hasText: 'accepted for delivery' })).toBeVisible();
+  } finally {
+    relay.stop();
+    endpoint.stop();
   }
 });

@@ -183,7 +183,7 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
                 })
                 on_blur=touch(field)
                 error=message(field)
-                required=field.is_required()
+                required=field.is_required() || matches!(field, Field::TokenUrl | Field::ClientId | Field::Scope)
             />
         }
     };
