@@ -58,8 +58,9 @@ export async function silentServer(): Promise<{ port: number; refuse: () => void
   };
 }
 
-/** A loopback relay that greets and then answers every sender with 451 "try again later". */
-export async function busyServer(): Promise<{ port: number; close: () => void }> {
+/** A loopback relay that greets and then answers every sender with `reply`, by default 451
+ *  "try again later". */
+export async function busyServer(reply = '451 4.3.0 Too busy, try again later'): Promise<{ port: number; close: () => void }> {
   const sockets: Socket[] = [];
   const server: Server = createServer((socket) => {
     sockets.push(socket);
@@ -74,7 +75,7 @@ export async function busyServer(): Promise<{ port: number; close: () => void }>
         if (line.startsWith('EHLO') || line.startsWith('HELO')) socket.write('250 busy.example.com\r\n');
         else if (line.startsWith('QUIT')) socket.end('221 2.0.0 Bye\r\n');
         else if (line.startsWith('RSET') || line.startsWith('NOOP')) socket.write('250 2.0.0 OK\r\n');
-        else socket.write('451 4.3.0 Too busy, try again later\r\n');
+        else socket.write(`${reply}\r\n`);
       }
     });
   });

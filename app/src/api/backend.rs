@@ -66,7 +66,7 @@ pub trait Backend: Send + Sync + 'static {
     async fn preview_template(&self, req: &RequestMeta, form: TemplateForm) -> Result<Preview, AppError>;
 
     async fn list_mail(&self, req: &RequestMeta, filter: String, before: Option<Id>) -> Result<Vec<MailView>, AppError>;
-    async fn resend_mail(&self, req: &RequestMeta, id: Id) -> Result<MailView, AppError>;
+    async fn resend_mail(&self, req: &RequestMeta, id: Id, settings: Option<Id>) -> Result<MailView, AppError>;
     async fn delivery_alerts(&self, req: &RequestMeta) -> Result<Vec<DeliveryAlert>, AppError>;
 
     async fn list_tokens(&self, req: &RequestMeta) -> Result<Vec<TokenView>, AppError>;

@@ -75,8 +75,10 @@ pub async fn list_mail(filter: String, before: Option<Id>) -> Result<Vec<MailVie
     crate::api::context::finish(api.list_mail(&req, filter, before).await)
 }
 
+/// Sends a failed mail again: through `settings`, or when None, through the settings its
+/// template uses now.
 #[server(prefix = "/api", endpoint = "delivery/resend", input = Json)]
-pub async fn resend_mail(id: Id) -> Result<MailView, AppError> {
+pub async fn resend_mail(id: Id, settings: Option<Id>) -> Result<MailView, AppError> {
     let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.resend_mail(&req, id).await)
+    crate::api::context::finish(api.resend_mail(&req, id, settings).await)
 }

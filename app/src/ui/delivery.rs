@@ -1,10 +1,11 @@
 //! The Delivery log panel: every application mail with its status, newest first, refreshed
-//! every few seconds; a failed one can be sent again.
+//! every few seconds (every second while a resent mail is on its way); a failed one can be
+//! sent again, and its outcome is announced when it comes.
 
 use super::format::date_time;
 use super::session::session;
 use super::toast::toasts;
-use crate::api::delivery::{list_mail, resend_mail, MailStatus, MailView, MAIL_PAGE};
+use crate::api::delivery::{list_mail, MailStatus, MailView, MAIL_PAGE};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
@@ -18,6 +19,9 @@ pub fn DeliveryPage() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let loaded = RwSignal::new(false);
     let more = RwSignal::new(false);
+    let resending = RwSignal::new(None::<MailView>);
+    // Resent mails on their way, by id, and their settings' name.
+    let watched = RwSignal::new(Vec::<(crate::api::Id, String)>::new());
     // The newest page is fetched again every few seconds; older pages, once shown, stay.
     let load = move |older: bool| {
         let text = filter.get_untracked();
@@ -40,6 +44,7 @@ pub fn DeliveryPage() -> impl IntoView {
                     });
                     error.set(None);
                     loaded.set(true);
+                    announce_outcomes(rows, watched, toasts);
                 }
                 Ok(_) => {}
                 Err(e) => error.set(session.unless_signed_out(e).map(|e| e.to_string())),
@@ -47,24 +52,21 @@ pub fn DeliveryPage() -> impl IntoView {
         });
     };
     load(false);
-    if let Ok(handle) = set_interval_with_handle(move || load(false), Duration::from_secs(5)) {
+    let ticks = StoredValue::new(0_u32);
+    let tick = move || {
+        ticks.update_value(|t| *t += 1);
+        if watched.with_untracked(|w| !w.is_empty()) || ticks.get_value() % 5 == 0 {
+            load(false);
+        }
+    };
+    if let Ok(handle) = set_interval_with_handle(tick, Duration::from_secs(1)) {
         on_cleanup(move || handle.clear());
     }
-    let resend = move |id| {
-        spawn_local(async move {
-            match resend_mail(id).await {
-                Ok(mail) => {
-                    toasts.show(format!("Mail to {} queued again.", mail.recipient));
-                    rows.update(|all| all.iter_mut().filter(|m| m.id == id).for_each(|m| *m = mail.clone()));
-                }
-                Err(e) => {
-                    if let Some(e) = session.unless_signed_out(e) {
-                        toasts.show(e.to_string());
-                    }
-                }
-            }
-        });
-    };
+    let resent = Callback::new(move |mail: MailView| {
+        toasts.show(format!("Mail to {} queued again through “{}”.", mail.recipient, mail.settings));
+        watched.update(|w| w.push((mail.id, mail.settings.clone())));
+        rows.update(|all| all.iter_mut().filter(|m| m.id == mail.id).for_each(|m| *m = mail.clone()));
+    });
     view! {
         <section class="page wide">
             <h1>"Delivery log"</h1>
@@ -89,8 +91,8 @@ pub fn DeliveryPage() -> impl IntoView {
                             <td data-label="Attempts">{m.attempts}</td>
                             <td data-label="Last error">{m.last_error.clone().unwrap_or_default()}</td>
                             <td data-label="Actions">{(m.status == MailStatus::Failed).then(|| {
-                                let id = m.id;
-                                view! { <button type="button" aria-label=format!("Resend to {}", m.recipient) on:click=move |_| resend(id)>"Resend"</button> }
+                                let mail = m.clone();
+                                view! { <button type="button" aria-label=format!("Resend to {}", m.recipient) on:click=move |_| resending.set(Some(mail.clone()))>"Resend"</button> }
                             })}</td>
                         </tr>
                     </For>
@@ -100,6 +102,35 @@ pub fn DeliveryPage() -> impl IntoView {
             <Show when=move || more.get()>
                 <button type="button" on:click=move |_| load(true)>"Show older mail"</button>
             </Show>
+            <super::resend::ResendDialog mail=resending resent />
         </section>
     }
+}
+
+/// Announces each watched mail that has been sent or has failed again, and stops watching it.
+fn announce_outcomes(
+    rows: RwSignal<Vec<MailView>>,
+    watched: RwSignal<Vec<(crate::api::Id, String)>>,
+    toasts: super::toast::Toasts,
+) {
+    let done: Vec<MailView> = rows.with_untracked(|all| {
+        watched.with_untracked(|w| {
+            all.iter()
+                .filter(|m| w.iter().any(|(id, _)| *id == m.id) && matches!(m.status, MailStatus::Sent | MailStatus::Failed))
+                .cloned()
+                .collect()
+        })
+    });
+    for mail in &done {
+        match mail.status {
+            MailStatus::Sent => toasts.show(format!("Mail to {} was sent through “{}”.", mail.recipient, mail.settings)),
+            _ => toasts.show(format!(
+                "Mail to {} failed again through “{}”: {}",
+                mail.recipient,
+                mail.settings,
+                mail.last_error.clone().unwrap_or_default()
+            )),
+        }
+    }
+    watched.update(|w| w.retain(|(id, _)| !done.iter().any(|m| m.id == *id)));
 }

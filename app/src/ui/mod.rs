@@ -9,6 +9,7 @@ mod fields;
 mod format;
 mod icons;
 mod nav;
+mod resend;
 mod reset;
 mod route;
 mod session;

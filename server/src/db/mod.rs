@@ -15,7 +15,7 @@ mod users;
 
 pub use audit::{AuditRow, NewAudit};
 pub use failures::{Failures, Reservation};
-pub use outbox::{Claimed, HealthRow, MailRow, NewMail};
+pub use outbox::{Claimed, HealthRow, MailRow, NewMail, ResendSource};
 pub use sessions::SessionRow;
 pub use settings::{SettingsRow, SettingsWrite};
 pub use templates::{TemplateRow, TemplateWrite};

@@ -26,7 +26,17 @@ pub struct Claimed {
     pub recipient: String,
     pub message: Vec<u8>,
     pub attempts: i64,
+    /// The attempts made before the last resend; the retry limit counts from there.
+    pub attempt_base: i64,
     pub expires_at: Option<i64>,
+}
+
+/// What a resend needs from a failed mail.
+pub struct ResendSource {
+    pub template_id: Option<i64>,
+    pub settings_id: Option<i64>,
+    pub envelope_from: String,
+    pub message: Vec<u8>,
 }
 
 /// Mail through one settings: sent and failed since a moment, waiting now, when the oldest
@@ -106,14 +116,14 @@ impl Db {
                             where (status = 'queued' and next_attempt_at <= $1) or (status = 'sending' and claimed_at < $2)
                             order by next_attempt_at, id limit $3)
                returning id as "id!", claim as "claim!", settings_id, envelope_from as "envelope_from!", recipient as "recipient!",
-                         message as "message!", attempts as "attempts!", expires_at"#,
+                         message as "message!", attempts as "attempts!", attempt_base as "attempt_base!", expires_at"#,
             postgres: r#"update outbox set status = 'sending', claimed_at = $1, claim = $4, attempts = attempts + 1
                where id in (select id from outbox
                             where (status = 'queued' and next_attempt_at <= $1) or (status = 'sending' and claimed_at < $2)
                             order by next_attempt_at, id limit $3
                             for update skip locked)
                returning id as "id!", claim as "claim!", settings_id, envelope_from as "envelope_from!", recipient as "recipient!",
-                         message as "message!", attempts as "attempts!", expires_at"#,
+                         message as "message!", attempts as "attempts!", attempt_base as "attempt_base!", expires_at"#,
             now,
             stale_before,
             limit,
@@ -209,13 +219,29 @@ impl Db {
         .map(|done| done.rows_affected() == 1))
     }
 
-    /// Queues a failed mail again; false unless it had failed and has not expired.
-    pub async fn resend_mail(&self, id: i64) -> sqlx::Result<bool> {
+    pub async fn resend_source(&self, id: i64) -> sqlx::Result<Option<ResendSource>> {
+        on!(self.read(), |e| query_as!(
+            ResendSource,
+            r#"select template_id, settings_id, envelope_from, message from outbox where id = $1"#,
+            id
+        )
+        .fetch_optional(e)
+        .await)
+    }
+
+    /// Queues a failed mail again through `to` (settings id and name), with its From as
+    /// given; false unless it had failed and has not expired. Attempts go on counting.
+    pub async fn resend_mail(&self, id: i64, to: (i64, &str), envelope_from: &str, message: &[u8]) -> sqlx::Result<bool> {
         let now = now_ms();
         on!(self.write(), |e| query!(
-            "update outbox set status = 'queued', attempts = 0, next_attempt_at = $1, failed_at = null
-             where id = $2 and status = 'failed' and (expires_at is null or expires_at > $1)",
+            "update outbox set status = 'queued', attempt_base = attempts, next_attempt_at = $1, failed_at = null,
+                               settings_id = $2, settings_name = $3, envelope_from = $4, message = $5
+             where id = $6 and status = 'failed' and (expires_at is null or expires_at > $1)",
             now,
+            to.0,
+            to.1,
+            envelope_from,
+            message,
             id
         )
         .execute(e)

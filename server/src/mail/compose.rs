@@ -18,6 +18,49 @@ pub fn sender<'a>(
     (pick(template_name, settings_name), pick(template_email, settings_email))
 }
 
+/// `message` with its From header (and the envelope sender) changed to `from`, for a mail
+/// resent through other settings. The rest of the message is left byte for byte.
+pub fn with_from(message: &[u8], from: (&str, &str)) -> Result<(Vec<u8>, String), String> {
+    let address = address(from.1, "The sender address")?;
+    let line = Message::builder()
+        .from(Mailbox::new(name(from.0), address.clone()))
+        .to(address.clone().into())
+        .body(String::new())
+        .map_err(|e| e.to_string())?
+        .formatted();
+    let new = header_block(&line, b"From: ").ok_or("could not format the From header")?;
+    let end = find(message, b"\r\n\r\n").ok_or("the queued message has no header section")?;
+    let old = header_block(&message[..end + 2], b"From: ").ok_or("the queued message has no From header")?;
+    let start = old.as_ptr() as usize - message.as_ptr() as usize;
+    let mut out = Vec::with_capacity(message.len() + new.len());
+    out.extend_from_slice(&message[..start]);
+    out.extend_from_slice(new);
+    out.extend_from_slice(&message[start + old.len()..]);
+    Ok((out, address.to_string()))
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The header named by `prefix` at the start of a line, with its folded continuation lines and
+/// the final CRLF.
+fn header_block<'a>(headers: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
+    let mut at = 0;
+    while at < headers.len() {
+        let line_end = find(&headers[at..], b"\r\n").map_or(headers.len(), |i| at + i + 2);
+        if headers[at..].starts_with(prefix) {
+            let mut end = line_end;
+            while end < headers.len() && matches!(headers[end], b' ' | b'\t') {
+                end = find(&headers[end..], b"\r\n").map_or(headers.len(), |i| end + i + 2);
+            }
+            return Some(&headers[at..end]);
+        }
+        at = line_end;
+    }
+    None
+}
+
 /// An attachment's file name: 1 to 200 bytes, no path separator, no control character.
 pub fn filename_ok(name: &str) -> bool {
     !name.is_empty() && name.len() <= 200 && !name.contains(['/', '\\']) && !name.chars().any(char::is_control)
@@ -80,6 +123,24 @@ mod tests {
         assert_eq!(sender("Invoices", "", "Billing", "billing@example.com"), ("Invoices", "billing@example.com"));
         assert_eq!(sender("", "ar@example.com", "Billing", "billing@example.com"), ("Billing", "ar@example.com"));
         assert_eq!(sender("Invoices", "ar@example.com", "Billing", "billing@example.com"), ("Invoices", "ar@example.com"));
+    }
+
+    #[test]
+    fn a_resend_changes_only_the_from_header() {
+        let rendered = Rendered { subject: "Invoice".into(), text: "Hi".into(), html: None };
+        let composed = compose(("Billing", "billing@example.com"), ("", "ada@example.com"), &rendered, &[]).unwrap();
+        let (moved, envelope) = with_from(&composed.bytes, ("Acme Billing Relay", "noreply@acme.example")).unwrap();
+        let text = String::from_utf8(moved).unwrap();
+        assert!(
+            text.contains("From: \"Acme Billing Relay\" <noreply@acme.example>\r\n")
+                || text.contains("From: Acme Billing Relay <noreply@acme.example>\r\n"),
+            "{text}"
+        );
+        assert!(!text.contains("billing@example.com"));
+        assert_eq!(envelope, "noreply@acme.example");
+        let before = String::from_utf8(composed.bytes).unwrap();
+        let strip = |t: &str| t.lines().filter(|l| !l.starts_with("From: ")).collect::<Vec<_>>().join("\n");
+        assert_eq!(strip(&text), strip(&before), "nothing else changes");
     }
 
     #[test]

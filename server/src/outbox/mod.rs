@@ -223,11 +223,12 @@ impl Worker {
             let recorded = match outcome {
                 Ok(reply) => self.db.mark_sent(mail.id, mail.claim, &reply).await,
                 Err(SendError::Permanent(reason)) => self.db.mark_failed(mail.id, mail.claim, &reason).await,
-                Err(SendError::Temporary(reason)) if mail.attempts >= self.config.max_attempts => {
-                    self.db.mark_failed(mail.id, mail.claim, &format!("Gave up after {} attempts: {reason}", mail.attempts)).await
+                Err(SendError::Temporary(reason)) if mail.attempts - mail.attempt_base >= self.config.max_attempts => {
+                    let tries = mail.attempts - mail.attempt_base;
+                    self.db.mark_failed(mail.id, mail.claim, &format!("Gave up after {tries} attempts: {reason}")).await
                 }
                 Err(SendError::Temporary(reason)) => {
-                    let next = now_ms() + backoff(self.config.backoff, mail.attempts).as_millis() as i64;
+                    let next = now_ms() + backoff(self.config.backoff, mail.attempts - mail.attempt_base).as_millis() as i64;
                     self.db.mark_retry(mail.id, mail.claim, &reason, next).await
                 }
             };

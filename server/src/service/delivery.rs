@@ -4,7 +4,7 @@
 use super::{Mailroom, OrInternal};
 use crate::crypto::outbox_aad;
 use crate::db::{now_ms, Db, HealthRow, MailRow, NewMail};
-use crate::mail::compose::{compose, sender, Attachment};
+use crate::mail::compose::{compose, sender, with_from, Attachment};
 use crate::mail::render::{render, RenderError, Sources};
 use app::api::delivery::{DeliveryAlert, MailStatus, MailView, MAIL_PAGE};
 use app::api::{AppError, CurrentUser, DeliveryHealth, Id, RequestMeta};
@@ -132,10 +132,57 @@ impl Mailroom {
             .collect())
     }
 
-    pub(super) async fn mail_resend(&self, req: &RequestMeta, actor: &CurrentUser, id: Id) -> Result<MailView, AppError> {
-        let row = self.db.mail_by_id(id).await.or_internal("reading the delivery log")?;
-        let row = row.ok_or_else(|| AppError::NotFound("This mail is not in the delivery log.".into()))?;
-        if !self.db.resend_mail(id).await.or_internal("queueing the mail again")? {
+    /// Queues a failed mail again, through `through` or else the settings its template sends
+    /// through now (the default settings for a template without its own), with the From that
+    /// template and those settings give.
+    pub(super) async fn mail_resend(
+        &self,
+        req: &RequestMeta,
+        actor: &CurrentUser,
+        id: Id,
+        through: Option<Id>,
+    ) -> Result<MailView, AppError> {
+        let gone = || AppError::NotFound("This mail is not in the delivery log.".into());
+        let row = self.db.mail_by_id(id).await.or_internal("reading the delivery log")?.ok_or_else(gone)?;
+        if row.status != "failed" {
+            let why = match row.status.as_str() {
+                "sent" => "This mail was already sent.".to_owned(),
+                other => format!("This mail is {other} right now; wait for the outcome before sending it again."),
+            };
+            return Err(AppError::Conflict(why));
+        }
+        let source = self.db.resend_source(id).await.or_internal("reading the delivery log")?.ok_or_else(gone)?;
+        let template = match source.template_id {
+            Some(template) => self.db.template_by_id(template).await.or_internal("reading the template")?,
+            None => None,
+        };
+        let settings_id = match (through, template.as_ref().and_then(|t| t.settings_id)) {
+            (Some(chosen), _) => Some(chosen),
+            (None, Some(of_template)) => Some(of_template),
+            (None, None) => self.db.default_settings_id().await.or_internal("finding the default settings")?,
+        };
+        let no_settings = || {
+            AppError::Conflict(
+                "There are no SMTP settings to send it through: choose settings, or make settings the default.".into(),
+            )
+        };
+        let settings = match settings_id {
+            Some(s) => self.db.get_settings(s).await.or_internal("reading the SMTP settings")?.ok_or_else(no_settings)?,
+            None => return Err(no_settings()),
+        };
+        let (from_name, from_email) = template.as_ref().map_or(("", ""), |t| (t.from_name.as_str(), t.from_email.as_str()));
+        let from = sender(from_name, from_email, &settings.from_name, &settings.email);
+        let aad = outbox_aad(id);
+        let message = self.secrets.open_bytes(&source.message, &aad).or_internal("reading the queued mail")?;
+        let (message, envelope_from) = with_from(&message, from)
+            .map_err(|why| AppError::Conflict(format!("This mail cannot be sent through “{}”: {why}.", settings.name)))?;
+        let sealed = self.secrets.seal_bytes(&message, &aad);
+        if !self
+            .db
+            .resend_mail(id, (settings.id, &settings.name), &envelope_from, &sealed)
+            .await
+            .or_internal("queueing the mail again")?
+        {
             if row.status == "failed" && row.expires_at.is_some_and(|at| at <= now_ms()) {
                 let why = "This mail expired with the password-reset link in it; the person can ask for a new link.";
                 return Err(AppError::Conflict(why.into()));
@@ -143,7 +190,8 @@ impl Mailroom {
             return Err(AppError::Conflict(format!("Only failed mail can be sent again; this one is {}.", row.status)));
         }
         self.wake.notify_one();
-        self.audit(req, Some(actor), "mail resent", &format!("mail #{id} to {}", row.recipient), &row.subject).await;
+        let details = format!("“{}” through “{}”, attempt {} onwards", row.subject, settings.name, row.attempts + 1);
+        self.audit(req, Some(actor), "mail resent", &format!("mail #{id} to {}", row.recipient), &details).await;
         let row = self.db.mail_by_id(id).await.or_internal("reading the delivery log")?;
         row.map(mail_view).ok_or_else(|| AppError::NotFound("This mail is not in the delivery log.".into()))
     }

@@ -236,9 +236,9 @@ impl Backend for Mailroom {
         self.mail_list(&filter, before).await
     }
 
-    async fn resend_mail(&self, req: &RequestMeta, id: Id) -> Result<MailView, AppError> {
+    async fn resend_mail(&self, req: &RequestMeta, id: Id, settings: Option<Id>) -> Result<MailView, AppError> {
         let actor = self.require(req, Role::Administrator).await?;
-        self.mail_resend(req, &actor, id).await
+        self.mail_resend(req, &actor, id, settings).await
     }
 
     async fn delivery_alerts(&self, req: &RequestMeta) -> Result<Vec<DeliveryAlert>, AppError> {
