@@ -170,3 +170,53 @@ test('OAuth2 client credentials: set up for a Microsoft 365 style relay, then a 
     endpoint.stop();
   }
 });
+
+test('OAuth2 refresh token: Connect signs in at the provider, comes back connected, and the test passes', async ({ page }) => {
+  const endpoint = await tokenEndpoint();
+  const relay = await selfSignedRelay(['--tokens', endpoint.tokens]);
+  try {
+    await signInAsAdmin(page);
+    const name = unique('Google Workspace');
+    await page.getByRole('button', { name: 'Add' }).click();
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    await page.getByLabel('Server Host Name').fill('127.0.0.1');
+    await page.getByLabel('Port').fill(String(relay.port));
+    await page.getByLabel('Email Address').fill('billing@example.com');
+    await page.getByLabel('Username').fill('billing');
+    await page.getByLabel('Authentication').selectOption({ label: 'OAuth2 refresh token (Connect)' });
+    await page.getByRole('button', { name: 'Fill in for Google' }).click();
+    await expect(page.getByLabel('Authorization URL')).toHaveValue('https://accounts.google.com/o/oauth2/v2/auth');
+    await expect(page.getByLabel('Scope')).toHaveValue('https://mail.google.com/');
+    await page.getByLabel('Authorization URL').fill(endpoint.url.replace('/token', '/authorize'));
+    await page.getByLabel('Token URL').fill(endpoint.url);
+    await page.getByLabel('Client ID').fill(CLIENT_ID);
+    await page.getByLabel('Client secret').fill(CLIENT_SECRET);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(page.getByRole('status').filter({ hasText: `Saved “${name}”.` })).toBeVisible();
+
+    const connection = page.getByRole('group', { name: 'OAuth2 connection' });
+    await expect(connection).toContainText('Not connected');
+    await connection.getByRole('button', { name: 'Connect' }).click();
+    await expect(connection).toContainText('Connected');
+    await expect(page.getByRole('heading', { name: 'Edit SMTP Settings' })).toBeVisible();
+
+    await page.getByRole('button', { name: 'Send test email' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Send test email' });
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await expect(dialog.getByRole('listitem', { name: 'TLS: failed' })).toBeVisible();
+    await dialog.getByRole('button', { name: 'Trust this certificate' }).click();
+    await page.getByRole('dialog', { name: 'Trust this certificate?' }).getByRole('button', { name: 'Trust this certificate' }).click();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    // Trusting changed the form: save it, as Connect's token belongs to the saved values.
+    await page.getByRole('button', { name: 'Save' }).click();
+    await expect(connection).toContainText('Connected');
+    await page.getByRole('button', { name: 'Send test email' }).click();
+    await dialog.getByRole('button', { name: 'Send' }).click();
+    await expect(dialog.getByRole('listitem', { name: 'Get token: done' })).toBeVisible();
+    await expect(dialog.getByRole('listitem', { name: 'Authenticate: done' })).toContainText('AUTH XOAUTH2');
+    await expect(dialog.getByRole('status').filter({ hasText: 'accepted for delivery' })).toBeVisible();
+  } finally {
+    relay.stop();
+    endpoint.stop();
+  }
+});

@@ -57,6 +57,11 @@ pub async fn rotate(db: &Db, config: &Config) -> Result<String, KeyringError> {
         let moved = old.reseal(&new, &sealed, &aad).map_err(|_| KeyringError::Corrupt(id))?;
         Db::set_settings_secret(&mut tx, id, Some(&moved)).await?;
     }
+    for (id, aad, sealed) in Db::all_refresh_tokens(&mut tx).await? {
+        let moved = old.reseal(&new, &sealed, &aad).map_err(|_| KeyringError::Corrupt(id))?;
+        Db::set_refresh_token_sealed(&mut tx, id, &moved).await?;
+    }
+    Db::clear_oauth_states(&mut tx).await?;
     for (id, sealed) in Db::all_mail_messages(&mut tx).await? {
         let moved = old.reseal(&new, &sealed, &outbox_aad(id)).map_err(|_| KeyringError::Corrupt(id))?;
         Db::set_mail_message(&mut tx, id, &moved).await?;

@@ -8,7 +8,7 @@ use app::api::test_email::{Diagnosis, Step, TestEvent};
 use app::api::SettingsView;
 use app::domain::oauth::{ClientId, Scope, TokenUrl};
 use app::domain::Field;
-use mailroom::mail::oauth::{Client, Tokens};
+use mailroom::mail::oauth::{Client, Grant, Tokens};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -181,7 +181,7 @@ async fn a_cached_token_is_reused_until_it_nears_expiry_then_renewed() {
     let (url, id, scope) =
         (TokenUrl::parse(&endpoint.url).unwrap(), ClientId::parse(CLIENT_ID).unwrap(), Scope::parse(SCOPE).unwrap());
     let secret = SecretString::from(CLIENT_SECRET);
-    let client = Client { token_url: &url, client_id: &id, scope: &scope, secret: &secret };
+    let client = Client { token_url: &url, client_id: &id, scope: &scope, secret: &secret, grant: Grant::ClientCredentials };
     let tokens = Tokens::new(Duration::from_secs(5));
     let first = tokens.get(&client).await.unwrap();
     assert_eq!(tokens.get(&client).await.unwrap().expose_secret(), first.expose_secret());
@@ -196,4 +196,97 @@ async fn a_cached_token_is_reused_until_it_nears_expiry_then_renewed() {
     let other_secret = SecretString::from("a-new-secret");
     let changed = Client { secret: &other_secret, ..client };
     assert!(tokens.get(&changed).await.is_err(), "a new secret never reuses the old secret's token");
+}
+
+fn refresh_form(port: u16, tokens: &TokenServer, client_id: &str) -> Value {
+    let mut form = form(port, &tokens.url, client_id);
+    form["name"] = json!("Google Workspace");
+    form["auth"] = json!("OAuth2RefreshToken");
+    form["authorize_url"] = json!(tokens.authorize_url());
+    form
+}
+
+/// Follows "Connect" as a browser would: to the provider's page, and back to the callback.
+async fn connect(admin: &Browser, app: &TestApp, id: i64) -> (u16, String) {
+    let url: String = admin.call("settings/oauth-connect", json!({ "id": id })).await.unwrap();
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let at_provider = http.get(&url).send().await.unwrap();
+    assert_eq!(at_provider.status().as_u16(), 302);
+    let back = at_provider.headers()["location"].to_str().unwrap().to_owned();
+    assert!(back.starts_with(&format!("{}/oauth/callback?", app.origin)), "{back}");
+    let landed = http.get(&back).send().await.unwrap();
+    let status = landed.status().as_u16();
+    let location = landed.headers().get("location").map(|l| l.to_str().unwrap().to_owned());
+    (status, location.unwrap_or_else(|| back.clone()))
+}
+
+#[tokio::test]
+async fn connect_gets_a_refresh_token_that_signs_in_until_the_client_changes() {
+    let tokens = TokenServer::start(3599);
+    let certs = certs(&["127.0.0.1"]);
+    let smtp = SmtpServer::start_with(
+        "starttls",
+        Some(&certs),
+        "127.0.0.1",
+        support::smtp::free_port(),
+        &[&tokens.smtp_args()[0], &tokens.smtp_args()[1]],
+    );
+    let app = app_trusting(&certs).await;
+    let admin = app.admin().await;
+    let settings = save(&admin, refresh_form(smtp.port, &tokens, CLIENT_ID), CLIENT_SECRET).await;
+    assert_eq!(settings.connected, None);
+    let d = failure(&test_saved(&admin, settings.id).await);
+    assert_eq!((d.step, d.fields.clone()), (Step::Token, vec![Field::Auth]));
+    assert!(d.fix.contains("Connect"), "{}", d.fix);
+
+    let (status, location) = connect(&admin, &app, settings.id).await;
+    assert_eq!((status, location.as_str()), (303, format!("/smtp-settings/{}", settings.id).as_str()));
+    let view: SettingsView = admin.call("settings/get", json!({ "id": settings.id })).await.unwrap();
+    assert!(view.connected.as_ref().is_some_and(|(_, by)| !by.is_empty()), "{:?}", view.connected);
+    assert_eq!(view.version, settings.version, "connecting does not make open editors stale");
+    let authorize = tokens.requests().into_iter().find(|r| r["path"] == "/authorize").unwrap();
+    assert_eq!(authorize["login_hint"], USER);
+
+    let events = test_saved(&admin, settings.id).await;
+    assert!(detail(&events, Step::Token).contains("valid for 59 minutes"), "{events:?}");
+    assert_eq!(detail(&events, Step::Authenticate), format!("Signed in as {USER} with AUTH XOAUTH2"));
+    let audit: Value = admin.call("audit/list", json!({ "filter": "OAuth2 connected", "before": null })).await.unwrap();
+    assert_eq!(audit.as_array().unwrap().len(), 1);
+
+    // The outbox signs in with it too.
+    let token = api_token(&admin, "billing").await;
+    queue_invoice(&reqwest::Client::new(), &app.origin, &token, "grace@example.com").await;
+    assert!(eventually(15, || async { smtp.of_kind("message").len() == 1 }).await, "{:?}", smtp.events());
+
+    // Another client: the refresh token belonged to the old one.
+    let mut changed = refresh_form(smtp.port, &tokens, "another-client");
+    changed["name"] = json!("Google Workspace");
+    let moved: SettingsView = admin
+        .call(
+            "settings/save",
+            json!({ "input": { "id": view.id, "version": view.version, "form": changed, "password": { "Set": CLIENT_SECRET } } }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(moved.connected, None);
+}
+
+#[tokio::test]
+async fn a_callback_state_works_once_and_only_for_a_pending_connect() {
+    let tokens = TokenServer::start(3599);
+    let app = app_trusting(&certs(&["127.0.0.1"])).await;
+    let admin = app.admin().await;
+    let settings = save(&admin, refresh_form(2525, &tokens, CLIENT_ID), CLIENT_SECRET).await;
+    let url: String = admin.call("settings/oauth-connect", json!({ "id": settings.id })).await.unwrap();
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let back = http.get(&url).send().await.unwrap().headers()["location"].to_str().unwrap().to_owned();
+    assert_eq!(http.get(&back).send().await.unwrap().status().as_u16(), 303);
+    let again = http.get(&back).send().await.unwrap();
+    assert_eq!(again.status().as_u16(), 400);
+    assert!(again.text().await.unwrap().contains("unknown, already used or older than ten minutes"));
+    let forged = http.get(format!("{}/oauth/callback?code=x&state=<script>", app.origin)).send().await.unwrap();
+    assert_eq!(forged.status().as_u16(), 400);
+    assert!(!forged.text().await.unwrap().contains("<script>"));
+    let refused = app.browser().call::<String>("settings/oauth-connect", json!({ "id": settings.id })).await.unwrap_err();
+    assert_eq!(refused.status, 401, "Connect needs a signed-in administrator");
 }

@@ -57,6 +57,7 @@ pub trait Backend: Send + Sync + 'static {
     async fn save_settings(&self, req: &RequestMeta, input: SettingsInput) -> Result<SettingsView, AppError>;
     async fn delete_settings(&self, req: &RequestMeta, id: Id) -> Result<(), AppError>;
     async fn make_default(&self, req: &RequestMeta, id: Id) -> Result<(), AppError>;
+    async fn oauth_connect(&self, req: &RequestMeta, id: Id) -> Result<String, AppError>;
 
     async fn list_templates(&self, req: &RequestMeta) -> Result<Vec<TemplateSummary>, AppError>;
     async fn get_template(&self, req: &RequestMeta, id: Id) -> Result<TemplateView, AppError>;

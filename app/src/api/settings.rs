@@ -34,3 +34,11 @@ pub async fn make_default(id: Id) -> Result<(), AppError> {
     let (api, req) = crate::api::context::api()?;
     crate::api::context::finish(api.make_default(&req, id).await)
 }
+
+/// "Connect": the provider's sign-in page to send the browser to, for saved settings that sign
+/// in with an OAuth2 refresh token.
+#[server(prefix = "/api", endpoint = "settings/oauth-connect", input = Json)]
+pub async fn oauth_connect(id: Id) -> Result<String, AppError> {
+    let (api, req) = crate::api::context::api()?;
+    crate::api::context::finish(api.oauth_connect(&req, id).await)
+}

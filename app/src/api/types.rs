@@ -63,6 +63,9 @@ pub struct SettingsView {
     pub updated_by: Option<String>,
     pub last_test: Option<LastTest>,
     pub is_default: bool,
+    /// OAuth2 with a refresh token: when, and by whom, "Connect" got one.
+    #[serde(default)]
+    pub connected: Option<(Millis, String)>,
 }
 
 impl SettingsView {

@@ -1,6 +1,8 @@
 //! How Mailroom signs in to the relay: with a password (SMTP AUTH PLAIN or LOGIN), or with an
-//! OAuth2 access token (XOAUTH2) it gets from the provider's token endpoint by the client
-//! credentials grant, the way Microsoft 365's app-only access works.
+//! OAuth2 access token (XOAUTH2) it gets from the provider's token endpoint: by the client
+//! credentials grant, the way Microsoft 365's app-only access works, or with a refresh token
+//! an administrator granted once through the provider's sign-in page ("Connect"), as Google
+//! and any standards-compliant provider offer.
 
 use serde::{Deserialize, Serialize};
 
@@ -9,15 +11,17 @@ pub enum AuthMethod {
     #[default]
     Password,
     OAuth2ClientCredentials,
+    OAuth2RefreshToken,
 }
 
 impl AuthMethod {
-    pub const ALL: [AuthMethod; 2] = [AuthMethod::Password, AuthMethod::OAuth2ClientCredentials];
+    pub const ALL: [AuthMethod; 3] = [AuthMethod::Password, AuthMethod::OAuth2ClientCredentials, AuthMethod::OAuth2RefreshToken];
 
     pub fn label(self) -> &'static str {
         match self {
             AuthMethod::Password => "Password",
             AuthMethod::OAuth2ClientCredentials => "OAuth2 client credentials",
+            AuthMethod::OAuth2RefreshToken => "OAuth2 refresh token (Connect)",
         }
     }
 
@@ -26,6 +30,7 @@ impl AuthMethod {
         match self {
             AuthMethod::Password => "password",
             AuthMethod::OAuth2ClientCredentials => "oauth2-client-credentials",
+            AuthMethod::OAuth2RefreshToken => "oauth2-refresh-token",
         }
     }
 
@@ -33,6 +38,11 @@ impl AuthMethod {
         Self::ALL.into_iter().find(|m| m.key() == key).ok_or_else(|| format!("“{key}” is not a sign-in method Mailroom knows."))
     }
 }
+
+/// Google's authorisation endpoint, token endpoint and scope for SMTP.
+pub const GOOGLE_AUTHORIZE_URL: &str = "https://accounts.google.com/o/oauth2/v2/auth";
+pub const GOOGLE_TOKEN_URL: &str = "https://oauth2.googleapis.com/token";
+pub const GOOGLE_SCOPE: &str = "https://mail.google.com/";
 
 /// Microsoft's scope for SMTP with app-only access.
 pub const MICROSOFT_SCOPE: &str = "https://outlook.office365.com/.default";
@@ -153,11 +163,22 @@ impl From<Scope> for String {
     }
 }
 
-/// The validated sign-in method.
+/// The validated sign-in method. With an `authorize_url`, the token comes from a refresh
+/// token granted through that sign-in page; without, from the client credentials alone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Auth {
     Password,
-    OAuth2 { token_url: TokenUrl, client_id: ClientId, scope: Scope },
+    OAuth2 { token_url: TokenUrl, client_id: ClientId, scope: Scope, authorize_url: Option<TokenUrl> },
+}
+
+impl Auth {
+    pub fn method(&self) -> AuthMethod {
+        match self {
+            Auth::Password => AuthMethod::Password,
+            Auth::OAuth2 { authorize_url: None, .. } => AuthMethod::OAuth2ClientCredentials,
+            Auth::OAuth2 { authorize_url: Some(_), .. } => AuthMethod::OAuth2RefreshToken,
+        }
+    }
 }
 
 #[cfg(test)]
@@ -193,7 +214,7 @@ mod tests {
 
     proptest! {
         #[test]
-        fn method_keys_round_trip(i in 0usize..2) {
+        fn method_keys_round_trip(i in 0usize..3) {
             let method = AuthMethod::ALL[i];
             prop_assert_eq!(AuthMethod::from_key(method.key()).unwrap(), method);
         }

@@ -20,11 +20,12 @@ pub enum Field {
     TokenUrl,
     ClientId,
     Scope,
+    AuthorizeUrl,
 }
 
 impl Field {
     /// In the order the form shows them.
-    pub const ALL: [Field; 13] = [
+    pub const ALL: [Field; 14] = [
         Field::Name,
         Field::StartTlsOnly,
         Field::Host,
@@ -38,6 +39,7 @@ impl Field {
         Field::TokenUrl,
         Field::ClientId,
         Field::Scope,
+        Field::AuthorizeUrl,
     ];
 
     /// The label, exactly as the help page names the field.
@@ -56,6 +58,7 @@ impl Field {
             Field::TokenUrl => "Token URL",
             Field::ClientId => "Client ID",
             Field::Scope => "Scope",
+            Field::AuthorizeUrl => "Authorization URL",
         }
     }
 
@@ -88,6 +91,9 @@ pub struct SettingsForm {
     pub client_id: String,
     #[serde(default)]
     pub scope: String,
+    /// The provider's sign-in page, for OAuth2 with a refresh token.
+    #[serde(default)]
+    pub authorize_url: String,
 }
 
 /// A settings that passed every rule.
@@ -122,7 +128,10 @@ impl SettingsForm {
             Field::TokenUrl if self.oauth() => TokenUrl::parse(&self.token_url).err(),
             Field::ClientId if self.oauth() => ClientId::parse(&self.client_id).err(),
             Field::Scope if self.oauth() => Scope::parse(&self.scope).err(),
-            Field::TokenUrl | Field::ClientId | Field::Scope => None,
+            Field::AuthorizeUrl if self.auth == AuthMethod::OAuth2RefreshToken => {
+                TokenUrl::parse(&self.authorize_url).err().map(|m| m.replace("Token URL", "Authorization URL"))
+            }
+            Field::TokenUrl | Field::ClientId | Field::Scope | Field::AuthorizeUrl => None,
             Field::Certificate => CertificatePin::parse_optional(&self.certificate).err(),
         }
     }
@@ -146,6 +155,7 @@ impl SettingsForm {
             Field::TokenUrl => &self.token_url,
             Field::ClientId => &self.client_id,
             Field::Scope => &self.scope,
+            Field::AuthorizeUrl => &self.authorize_url,
             Field::StartTlsOnly | Field::Password => "",
         }
     }
@@ -167,6 +177,7 @@ impl SettingsForm {
             Field::TokenUrl => self.token_url = value,
             Field::ClientId => self.client_id = value,
             Field::Scope => self.scope = value,
+            Field::AuthorizeUrl => self.authorize_url = value,
             Field::StartTlsOnly | Field::Password => {}
         }
     }
@@ -185,12 +196,21 @@ impl SettingsForm {
         let certificate = keep(&mut errors, Field::Certificate, CertificatePin::parse_optional(&self.certificate));
         let auth = match self.auth {
             AuthMethod::Password => Some(Auth::Password),
-            AuthMethod::OAuth2ClientCredentials => {
+            AuthMethod::OAuth2ClientCredentials | AuthMethod::OAuth2RefreshToken => {
                 let token_url = keep(&mut errors, Field::TokenUrl, TokenUrl::parse(&self.token_url));
                 let client_id = keep(&mut errors, Field::ClientId, ClientId::parse(&self.client_id));
                 let scope = keep(&mut errors, Field::Scope, Scope::parse(&self.scope));
-                match (token_url, client_id, scope) {
-                    (Some(token_url), Some(client_id), Some(scope)) => Some(Auth::OAuth2 { token_url, client_id, scope }),
+                let authorize_url = match self.auth {
+                    AuthMethod::OAuth2RefreshToken => match self.check(Field::AuthorizeUrl) {
+                        Some(message) => keep::<Option<TokenUrl>>(&mut errors, Field::AuthorizeUrl, Err(message)),
+                        None => TokenUrl::parse(&self.authorize_url).ok().map(Some),
+                    },
+                    _ => Some(None),
+                };
+                match (token_url, client_id, scope, authorize_url) {
+                    (Some(token_url), Some(client_id), Some(scope), Some(authorize_url)) => {
+                        Some(Auth::OAuth2 { token_url, client_id, scope, authorize_url })
+                    }
                     _ => None,
                 }
             }
@@ -220,7 +240,7 @@ fn keep<T>(errors: &mut FieldErrors, field: Field, parsed: Result<T, String>) ->
 
 impl SettingsForm {
     pub fn oauth(&self) -> bool {
-        self.auth == AuthMethod::OAuth2ClientCredentials
+        self.auth != AuthMethod::Password
     }
 }
 
@@ -231,7 +251,9 @@ impl ValidSettings {
     pub fn same_endpoint(&self, other: &ValidSettings) -> bool {
         let oauth = |auth: &Auth| match auth {
             Auth::Password => None,
-            Auth::OAuth2 { token_url, client_id, .. } => Some((token_url.clone(), client_id.clone())),
+            Auth::OAuth2 { token_url, client_id, authorize_url, .. } => {
+                Some((token_url.clone(), client_id.clone(), authorize_url.is_some()))
+            }
         };
         self.host == other.host
             && self.port == other.port

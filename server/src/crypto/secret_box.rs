@@ -71,6 +71,16 @@ pub fn settings_secret_aad(id: i64, host: &str, port: u16, username: &str, oauth
     }
 }
 
+/// What a stored OAuth2 refresh token is bound to: like a client secret, under its own label.
+pub fn refresh_token_aad(id: i64, host: &str, port: u16, username: &str, token_url: &str, client_id: &str) -> Vec<u8> {
+    format!("mailroom/oauth2-refresh-token/v1\0{id}\0{host}\0{port}\0{username}\0{token_url}\0{client_id}").into_bytes()
+}
+
+/// A PKCE verifier while "Connect" waits for the provider.
+pub fn oauth_state_aad(state_hash: &str) -> Vec<u8> {
+    format!("mailroom/oauth2-state/v1\0{state_hash}").into_bytes()
+}
+
 /// What a queued message is bound to.
 pub fn outbox_aad(id: i64) -> Vec<u8> {
     format!("mailroom/outbox/v1\0{id}").into_bytes()

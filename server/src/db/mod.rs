@@ -4,6 +4,7 @@
 mod audit;
 mod failures;
 mod meta;
+mod oauth;
 mod outbox;
 mod rate;
 mod resets;
@@ -15,6 +16,7 @@ mod users;
 
 pub use audit::{AuditRow, NewAudit};
 pub use failures::{Failures, Reservation};
+pub use oauth::OAuthState;
 pub use outbox::{Claimed, HealthRow, MailRow, NewMail, ResendSource};
 pub use sessions::SessionRow;
 pub use settings::{SettingsRow, SettingsWrite};

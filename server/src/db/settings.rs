@@ -27,13 +27,25 @@ pub struct SettingsRow {
     pub token_url: Option<String>,
     pub client_id: Option<String>,
     pub scope: Option<String>,
+    pub authorize_url: Option<String>,
+    pub refresh_token: Option<Vec<u8>>,
+    pub connected_at: Option<i64>,
+    pub connected_by: Option<String>,
 }
 
 impl SettingsRow {
+    /// What its sealed refresh token is bound to.
+    pub fn refresh_aad(&self) -> Vec<u8> {
+        let (url, client) = (self.token_url.as_deref().unwrap_or_default(), self.client_id.as_deref().unwrap_or_default());
+        crate::crypto::refresh_token_aad(self.id, &self.host, self.port as u16, &self.username, url, client)
+    }
+
     /// What its sealed secret is bound to.
     pub fn secret_aad(&self) -> Vec<u8> {
         let oauth = match (self.auth_method.as_str(), &self.token_url, &self.client_id) {
-            ("oauth2-client-credentials", Some(url), Some(client)) => Some((url.as_str(), client.as_str())),
+            ("oauth2-client-credentials" | "oauth2-refresh-token", Some(url), Some(client)) => {
+                Some((url.as_str(), client.as_str()))
+            }
             _ => None,
         };
         crate::crypto::settings_secret_aad(self.id, &self.host, self.port as u16, &self.username, oauth)
@@ -54,6 +66,7 @@ impl SettingsRow {
             token_url: self.token_url.clone().unwrap_or_default(),
             client_id: self.client_id.clone().unwrap_or_default(),
             scope: self.scope.clone().unwrap_or_default(),
+            authorize_url: self.authorize_url.clone().unwrap_or_default(),
         }
     }
 }
@@ -73,6 +86,7 @@ pub struct SettingsWrite<'a> {
     pub token_url: Option<&'a str>,
     pub client_id: Option<&'a str>,
     pub scope: Option<&'a str>,
+    pub authorize_url: Option<&'a str>,
 }
 
 pub struct SummaryRow {
@@ -111,7 +125,8 @@ impl Db {
             r#"select s.id, s.name, s.starttls_only as "starttls_only: bool", s.host, s.port, s.from_name, s.email,
                       s.username, s.password_secret, s.version, s.created_at, c.name as "created_by?", s.updated_at,
                       u.name as "updated_by?", s.last_test_at, s.last_test_ok as "last_test_ok: bool", s.last_test_summary,
-                      s.is_default as "is_default: bool", s.certificate, s.auth_method, s.token_url, s.client_id, s.scope
+                      s.is_default as "is_default: bool", s.certificate, s.auth_method, s.token_url, s.client_id, s.scope,
+                      s.authorize_url, s.refresh_token, s.connected_at, s.connected_by
                from smtp_settings s
                left join users c on c.id = s.created_by
                left join users u on u.id = s.updated_by
@@ -129,8 +144,8 @@ impl Db {
         let id = on!(tx.on(), |e| query_scalar!(
             r#"insert into smtp_settings (name, name_key, starttls_only, host, port, from_name, email, username,
                                         created_at, created_by, updated_at, updated_by, certificate,
-                                        auth_method, token_url, client_id, scope)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+                                        auth_method, token_url, client_id, scope, authorize_url)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
              returning id as "id!""#,
             w.name,
             w.name_key,
@@ -148,7 +163,8 @@ impl Db {
             w.auth_method,
             w.token_url,
             w.client_id,
-            w.scope
+            w.scope,
+            w.authorize_url
         )
         .fetch_one(e)
         .await)?;
@@ -172,8 +188,8 @@ impl Db {
             "update smtp_settings
              set name = $1, name_key = $2, starttls_only = $3, host = $4, port = $5, from_name = $6, email = $7, username = $8,
                  version = version + 1, updated_at = $9, updated_by = $10, certificate = $11,
-                 auth_method = $12, token_url = $13, client_id = $14, scope = $15
-             where id = $16 and version = $17",
+                 auth_method = $12, token_url = $13, client_id = $14, scope = $15, authorize_url = $16
+             where id = $17 and version = $18",
             w.name,
             w.name_key,
             w.starttls_only,
@@ -189,6 +205,7 @@ impl Db {
             w.token_url,
             w.client_id,
             w.scope,
+            w.authorize_url,
             id,
             version
         )
@@ -270,7 +287,7 @@ impl Db {
             )
             .map(|r| {
                 let oauth = match (r.auth_method.as_str(), &r.token_url, &r.client_id) {
-                    ("oauth2-client-credentials", Some(url), Some(client)) => Some((url.clone(), client.clone())),
+                    ("oauth2-client-credentials" | "oauth2-refresh-token", Some(url), Some(client)) => Some((url.clone(), client.clone())),
                     _ => None,
                 };
                 let oauth = oauth.as_ref().map(|(u, c)| (u.as_str(), c.as_str()));

@@ -6,6 +6,7 @@ mod assets;
 pub mod client_ip;
 mod guard;
 mod headers;
+mod oauth;
 
 use crate::config::Config;
 use crate::service::Mailroom;
@@ -31,6 +32,7 @@ pub fn router(mailroom: Arc<Mailroom>, config: &Config) -> Router {
     let v1 = Router::new()
         .route("/api/v1/messages", post(api_v1::create))
         .route("/api/v1/messages/{id}", get(api_v1::status))
+        .route("/oauth/callback", get(oauth::callback))
         .with_state(mailroom);
     let server_fns = Router::new()
         .route("/api/{*fn_name}", post(server_fn))

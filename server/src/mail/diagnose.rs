@@ -188,6 +188,13 @@ pub fn diagnose(step: Step, failure: &Failure, cx: &Context<'_>) -> Diagnosis {
 fn token_advice(step: Step, error: &super::oauth::TokenError) -> Diagnosis {
     use super::oauth::{explain, TokenError};
     match error {
+        TokenError::NotConnected | TokenError::NoRefreshToken => advice(
+            step,
+            "These settings sign in with an OAuth2 refresh token, and none is saved for these values.".into(),
+            "Save the settings, then choose Connect and sign in at the provider as the mailbox in Username. Changing the server, Username, Token URL or Client ID forgets the refresh token.",
+            &[Field::Auth],
+        ),
+        TokenError::NoSecret => advice(step, error.to_string(), "Type the client secret.", &[Field::Password]),
         TokenError::Unreachable(text) => advice(
             step,
             format!("Mailroom could not reach the token endpoint: {text}."),

@@ -1,4 +1,5 @@
-//! OAuth2 access tokens for XOAUTH2, from the token endpoint by the client credentials grant.
+//! OAuth2 access tokens for XOAUTH2, from the token endpoint by the client credentials grant or
+//! with a refresh token, and the authorisation-code exchange behind "Connect" (with PKCE).
 //! The outbox caches each token until shortly before it expires; the test always gets a fresh
 //! one, since it is there to prove the settings work. Tokens and secrets are never logged.
 
@@ -10,12 +11,20 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+/// How the access token is asked for.
+#[derive(Clone, Copy)]
+pub enum Grant<'a> {
+    ClientCredentials,
+    RefreshToken(&'a SecretString),
+}
+
 /// What a token request needs.
 pub struct Client<'a> {
     pub token_url: &'a TokenUrl,
     pub client_id: &'a ClientId,
     pub scope: &'a Scope,
     pub secret: &'a SecretString,
+    pub grant: Grant<'a>,
 }
 
 pub struct Token {
@@ -25,6 +34,12 @@ pub struct Token {
 
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum TokenError {
+    #[error("these settings are not connected: choose Connect and sign in at the provider")]
+    NotConnected,
+    #[error("no client secret is saved: type the client secret")]
+    NoSecret,
+    #[error("the provider gave no refresh token; its consent screen must grant offline access")]
+    NoRefreshToken,
     #[error("the token endpoint could not be reached: {0}")]
     Unreachable(String),
     /// The endpoint's own words: the OAuth2 `error` and `error_description`.
@@ -39,6 +54,8 @@ struct Granted {
     access_token: String,
     #[serde(default)]
     expires_in: Option<u64>,
+    #[serde(default)]
+    refresh_token: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -51,6 +68,15 @@ struct Refusal {
 /// The cache key: the endpoint, client and scope, and a digest of the secret, so that a new
 /// secret never reuses a token got with the old one.
 type Key = (String, String, String, [u8; 32]);
+
+fn digest(parts: &[&str]) -> [u8; 32] {
+    let mut hash = Sha256::new();
+    for part in parts {
+        hash.update(part.as_bytes());
+        hash.update([0]);
+    }
+    hash.finalize().into()
+}
 
 pub struct Tokens {
     http: reqwest::Client,
@@ -68,23 +94,58 @@ impl Tokens {
     }
 
     fn key(client: &Client<'_>) -> Key {
-        let digest = Sha256::digest(client.secret.expose_secret().as_bytes()).into();
-        (client.token_url.as_str().to_owned(), client.client_id.as_str().to_owned(), client.scope.as_str().to_owned(), digest)
+        let refresh = match client.grant {
+            Grant::ClientCredentials => "",
+            Grant::RefreshToken(token) => token.expose_secret(),
+        };
+        let secrets = digest(&[client.secret.expose_secret(), refresh]);
+        (client.token_url.as_str().to_owned(), client.client_id.as_str().to_owned(), client.scope.as_str().to_owned(), secrets)
     }
 
     /// A token from the endpoint, never from the cache.
     pub async fn fetch(&self, client: &Client<'_>) -> Result<Token, TokenError> {
-        let form = [
-            ("grant_type", "client_credentials"),
+        let mut form = vec![
             ("client_id", client.client_id.as_str()),
             ("client_secret", client.secret.expose_secret()),
             ("scope", client.scope.as_str()),
         ];
+        match client.grant {
+            Grant::ClientCredentials => form.push(("grant_type", "client_credentials")),
+            Grant::RefreshToken(token) => {
+                form.extend([("grant_type", "refresh_token"), ("refresh_token", token.expose_secret())])
+            }
+        }
+        self.post(client.token_url, &form).await.map(|(token, _)| token)
+    }
+
+    /// "Connect": trades the authorisation code for tokens; the refresh token is what lasts.
+    pub async fn exchange(
+        &self,
+        client: &Client<'_>,
+        code: &str,
+        verifier: &str,
+        redirect_uri: &str,
+    ) -> Result<SecretString, TokenError> {
+        let form = [
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", redirect_uri),
+            ("code_verifier", verifier),
+            ("client_id", client.client_id.as_str()),
+            ("client_secret", client.secret.expose_secret()),
+        ];
+        match self.post(client.token_url, &form).await? {
+            (_, Some(refresh)) => Ok(refresh),
+            (_, None) => Err(TokenError::NoRefreshToken),
+        }
+    }
+
+    async fn post(&self, url: &TokenUrl, form: &[(&str, &str)]) -> Result<(Token, Option<SecretString>), TokenError> {
         let response = self
             .http
-            .post(client.token_url.as_str())
+            .post(url.as_str())
             .header("accept", "application/json")
-            .form(&form)
+            .form(form)
             .send()
             .await
             .map_err(|e| TokenError::Unreachable(chain(&e)))?;
@@ -94,7 +155,8 @@ impl Tokens {
             let granted: Granted = serde_json::from_slice(&body)
                 .map_err(|_| TokenError::Malformed { status, detail: "no access_token in the answer".into() })?;
             let lifetime = Duration::from_secs(granted.expires_in.unwrap_or(3600));
-            return Ok(Token { access: SecretString::from(granted.access_token), lifetime });
+            let refresh = granted.refresh_token.map(SecretString::from);
+            return Ok((Token { access: SecretString::from(granted.access_token), lifetime }, refresh));
         }
         match serde_json::from_slice::<Refusal>(&body) {
             Ok(refusal) => Err(TokenError::Refused {

@@ -4,7 +4,16 @@
 //! set, so a password never travels in clear; sign-in with AUTH PLAIN or LOGIN; certificates
 //! checked against the roots, or against the one trusted certificate.
 
+use super::oauth::{Client, Grant, TokenError};
 use super::tls::{Trust, Verifier};
+use secrecy::SecretString;
+
+/// The secrets a sign-in may need: the password or client secret, and a refresh token.
+#[derive(Default)]
+pub struct SignInSecrets {
+    pub secret: Option<SecretString>,
+    pub refresh_token: Option<SecretString>,
+}
 use app::domain::oauth::{ClientId, Scope, TokenUrl};
 use app::domain::{Auth, CertificatePin, ValidSettings};
 use lettre::transport::smtp::authentication::Mechanism;
@@ -40,7 +49,7 @@ impl Policy {
     pub fn oauth(&self) -> Option<(&TokenUrl, &ClientId, &Scope)> {
         match &self.auth {
             Auth::Password => None,
-            Auth::OAuth2 { token_url, client_id, scope } => Some((token_url, client_id, scope)),
+            Auth::OAuth2 { token_url, client_id, scope, .. } => Some((token_url, client_id, scope)),
         }
     }
 
@@ -52,9 +61,17 @@ impl Policy {
         }
     }
 
-    /// The token request for OAuth2 sign-in with `secret`, the settings' client secret.
-    pub fn token_client<'a>(&'a self, secret: &'a secrecy::SecretString) -> Option<super::oauth::Client<'a>> {
-        self.oauth().map(|(token_url, client_id, scope)| super::oauth::Client { token_url, client_id, scope, secret })
+    /// The token request for OAuth2 sign-in with the settings' client secret and, for the
+    /// refresh-token grant, the refresh token "Connect" got. None for password sign-in.
+    pub fn token_client<'a>(&'a self, secrets: &'a SignInSecrets) -> Result<Option<Client<'a>>, TokenError> {
+        let Auth::OAuth2 { token_url, client_id, scope, authorize_url } = &self.auth else { return Ok(None) };
+        let secret = secrets.secret.as_ref().ok_or(TokenError::NoSecret)?;
+        let grant = match (authorize_url, &secrets.refresh_token) {
+            (None, _) => Grant::ClientCredentials,
+            (Some(_), Some(refresh)) => Grant::RefreshToken(refresh),
+            (Some(_), None) => return Err(TokenError::NotConnected),
+        };
+        Ok(Some(Client { token_url, client_id, scope, secret, grant }))
     }
 
     /// Whether the conversation must be encrypted before going on past the greeting.

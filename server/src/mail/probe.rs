@@ -6,7 +6,7 @@
 use super::diagnose::{diagnose, Context, Failure, TlsProblem};
 use super::message::{self, About};
 use super::oauth::Tokens;
-use super::policy::Policy;
+use super::policy::{Policy, SignInSecrets};
 use super::reply_guard::Violation;
 use super::stream::Tap;
 use super::tls::{Trust, Verifier};
@@ -19,7 +19,7 @@ use lettre::transport::smtp::commands::{Auth, Data, Ehlo, Mail, Rcpt, Starttls};
 use lettre::transport::smtp::extension::{ClientId, Extension, ServerInfo};
 use lettre::transport::smtp::response::Response;
 use rustls::pki_types::ServerName;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -43,7 +43,7 @@ pub struct Target {
     pub email: String,
     pub username: String,
     pub policy: Policy,
-    pub password: Option<SecretString>,
+    pub secrets: SignInSecrets,
     pub recipient: String,
     pub requested_by: String,
 }
@@ -123,7 +123,7 @@ impl Probe {
                     let _ = run.events.unbounded_send(TestEvent::Failed { step: run.step, millis: run.millis(), diagnosis });
                     summary
                 });
-                let secret = target.password.as_ref().map(|p| p.expose_secret().to_owned());
+                let secret = target.secrets.secret.as_ref().map(|p| p.expose_secret().to_owned());
                 let transcript = run.tap.take().map(|tap| tap.transcript().finish(secret.as_deref())).unwrap_or_default();
                 let (ok, at) = (summary.is_none(), crate::db::now_ms());
                 let _ = run.events.unbounded_send(TestEvent::Finished { ok, at, transcript, stored: None });
@@ -189,12 +189,12 @@ impl Probe {
         if !t.policy.sign_in {
             run.skip(Step::Authenticate, "No Username is set, so Mailroom does not sign in.");
         } else {
-            let token_client = t.password.as_ref().and_then(|secret| t.policy.token_client(secret));
+            let token_client = t.policy.token_client(&t.secrets);
             run.begin(if t.policy.oauth().is_some() { Step::Token } else { Step::Authenticate });
             if !encrypted {
                 return Err(Failure::PlainAuth);
             }
-            let token = match token_client {
+            let token = match token_client.map_err(Failure::Token)? {
                 Some(client) => {
                     let token = self.tokens.fetch(&client).await.map_err(Failure::Token)?;
                     let endpoint = client.token_url.as_str().split('/').take(3).collect::<Vec<_>>().join("/");
@@ -209,7 +209,7 @@ impl Probe {
                 let auth = offered.split(", ").find(|c| c.starts_with("AUTH")).map(str::to_owned);
                 return Err(auth.map_or(Failure::NoAuth, Failure::NoCommonMechanism));
             };
-            let password = token.as_ref().or(t.password.as_ref()).map(|p| p.expose_secret().to_owned()).unwrap_or_default();
+            let password = token.as_ref().or(t.secrets.secret.as_ref()).map(|p| p.expose_secret().to_owned()).unwrap_or_default();
             let credentials = Credentials::new(t.username.clone(), password);
             tap.set_mode(Mode::Auth);
             let signed_in = authenticate(&mut conn, mechanism, &credentials).await;

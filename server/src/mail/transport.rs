@@ -8,7 +8,7 @@
 
 use super::diagnose::Context;
 use super::oauth::Tokens;
-use super::policy::Policy;
+use super::policy::{Policy, SignInSecrets};
 use super::probe::authenticate;
 use super::stream::Tap;
 use super::tls::Trust;
@@ -19,7 +19,7 @@ use lettre::transport::smtp::client::AsyncSmtpConnection;
 use lettre::transport::smtp::commands::{Ehlo, Starttls};
 use lettre::transport::smtp::extension::{ClientId, Extension, ServerInfo};
 use rustls::pki_types::ServerName;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -75,7 +75,7 @@ impl Connections {
         &self,
         settings: &SettingsRow,
         policy: &Policy,
-        password: Option<&SecretString>,
+        secrets: &SignInSecrets,
     ) -> Result<AsyncSmtpConnection, SendError> {
         let reused = {
             let mut idle = self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -85,7 +85,7 @@ impl Connections {
         };
         match reused {
             Some((_, conn)) => Ok(conn),
-            None => tokio::time::timeout(self.timeout, self.open(settings, policy, password)).await.unwrap_or_else(|_| {
+            None => tokio::time::timeout(self.timeout, self.open(settings, policy, secrets)).await.unwrap_or_else(|_| {
                 Err(SendError::Temporary(format!("{}:{} did not answer in time", settings.host, settings.port)))
             }),
         }
@@ -100,12 +100,7 @@ impl Connections {
         idle.entry(Self::key(settings)).or_default().push((Instant::now(), conn));
     }
 
-    async fn open(
-        &self,
-        s: &SettingsRow,
-        policy: &Policy,
-        password: Option<&SecretString>,
-    ) -> Result<AsyncSmtpConnection, SendError> {
+    async fn open(&self, s: &SettingsRow, policy: &Policy, secrets: &SignInSecrets) -> Result<AsyncSmtpConnection, SendError> {
         let port = s.port as u16;
         let tcp = TcpStream::connect((s.host.as_str(), port))
             .await
@@ -162,7 +157,9 @@ impl Connections {
                 };
                 SendError::Temporary(format!("{} offers no {wanted}", s.host))
             })?;
-            let client = password.and_then(|secret| policy.token_client(secret));
+            let client = policy
+                .token_client(secrets)
+                .map_err(|e| SendError::Temporary(format!("Getting an OAuth2 access token failed: {e}")))?;
             let token = match &client {
                 Some(client) => Some(
                     self.tokens
@@ -172,7 +169,7 @@ impl Connections {
                 ),
                 None => None,
             };
-            let secret = token.as_ref().or(password).map(|p| p.expose_secret().to_owned()).unwrap_or_default();
+            let secret = token.as_ref().or(secrets.secret.as_ref()).map(|p| p.expose_secret().to_owned()).unwrap_or_default();
             let signed_in = authenticate(&mut conn, mechanism, &Credentials::new(s.username.clone(), secret)).await;
             if let (Err(_), Some(client)) = (&signed_in, &client) {
                 // Perhaps revoked before it expired: the next connection gets a new one.

@@ -12,10 +12,9 @@
 
 use crate::crypto::{outbox_aad, SecretBox};
 use crate::db::{now_ms, Claimed, Db, SettingsRow};
-use crate::mail::policy::Policy;
+use crate::mail::policy::{Policy, SignInSecrets};
 use crate::mail::transport::{Connections, SendError};
 use lettre::address::Envelope;
-use secrecy::SecretString;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -114,7 +113,7 @@ impl Worker {
             groups.entry(mail.settings_id).or_default().push(mail);
         }
         for (settings_id, mails) in groups {
-            let (settings, policy, password) = match self.settings(settings_id).await {
+            let (settings, policy, secrets) = match self.settings(settings_id).await {
                 Ok(found) => found,
                 Err(error) => {
                     for mail in mails {
@@ -137,14 +136,14 @@ impl Worker {
                 split[i % lanes].push(mail);
             }
             let span = tracing::info_span!("smtp_delivery", settings = settings.id, host = %settings.host, port = settings.port);
-            let work = split.into_iter().map(|lane| self.lane(&settings, &policy, password.as_ref(), lane, stop));
+            let work = split.into_iter().map(|lane| self.lane(&settings, &policy, &secrets, lane, stop));
             futures::future::join_all(work).instrument(span).await;
         }
     }
 
     /// The settings to send through; gone settings or an unreadable secret are permanent, a
     /// database hiccup is not.
-    async fn settings(&self, settings_id: Option<i64>) -> Result<(SettingsRow, Policy, Option<SecretString>), SendError> {
+    async fn settings(&self, settings_id: Option<i64>) -> Result<(SettingsRow, Policy, SignInSecrets), SendError> {
         let gone =
             || SendError::Permanent("The SMTP settings this mail was queued for were deleted before it could be sent.".into());
         let id = settings_id.ok_or_else(gone)?;
@@ -158,15 +157,19 @@ impl Worker {
             let (field, message) = errors.iter().next().unwrap_or(("settings", "invalid"));
             SendError::Permanent(format!("The SMTP settings are not valid ({field}: {message}); fix and save them."))
         })?;
-        let password = match &row.password_secret {
-            Some(sealed) => Some(
-                self.secrets
-                    .open(sealed, &row.secret_aad())
-                    .map_err(|_| SendError::Permanent("The saved SMTP password could not be decrypted.".into()))?,
-            ),
-            None => None,
+        let open = |sealed: &Option<Vec<u8>>, aad: Vec<u8>, what: &str| match sealed {
+            Some(sealed) => self
+                .secrets
+                .open(sealed, &aad)
+                .map(Some)
+                .map_err(|_| SendError::Permanent(format!("The saved {what} could not be decrypted."))),
+            None => Ok(None),
         };
-        Ok((row, Policy::of(&valid), password))
+        let secrets = SignInSecrets {
+            secret: open(&row.password_secret, row.secret_aad(), "SMTP password or client secret")?,
+            refresh_token: open(&row.refresh_token, row.refresh_aad(), "OAuth2 refresh token")?,
+        };
+        Ok((row, Policy::of(&valid), secrets))
     }
 
     /// Sends mails one after another over one connection, opening another if it breaks.
@@ -174,7 +177,7 @@ impl Worker {
         &self,
         settings: &SettingsRow,
         policy: &Policy,
-        password: Option<&SecretString>,
+        secrets: &SignInSecrets,
         mails: Vec<Claimed>,
         stop: &watch::Receiver<bool>,
     ) {
@@ -208,7 +211,7 @@ impl Worker {
             };
             let connected = match conn.take() {
                 Some(c) => Ok(c),
-                None => self.connections.take(settings, policy, password).await,
+                None => self.connections.take(settings, policy, secrets).await,
             };
             let outcome = match connected {
                 Ok(mut c) => {

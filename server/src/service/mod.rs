@@ -9,6 +9,7 @@ mod builtin_templates;
 mod delivery;
 mod hashing;
 mod limiter;
+pub mod oauth;
 mod reset;
 mod settings;
 mod templates;
@@ -194,6 +195,11 @@ impl Backend for Mailroom {
     async fn delete_settings(&self, req: &RequestMeta, id: Id) -> Result<(), AppError> {
         let actor = self.require(req, Role::Administrator).await?;
         self.settings_delete(req, &actor, id).await
+    }
+
+    async fn oauth_connect(&self, req: &RequestMeta, id: Id) -> Result<String, AppError> {
+        let actor = self.require(req, Role::Administrator).await?;
+        Mailroom::oauth_connect(self, &actor, id).await
     }
 
     async fn make_default(&self, req: &RequestMeta, id: Id) -> Result<(), AppError> {

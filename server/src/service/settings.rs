@@ -32,6 +32,10 @@ fn view_of(row: SettingsRow) -> SettingsView {
         updated_at: row.updated_at,
         updated_by: row.updated_by,
         last_test,
+        connected: match (row.refresh_token.is_some(), row.connected_at, row.connected_by) {
+            (true, Some(at), by) => Some((at, by.unwrap_or_default())),
+            _ => None,
+        },
     }
 }
 
@@ -119,7 +123,7 @@ impl Mailroom {
         let certificate = new.certificate.map(|pin| pin.to_string());
         let oauth = match &new.auth {
             Auth::Password => None,
-            Auth::OAuth2 { token_url, client_id, scope } => Some((token_url, client_id, scope)),
+            Auth::OAuth2 { token_url, client_id, scope, .. } => Some((token_url, client_id, scope)),
         };
         let write = SettingsWrite {
             name: new.name.as_str(),
@@ -131,7 +135,11 @@ impl Mailroom {
             email: new.email.as_str(),
             username: new.username.as_str(),
             certificate: certificate.as_deref(),
-            auth_method: oauth.map_or(AuthMethod::Password, |_| AuthMethod::OAuth2ClientCredentials).key(),
+            auth_method: new.auth.method().key(),
+            authorize_url: match &new.auth {
+                Auth::OAuth2 { authorize_url, .. } => authorize_url.as_ref().map(|u| u.as_str()),
+                Auth::Password => None,
+            },
             token_url: oauth.map(|(url, _, _)| url.as_str()),
             client_id: oauth.map(|(_, id, _)| id.as_str()),
             scope: oauth.map(|(_, _, scope)| scope.as_str()),
@@ -153,6 +161,11 @@ impl Mailroom {
             let tested = ValidSettings { name: new.name.clone(), ..form_of(row).validate().map_err(AppError::Invalid)? };
             if tested != *new || !matches!(password, PasswordChange::Keep) {
                 Db::clear_last_test(&mut tx, id).await.or_internal("saving SMTP settings")?;
+            }
+            // A refresh token belongs to the client, mailbox and server it was granted for.
+            let connected = row.refresh_token.is_some();
+            if connected && (!tested.same_endpoint(new) || new.auth.method() != AuthMethod::OAuth2RefreshToken) {
+                Db::clear_refresh_token(&mut tx, id).await.or_internal("saving SMTP settings")?;
             }
         }
         let bound = oauth.map(|(url, client, _)| (url.as_str(), client.as_str()));

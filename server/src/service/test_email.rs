@@ -6,7 +6,7 @@ use super::settings::form_of;
 use super::settings::settings_target;
 use super::{Mailroom, OrInternal};
 use crate::db::NewAudit;
-use crate::mail::policy::Policy;
+use crate::mail::policy::{Policy, SignInSecrets};
 use crate::mail::Target;
 use app::api::test_email::{LastTest, TestEmailRequest, TestEvent};
 use app::api::{AppError, CurrentUser, RequestMeta, TestEvents};
@@ -57,8 +57,17 @@ impl Mailroom {
             _ => None,
         };
         if !valid.username.is_empty() && password.is_none() {
-            return Err(AppError::field(Field::Password.label(), "Enter the password for this Username to send a test email."));
+            let what = if valid.secret_name() == "password" { "the password for this Username" } else { "the client secret" };
+            return Err(AppError::field(Field::Password.label(), format!("Enter {what} to send a test email.")));
         }
+        // "Connect"'s refresh token, only for the values it was granted for.
+        let refresh_token = match &saved {
+            Some(row) if row.refresh_token.is_some() && saved_valid.as_ref().is_some_and(|s| s.same_endpoint(&valid)) => {
+                let sealed = row.refresh_token.as_deref().unwrap_or_default();
+                Some(self.secrets.open(sealed, &row.refresh_aad()).or_internal("reading the refresh token")?)
+            }
+            _ => None,
+        };
         let hit = self.db.rate_hit("test email", &actor.id.to_string(), super::TESTS_PER_MINUTE, 60_000).await;
         if let Err(wait_ms) = hit.or_internal("counting test emails")? {
             return Err(AppError::RateLimited((wait_ms as u64).div_ceil(60_000).max(1)));
@@ -75,7 +84,7 @@ impl Mailroom {
             email: valid.email.as_str().to_owned(),
             username: valid.username.as_str().to_owned(),
             policy: Policy::of(&valid),
-            password,
+            secrets: SignInSecrets { secret: password, refresh_token },
             recipient: recipient.as_str().to_owned(),
             requested_by: format!("{} ({})", actor.name, actor.email),
         };

@@ -205,6 +205,11 @@ impl TokenServer {
         Self { child, url: format!("http://127.0.0.1:{port}/token"), tokens, record, _dir: dir }
     }
 
+    /// Its sign-in page, which approves at once and sends the browser back with a code.
+    pub fn authorize_url(&self) -> String {
+        self.url.replace("/token", "/authorize")
+    }
+
     /// How many tokens it has issued.
     pub fn issued(&self) -> usize {
         std::fs::read_to_string(&self.tokens).unwrap_or_default().lines().filter(|l| !l.trim().is_empty()).count()

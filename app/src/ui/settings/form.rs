@@ -183,12 +183,13 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
                 })
                 on_blur=touch(field)
                 error=message(field)
-                required=field.is_required() || matches!(field, Field::TokenUrl | Field::ClientId | Field::Scope)
+                required=field.is_required() || matches!(field, Field::TokenUrl | Field::ClientId | Field::Scope | Field::AuthorizeUrl)
             />
         }
     };
 
     let oauth = Memo::new(move |_| draft.with(SettingsForm::oauth));
+    let refresh = Memo::new(move |_| draft.with(|d| d.auth == crate::domain::AuthMethod::OAuth2RefreshToken));
     // The write-only secret: the password, or with OAuth2 the client secret.
     let secret_field = move |label: &'static str, what: &'static str| {
         view! {
@@ -247,11 +248,13 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
             {text_field(Field::Username, "text", "off")}
             {view! { <super::auth::AuthChoice draft /> }.into_any()}
             <Show when=move || oauth.get()>
+                <Show when=move || refresh.get()>{text_field(Field::AuthorizeUrl, "url", "off")}</Show>
                 {text_field(Field::TokenUrl, "url", "off")}
                 {text_field(Field::ClientId, "text", "off")}
                 {text_field(Field::Scope, "text", "off")}
             </Show>
             {move || if oauth.get() { secret_field("Client secret", "client secret") } else { secret_field(Field::Password.label(), "password") }}
+            {view! { <super::connect::Connect saved draft dirty /> }.into_any()}
             <Show when=has_password>
                 <CheckboxField
                     label="Clear password"

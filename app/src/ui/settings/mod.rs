@@ -3,6 +3,7 @@
 
 mod auth;
 mod certificate;
+mod connect;
 mod delete;
 mod editor;
 mod form;
