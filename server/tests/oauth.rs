@@ -13,6 +13,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::{json, Value};
 use std::time::Duration;
 use support::smtp::{certs, Certs, SmtpServer, TokenServer, CLIENT_ID, CLIENT_SECRET, SCOPE, USER};
+use support::process::Server;
 use support::{api_token, config, eventually, queue_invoice, Browser, TestApp};
 
 async fn app_trusting(certs: &Certs) -> TestApp {
@@ -208,12 +209,16 @@ fn refresh_form(port: u16, tokens: &TokenServer, client_id: &str) -> Value {
 
 /// Follows "Connect" as a browser would: to the provider's page, and back to the callback.
 async fn connect(admin: &Browser, app: &TestApp, id: i64) -> (u16, String) {
+    connect_at(admin, &app.origin, id).await
+}
+
+async fn connect_at(admin: &Browser, origin: &str, id: i64) -> (u16, String) {
     let url: String = admin.call("settings/oauth-connect", json!({ "id": id })).await.unwrap();
     let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let at_provider = http.get(&url).send().await.unwrap();
     assert_eq!(at_provider.status().as_u16(), 302);
     let back = at_provider.headers()["location"].to_str().unwrap().to_owned();
-    assert!(back.starts_with(&format!("{}/oauth/callback?", app.origin)), "{back}");
+    assert!(back.starts_with(&format!("{origin}/oauth/callback?")), "{back}");
     let landed = http.get(&back).send().await.unwrap();
     let status = landed.status().as_u16();
     let location = landed.headers().get("location").map(|l| l.to_str().unwrap().to_owned());
@@ -289,4 +294,41 @@ async fn a_callback_state_works_once_and_only_for_a_pending_connect() {
     assert!(!forged.text().await.unwrap().contains("<script>"));
     let refused = app.browser().call::<String>("settings/oauth-connect", json!({ "id": settings.id })).await.unwrap_err();
     assert_eq!(refused.status, 401, "Connect needs a signed-in administrator");
+}
+
+#[tokio::test]
+async fn rotate_key_reseals_client_secrets_and_refresh_tokens() {
+    let tokens = TokenServer::start(3599);
+    let certs = certs(&["127.0.0.1"]);
+    let smtp = SmtpServer::start_with("starttls", Some(&certs), "127.0.0.1", support::smtp::free_port(), &[&tokens.smtp_args()[0], &tokens.smtp_args()[1]]);
+    let data = tempfile::tempdir().unwrap();
+    let port = support::smtp::free_port();
+    let ca = certs.ca.display().to_string();
+    let env = [("MAILROOM_SMTP_CA_FILE", ca.as_str())];
+    let server = Server::start(data.path(), port, &env);
+    server.ready().await;
+    let admin = server.admin().await;
+    let connected = save(&admin, refresh_form(smtp.port, &tokens, CLIENT_ID), CLIENT_SECRET).await;
+    assert_eq!(connect_at(&admin, &server.base, connected.id).await.0, 303);
+    let mut credentials = form(smtp.port, &tokens.url, CLIENT_ID);
+    credentials["name"] = json!("Client credentials");
+    let plain = save(&admin, credentials, CLIENT_SECRET).await;
+    server.stop("-TERM");
+
+    let rotated = std::process::Command::new(env!("CARGO_BIN_EXE_mailroom"))
+        .arg("rotate-key")
+        .env("MAILROOM_DATA_DIR", data.path())
+        .env_remove("MAILROOM_SECRET_KEY")
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(rotated.status.success(), "{}", String::from_utf8_lossy(&rotated.stderr));
+
+    let server = Server::start(data.path(), port, &env);
+    server.ready().await;
+    let admin = server.admin().await;
+    for id in [connected.id, plain.id] {
+        let events = test_saved(&admin, id).await;
+        assert!(matches!(events.last(), Some(TestEvent::Finished { ok: true, .. })), "settings {id}: {events:?}");
+    }
 }

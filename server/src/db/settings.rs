@@ -42,13 +42,15 @@ impl SettingsRow {
 
     /// What its sealed secret is bound to.
     pub fn secret_aad(&self) -> Vec<u8> {
-        let oauth = match (self.auth_method.as_str(), &self.token_url, &self.client_id) {
-            ("oauth2-client-credentials" | "oauth2-refresh-token", Some(url), Some(client)) => {
-                Some((url.as_str(), client.as_str()))
-            }
-            _ => None,
-        };
-        crate::crypto::settings_secret_aad(self.id, &self.host, self.port as u16, &self.username, oauth)
+        secret_aad(
+            self.id,
+            &self.host,
+            self.port,
+            &self.username,
+            &self.auth_method,
+            self.token_url.as_deref(),
+            self.client_id.as_deref(),
+        )
     }
 
     /// The stored values as the form shows them.
@@ -69,6 +71,24 @@ impl SettingsRow {
             authorize_url: self.authorize_url.clone().unwrap_or_default(),
         }
     }
+}
+
+/// What a stored password or client secret is bound to, from the stored columns: a password
+/// to the server and username, a client secret also to its token URL and client ID.
+fn secret_aad(
+    id: i64,
+    host: &str,
+    port: i64,
+    username: &str,
+    auth_method: &str,
+    token_url: Option<&str>,
+    client_id: Option<&str>,
+) -> Vec<u8> {
+    let oauth = match (app::domain::AuthMethod::from_key(auth_method), token_url, client_id) {
+        (Ok(method), Some(url), Some(client)) if method != app::domain::AuthMethod::Password => Some((url, client)),
+        _ => None,
+    };
+    crate::crypto::settings_secret_aad(id, host, port as u16, username, oauth)
 }
 
 /// The columns a save writes (the secret is written separately, once the id is known).
@@ -286,12 +306,8 @@ impl Db {
                from smtp_settings where password_secret is not null"#
             )
             .map(|r| {
-                let oauth = match (r.auth_method.as_str(), &r.token_url, &r.client_id) {
-                    ("oauth2-client-credentials" | "oauth2-refresh-token", Some(url), Some(client)) => Some((url.clone(), client.clone())),
-                    _ => None,
-                };
-                let oauth = oauth.as_ref().map(|(u, c)| (u.as_str(), c.as_str()));
-                (r.id, crate::crypto::settings_secret_aad(r.id, &r.host, r.port as u16, &r.username, oauth), r.password_secret)
+                let aad = secret_aad(r.id, &r.host, r.port, &r.username, &r.auth_method, r.token_url.as_deref(), r.client_id.as_deref());
+                (r.id, aad, r.password_secret)
             })
             .fetch_all(e)
             .await
