@@ -47,7 +47,7 @@ async fn resend_goes_through_the_templates_current_settings_and_counts_attempts(
     // The Invoice template follows the default settings, which are now the working relay.
     let _: Value = admin.call("settings/make-default", json!({ "id": good })).await.unwrap();
     let queued: MailView = admin.call("delivery/resend", json!({ "id": id })).await.unwrap();
-    assert_eq!((queued.settings.as_str(), queued.status.label()), ("Working relay", "queued"));
+    assert_eq!(queued.settings, "Working relay");
     assert!(eventually(10, || status_is(&admin, id, "sent")).await);
     let sent = mail(&admin, id).await;
     assert_eq!((sent.attempts, sent.settings.as_str()), (2, "Working relay"), "the resend is attempt 2");
