@@ -111,12 +111,13 @@ impl Application {
         let setup_link = bootstrap_first_admin(&db, &config).await?;
         seed_builtin_templates(&db).await.map_err(|e| StartError::Bootstrap(e.into()))?;
         let wake = Arc::new(Notify::new());
-        let (mailroom, background) = Mailroom::new(db.clone(), secrets.clone(), probe, wake.clone(), &config);
+        let cool_downs = Arc::new(crate::outbox::failover::CoolDowns::new(config.outbox.cool_down));
+        let (mailroom, background) = Mailroom::new(db.clone(), secrets.clone(), probe, wake.clone(), cool_downs.clone(), &config);
         let mailroom = Arc::new(mailroom);
         background.spawn(mailroom.clone());
         let router = crate::http::router(mailroom.clone(), &config);
         let connections = Connections::new(trust, tokens, config.smtp_timeout);
-        let worker = Arc::new(Worker::new(db.clone(), secrets, connections, config.outbox.clone(), wake));
+        let worker = Arc::new(Worker::new(db.clone(), secrets, connections, config.outbox.clone(), wake, cool_downs));
         tokio::spawn(housekeeping(db, config.session_idle, config.session_lifetime));
         Ok(Self { listener, router, setup_link, worker, mailroom })
     }

@@ -12,8 +12,8 @@ use mailroom::mail::oauth::{Client, Grant, Tokens};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{json, Value};
 use std::time::Duration;
-use support::smtp::{certs, Certs, SmtpServer, TokenServer, CLIENT_ID, CLIENT_SECRET, SCOPE, USER};
 use support::process::Server;
+use support::smtp::{certs, Certs, SmtpServer, TokenServer, CLIENT_ID, CLIENT_SECRET, SCOPE, USER};
 use support::{api_token, config, eventually, queue_invoice, Browser, TestApp};
 
 async fn app_trusting(certs: &Certs) -> TestApp {
@@ -300,7 +300,13 @@ async fn a_callback_state_works_once_and_only_for_a_pending_connect() {
 async fn rotate_key_reseals_client_secrets_and_refresh_tokens() {
     let tokens = TokenServer::start(3599);
     let certs = certs(&["127.0.0.1"]);
-    let smtp = SmtpServer::start_with("starttls", Some(&certs), "127.0.0.1", support::smtp::free_port(), &[&tokens.smtp_args()[0], &tokens.smtp_args()[1]]);
+    let smtp = SmtpServer::start_with(
+        "starttls",
+        Some(&certs),
+        "127.0.0.1",
+        support::smtp::free_port(),
+        &[&tokens.smtp_args()[0], &tokens.smtp_args()[1]],
+    );
     let data = tempfile::tempdir().unwrap();
     let port = support::smtp::free_port();
     let ca = certs.ca.display().to_string();

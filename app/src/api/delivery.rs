@@ -48,6 +48,9 @@ pub struct MailView {
     pub last_error: Option<String>,
     pub smtp_reply: Option<String>,
     pub sent_at: Option<Millis>,
+    /// The backup settings that sent it, when the mail's own settings were failing.
+    #[serde(default)]
+    pub sent_via: Option<String>,
 }
 
 pub const MAIL_PAGE: usize = 200;

@@ -23,6 +23,12 @@ pub struct SettingsSummary {
     /// Templates that send through these settings.
     pub template_count: i64,
     pub health: DeliveryHealth,
+    /// Its relay cannot be reached for now, and its backup carries its mail.
+    #[serde(default)]
+    pub failing_over: bool,
+    /// Other settings that name these as their backup.
+    #[serde(default)]
+    pub backs_up: i64,
 }
 
 /// How mail through one settings has been going: the last 24 hours, and what waits now.
@@ -81,6 +87,8 @@ impl SettingsView {
             is_default: self.is_default,
             template_count: 0,
             health: DeliveryHealth::default(),
+            failing_over: false,
+            backs_up: 0,
         }
     }
 }

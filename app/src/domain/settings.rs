@@ -21,11 +21,12 @@ pub enum Field {
     ClientId,
     Scope,
     AuthorizeUrl,
+    Backup,
 }
 
 impl Field {
     /// In the order the form shows them.
-    pub const ALL: [Field; 14] = [
+    pub const ALL: [Field; 15] = [
         Field::Name,
         Field::StartTlsOnly,
         Field::Host,
@@ -40,6 +41,7 @@ impl Field {
         Field::ClientId,
         Field::Scope,
         Field::AuthorizeUrl,
+        Field::Backup,
     ];
 
     /// The label, exactly as the help page names the field.
@@ -59,6 +61,7 @@ impl Field {
             Field::ClientId => "Client ID",
             Field::Scope => "Scope",
             Field::AuthorizeUrl => "Authorization URL",
+            Field::Backup => "Backup settings",
         }
     }
 
@@ -94,6 +97,10 @@ pub struct SettingsForm {
     /// The provider's sign-in page, for OAuth2 with a refresh token.
     #[serde(default)]
     pub authorize_url: String,
+    /// The settings that carry this one's mail while it fails for now: their id as text, or
+    /// empty for none.
+    #[serde(default)]
+    pub backup: String,
 }
 
 /// A settings that passed every rule.
@@ -108,6 +115,7 @@ pub struct ValidSettings {
     pub username: Username,
     pub certificate: Option<CertificatePin>,
     pub auth: Auth,
+    pub backup: Option<i64>,
 }
 
 impl SettingsForm {
@@ -125,6 +133,7 @@ impl SettingsForm {
             }
             Field::Username => Username::parse(&self.username).err(),
             Field::Auth => None,
+            Field::Backup => parse_backup(&self.backup).err(),
             Field::TokenUrl if self.oauth() => TokenUrl::parse(&self.token_url).err(),
             Field::ClientId if self.oauth() => ClientId::parse(&self.client_id).err(),
             Field::Scope if self.oauth() => Scope::parse(&self.scope).err(),
@@ -156,6 +165,7 @@ impl SettingsForm {
             Field::ClientId => &self.client_id,
             Field::Scope => &self.scope,
             Field::AuthorizeUrl => &self.authorize_url,
+            Field::Backup => &self.backup,
             Field::StartTlsOnly | Field::Password => "",
         }
     }
@@ -178,6 +188,7 @@ impl SettingsForm {
             Field::ClientId => self.client_id = value,
             Field::Scope => self.scope = value,
             Field::AuthorizeUrl => self.authorize_url = value,
+            Field::Backup => self.backup = value,
             Field::StartTlsOnly | Field::Password => {}
         }
     }
@@ -215,22 +226,39 @@ impl SettingsForm {
                 }
             }
         };
-        match (name, host, port, from_name, email, username, certificate, auth) {
-            (Some(name), Some(host), Some(port), Some(from_name), Some(email), Some(username), Some(certificate), Some(auth)) => {
-                Ok(ValidSettings {
-                    name,
-                    starttls_only: self.starttls_only,
-                    host,
-                    port,
-                    from_name,
-                    email,
-                    username,
-                    certificate,
-                    auth,
-                })
-            }
+        let backup = keep(&mut errors, Field::Backup, parse_backup(&self.backup));
+        match (name, host, port, from_name, email, username, certificate, auth, backup) {
+            (
+                Some(name),
+                Some(host),
+                Some(port),
+                Some(from_name),
+                Some(email),
+                Some(username),
+                Some(certificate),
+                Some(auth),
+                Some(backup),
+            ) => Ok(ValidSettings {
+                name,
+                starttls_only: self.starttls_only,
+                host,
+                port,
+                from_name,
+                email,
+                username,
+                certificate,
+                auth,
+                backup,
+            }),
             _ => Err(errors),
         }
+    }
+}
+
+fn parse_backup(raw: &str) -> Result<Option<i64>, String> {
+    match raw.trim() {
+        "" => Ok(None),
+        text => text.parse::<i64>().map(Some).map_err(|_| "Choose the backup settings from the list.".to_owned()),
     }
 }
 

@@ -87,7 +87,7 @@ pub fn DeliveryPage() -> impl IntoView {
                             <td data-label="Recipient">{m.recipient.clone()}</td>
                             <td data-label="Subject">{m.subject.clone()}</td>
                             <td data-label="Template">{m.template.clone()}</td>
-                            <td data-label="SMTP settings">{m.settings.clone()}</td>
+                            <td data-label="SMTP settings">{m.settings.clone()}{m.sent_via.clone().map(|via| format!(" (sent by its backup “{via}”)"))}</td>
                             <td data-label="Attempts">{m.attempts}</td>
                             <td data-label="Last error">{m.last_error.clone().unwrap_or_default()}</td>
                             <td data-label="Actions">{(m.status == MailStatus::Failed).then(|| {

@@ -67,6 +67,8 @@ pub struct MailRow {
     pub smtp_reply: Option<String>,
     pub sent_at: Option<i64>,
     pub expires_at: Option<i64>,
+    /// The settings that sent it, when a backup carried it.
+    pub sent_via: Option<String>,
 }
 
 impl Db {
@@ -146,15 +148,17 @@ impl Db {
     // The outcomes below touch a mail only while it is still under the sender's claim, and
     // say whether it was: false means another instance took the mail over.
 
-    pub async fn mark_sent(&self, id: i64, claim: i64, reply: &str) -> sqlx::Result<bool> {
+    /// Records a mail as sent; `via` names the backup settings that sent it, if one did.
+    pub async fn mark_sent(&self, id: i64, claim: i64, reply: &str, via: Option<&str>) -> sqlx::Result<bool> {
         let now = now_ms();
         let reply: &str = &storable(reply);
         on!(self.write(), |e| query!(
             "update outbox set status = 'sent', sent_at = $1, smtp_reply = $2, last_error = null, claimed_at = null, claim = null,
-                               first_failed_at = null
-             where id = $3 and claim = $4",
+                               first_failed_at = null, sent_via = $3
+             where id = $4 and claim = $5",
             now,
             reply,
+            via,
             id,
             claim
         )
@@ -281,7 +285,7 @@ impl Db {
         on!(self.read(), |e| query_as!(
             MailRow,
             r#"select id as "id!", created_at, template_name, settings_name, recipient, subject, size, status, attempts,
-                      next_attempt_at, last_error, smtp_reply, sent_at, expires_at
+                      next_attempt_at, last_error, smtp_reply, sent_at, expires_at, sent_via
                from outbox where id = $1 and api_token_id = $2"#,
             id,
             token_id
@@ -294,7 +298,7 @@ impl Db {
         on!(self.read(), |e| query_as!(
             MailRow,
             r#"select id as "id!", created_at, template_name, settings_name, recipient, subject, size, status, attempts,
-                      next_attempt_at, last_error, smtp_reply, sent_at, expires_at
+                      next_attempt_at, last_error, smtp_reply, sent_at, expires_at, sent_via
                from outbox where id = $1"#,
             id
         )
@@ -311,14 +315,14 @@ impl Db {
             query_as!(
             MailRow,
             sqlite: r#"select id as "id!", created_at, template_name, settings_name, recipient, subject, size, status, attempts,
-                      next_attempt_at, last_error, smtp_reply, sent_at, expires_at
+                      next_attempt_at, last_error, smtp_reply, sent_at, expires_at, sent_via
                from outbox
                where id < $1
                  and (recipient like $2 escape '\' or subject like $2 escape '\' or template_name like $2 escape '\'
                       or settings_name like $2 escape '\' or status like $2 escape '\' or coalesce(last_error, '') like $2 escape '\')
                order by id desc limit $3"#,
             postgres: r#"select id as "id!", created_at, template_name, settings_name, recipient, subject, size, status, attempts,
-                      next_attempt_at, last_error, smtp_reply, sent_at, expires_at
+                      next_attempt_at, last_error, smtp_reply, sent_at, expires_at, sent_via
                from outbox
                where id < $1
                  and (recipient ilike $2 escape '\' or subject ilike $2 escape '\' or template_name ilike $2 escape '\'

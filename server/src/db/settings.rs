@@ -31,6 +31,7 @@ pub struct SettingsRow {
     pub refresh_token: Option<Vec<u8>>,
     pub connected_at: Option<i64>,
     pub connected_by: Option<String>,
+    pub backup_id: Option<i64>,
 }
 
 impl SettingsRow {
@@ -69,6 +70,7 @@ impl SettingsRow {
             client_id: self.client_id.clone().unwrap_or_default(),
             scope: self.scope.clone().unwrap_or_default(),
             authorize_url: self.authorize_url.clone().unwrap_or_default(),
+            backup: self.backup_id.map(|id| id.to_string()).unwrap_or_default(),
         }
     }
 }
@@ -107,6 +109,7 @@ pub struct SettingsWrite<'a> {
     pub client_id: Option<&'a str>,
     pub scope: Option<&'a str>,
     pub authorize_url: Option<&'a str>,
+    pub backup_id: Option<i64>,
 }
 
 pub struct SummaryRow {
@@ -121,6 +124,8 @@ pub struct SummaryRow {
     pub last_test_summary: Option<String>,
     pub is_default: bool,
     pub template_count: i64,
+    pub backup_id: Option<i64>,
+    pub backs_up: i64,
 }
 
 impl Db {
@@ -131,7 +136,8 @@ impl Db {
             r#"select s.id as "id!", s.name, s.host, s.port, s.email, s.username, s.last_test_at, s.last_test_ok as "last_test_ok: bool",
                       s.last_test_summary, s.is_default as "is_default: bool",
                       (select count(*) from email_templates t
-                       where t.settings_id = s.id or (t.settings_id is null and s.is_default)) as "template_count!: i64"
+                       where t.settings_id = s.id or (t.settings_id is null and s.is_default)) as "template_count!: i64",
+                      s.backup_id, (select count(*) from smtp_settings b where b.backup_id = s.id) as "backs_up!: i64"
                from smtp_settings s order by s.name_key"#
         )
         .fetch_all(e)
@@ -146,7 +152,7 @@ impl Db {
                       s.username, s.password_secret, s.version, s.created_at, c.name as "created_by?", s.updated_at,
                       u.name as "updated_by?", s.last_test_at, s.last_test_ok as "last_test_ok: bool", s.last_test_summary,
                       s.is_default as "is_default: bool", s.certificate, s.auth_method, s.token_url, s.client_id, s.scope,
-                      s.authorize_url, s.refresh_token, s.connected_at, s.connected_by
+                      s.authorize_url, s.refresh_token, s.connected_at, s.connected_by, s.backup_id
                from smtp_settings s
                left join users c on c.id = s.created_by
                left join users u on u.id = s.updated_by
@@ -164,8 +170,8 @@ impl Db {
         let id = on!(tx.on(), |e| query_scalar!(
             r#"insert into smtp_settings (name, name_key, starttls_only, host, port, from_name, email, username,
                                         created_at, created_by, updated_at, updated_by, certificate,
-                                        auth_method, token_url, client_id, scope, authorize_url)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+                                        auth_method, token_url, client_id, scope, authorize_url, backup_id)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
              returning id as "id!""#,
             w.name,
             w.name_key,
@@ -184,7 +190,8 @@ impl Db {
             w.token_url,
             w.client_id,
             w.scope,
-            w.authorize_url
+            w.authorize_url,
+            w.backup_id
         )
         .fetch_one(e)
         .await)?;
@@ -208,8 +215,8 @@ impl Db {
             "update smtp_settings
              set name = $1, name_key = $2, starttls_only = $3, host = $4, port = $5, from_name = $6, email = $7, username = $8,
                  version = version + 1, updated_at = $9, updated_by = $10, certificate = $11,
-                 auth_method = $12, token_url = $13, client_id = $14, scope = $15, authorize_url = $16
-             where id = $17 and version = $18",
+                 auth_method = $12, token_url = $13, client_id = $14, scope = $15, authorize_url = $16, backup_id = $17
+             where id = $18 and version = $19",
             w.name,
             w.name_key,
             w.starttls_only,
@@ -226,6 +233,7 @@ impl Db {
             w.client_id,
             w.scope,
             w.authorize_url,
+            w.backup_id,
             id,
             version
         )
@@ -313,5 +321,13 @@ impl Db {
             .await
         })?;
         Ok(rows)
+    }
+
+    /// Every settings' backup, to refuse a loop before it is saved.
+    pub async fn backups(&self) -> sqlx::Result<Vec<(i64, Option<i64>, String)>> {
+        on!(self.read(), |e| query!(r#"select id as "id!", backup_id, name from smtp_settings"#)
+            .map(|r| (r.id, r.backup_id, r.name))
+            .fetch_all(e)
+            .await)
     }
 }

@@ -9,12 +9,20 @@
 //! a mail and Mailroom recording it, that mail is sent again (by any instance) after
 //! `claim_timeout`: the one window in which a duplicate is possible, at most one mail per
 //! connection (`concurrency`).
+//!
+//! Failover: when a mail's settings cannot be reached or answer for now (4xx), the mail goes
+//! to their backup, and its backup's backup, in the same claim, so it is still sent once. A 5xx
+//! is never passed on: the backup would only be refused the same way.
+
+pub mod failover;
 
 use crate::crypto::{outbox_aad, SecretBox};
 use crate::db::{now_ms, Claimed, Db, SettingsRow};
 use crate::mail::policy::{Policy, SignInSecrets};
 use crate::mail::transport::{Connections, SendError};
+use failover::CoolDowns;
 use lettre::address::Envelope;
+use lettre::transport::smtp::client::AsyncSmtpConnection;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -32,6 +40,8 @@ pub struct OutboxConfig {
     pub backoff: Duration,
     /// A claim older than this is taken to be a crashed sender.
     pub claim_timeout: Duration,
+    /// How long failing settings rest, at first, before they are tried again.
+    pub cool_down: Duration,
 }
 
 impl Default for OutboxConfig {
@@ -42,6 +52,7 @@ impl Default for OutboxConfig {
             max_attempts: 8,
             backoff: Duration::from_secs(60),
             claim_timeout: Duration::from_secs(600),
+            cool_down: Duration::from_secs(60),
         }
     }
 }
@@ -52,6 +63,14 @@ pub struct Worker {
     connections: Connections,
     config: OutboxConfig,
     wake: Arc<Notify>,
+    cool_downs: Arc<CoolDowns>,
+}
+
+/// Settings to send through, with what signing in needs.
+struct Route {
+    settings: SettingsRow,
+    policy: Policy,
+    secrets: SignInSecrets,
 }
 
 /// Why a mail that outlived its use was not sent.
@@ -75,8 +94,15 @@ pub fn backoff(base: Duration, attempts: i64) -> Duration {
 }
 
 impl Worker {
-    pub fn new(db: Db, secrets: Arc<SecretBox>, connections: Connections, config: OutboxConfig, wake: Arc<Notify>) -> Self {
-        Self { db, secrets, connections, config, wake }
+    pub fn new(
+        db: Db,
+        secrets: Arc<SecretBox>,
+        connections: Connections,
+        config: OutboxConfig,
+        wake: Arc<Notify>,
+        cool_downs: Arc<CoolDowns>,
+    ) -> Self {
+        Self { db, secrets, connections, config, wake, cool_downs }
     }
 
     pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
@@ -113,7 +139,7 @@ impl Worker {
             groups.entry(mail.settings_id).or_default().push(mail);
         }
         for (settings_id, mails) in groups {
-            let (settings, policy, secrets) = match self.settings(settings_id).await {
+            let routes = match self.routes(settings_id).await {
                 Ok(found) => found,
                 Err(error) => {
                     for mail in mails {
@@ -135,15 +161,31 @@ impl Worker {
             for (i, mail) in mails.into_iter().enumerate() {
                 split[i % lanes].push(mail);
             }
-            let span = tracing::info_span!("smtp_delivery", settings = settings.id, host = %settings.host, port = settings.port);
-            let work = split.into_iter().map(|lane| self.lane(&settings, &policy, &secrets, lane, stop));
+            let primary = &routes[0].settings;
+            let span = tracing::info_span!("smtp_delivery", settings = primary.id, host = %primary.host, port = primary.port);
+            let work = split.into_iter().map(|lane| self.lane(&routes, lane, stop));
             futures::future::join_all(work).instrument(span).await;
         }
     }
 
-    /// The settings to send through; gone settings or an unreadable secret are permanent, a
-    /// database hiccup is not.
-    async fn settings(&self, settings_id: Option<i64>) -> Result<(SettingsRow, Policy, SignInSecrets), SendError> {
+    /// The mail's settings, then their backups in order. The mail's own settings must load (gone
+    /// settings or an unreadable secret are permanent, a database hiccup is not); a backup that
+    /// does not load ends the chain.
+    async fn routes(&self, settings_id: Option<i64>) -> Result<Vec<Route>, SendError> {
+        let mut routes = vec![self.route(settings_id).await?];
+        while let Some(next) = routes.last().and_then(|r| r.settings.backup_id) {
+            if routes.iter().any(|r| r.settings.id == next) || routes.len() > 8 {
+                break;
+            }
+            match self.route(Some(next)).await {
+                Ok(route) => routes.push(route),
+                Err(_) => break,
+            }
+        }
+        Ok(routes)
+    }
+
+    async fn route(&self, settings_id: Option<i64>) -> Result<Route, SendError> {
         let gone =
             || SendError::Permanent("The SMTP settings this mail was queued for were deleted before it could be sent.".into());
         let id = settings_id.ok_or_else(gone)?;
@@ -169,19 +211,14 @@ impl Worker {
             secret: open(&row.password_secret, row.secret_aad(), "SMTP password or client secret")?,
             refresh_token: open(&row.refresh_token, row.refresh_aad(), "OAuth2 refresh token")?,
         };
-        Ok((row, Policy::of(&valid), secrets))
+        Ok(Route { policy: Policy::of(&valid), settings: row, secrets })
     }
 
-    /// Sends mails one after another over one connection, opening another if it breaks.
-    async fn lane(
-        &self,
-        settings: &SettingsRow,
-        policy: &Policy,
-        secrets: &SignInSecrets,
-        mails: Vec<Claimed>,
-        stop: &watch::Receiver<bool>,
-    ) {
-        let mut conn = None;
+    /// Sends mails one after another over one connection, opening another if it breaks. A mail
+    /// the settings cannot take for now goes to the next route; settings that cannot be reached
+    /// rest while their backups carry the mail.
+    async fn lane(&self, routes: &[Route], mails: Vec<Claimed>, stop: &watch::Receiver<bool>) {
+        let mut conn: Option<(usize, AsyncSmtpConnection)> = None;
         for mail in mails {
             if *stop.borrow() {
                 self.record(mail.id, self.db.release_mail(mail.id, mail.claim).await);
@@ -209,22 +246,9 @@ impl Worker {
                 );
                 continue;
             };
-            let connected = match conn.take() {
-                Some(c) => Ok(c),
-                None => self.connections.take(settings, policy, secrets).await,
-            };
-            let outcome = match connected {
-                Ok(mut c) => {
-                    let sent = self.connections.send(&mut c, &envelope, &message).await;
-                    if !c.has_broken() {
-                        conn = Some(c);
-                    }
-                    sent
-                }
-                Err(e) => Err(e),
-            };
+            let outcome = self.send_by_route(routes, &mut conn, &envelope, &message).await;
             let recorded = match outcome {
-                Ok(reply) => self.db.mark_sent(mail.id, mail.claim, &reply).await,
+                Ok((reply, via)) => self.db.mark_sent(mail.id, mail.claim, &reply, via).await,
                 Err(SendError::Permanent(reason)) => self.db.mark_failed(mail.id, mail.claim, &reason).await,
                 Err(SendError::Temporary(reason)) if mail.attempts - mail.attempt_base >= self.config.max_attempts => {
                     let tries = mail.attempts - mail.attempt_base;
@@ -237,9 +261,61 @@ impl Worker {
             };
             self.record(mail.id, recorded);
         }
-        if let Some(c) = conn {
-            self.connections.give_back(settings, c);
+        if let Some((i, c)) = conn {
+            self.connections.give_back(&routes[i].settings, c);
         }
+    }
+
+    /// One mail through the first route that takes it: the reply, and the backup's name if a
+    /// backup sent it. Resting routes are passed over unless all rest.
+    async fn send_by_route<'r>(
+        &self,
+        routes: &'r [Route],
+        conn: &mut Option<(usize, AsyncSmtpConnection)>,
+        envelope: &Envelope,
+        message: &[u8],
+    ) -> Result<(String, Option<&'r str>), SendError> {
+        let awake: Vec<usize> = (0..routes.len()).filter(|&i| !self.cool_downs.is_down(routes[i].settings.id)).collect();
+        let order = if awake.is_empty() { (0..routes.len()).collect() } else { awake };
+        let has_backup = routes.len() > 1;
+        let mut failures = Vec::new();
+        for i in order {
+            let route = &routes[i];
+            let connected = match conn.take() {
+                Some((j, c)) if j == i => Ok(c),
+                Some((j, c)) => {
+                    self.connections.give_back(&routes[j].settings, c);
+                    self.connections.take(&route.settings, &route.policy, &route.secrets).await
+                }
+                None => self.connections.take(&route.settings, &route.policy, &route.secrets).await,
+            };
+            let sent = match connected {
+                Ok(mut c) => {
+                    let sent = self.connections.send(&mut c, envelope, message).await;
+                    if !c.has_broken() {
+                        *conn = Some((i, c));
+                    }
+                    sent
+                }
+                Err(e) => {
+                    // Unreachable for now: rest, and let the backup carry the mail.
+                    if has_backup && matches!(e, SendError::Temporary(_)) {
+                        self.cool_downs.failed(route.settings.id);
+                    }
+                    Err(e)
+                }
+            };
+            match sent {
+                Ok(reply) => {
+                    self.cool_downs.recovered(route.settings.id);
+                    return Ok((reply, (i > 0).then_some(route.settings.name.as_str())));
+                }
+                Err(SendError::Permanent(reason)) => return Err(SendError::Permanent(reason)),
+                Err(SendError::Temporary(reason)) if has_backup => failures.push(format!("{}: {reason}", route.settings.name)),
+                Err(SendError::Temporary(reason)) => failures.push(reason),
+            }
+        }
+        Err(SendError::Temporary(failures.join("; ")))
     }
 
     /// Logs an outcome that could not be recorded, or that arrived after another instance

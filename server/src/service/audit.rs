@@ -24,6 +24,8 @@ fn shown(form: &SettingsForm, field: Field) -> String {
         Field::Certificate if form.certificate.is_empty() => "none".to_owned(),
         Field::Certificate => format!("SHA-256 {}", form.certificate),
         Field::Auth => form.auth.label().to_owned(),
+        Field::Backup if form.backup.trim().is_empty() => "none".to_owned(),
+        Field::Backup => format!("settings #{}", form.backup.trim()),
         _ => format!("“{}”", form.text(field).trim()),
     }
 }

@@ -52,6 +52,7 @@ pub(super) fn mail_view(row: MailRow) -> MailView {
         last_error: row.last_error,
         smtp_reply: row.smtp_reply,
         sent_at: row.sent_at,
+        sent_via: row.sent_via,
     }
 }
 

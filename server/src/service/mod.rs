@@ -58,6 +58,8 @@ pub struct Mailroom {
     /// Told when a mail is queued, so the outbox worker need not wait for its next look.
     wake: Arc<Notify>,
     public_url: String,
+    /// The outbox's resting settings, for "failing over" in the list.
+    cool_downs: Arc<crate::outbox::failover::CoolDowns>,
 }
 
 /// Test sends allowed per user per minute, counted in the database across instances.
@@ -82,7 +84,14 @@ impl Background {
 }
 
 impl Mailroom {
-    pub fn new(db: Db, secrets: Arc<SecretBox>, probe: Arc<Probe>, wake: Arc<Notify>, config: &Config) -> (Self, Background) {
+    pub fn new(
+        db: Db,
+        secrets: Arc<SecretBox>,
+        probe: Arc<Probe>,
+        wake: Arc<Notify>,
+        cool_downs: Arc<crate::outbox::failover::CoolDowns>,
+        config: &Config,
+    ) -> (Self, Background) {
         let (resets, queued) = mpsc::channel(reset::QUEUED_REQUESTS);
         let mailroom = Self {
             db,
@@ -94,6 +103,7 @@ impl Mailroom {
             reset_client_limiter: RateLimiter::new(RESETS_PER_CLIENT_HOUR, Duration::from_secs(3600)),
             wake,
             public_url: config.public_url.clone(),
+            cool_downs,
             cookie: auth::CookiePolicy::new(config.uses_https(), config.session_lifetime),
             session_idle: config.session_idle,
             session_lifetime: config.session_lifetime,

@@ -39,6 +39,35 @@ fn view_of(row: SettingsRow) -> SettingsView {
     }
 }
 
+/// Refuses a backup that does not exist, is these settings, or leads back to them.
+pub(super) fn backup_chain(
+    this: Option<Id>,
+    this_name: &str,
+    backup: Id,
+    all: &[(Id, Option<Id>, String)],
+) -> Result<(), String> {
+    let find = |id: Id| all.iter().find(|(other, _, _)| *other == id);
+    if Some(backup) == this {
+        return Err("Settings cannot be their own backup; choose other settings.".into());
+    }
+    let mut path = vec![this_name.to_owned()];
+    let mut next = Some(backup);
+    while let Some(id) = next {
+        let Some((_, then, name)) = find(id) else {
+            return Err("The chosen backup settings no longer exist; choose others.".into());
+        };
+        path.push(name.clone());
+        if Some(id) == this || path.len() > all.len() + 1 {
+            return Err(format!(
+                "This backup would make a loop ({}); choose settings that do not lead back here.",
+                path.join(" → ")
+            ));
+        }
+        next = *then;
+    }
+    Ok(())
+}
+
 pub(super) fn settings_target(name: &str, id: Id) -> String {
     format!("SMTP settings “{name}” (#{id})")
 }
@@ -51,10 +80,13 @@ impl Mailroom {
     pub(super) async fn settings_list(&self) -> Result<Vec<SettingsSummary>, AppError> {
         let rows = self.db.list_settings().await.or_internal("listing SMTP settings")?;
         let mut health = self.delivery_health().await?;
+        let failing_over = self.cool_downs.failing_over();
         Ok(rows
             .into_iter()
             .map(|r| SettingsSummary {
                 health: health.remove(&r.id).unwrap_or_default(),
+                failing_over: failing_over.contains(&r.id) && r.backup_id.is_some(),
+                backs_up: r.backs_up,
                 last_test: last_test(r.last_test_at, r.last_test_ok, r.last_test_summary),
                 is_default: r.is_default,
                 template_count: r.template_count,
@@ -102,6 +134,10 @@ impl Mailroom {
         if let Some((old, _)) = saved {
             new.forget_moved_certificate(old);
         }
+        if let Some(backup) = new.backup {
+            let all = self.db.backups().await.or_internal("checking the backup settings")?;
+            backup_chain(input.id, new.name.as_str(), backup, &all).map_err(|m| AppError::field(Field::Backup.label(), m))?;
+        }
         let id = self.write_settings(actor, &new, existing.as_ref(), &input.password).await?;
         let view = self.settings_get(id).await?;
         tracing::info!(settings = id, user = actor.id, "SMTP settings saved");
@@ -140,6 +176,7 @@ impl Mailroom {
                 Auth::OAuth2 { authorize_url, .. } => authorize_url.as_ref().map(|u| u.as_str()),
                 Auth::Password => None,
             },
+            backup_id: new.backup,
             token_url: oauth.map(|(url, _, _)| url.as_str()),
             client_id: oauth.map(|(_, id, _)| id.as_str()),
             scope: oauth.map(|(_, _, scope)| scope.as_str()),
@@ -233,5 +270,22 @@ impl Mailroom {
         )
         .await;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backup_chain;
+
+    #[test]
+    fn a_backup_chain_never_loops() {
+        let all = vec![(1, Some(2), "A".to_owned()), (2, Some(3), "B".to_owned()), (3, None, "C".to_owned())];
+        assert!(backup_chain(Some(3), "C", 2, &all).unwrap_err().contains("(C → B → C)"));
+        let err = backup_chain(Some(3), "C", 1, &all).unwrap_err();
+        assert_eq!(err, "This backup would make a loop (C → A → B → C); choose settings that do not lead back here.");
+        assert!(backup_chain(Some(1), "A", 1, &all).unwrap_err().contains("own backup"));
+        assert!(backup_chain(None, "New", 1, &all).is_ok(), "new settings cannot be in a chain yet");
+        assert!(backup_chain(Some(1), "A", 3, &all).is_ok());
+        assert!(backup_chain(Some(1), "A", 9, &all).unwrap_err().contains("no longer exist"));
     }
 }

@@ -159,6 +159,12 @@ impl SmtpServer {
     pub fn of_kind(&self, kind: &str) -> Vec<Value> {
         self.events().into_iter().filter(|e| e["kind"] == kind).collect()
     }
+
+    /// Stops it the hard way (SIGKILL) and waits until it is gone; what it recorded stays.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 impl Drop for SmtpServer {

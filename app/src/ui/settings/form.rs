@@ -266,6 +266,7 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
                     hint="Remove the saved password when you save."
                 />
             </Show>
+            {view! { <super::backup::BackupChoice draft this=Signal::derive(id) server /> }.into_any()}
             {view! { <super::trusted::TrustedCertificate draft saved=Signal::derive(move || saved.with(|s| s.as_ref().map(|v| v.form.certificate.clone()))) /> }.into_any()}
             <div class="form-actions">
                 <button type="submit" class="primary" disabled=pending>

@@ -184,7 +184,7 @@ pub fn SettingsPanel() -> impl IntoView {
             >
                 <div class="list-sizer" style:height=move || format!("{}px", matches.with(Vec::len) as f64 * ROW_HEIGHT)>
                     <div class="list-window" style:transform=move || format!("translateY({}px)", visible.with(|v| v.0) as f64 * ROW_HEIGHT)>
-                        <For each=move || visible.get().1 key=|s| (s.id, s.name.clone(), s.host.clone(), s.port, s.last_test.clone(), s.is_default, s.template_count, s.health.clone()) let:s>
+                        <For each=move || visible.get().1 key=|s| (s.id, s.name.clone(), s.host.clone(), s.port, s.last_test.clone(), s.is_default, s.template_count, s.health.clone(), s.failing_over, s.backs_up) let:s>
                             <div
                                 role="option"
                                 id=format!("option-{}", s.id)
@@ -209,6 +209,8 @@ pub fn SettingsPanel() -> impl IntoView {
                                 <span class="row-host">
                                     {format!("{}:{}", s.host, s.port)}
                                     {s.is_default.then(|| view! { <span class="badge">"Default"</span> })}
+                                    {s.failing_over.then(|| view! { <span class="badge warn" title="Its relay cannot be reached for now; its backup carries its mail.">"Failing over"</span> })}
+                                    {(s.backs_up > 0).then(|| view! { <span class="badge">"Backup"</span> })}
                                     {(s.template_count > 0).then(|| format!(" · {} template{}", s.template_count, if s.template_count == 1 { "" } else { "s" }))}
                                     {(s.health.sent_24h + s.health.failed_24h > 0)
                                         .then(|| format!(" · 24 h: {} sent, {} failed", s.health.sent_24h, s.health.failed_24h))}

@@ -2,6 +2,7 @@
 //! right, the delete confirmation. The URL names the selection.
 
 mod auth;
+mod backup;
 mod certificate;
 mod connect;
 mod delete;

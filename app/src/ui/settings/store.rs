@@ -53,6 +53,8 @@ impl SettingsList {
         if let Some((old, _)) = self.rows.iter().find(|(s, _)| s.id == summary.id) {
             summary.template_count = old.template_count;
             summary.health = old.health.clone();
+            summary.failing_over = old.failing_over;
+            summary.backs_up = old.backs_up;
         }
         self.rows.retain(|(s, _)| s.id != summary.id);
         let key = name_key(&summary.name);
@@ -110,6 +112,8 @@ mod tests {
             is_default: false,
             template_count: 0,
             health: Default::default(),
+            failing_over: false,
+            backs_up: 0,
         }
     }
 
