@@ -153,17 +153,21 @@ pub fn SelectField(
     #[prop(optional, into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let id = format!("field-{}", slug(label));
+    let error_id = format!("{id}-error");
+    let described = error_id.clone();
     view! {
         <div class="field" class:invalid=move || error.with(Option::is_some)>
             <label for=id.clone()>{label}</label>
-            <select id=id aria-invalid=move || error.with(Option::is_some).then_some("true") on:change=move |ev| on_change.run(event_target_value(&ev))>
+            <select id=id aria-invalid=move || error.with(Option::is_some).then_some("true")
+                aria-describedby=move || error.with(Option::is_some).then(|| described.clone())
+                on:change=move |ev| on_change.run(event_target_value(&ev))>
                 {move || options.get().into_iter().map(|(v, text)| {
                     let selected = value.get() == v;
                     view! { <option value=v selected=selected>{text}</option> }
                 }).collect_view()}
             </select>
             <Show when=move || error.with(Option::is_some)>
-                <p class="field-error">{move || error.get()}</p>
+                <p class="field-error" id=error_id.clone()>{move || error.get()}</p>
             </Show>
         </div>
     }
