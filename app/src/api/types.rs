@@ -29,6 +29,9 @@ pub struct SettingsSummary {
     /// Other settings that name these as their backup.
     #[serde(default)]
     pub backs_up: i64,
+    /// When the server's certificate expires, as the last successful test saw it.
+    #[serde(default)]
+    pub cert_expires_at: Option<Millis>,
 }
 
 /// How mail through one settings has been going: the last 24 hours, and what waits now.
@@ -89,6 +92,7 @@ impl SettingsView {
             health: DeliveryHealth::default(),
             failing_over: false,
             backs_up: 0,
+            cert_expires_at: None,
         }
     }
 }

@@ -124,6 +124,7 @@ pub struct SummaryRow {
     pub last_test_summary: Option<String>,
     pub is_default: bool,
     pub template_count: i64,
+    pub cert_expires_at: Option<i64>,
     pub backup_id: Option<i64>,
     pub backs_up: i64,
 }
@@ -137,7 +138,7 @@ impl Db {
                       s.last_test_summary, s.is_default as "is_default: bool",
                       (select count(*) from email_templates t
                        where t.settings_id = s.id or (t.settings_id is null and s.is_default)) as "template_count!: i64",
-                      s.backup_id, (select count(*) from smtp_settings b where b.backup_id = s.id) as "backs_up!: i64"
+                      s.cert_expires_at, s.backup_id, (select count(*) from smtp_settings b where b.backup_id = s.id) as "backs_up!: i64"
                from smtp_settings s order by s.name_key"#
         )
         .fetch_all(e)
@@ -249,14 +250,26 @@ impl Db {
             .map(drop))
     }
 
-    pub async fn set_last_test(&self, id: i64, at: i64, ok: bool, summary: &str) -> sqlx::Result<()> {
+    /// Records a test of the saved values; a successful one also records when the server's
+    /// certificate expires (none without TLS), a failed one keeps the last known date.
+    pub async fn set_last_test(
+        &self,
+        id: i64,
+        at: i64,
+        ok: bool,
+        summary: &str,
+        cert_expires_at: Option<i64>,
+    ) -> sqlx::Result<()> {
         // The summary quotes the server's replies, which may hold anything.
         let summary: &str = &super::storable(summary);
         on!(self.write(), |e| query!(
-            "update smtp_settings set last_test_at = $1, last_test_ok = $2, last_test_summary = $3 where id = $4",
+            "update smtp_settings set last_test_at = $1, last_test_ok = $2, last_test_summary = $3,
+                                     cert_expires_at = case when $2 then $4 else cert_expires_at end
+             where id = $5",
             at,
             ok,
             summary,
+            cert_expires_at,
             id
         )
         .execute(e)
@@ -267,7 +280,8 @@ impl Db {
     /// Forgets the last test when what it tested has changed.
     pub async fn clear_last_test(tx: &mut Tx, id: i64) -> sqlx::Result<()> {
         on!(tx.on(), |e| query!(
-            "update smtp_settings set last_test_at = null, last_test_ok = null, last_test_summary = null where id = $1",
+            "update smtp_settings set last_test_at = null, last_test_ok = null, last_test_summary = null, cert_expires_at = null
+             where id = $1",
             id
         )
         .execute(e)

@@ -53,6 +53,8 @@ pub struct Ended {
     pub ok: bool,
     pub at: i64,
     pub failure: Option<(Step, String)>,
+    /// When the server's certificate expires (milliseconds), if the conversation used TLS.
+    pub cert_expires_at: Option<i64>,
 }
 
 struct Run {
@@ -60,6 +62,7 @@ struct Run {
     step: Step,
     started: Instant,
     tap: Option<Tap>,
+    cert_expires_at: Option<i64>,
 }
 
 impl Run {
@@ -99,7 +102,7 @@ impl Probe {
             tracing::info_span!("smtp_test", host = %target.host, port = target.port, starttls_only = target.starttls_only);
         let task = tokio::spawn(
             async move {
-                let mut run = Run { events: tx, step: Step::Resolve, started: Instant::now(), tap: None };
+                let mut run = Run { events: tx, step: Step::Resolve, started: Instant::now(), tap: None, cert_expires_at: None };
                 let outcome = tokio::time::timeout(self.total_timeout, self.converse(&mut run, &target)).await;
                 let failure = match outcome {
                     Ok(Ok(())) => None,
@@ -127,7 +130,7 @@ impl Probe {
                 let transcript = run.tap.take().map(|tap| tap.transcript().finish(secret.as_deref())).unwrap_or_default();
                 let (ok, at) = (summary.is_none(), crate::db::now_ms());
                 let _ = run.events.unbounded_send(TestEvent::Finished { ok, at, transcript, stored: None });
-                Ended { ok, at, failure: summary }
+                Ended { ok, at, failure: summary, cert_expires_at: run.cert_expires_at }
             }
             .instrument(span),
         );
@@ -158,6 +161,7 @@ impl Probe {
         if implicit {
             run.begin(Step::Tls);
             let handshake = tap.start_tls(&tls, name.clone(), now_unix(), pinned).await.map_err(tls_failure)?;
+            run.cert_expires_at = handshake.not_after.map(|s| s * 1000);
             run.pass_warned(handshake.described, expiry_warning(handshake.days_left));
         }
 
@@ -177,6 +181,7 @@ impl Probe {
                 info = ServerInfo::from_response(&ehlo).map_err(smtp_failure)?;
                 encrypted = true;
                 let detail = format!("STARTTLS: {}; then offers {}", handshake.described, capabilities(&tap.last_reply()));
+                run.cert_expires_at = handshake.not_after.map(|s| s * 1000);
                 run.pass_warned(detail, expiry_warning(handshake.days_left));
             } else if t.policy.starttls_only {
                 run.begin(Step::Tls);

@@ -141,6 +141,8 @@ pub struct Handshake {
     pub described: String,
     /// Whole days until the server's certificate expires.
     pub days_left: Option<i64>,
+    /// When it expires, in seconds since the Unix epoch.
+    pub not_after: Option<i64>,
 }
 
 pub fn describe(connection: &ClientConnection, now_unix: i64, pinned: bool) -> Handshake {
@@ -159,5 +161,9 @@ pub fn describe(connection: &ClientConnection, now_unix: i64, pinned: bool) -> H
             format!("; certificate {}, issued by {}; expires in {} days{trust}", f.subject, f.issuer, f.days_left(now_unix))
         })
         .unwrap_or_default();
-    Handshake { described: format!("{version}{suite}{certificate}"), days_left: leaf.map(|f| f.days_left(now_unix)) }
+    Handshake {
+        described: format!("{version}{suite}{certificate}"),
+        days_left: leaf.as_ref().map(|f| f.days_left(now_unix)),
+        not_after: leaf.map(|f| f.not_after),
+    }
 }

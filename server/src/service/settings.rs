@@ -87,6 +87,7 @@ impl Mailroom {
                 health: health.remove(&r.id).unwrap_or_default(),
                 failing_over: failing_over.contains(&r.id) && r.backup_id.is_some(),
                 backs_up: r.backs_up,
+                cert_expires_at: r.cert_expires_at,
                 last_test: last_test(r.last_test_at, r.last_test_ok, r.last_test_summary),
                 is_default: r.is_default,
                 template_count: r.template_count,

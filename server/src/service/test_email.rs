@@ -119,7 +119,7 @@ impl Mailroom {
                 tracing::error!(%error, "could not write the audit log");
             }
             let stored = match record {
-                Some(id) => match db.set_last_test(id, ended.at, ended.ok, &summary).await {
+                Some(id) => match db.set_last_test(id, ended.at, ended.ok, &summary, ended.cert_expires_at).await {
                     Ok(()) => Some(LastTest { at: ended.at, ok: ended.ok, summary }),
                     Err(error) => {
                         tracing::error!(%error, "could not record the test result");

@@ -184,7 +184,7 @@ pub fn SettingsPanel() -> impl IntoView {
             >
                 <div class="list-sizer" style:height=move || format!("{}px", matches.with(Vec::len) as f64 * ROW_HEIGHT)>
                     <div class="list-window" style:transform=move || format!("translateY({}px)", visible.with(|v| v.0) as f64 * ROW_HEIGHT)>
-                        <For each=move || visible.get().1 key=|s| (s.id, s.name.clone(), s.host.clone(), s.port, s.last_test.clone(), s.is_default, s.template_count, s.health.clone(), s.failing_over, s.backs_up) let:s>
+                        <For each=move || visible.get().1 key=|s| (s.id, s.name.clone(), s.host.clone(), s.port, s.last_test.clone(), s.is_default, s.template_count, s.health.clone(), s.failing_over, s.backs_up, s.cert_expires_at) let:s>
                             <div
                                 role="option"
                                 id=format!("option-{}", s.id)
@@ -211,6 +211,8 @@ pub fn SettingsPanel() -> impl IntoView {
                                     {s.is_default.then(|| view! { <span class="badge">"Default"</span> })}
                                     {s.failing_over.then(|| view! { <span class="badge warn" title="Its relay cannot be reached for now; its backup carries its mail.">"Failing over"</span> })}
                                     {(s.backs_up > 0).then(|| view! { <span class="badge">"Backup"</span> })}
+                                    {(!s.is_default && s.template_count == 0 && s.backs_up == 0).then(|| view! { <span class="badge muted" title="No template sends through these settings, and they back up no other settings.">"Unused"</span> })}
+                                    {s.cert_expires_at.map(certificate_days)}
                                     {(s.template_count > 0).then(|| format!(" · {} template{}", s.template_count, if s.template_count == 1 { "" } else { "s" }))}
                                     {(s.health.sent_24h + s.health.failed_24h > 0)
                                         .then(|| format!(" · 24 h: {} sent, {} failed", s.health.sent_24h, s.health.failed_24h))}
@@ -222,4 +224,16 @@ pub fn SettingsPanel() -> impl IntoView {
             </div>
         </aside>
     }
+}
+
+/// The certificate's days to expiry from the last successful test: a warning under 14 days,
+/// an error once expired.
+fn certificate_days(expires_at: crate::api::Millis) -> impl IntoView {
+    let days = (expires_at - js_sys::Date::now() as i64).div_euclid(86_400_000);
+    let (class, text) = match days {
+        ..0 => ("cert expired", "certificate expired".to_owned()),
+        0..14 => ("cert soon", format!("certificate expires in {days} d")),
+        _ => ("cert", format!("certificate {days} d")),
+    };
+    view! { <span class=class>{format!(" · {text}")}</span> }
 }

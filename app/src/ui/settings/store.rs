@@ -55,6 +55,7 @@ impl SettingsList {
             summary.health = old.health.clone();
             summary.failing_over = old.failing_over;
             summary.backs_up = old.backs_up;
+            summary.cert_expires_at = old.cert_expires_at;
         }
         self.rows.retain(|(s, _)| s.id != summary.id);
         let key = name_key(&summary.name);
@@ -114,6 +115,7 @@ mod tests {
             health: Default::default(),
             failing_over: false,
             backs_up: 0,
+            cert_expires_at: None,
         }
     }
 
