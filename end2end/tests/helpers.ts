@@ -20,6 +20,22 @@ export async function signInAsAdmin(page: Page) {
   await expect(page.getByRole('heading', { name: 'SMTP Settings', level: 1 })).toBeVisible();
 }
 
+/** Signs in as a new administrator of its own, so that a file's test emails count against
+ *  their own per-user limit (10 a minute) rather than the shared first administrator's. */
+export async function signInAsNewAdmin(page: Page, name: string) {
+  await signInAsAdmin(page);
+  const email = `${unique(name).toLowerCase().replace(/[^a-z0-9]+/g, '.')}@example.com`;
+  const password = 'another correct horse battery staple';
+  const response = await page.request.post('/api/users/create', {
+    headers: { origin: new URL(page.url()).origin },
+    data: { user: { name, email, role: 'Administrator', password } },
+  });
+  expect(response.ok(), await response.text()).toBeTruthy();
+  await page.context().clearCookies();
+  await signIn(page, email, password);
+  await expect(page.getByRole('heading', { name: 'SMTP Settings', level: 1 })).toBeVisible();
+}
+
 export function unique(prefix: string) {
   return `${prefix} ${Math.random().toString(36).slice(2, 8)}`;
 }
