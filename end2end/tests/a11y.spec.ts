@@ -147,7 +147,7 @@ test('the reset form, opened from a real emailed link', async ({ page, browser }
   const make = page.getByRole('button', { name: 'Make default' });
   if (await make.isVisible()) {
     await make.click();
-    await page.getByRole('dialog', { name: 'Make default' }).getByRole('button', { name: 'Yes' }).click();
+    await page.getByRole('dialog', { name: 'Make default' }).getByRole('button', { name: 'Make default' }).click();
   }
   await expect(option(page, relay)).toContainText('Default');
 

@@ -21,7 +21,7 @@ async function loopbackDefault(page: Page) {
     await make.click();
     const dialog = page.getByRole('dialog', { name: 'Make default' });
     await expect(dialog).toContainText('has never been tested');
-    await dialog.getByRole('button', { name: 'Yes' }).click();
+    await dialog.getByRole('button', { name: 'Make default' }).click();
   }
   await expect(page.getByText('Default settings', { exact: true })).toBeVisible();
   await expect(option(page, name)).toContainText('Default');
@@ -118,7 +118,7 @@ test('the Password reset template cannot lose its link, and Restore default brin
   await page.getByRole('button', { name: 'Restore default' }).click();
   const dialog = page.getByRole('dialog', { name: 'Restore default' });
   await expect(dialog).toContainText('its name and SMTP settings stay');
-  await dialog.getByRole('button', { name: 'Yes' }).click();
+  await dialog.getByRole('button', { name: 'Restore default' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Restored “Password reset” to its default.' })).toBeVisible();
   await expect(text).toHaveValue(/\{\{ reset_link \}\}/);
   await expect(text).not.toHaveAttribute('aria-invalid', 'true');
@@ -134,7 +134,7 @@ test('Make default asks first for settings never tested or whose last test faile
   await page.getByRole('button', { name: 'Make default' }).click();
   const dialog = page.getByRole('dialog', { name: 'Make default' });
   await expect(dialog).toContainText(`“${untested}” has never been tested.`);
-  await dialog.getByRole('button', { name: 'No' }).click();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('button', { name: 'Make default' })).toBeVisible();
   await expect(option(page, untested)).not.toContainText('Default');
 

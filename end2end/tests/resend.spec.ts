@@ -9,7 +9,7 @@ async function makeDefault(page: import('@playwright/test').Page, name: string) 
   await option(page, name).click();
   if (!(await option(page, name).textContent())?.includes('Default')) {
     await page.getByRole('button', { name: 'Make default' }).click();
-    await page.getByRole('dialog', { name: 'Make default' }).getByRole('button', { name: 'Yes' }).click();
+    await page.getByRole('dialog', { name: 'Make default' }).getByRole('button', { name: 'Make default' }).click();
   }
   await expect(option(page, name)).toContainText('Default');
 }

@@ -154,7 +154,7 @@ test('deep links, reload, back and forward, and an unknown id', async ({ page })
   await expect(page.getByRole('alert')).toContainText('SMTP settings not found');
 });
 
-test('unsaved changes: switching asks first; No stays, Yes leaves', async ({ page }) => {
+test('unsaved changes: switching asks first; Keep editing stays, Discard changes leaves', async ({ page }) => {
   const a = unique('Keep');
   const b = unique('Other');
   await addSettings(page, { name: a });
@@ -163,14 +163,14 @@ test('unsaved changes: switching asks first; No stays, Yes leaves', async ({ pag
   await option(page, a).click();
   const dialog = page.getByRole('dialog', { name: 'Unsaved changes' });
   await expect(dialog).toContainText(`unsaved changes to the SMTP settings “${b}”`);
-  await dialog.getByRole('button', { name: 'No' }).click();
+  await dialog.getByRole('button', { name: 'Keep editing' }).click();
   await expect(page.getByLabel('From')).toHaveValue('Unsaved edit');
   await page.goBack();
   await expect(dialog).toBeVisible();
-  await dialog.getByRole('button', { name: 'No' }).click();
+  await dialog.getByRole('button', { name: 'Keep editing' }).click();
   await expect(page.getByLabel('From')).toHaveValue('Unsaved edit');
   await option(page, a).click();
-  await dialog.getByRole('button', { name: 'Yes' }).click();
+  await dialog.getByRole('button', { name: 'Discard changes' }).click();
   await expect(page.getByLabel('Name', { exact: true })).toHaveValue(a);
 });
 

@@ -3,12 +3,12 @@
 import { expect, test, type Page } from '@playwright/test';
 import { signInAsAdmin, unique } from './helpers';
 
-/** Chooses a role in the person's row and answers the confirmation with Yes. */
+/** Chooses a role in the person's row and confirms with Change role. */
 async function changeRole(page: Page, name: string, role: 'Administrator' | 'User') {
   await page.getByLabel(`Role of ${name}`).selectOption({ label: role });
   const dialog = page.getByRole('dialog', { name: 'Change role' });
   await expect(dialog).toContainText(`${name} will be signed out`);
-  await dialog.getByRole('button', { name: 'Yes' }).click();
+  await dialog.getByRole('button', { name: 'Change role' }).click();
 }
 
 async function addUser(page: Page, name: string) {
@@ -32,10 +32,10 @@ test('an administrator adds a user, promotes them and removes them', async ({ pa
   await page.getByRole('button', { name: `Remove ${name}` }).click();
   const dialog = page.getByRole('dialog');
   await expect(dialog).toContainText(`Remove ${name}`);
-  await dialog.getByRole('button', { name: 'No' }).click();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByRole('row').filter({ hasText: name })).toHaveCount(1);
   await page.getByRole('button', { name: `Remove ${name}` }).click();
-  await page.getByRole('dialog').getByRole('button', { name: 'Yes' }).click();
+  await page.getByRole('dialog').getByRole('button', { name: 'Remove' }).click();
   await expect(page.getByRole('status').filter({ hasText: `Removed ${name}.` })).toBeVisible();
   await expect(page.getByRole('row').filter({ hasText: name })).toHaveCount(0);
 });
@@ -61,7 +61,7 @@ test('a role change from a list someone has since changed is refused and says wh
   await expect(page.getByLabel(`Role of ${name}`)).toHaveValue('user');
 });
 
-test('a role is never changed by the select alone: the keyboard or a No leaves it as it was', async ({ page }) => {
+test('a role is never changed by the select alone: the keyboard or Cancel leaves it as it was', async ({ page }) => {
   await signInAsAdmin(page);
   await page.getByRole('link', { name: 'Users' }).click();
   const name = unique('Kim');
@@ -71,7 +71,7 @@ test('a role is never changed by the select alone: the keyboard or a No leaves i
   await page.keyboard.press('ArrowUp');
   const dialog = page.getByRole('dialog', { name: 'Change role' });
   await expect(dialog).toContainText(`Make ${name} an administrator? ${name} will be signed out and must sign in again.`);
-  await dialog.getByRole('button', { name: 'No' }).click();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(role).toHaveValue('user');
   await page.reload();
   await expect(page.getByLabel(`Role of ${name}`)).toHaveValue('user', { timeout: 10_000 });

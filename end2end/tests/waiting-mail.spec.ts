@@ -16,7 +16,7 @@ test('mail waiting behind a failing relay raises a banner on every page and mark
   // they are the first settings and so the default already.
   if (!(await option(page, name).textContent())?.includes('Default')) {
     await page.getByRole('button', { name: 'Make default' }).click();
-    await page.getByRole('dialog', { name: 'Make default' }).getByRole('button', { name: 'Yes' }).click();
+    await page.getByRole('dialog', { name: 'Make default' }).getByRole('button', { name: 'Make default' }).click();
   }
   await expect(option(page, name)).toContainText('Default');
 

@@ -67,6 +67,9 @@ pub fn Confirm(
     /// The confirming button's words, naming the action; "Yes" when not given.
     #[prop(optional)]
     yes_label: Option<&'static str>,
+    /// The declining button's words; "Cancel" with a named action, "No" with Yes.
+    #[prop(optional)]
+    no_label: Option<&'static str>,
 ) -> impl IntoView {
     static NEXT_ID: AtomicUsize = AtomicUsize::new(0);
     let title_id = format!("dialog-title-{}", NEXT_ID.fetch_add(1, Ordering::Relaxed));
@@ -94,7 +97,7 @@ pub fn Confirm(
                     {yes_label.unwrap_or("Yes")}
                 </button>
                 <button type="button" autofocus on:click=move |_| answer.run(false)>
-                    {if yes_label.is_some() { "Cancel" } else { "No" }}
+                    {no_label.unwrap_or(if yes_label.is_some() { "Cancel" } else { "No" })}
                 </button>
             </div>
         </dialog>

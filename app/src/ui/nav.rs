@@ -106,7 +106,7 @@ pub fn UnsavedDialog() -> impl IntoView {
             }
         }
     });
-    view! { <Confirm question title="Unsaved changes" answer /> }
+    view! { <Confirm question title="Unsaved changes" answer yes_label="Discard changes" no_label="Keep editing" /> }
 }
 
 /// An `<a>` that navigates in-page (through the guard) on a plain click.

@@ -117,6 +117,7 @@ pub fn TokensPage() -> impl IntoView {
                 question=Signal::derive(move || revoking.get().map(|t| format!("Revoke “{}” ({})? Requests with it are refused at once.", t.name, t.prefix)))
                 title="Revoke API token"
                 answer
+                yes_label="Revoke"
             />
         </section>
     }

@@ -150,12 +150,13 @@ pub fn UsersPage() -> impl IntoView {
                 }.into_any(),
             }}
             <AddUser on_added=Callback::new(move |()| refresh()) />
-            <Confirm question=role_question title="Change role" answer=role_answer />
+            <Confirm question=role_question title="Change role" answer=role_answer yes_label="Change role" />
             <Confirm
                 question=Signal::derive(move || removing.get().map(|u| format!("Remove {} ({})? They are signed out at once.", u.name, u.email)))
                 title="Remove user"
                 answer
                 error=remove_error
+                yes_label="Remove"
             />
         </section>
     }

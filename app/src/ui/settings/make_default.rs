@@ -60,6 +60,6 @@ pub fn MakeDefault(id: Id, done: Callback<()>, failed: Callback<AppError>) -> im
     };
     view! {
         <button type="button" disabled=pending on:click=click>"Make default"</button>
-        <Confirm question title="Make default" answer />
+        <Confirm question title="Make default" answer yes_label="Make default" />
     }
 }

@@ -244,6 +244,7 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
             question=Signal::derive(move || deleting.get().then(|| format!("Delete the template “{}”? This cannot be undone.", draft.with(|d| d.name.clone()))))
             title="Delete template"
             answer
+            yes_label="Delete"
         />
     }
 }

@@ -37,6 +37,6 @@ pub fn RestoreDefault(
     });
     view! {
         <button type="button" disabled=pending on:click=move |_| asking.set(true)>"Restore default"</button>
-        <Confirm question title="Restore default" answer />
+        <Confirm question title="Restore default" answer yes_label="Restore default" />
     }
 }
