@@ -1,5 +1,6 @@
 // The Audit log panel: changes show up with who and what, and the filter narrows them.
 import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { addSettings, signInAsAdmin, unique } from './helpers';
 
 test('a change appears in the audit log and the filter finds it', async ({ page }) => {
@@ -15,6 +16,12 @@ test('a change appears in the audit log and the filter finds it', async ({ page 
   await expect(row).toContainText('Administrator <admin@example.com>');
   await expect(row).toContainText('Password: set');
   await expect(page.locator('body')).not.toContainText('audit-secret-pw');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^mailroom-audit-\d{4}-\d{2}-\d{2}\.csv$/);
+  const csv = readFileSync(await download.path(), 'utf8');
+  expect(csv.split('\r\n')[0]).toBe('Time,Who,Action,What,Details,From');
+  expect(csv).toContain(`"SMTP settings created","SMTP settings “${name}”`);
+  expect(csv.trim().split('\r\n')).toHaveLength(2);
   await page.getByLabel('Filter').fill('no entry matches this text');
   await expect(page.getByText('No entries match “no entry matches this text”.')).toBeVisible();
 });

@@ -47,6 +47,29 @@ pub fn AuditPage() -> impl IntoView {
         });
     };
     load(false);
+    let exporting = RwSignal::new(false);
+    let export = move |_| {
+        exporting.set(true);
+        let text = filter.get_untracked();
+        spawn_local(async move {
+            match super::audit_export::all_matching(text).await {
+                Ok(all) => {
+                    let today = js_sys::Date::new_0();
+                    let name = format!(
+                        "mailroom-audit-{:04}-{:02}-{:02}.csv",
+                        today.get_full_year(),
+                        today.get_month() + 1,
+                        today.get_date()
+                    );
+                    if let Err(why) = super::audit_export::download(&name, &super::audit_export::csv(&all)) {
+                        error.set(Some(format!("The export failed: {why}.")));
+                    }
+                }
+                Err(e) => error.set(session.unless_signed_out(e).map(|e| e.to_string())),
+            }
+            exporting.set(false);
+        });
+    };
     let typed = move |value: String| {
         filter.set(value);
         let stamp = generation.get_value();
@@ -69,6 +92,12 @@ pub fn AuditPage() -> impl IntoView {
                 <input id="audit-filter" type="search" autocomplete="off" placeholder="Who, action, settings or address"
                     prop:value=filter on:input=move |ev| typed(event_target_value(&ev)) />
             </div>
+            <p>
+                <button type="button" on:click=export disabled=exporting>
+                    {move || if exporting.get() { "Exporting…" } else { "Export CSV" }}
+                </button>
+                <span class="hint">" Every entry matching the filter, as a spreadsheet file."</span>
+            </p>
             <Show when=move || error.with(Option::is_some)>
                 <p class="alert" role="alert">{move || error.get()}</p>
             </Show>

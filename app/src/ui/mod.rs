@@ -3,6 +3,7 @@
 mod account;
 mod alerts;
 mod audit;
+mod audit_export;
 mod delivery;
 mod dialog;
 mod fields;

@@ -18,6 +18,8 @@ pub(super) fn who(user: &CurrentUser) -> String {
     format!("{} <{}>", user.name, user.email)
 }
 
+pub(super) const NO_CHANGES: &str = "no changes";
+
 fn shown(form: &SettingsForm, field: Field) -> String {
     match field {
         Field::StartTlsOnly => if form.starttls_only { "on" } else { "off" }.to_owned(),
@@ -53,7 +55,7 @@ pub(super) fn settings_changes(old: Option<&SettingsForm>, new: &SettingsForm, p
         PasswordChange::Set(_) => parts.push("Password: set".into()),
     }
     if parts.is_empty() {
-        "no changes".into()
+        NO_CHANGES.into()
     } else {
         parts.join("; ")
     }

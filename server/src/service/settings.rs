@@ -1,7 +1,7 @@
 //! SMTP settings: validated with the same domain rules as the browser, the password sealed
 //! to its row and endpoint, and a save over a newer version refused.
 
-use super::audit::settings_changes;
+use super::audit::{settings_changes, NO_CHANGES};
 use super::{Mailroom, OrInternal};
 use crate::crypto::settings_secret_aad;
 use crate::db::{is_foreign_key_violation, is_unique_violation, Db, SettingsRow, SettingsWrite};
@@ -145,7 +145,10 @@ impl Mailroom {
         let before = existing.as_ref().map(form_of);
         let action = if before.is_some() { "SMTP settings changed" } else { "SMTP settings created" };
         let details = settings_changes(before.as_ref(), &view.form, &input.password);
-        self.audit(req, Some(actor), action, &settings_target(&view.form.name, id), &details).await;
+        // Saving without a change is not an event.
+        if before.is_none() || details != NO_CHANGES {
+            self.audit(req, Some(actor), action, &settings_target(&view.form.name, id), &details).await;
+        }
         Ok(view)
     }
 
