@@ -124,7 +124,19 @@ async fn a_trusted_certificate_carries_the_test_and_the_outbox_and_a_changed_one
     let settings = save(&admin, None, None, form(smtp.port, ""), json!({ "Set": PASSWORD })).await;
     let pin = failure(&test_saved(&admin, settings.id).await).certificate.unwrap().sha256;
 
-    let trusted = save(&admin, Some(settings.id), Some(settings.version), form(smtp.port, &pin.to_string()), json!("Keep")).await;
+    // The saved password is bound to the certificate it may go to: trusting one means typing it again.
+    let kept = admin
+        .call::<SettingsView>(
+            "settings/save",
+            json!({ "input": { "id": settings.id, "version": settings.version, "form": form(smtp.port, &pin.to_string()), "password": "Keep" } }),
+        )
+        .await
+        .unwrap_err();
+    let app::api::AppError::Invalid(errors) = kept.error else { panic!("{:?}", kept.error) };
+    assert!(errors.get(Field::Password.label()).unwrap().contains("trusted certificate"));
+    let trusted =
+        save(&admin, Some(settings.id), Some(settings.version), form(smtp.port, &pin.to_string()), json!({ "Set": PASSWORD }))
+            .await;
     assert_eq!(trusted.form.certificate, certs.sha256);
     let events = test_saved(&admin, trusted.id).await;
     assert!(tls_detail(&events).contains(&format!("the trusted certificate (SHA-256 {})", certs.sha256)));
@@ -134,7 +146,7 @@ async fn a_trusted_certificate_carries_the_test_and_the_outbox_and_a_changed_one
     assert_eq!(expires, 67_090_118_400_000, "rcgen's default end of validity, 4096-01-01");
     let audit: Value = admin.call("audit/list", json!({ "filter": "", "before": null })).await.unwrap();
     let changed = audit.as_array().unwrap().iter().find(|e| e["action"] == "SMTP settings changed").expect("audited");
-    assert_eq!(changed["details"], format!("Trusted Certificate: none → SHA-256 {}", certs.sha256));
+    assert_eq!(changed["details"], format!("Trusted Certificate: none → SHA-256 {}; Password: changed", certs.sha256));
 
     let token = api_token(&admin, "billing").await;
     let http = reqwest::Client::new();

@@ -66,14 +66,30 @@ impl TokenUrl {
         if value.len() > 2000 || value.chars().any(|c| c.is_control() || c.is_whitespace()) {
             return Err("Token URL must be one address without spaces or line breaks.".into());
         }
-        let local = ["http://localhost", "http://127.0.0.1", "http://[::1]"]
-            .iter()
-            .any(|p| value.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/'])));
-        let host = value.strip_prefix("https://").map(|rest| rest.split(['/', '?', '#']).next().unwrap_or_default());
-        match host {
-            Some(host) if !host.is_empty() && !host.contains('@') => Ok(Self(value.to_owned())),
-            _ if local => Ok(Self(value.to_owned())),
-            _ => Err(format!("Token URL must start with https:// (the client secret travels to it); “{value}” does not.")),
+        // The authority is everything up to the path; a user name or password in it ("@") is
+        // refused, so the host cannot hide behind it.
+        let refuse = || {
+            Err(format!(
+                "Token URL must start with https:// and name a host (the client secret travels to it); “{value}” does not."
+            ))
+        };
+        let (secure, rest) = match (value.strip_prefix("https://"), value.strip_prefix("http://")) {
+            (Some(rest), _) => (true, rest),
+            (None, Some(rest)) => (false, rest),
+            _ => return refuse(),
+        };
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        if authority.is_empty() || authority.contains('@') || value.contains('\\') {
+            return refuse();
+        }
+        let host = match authority.rsplit_once(':') {
+            Some((host, port)) if !host.is_empty() && !port.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => host,
+            _ => authority,
+        };
+        if secure || matches!(host, "localhost" | "127.0.0.1" | "[::1]") {
+            Ok(Self(value.to_owned()))
+        } else {
+            refuse()
         }
     }
 
@@ -199,6 +215,11 @@ mod tests {
             "https://a b",
             "http://localhost.evil.com/x",
             "https://user@host/x",
+            "http://localhost:@evil.example/token",
+            "http://localhost@evil.example/token",
+            "http://127.0.0.1:x@evil.example/",
+            "http://localhost\\@evil.example/",
+            "http://localhost:/token",
         ] {
             assert!(TokenUrl::parse(bad).is_err(), "{bad}");
         }

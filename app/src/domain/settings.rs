@@ -273,9 +273,10 @@ impl SettingsForm {
 }
 
 impl ValidSettings {
-    /// The values a stored password or client secret is bound to: change any, and it must be
-    /// typed again. A client secret is also bound to its Token URL and Client ID, and a token
-    /// got with it to the server it is sent to.
+    /// Whether the secret stored with `other` (the saved values) may go where these new values
+    /// send it: change the server, port, username or STARTTLS choice, trust another certificate,
+    /// or (for a client secret) change the Token URL or Client ID, and it must be typed again.
+    /// Removing a trusted certificate does not count: the usual authorities then decide.
     pub fn same_endpoint(&self, other: &ValidSettings) -> bool {
         let oauth = |auth: &Auth| match auth {
             Auth::Password => None,
@@ -287,6 +288,7 @@ impl ValidSettings {
             && self.port == other.port
             && self.username == other.username
             && self.starttls_only == other.starttls_only
+            && (self.certificate.is_none() || self.certificate == other.certificate)
             && oauth(&self.auth) == oauth(&other.auth)
     }
 
@@ -321,8 +323,8 @@ pub fn check_password(new: &ValidSettings, change: &PasswordChange, saved: Optio
         let (old, _) = saved.expect("stored implies saved");
         if !new.same_endpoint(old) {
             return Err(match new.auth {
-                Auth::Password => "The server, port, username or STARTTLS choice changed, so the saved password will not be sent there. Type the password again, or choose Clear password.".into(),
-                Auth::OAuth2 { .. } => "The sign-in method, server, port, username, STARTTLS choice, Token URL or Client ID changed, so the saved secret will not be used. Type the client secret again.".into(),
+                Auth::Password => "The server, port, username, STARTTLS choice or trusted certificate changed, so the saved password will not be sent there. Type the password again, or choose Clear password.".into(),
+                Auth::OAuth2 { .. } => "The sign-in method, server, port, username, STARTTLS choice, trusted certificate, Token URL or Client ID changed, so the saved secret will not be used. Type the client secret again.".into(),
             });
         }
     }
@@ -475,6 +477,9 @@ mod tests {
             let new = changed.validate().unwrap();
             assert!(check_password(&new, &PasswordChange::Keep, Some((&old, true))).is_err(), "{changed:?}");
         }
+        let pinned = SettingsForm { certificate: PIN.into(), ..oauth_form() }.validate().unwrap();
+        assert!(check_password(&pinned, &PasswordChange::Keep, Some((&old, true))).is_err(), "a newly trusted certificate");
+        assert!(check_password(&old, &PasswordChange::Keep, Some((&pinned, true))).is_ok(), "removing the trust is not");
         let rescoped = SettingsForm { scope: "https://outlook.office.com/SMTP.Send".into(), ..oauth_form() }.validate().unwrap();
         assert!(check_password(&rescoped, &PasswordChange::Keep, Some((&old, true))).is_ok());
         assert!(check_password(&old, &PasswordChange::Keep, None).unwrap_err().contains("client secret"));

@@ -81,12 +81,15 @@ impl Db {
                    from smtp_settings where refresh_token is not null"#
             )
             .map(|r| {
-                let (url, client) = (r.token_url.unwrap_or_default(), r.client_id.unwrap_or_default());
-                (
+                let aad = super::settings::refresh_aad(
                     r.id,
-                    crate::crypto::refresh_token_aad(r.id, &r.host, r.port as u16, &r.username, &url, &client),
-                    r.refresh_token,
-                )
+                    &r.host,
+                    r.port,
+                    &r.username,
+                    r.token_url.as_deref(),
+                    r.client_id.as_deref(),
+                );
+                (r.id, aad, r.refresh_token)
             })
             .fetch_all(e)
             .await

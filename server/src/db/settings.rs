@@ -37,8 +37,7 @@ pub struct SettingsRow {
 impl SettingsRow {
     /// What its sealed refresh token is bound to.
     pub fn refresh_aad(&self) -> Vec<u8> {
-        let (url, client) = (self.token_url.as_deref().unwrap_or_default(), self.client_id.as_deref().unwrap_or_default());
-        crate::crypto::refresh_token_aad(self.id, &self.host, self.port as u16, &self.username, url, client)
+        refresh_aad(self.id, &self.host, self.port, &self.username, self.token_url.as_deref(), self.client_id.as_deref())
     }
 
     /// What its sealed secret is bound to.
@@ -91,6 +90,25 @@ fn secret_aad(
         _ => None,
     };
     crate::crypto::settings_secret_aad(id, host, port as u16, username, oauth)
+}
+
+/// What a stored refresh token is bound to, from the stored columns.
+pub(super) fn refresh_aad(
+    id: i64,
+    host: &str,
+    port: i64,
+    username: &str,
+    token_url: Option<&str>,
+    client_id: Option<&str>,
+) -> Vec<u8> {
+    crate::crypto::refresh_token_aad(
+        id,
+        host,
+        port as u16,
+        username,
+        token_url.unwrap_or_default(),
+        client_id.unwrap_or_default(),
+    )
 }
 
 /// The columns a save writes (the secret is written separately, once the id is known).

@@ -154,7 +154,8 @@ impl Tokens {
         if (200..300).contains(&status) {
             let granted: Granted = serde_json::from_slice(&body)
                 .map_err(|_| TokenError::Malformed { status, detail: "no access_token in the answer".into() })?;
-            let lifetime = Duration::from_secs(granted.expires_in.unwrap_or(3600));
+            // Whatever the endpoint claims, a token is kept a day at most.
+            let lifetime = Duration::from_secs(granted.expires_in.unwrap_or(3600).min(86_400));
             let refresh = granted.refresh_token.map(SecretString::from);
             return Ok((Token { access: SecretString::from(granted.access_token), lifetime }, refresh));
         }

@@ -27,7 +27,7 @@ const KNOWN: &[Known] = &[
         fields: &[Field::Username],
     },
     Known {
-        says: &["5.7.9", "application-specific password required"],
+        says: &["application-specific password required"],
         cause: "Google requires an app password for this account: 2-Step Verification is on, so the account password cannot sign in to SMTP.",
         fix: "Create an app password at myaccount.google.com/apppasswords and type its 16 letters, without spaces, as Password.",
         fields: &[Field::Password],

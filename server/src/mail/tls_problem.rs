@@ -20,6 +20,8 @@ pub enum TlsProblem {
         pinned: CertificatePin,
         presented: Facts,
     },
+    /// The server presented the trusted certificate but could not prove it holds its key.
+    KeyNotHeld(Facts),
     /// The server did not speak TLS at all.
     NotTls,
     Other(String),
@@ -36,6 +38,18 @@ pub fn classify(error: &std::io::Error, verifier: &Verifier) -> Result<TlsProble
     if let (Some(pinned), Some(presented)) = (verifier.pin(), &presented) {
         if presented.sha256 != pinned {
             return Ok(TlsProblem::Changed { pinned, presented: presented.clone() });
+        }
+        let dates = matches!(
+            inner,
+            Some(TlsError::InvalidCertificate(
+                CertificateError::Expired
+                    | CertificateError::ExpiredContext { .. }
+                    | CertificateError::NotValidYet
+                    | CertificateError::NotValidYetContext { .. }
+            ))
+        );
+        if !dates && matches!(inner, Some(TlsError::InvalidCertificate(_))) {
+            return Ok(TlsProblem::KeyNotHeld(presented.clone()));
         }
     }
     Ok(match inner {
@@ -134,6 +148,19 @@ impl TlsProblem {
                 Some(presented),
                 true,
             ),
+            TlsProblem::KeyNotHeld(presented) => (
+                advice(
+                    step,
+                    format!(
+                        "The server presented the trusted certificate ({}) but could not prove it holds its private key: it is not the server you trusted, and someone may be intercepting the connection.",
+                        presented.subject
+                    ),
+                    "Trust nothing new. Check the network path to the relay with its administrator; Mailroom sends nothing until the real server answers.",
+                    &[Field::Certificate],
+                ),
+                Some(presented),
+                false,
+            ),
             TlsProblem::NotTls => (
                 advice(
                     step,
@@ -210,6 +237,13 @@ mod tests {
         let d = TlsProblem::Changed { pinned, presented: facts(true, false, 2) }.advise(Step::Tls, &cx());
         assert!(d.cause.contains("certificate changed"));
         assert!(d.cause.contains(&pinned.to_string()) && d.cause.contains(&CertificatePin::from_digest([2; 32]).to_string()));
+        assert_eq!(d.fields, [Field::Certificate]);
+    }
+
+    #[test]
+    fn a_server_without_the_trusted_key_is_called_out_and_not_offered_for_trust() {
+        let d = TlsProblem::KeyNotHeld(facts(true, false, 1)).advise(Step::Tls, &cx());
+        assert!(d.cause.contains("could not prove it holds its private key") && !d.can_trust);
         assert_eq!(d.fields, [Field::Certificate]);
     }
 

@@ -30,6 +30,9 @@ use tokio::net::TcpStream;
 pub enum SendError {
     Permanent(String),
     Temporary(String),
+    /// The connection broke or went quiet after the message was handed over: the server may
+    /// have taken it. Tried again later through the same settings, never through a backup.
+    Uncertain(String),
 }
 
 fn smtp_error(error: lettre::transport::smtp::Error) -> SendError {
@@ -145,7 +148,7 @@ impl Connections {
             return Err(SendError::Temporary(format!(
                 "{}:{port} does not offer STARTTLS, so Mailroom will not {}",
                 s.host,
-                if s.username.is_empty() { "send (Use STARTTLS Only is on)" } else { "send the password" }
+                if s.username.is_empty() { "send (Use STARTTLS Only is on)" } else { "sign in" }
             )));
         }
         if policy.sign_in {
@@ -186,11 +189,14 @@ impl Connections {
             Ok(Ok(response)) => Ok(format!("{} {}", response.code(), response.message().collect::<Vec<_>>().join(" "))),
             Ok(Err(e)) => {
                 conn.abort().await;
-                Err(smtp_error(e))
+                Err(match (e.status(), smtp_error(e)) {
+                    (None, SendError::Temporary(text)) => SendError::Uncertain(text),
+                    (_, answered) => answered,
+                })
             }
             Err(_) => {
                 conn.abort().await;
-                Err(SendError::Temporary("the server did not answer in time".into()))
+                Err(SendError::Uncertain("the server did not answer in time".into()))
             }
         }
     }

@@ -28,9 +28,13 @@ impl CoolDowns {
         self.lock().get(&id).is_some_and(|(until, _)| Instant::now() < *until)
     }
 
-    /// The relay failed: rest for the next, longer cool-down.
+    /// The relay failed: rest for the next, longer cool-down. Failures seen while already
+    /// resting (other connections finding out) do not lengthen it.
     pub fn failed(&self, id: i64) {
         let mut down = self.lock();
+        if down.get(&id).is_some_and(|(until, _)| Instant::now() < *until) {
+            return;
+        }
         let streak = down.get(&id).map_or(0, |(_, n)| *n) + 1;
         let rest = self.first.saturating_mul(1 << (streak - 1).min(16)).min(LONGEST);
         down.insert(id, (Instant::now() + rest, streak));
@@ -60,7 +64,10 @@ mod tests {
         assert!(cool.is_down(1) && !cool.is_down(2));
         let first = cool.lock()[&1].0;
         cool.failed(1);
-        assert!(cool.lock()[&1].0 >= first + Duration::from_secs(55), "the second rest is about twice as long");
+        assert_eq!(cool.lock()[&1].0, first, "a failure while resting does not lengthen the rest");
+        cool.lock().insert(1, (Instant::now(), 1));
+        cool.failed(1);
+        assert!(cool.lock()[&1].0 >= first + Duration::from_secs(55), "the next rest is about twice as long");
         assert_eq!(cool.failing_over(), vec![1]);
         cool.recovered(1);
         assert!(!cool.is_down(1) && cool.failing_over().is_empty());
@@ -71,7 +78,10 @@ mod tests {
         let cool = CoolDowns::new(Duration::from_secs(60));
         for _ in 0..40 {
             cool.failed(7);
+            let streak = cool.lock()[&7].1;
+            cool.lock().insert(7, (Instant::now(), streak));
         }
+        cool.failed(7);
         assert!(cool.lock()[&7].0 <= Instant::now() + LONGEST);
     }
 }

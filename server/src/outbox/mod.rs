@@ -87,6 +87,14 @@ async fn renew_claim(db: Db, claim: i64, every: Duration) {
     }
 }
 
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// The wait before attempt `attempts + 1`.
 pub fn backoff(base: Duration, attempts: i64) -> Duration {
     let doubled = base.saturating_mul(1u32 << (attempts.clamp(1, 16) - 1) as u32);
@@ -114,9 +122,10 @@ impl Worker {
             let stale_before = now - self.config.claim_timeout.as_millis() as i64;
             match self.db.claim_mail(claim, now, self.config.batch as i64, stale_before).await {
                 Ok(claimed) if !claimed.is_empty() => {
-                    let renewing = tokio::spawn(renew_claim(self.db.clone(), claim, self.config.claim_timeout / 3));
+                    // Stops renewing however delivery ends, so a sender that died lets its
+                    // claims go stale for another instance to take over.
+                    let _renewing = AbortOnDrop(tokio::spawn(renew_claim(self.db.clone(), claim, self.config.claim_timeout / 3)));
                     self.deliver(claimed, &stop).await;
-                    renewing.abort();
                 }
                 Ok(_) => {
                     tokio::select! {
@@ -145,7 +154,7 @@ impl Worker {
                     for mail in mails {
                         let recorded = match &error {
                             SendError::Permanent(reason) => self.db.mark_failed(mail.id, mail.claim, reason).await,
-                            SendError::Temporary(reason) => {
+                            SendError::Temporary(reason) | SendError::Uncertain(reason) => {
                                 self.db
                                     .mark_retry(mail.id, mail.claim, reason, now_ms() + self.config.backoff.as_millis() as i64)
                                     .await
@@ -250,11 +259,13 @@ impl Worker {
             let recorded = match outcome {
                 Ok((reply, via)) => self.db.mark_sent(mail.id, mail.claim, &reply, via).await,
                 Err(SendError::Permanent(reason)) => self.db.mark_failed(mail.id, mail.claim, &reason).await,
-                Err(SendError::Temporary(reason)) if mail.attempts - mail.attempt_base >= self.config.max_attempts => {
+                Err(SendError::Temporary(reason) | SendError::Uncertain(reason))
+                    if mail.attempts - mail.attempt_base >= self.config.max_attempts =>
+                {
                     let tries = mail.attempts - mail.attempt_base;
                     self.db.mark_failed(mail.id, mail.claim, &format!("Gave up after {tries} attempts: {reason}")).await
                 }
-                Err(SendError::Temporary(reason)) => {
+                Err(SendError::Temporary(reason) | SendError::Uncertain(reason)) => {
                     let next = now_ms() + backoff(self.config.backoff, mail.attempts - mail.attempt_base).as_millis() as i64;
                     self.db.mark_retry(mail.id, mail.claim, &reason, next).await
                 }
@@ -276,10 +287,13 @@ impl Worker {
         message: &[u8],
     ) -> Result<(String, Option<&'r str>), SendError> {
         let awake: Vec<usize> = (0..routes.len()).filter(|&i| !self.cool_downs.is_down(routes[i].settings.id)).collect();
-        let order = if awake.is_empty() { (0..routes.len()).collect() } else { awake };
+        if awake.is_empty() {
+            let names = routes.iter().map(|r| r.settings.name.as_str()).collect::<Vec<_>>().join(", ");
+            return Err(SendError::Temporary(format!("{names} could not be reached and are resting before the next try")));
+        }
         let has_backup = routes.len() > 1;
         let mut failures = Vec::new();
-        for i in order {
+        for i in awake {
             let route = &routes[i];
             let connected = match conn.take() {
                 Some((j, c)) if j == i => Ok(c),
@@ -289,28 +303,29 @@ impl Worker {
                 }
                 None => self.connections.take(&route.settings, &route.policy, &route.secrets).await,
             };
-            let sent = match connected {
-                Ok(mut c) => {
-                    let sent = self.connections.send(&mut c, envelope, message).await;
-                    if !c.has_broken() {
-                        *conn = Some((i, c));
-                    }
-                    sent
-                }
-                Err(e) => {
-                    // Unreachable for now: rest, and let the backup carry the mail.
-                    if has_backup && matches!(e, SendError::Temporary(_)) {
-                        self.cool_downs.failed(route.settings.id);
-                    }
-                    Err(e)
+            let mut c = match connected {
+                Ok(c) => c,
+                // Not reachable, not signed in: the settings fail, not the mail. Rest, and let
+                // the backup carry it; without a backup, the mail takes the outcome.
+                Err(e) if !has_backup => return Err(e),
+                Err(SendError::Permanent(reason) | SendError::Temporary(reason) | SendError::Uncertain(reason)) => {
+                    self.cool_downs.failed(route.settings.id);
+                    failures.push(format!("{}: {reason}", route.settings.name));
+                    continue;
                 }
             };
+            let sent = self.connections.send(&mut c, envelope, message).await;
+            if !c.has_broken() {
+                *conn = Some((i, c));
+            }
             match sent {
                 Ok(reply) => {
                     self.cool_downs.recovered(route.settings.id);
                     return Ok((reply, (i > 0).then_some(route.settings.name.as_str())));
                 }
-                Err(SendError::Permanent(reason)) => return Err(SendError::Permanent(reason)),
+                // A refusal is not passed on, and a message that may have arrived is not sent twice.
+                Err(e @ (SendError::Permanent(_) | SendError::Uncertain(_))) => return Err(e),
+                // A definite "try again later": the backup may take it now.
                 Err(SendError::Temporary(reason)) if has_backup => failures.push(format!("{}: {reason}", route.settings.name)),
                 Err(SendError::Temporary(reason)) => failures.push(reason),
             }

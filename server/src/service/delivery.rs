@@ -168,7 +168,10 @@ impl Mailroom {
             )
         };
         let settings = match settings_id {
-            Some(s) => self.db.get_settings(s).await.or_internal("reading the SMTP settings")?.ok_or_else(no_settings)?,
+            Some(s) => self.db.get_settings(s).await.or_internal("reading the SMTP settings")?.ok_or_else(|| match through {
+                Some(_) => AppError::Conflict("The chosen SMTP settings no longer exist; choose others.".into()),
+                None => no_settings(),
+            })?,
             None => return Err(no_settings()),
         };
         let (from_name, from_email) = template.as_ref().map_or(("", ""), |t| (t.from_name.as_str(), t.from_email.as_str()));

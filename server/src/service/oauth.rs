@@ -10,7 +10,7 @@ use crate::crypto::{new_token, oauth_state_aad};
 use crate::db::OAuthState;
 use crate::mail::oauth::{Client, Grant};
 use app::api::{AppError, CurrentUser, Id, RequestMeta};
-use app::domain::Auth;
+use app::domain::{Auth, Role};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use secrecy::{ExposeSecret, SecretString};
@@ -22,6 +22,12 @@ pub struct Callback {
     pub code: Option<String>,
     pub error: Option<String>,
     pub error_description: Option<String>,
+}
+
+/// The callback page needs no sign-in: an internal failure is logged, not shown.
+fn hidden(error: impl std::fmt::Display) -> String {
+    tracing::error!(%error, "OAuth2 connect failed");
+    "Mailroom could not finish connecting; its log says why. Choose Connect again.".to_owned()
 }
 
 fn state_hash(state: &str) -> String {
@@ -71,7 +77,7 @@ impl Mailroom {
 
     /// The way back from the provider: the settings now connected, or why not, in words.
     pub async fn oauth_callback(&self, client: Option<std::net::IpAddr>, back: Callback) -> Result<Id, String> {
-        let pending = self.db.take_oauth_state(&state_hash(&back.state)).await.map_err(|e| e.to_string())?;
+        let pending = self.db.take_oauth_state(&state_hash(&back.state)).await.map_err(hidden)?;
         let pending =
             pending.ok_or("This sign-in link is unknown, already used or older than ten minutes. Choose Connect again.")?;
         let id = pending.settings_id;
@@ -79,10 +85,8 @@ impl Mailroom {
             return Err(format!("The provider did not grant access: {error} {}", back.error_description.unwrap_or_default()));
         }
         let code = back.code.ok_or("The provider sent no authorisation code.")?;
-        let verifier =
-            self.secrets.open(&pending.verifier, &oauth_state_aad(&state_hash(&back.state))).map_err(|e| e.to_string())?;
-        let row =
-            self.db.get_settings(id).await.map_err(|e| e.to_string())?.ok_or("These SMTP settings were deleted meanwhile.")?;
+        let verifier = self.secrets.open(&pending.verifier, &oauth_state_aad(&state_hash(&back.state))).map_err(hidden)?;
+        let row = self.db.get_settings(id).await.map_err(hidden)?.ok_or("These SMTP settings were deleted meanwhile.")?;
         if row.version != pending.settings_version {
             return Err("These SMTP settings were changed while you signed in. Choose Connect again.".into());
         }
@@ -91,7 +95,7 @@ impl Mailroom {
             return Err("These SMTP settings no longer sign in with OAuth2.".into());
         };
         let sealed = row.password_secret.as_deref().ok_or("No client secret is saved for these settings.")?;
-        let secret: SecretString = self.secrets.open(sealed, &row.secret_aad()).map_err(|e| e.to_string())?;
+        let secret: SecretString = self.secrets.open(sealed, &row.secret_aad()).map_err(hidden)?;
         let token_client = Client { token_url, client_id, scope, secret: &secret, grant: Grant::ClientCredentials };
         let refresh = self
             .probe
@@ -99,11 +103,11 @@ impl Mailroom {
             .exchange(&token_client, &code, verifier.expose_secret(), &self.oauth_redirect_uri())
             .await
             .map_err(|e| format!("Exchanging the code failed: {e}."))?;
-        let user =
-            self.db.user_by_id(pending.user_id).await.map_err(|e| e.to_string())?.ok_or("Your account was removed meanwhile.")?;
-        let actor = current_user(&user);
+        let user = self.db.user_by_id(pending.user_id).await.map_err(hidden)?;
+        let actor = user.as_ref().map(current_user).filter(|u| u.role == Role::Administrator);
+        let actor = actor.ok_or("Your account is no longer an administrator's, so it cannot connect settings.")?;
         let sealed = self.secrets.seal(refresh.expose_secret(), &row.refresh_aad());
-        if !self.db.set_refresh_token(id, row.version, &sealed, &actor.name).await.map_err(|e| e.to_string())? {
+        if !self.db.set_refresh_token(id, row.version, &sealed, &actor.name).await.map_err(hidden)? {
             return Err("These SMTP settings were changed while you signed in. Choose Connect again.".into());
         }
         let req = RequestMeta { cookies: None, client };

@@ -205,7 +205,7 @@ impl Mailroom {
             }
             // A refresh token belongs to the client, mailbox and server it was granted for.
             let connected = row.refresh_token.is_some();
-            if connected && (!tested.same_endpoint(new) || new.auth.method() != AuthMethod::OAuth2RefreshToken) {
+            if connected && (!new.same_endpoint(&tested) || new.auth.method() != AuthMethod::OAuth2RefreshToken) {
                 Db::clear_refresh_token(&mut tx, id).await.or_internal("saving SMTP settings")?;
             }
         }

@@ -44,10 +44,11 @@ impl Mailroom {
                 NewPassword::parse(typed).map_err(|m| AppError::field(Field::Password.label(), m))?.expose(),
             )),
             (None, Some(row)) if row.password_secret.is_some() => {
-                if !saved_valid.as_ref().is_some_and(|s| s.same_endpoint(&valid)) {
+                if !saved_valid.as_ref().is_some_and(|s| valid.same_endpoint(s)) {
+                    let what = valid.secret_name();
                     return Err(AppError::field(
                         Field::Password.label(),
-                        "The server, port, username or STARTTLS choice differs from the saved settings, so the saved password is not sent there. Type the password to test these values.",
+                        format!("These values differ from the saved settings where the saved {what} is bound (server, port, username, STARTTLS choice, trusted certificate or OAuth2 client), so it is not used. Type the {what} to test them."),
                     ));
                 }
                 let aad = row.secret_aad();
@@ -62,7 +63,7 @@ impl Mailroom {
         }
         // "Connect"'s refresh token, only for the values it was granted for.
         let refresh_token = match &saved {
-            Some(row) if row.refresh_token.is_some() && saved_valid.as_ref().is_some_and(|s| s.same_endpoint(&valid)) => {
+            Some(row) if row.refresh_token.is_some() && saved_valid.as_ref().is_some_and(|s| valid.same_endpoint(s)) => {
                 let sealed = row.refresh_token.as_deref().unwrap_or_default();
                 Some(self.secrets.open(sealed, &row.refresh_aad()).or_internal("reading the refresh token")?)
             }

@@ -35,7 +35,7 @@ pub fn PresentedCertificate(facts: CertificateFacts, can_trust: bool, trust: Cal
             </Show>
             <Show when=move || trusted.get()>
                 <p class="success" role="status">
-                    "The certificate is trusted in the form. Send the test again to check it, then Save the settings to keep it."
+                    "The certificate is trusted in the form. A saved password or client secret is only sent to the certificate it was saved with, so type it again, send the test again, then Save."
                 </p>
             </Show>
             <Confirm question=asking title="Trust this certificate?" answer yes_label="Trust this certificate" />

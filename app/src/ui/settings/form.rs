@@ -207,7 +207,7 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
                 disabled=clear
                 placeholder=Signal::derive(move || if has_password() && !clear.get() { SAVED_PASSWORD_PLACEHOLDER.to_owned() } else { String::new() })
                 hint=Signal::derive(move || has_password().then(|| if endpoint_changed() {
-                    format!("The sign-in method, server, port, username, STARTTLS choice or OAuth2 client changed, so the saved {what} will not be sent: type it again.")
+                    format!("The sign-in method, server, port, username, STARTTLS choice, trusted certificate or OAuth2 client changed, so the saved {what} will not be sent: type it again.")
                 } else {
                     format!("Leave empty to keep the saved {what}.")
                 }))
