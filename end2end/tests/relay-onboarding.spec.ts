@@ -1,6 +1,6 @@
 // Getting a real relay working: provider presets, and a relay with a self-signed certificate
 // made the way `openssl req -x509` makes one, trusted from the failed test.
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -61,6 +61,27 @@ function ready(child: ChildProcess): Promise<void> {
   });
 }
 
+/** Opens the Add form and fills in a relay on this machine that signs in as "billing". */
+async function startRelaySettings(page: Page, name: string, port: number) {
+  await page.getByRole('button', { name: 'Add' }).click();
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('Server Host Name').fill('127.0.0.1');
+  await page.getByLabel('Port').fill(String(port));
+  await page.getByLabel('Email Address').fill('billing@example.com');
+  await page.getByLabel('Username').fill('billing');
+}
+
+/** Sends a test that fails at TLS, trusts the certificate the relay presented, and closes. */
+async function trustAfterFailedTest(page: Page) {
+  await page.getByRole('button', { name: 'Send test email' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Send test email' });
+  await dialog.getByRole('button', { name: 'Send' }).click();
+  await expect(dialog.getByRole('listitem', { name: 'TLS: failed' })).toBeVisible();
+  await dialog.getByRole('button', { name: 'Trust this certificate' }).click();
+  await page.getByRole('dialog', { name: 'Trust this certificate?' }).getByRole('button', { name: 'Trust this certificate' }).click();
+  await dialog.getByRole('button', { name: 'Close' }).click();
+}
+
 const CLIENT_ID = '6a1c3f0e-0000-4000-8000-00000000c11d';
 const CLIENT_SECRET = 'Qx8~client-secret-value';
 
@@ -79,12 +100,7 @@ test('a self-signed relay: the failed test names the certificate, Trust pins it,
   try {
     await signInAsNewAdmin(page, 'Relay administrator');
     const name = unique('Internal relay');
-    await page.getByRole('button', { name: 'Add' }).click();
-    await page.getByLabel('Name', { exact: true }).fill(name);
-    await page.getByLabel('Server Host Name').fill('127.0.0.1');
-    await page.getByLabel('Port').fill(String(relay.port));
-    await page.getByLabel('Email Address').fill('billing@example.com');
-    await page.getByLabel('Username').fill('billing');
+    await startRelaySettings(page, name, relay.port);
     await page.getByLabel('Password', { exact: true }).fill('relay-pass');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect(page.getByRole('heading', { name: 'Edit SMTP Settings' })).toBeVisible();
@@ -138,12 +154,7 @@ test('OAuth2 client credentials: set up for a Microsoft 365 style relay, then a 
   try {
     await signInAsNewAdmin(page, 'Relay administrator');
     const name = unique('Microsoft 365');
-    await page.getByRole('button', { name: 'Add' }).click();
-    await page.getByLabel('Name', { exact: true }).fill(name);
-    await page.getByLabel('Server Host Name').fill('127.0.0.1');
-    await page.getByLabel('Port').fill(String(relay.port));
-    await page.getByLabel('Email Address').fill('billing@example.com');
-    await page.getByLabel('Username').fill('billing');
+    await startRelaySettings(page, name, relay.port);
     await page.getByLabel('Authentication').selectOption({ label: 'OAuth2 client credentials' });
     await expect(page.getByLabel('Password', { exact: true })).toHaveCount(0);
 
@@ -160,13 +171,8 @@ test('OAuth2 client credentials: set up for a Microsoft 365 style relay, then a 
     await expect(page.getByRole('status').filter({ hasText: `Saved “${name}”.` })).toBeVisible();
     await expect(page.getByLabel('Client secret')).toHaveAttribute('placeholder', /saved/);
 
-    await page.getByRole('button', { name: 'Send test email' }).click();
+    await trustAfterFailedTest(page);
     const dialog = page.getByRole('dialog', { name: 'Send test email' });
-    await dialog.getByRole('button', { name: 'Send' }).click();
-    await expect(dialog.getByRole('listitem', { name: 'TLS: failed' })).toBeVisible();
-    await dialog.getByRole('button', { name: 'Trust this certificate' }).click();
-    await page.getByRole('dialog', { name: 'Trust this certificate?' }).getByRole('button', { name: 'Trust this certificate' }).click();
-    await dialog.getByRole('button', { name: 'Close' }).click();
     await page.getByLabel('Client secret').fill(CLIENT_SECRET);
     await page.getByRole('button', { name: 'Send test email' }).click();
     await dialog.getByRole('button', { name: 'Send' }).click();
@@ -185,12 +191,7 @@ test('OAuth2 refresh token: Connect signs in at the provider, comes back connect
   try {
     await signInAsNewAdmin(page, 'Relay administrator');
     const name = unique('Google Workspace');
-    await page.getByRole('button', { name: 'Add' }).click();
-    await page.getByLabel('Name', { exact: true }).fill(name);
-    await page.getByLabel('Server Host Name').fill('127.0.0.1');
-    await page.getByLabel('Port').fill(String(relay.port));
-    await page.getByLabel('Email Address').fill('billing@example.com');
-    await page.getByLabel('Username').fill('billing');
+    await startRelaySettings(page, name, relay.port);
     await page.getByLabel('Authentication').selectOption({ label: 'OAuth2 refresh token (Connect)' });
     await page.getByRole('button', { name: 'Fill in for Google' }).click();
     await expect(page.getByLabel('Authorization URL')).toHaveValue('https://accounts.google.com/o/oauth2/v2/auth');
@@ -205,13 +206,8 @@ test('OAuth2 refresh token: Connect signs in at the provider, comes back connect
     await expect(connection).toContainText('Not connected');
 
     // The relay's certificate first: trusting it means typing the client secret again.
-    await page.getByRole('button', { name: 'Send test email' }).click();
+    await trustAfterFailedTest(page);
     const dialog = page.getByRole('dialog', { name: 'Send test email' });
-    await dialog.getByRole('button', { name: 'Send' }).click();
-    await expect(dialog.getByRole('listitem', { name: 'TLS: failed' })).toBeVisible();
-    await dialog.getByRole('button', { name: 'Trust this certificate' }).click();
-    await page.getByRole('dialog', { name: 'Trust this certificate?' }).getByRole('button', { name: 'Trust this certificate' }).click();
-    await dialog.getByRole('button', { name: 'Close' }).click();
     await page.getByLabel('Client secret').fill(CLIENT_SECRET);
     await page.getByRole('button', { name: 'Save' }).click();
     await expect(connection.getByRole('button', { name: 'Connect' })).toBeEnabled();

@@ -9,6 +9,7 @@ use app::api::SettingsView;
 use app::domain::Field;
 use serde_json::{json, Value};
 use std::time::Duration;
+use support::events::{detail, failure, test_saved};
 use support::smtp::{certs, certs_valid_for, self_signed, Certs, SmtpServer, PASSWORD, USER};
 use support::{api_token, config, eventually, queue_invoice, Browser, TestApp};
 
@@ -35,30 +36,6 @@ async fn save(admin: &Browser, id: Option<i64>, version: Option<i64>, form: Valu
         .call("settings/save", json!({ "input": { "id": id, "version": version, "form": form, "password": password } }))
         .await
         .expect("saved")
-}
-
-async fn test_saved(admin: &Browser, id: i64) -> Vec<TestEvent> {
-    let body = json!({ "request": { "settings_id": id, "form": null, "password": null, "recipient": "ada@example.com" } });
-    let (status, text) = admin.raw("settings/test", body).await;
-    assert_eq!(status, 200, "{text}");
-    text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
-}
-
-fn failure(events: &[TestEvent]) -> Diagnosis {
-    events
-        .iter()
-        .find_map(|e| if let TestEvent::Failed { diagnosis, .. } = e { Some(diagnosis.clone()) } else { None })
-        .unwrap_or_else(|| panic!("a failed step in {events:?}"))
-}
-
-fn tls_detail(events: &[TestEvent]) -> String {
-    events
-        .iter()
-        .find_map(|e| match e {
-            TestEvent::Passed { step: Step::Tls, detail, .. } => Some(detail.clone()),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("TLS passed in {events:?}"))
 }
 
 /// The diagnosis of a relay presenting `certs`, tested by settings without a trusted certificate.
@@ -139,7 +116,7 @@ async fn a_trusted_certificate_carries_the_test_and_the_outbox_and_a_changed_one
             .await;
     assert_eq!(trusted.form.certificate, certs.sha256);
     let events = test_saved(&admin, trusted.id).await;
-    assert!(tls_detail(&events).contains(&format!("the trusted certificate (SHA-256 {})", certs.sha256)));
+    assert!(detail(&events, Step::Tls).contains(&format!("the trusted certificate (SHA-256 {})", certs.sha256)));
     assert!(matches!(events.last(), Some(TestEvent::Finished { ok: true, .. })), "{events:?}");
     let list: Vec<app::api::SettingsSummary> = admin.call("settings/list", json!({})).await.unwrap();
     let expires = list[0].cert_expires_at.expect("the list knows when the certificate expires");

@@ -4,7 +4,7 @@
 
 mod support;
 
-use app::api::test_email::{Diagnosis, Step, TestEvent};
+use app::api::test_email::{Step, TestEvent};
 use app::api::SettingsView;
 use app::domain::oauth::{ClientId, Scope, TokenUrl};
 use app::domain::Field;
@@ -12,9 +12,35 @@ use mailroom::mail::oauth::{Client, Grant, Tokens};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{json, Value};
 use std::time::Duration;
+use support::events::{detail, failure, test_saved};
 use support::process::Server;
 use support::smtp::{certs, Certs, SmtpServer, TokenServer, CLIENT_ID, CLIENT_SECRET, SCOPE, USER};
 use support::{api_token, config, eventually, queue_invoice, Browser, TestApp};
+
+/// A token endpoint, and a relay (STARTTLS, its own CA) that accepts the tokens it issues.
+fn relay_with_tokens() -> (TokenServer, Certs, SmtpServer) {
+    let tokens = TokenServer::start(3599);
+    let certs = certs(&["127.0.0.1"]);
+    let args = tokens.smtp_args();
+    let smtp = SmtpServer::start_with("starttls", Some(&certs), "127.0.0.1", support::smtp::free_port(), &[&args[0], &args[1]]);
+    (tokens, certs, smtp)
+}
+
+/// That relay, and an app trusting it with an administrator signed in.
+struct Rig {
+    tokens: TokenServer,
+    smtp: SmtpServer,
+    app: TestApp,
+    admin: Browser,
+    _certs: Certs,
+}
+
+async fn rig() -> Rig {
+    let (tokens, certs, smtp) = relay_with_tokens();
+    let app = app_trusting(&certs).await;
+    let admin = app.admin().await;
+    Rig { tokens, smtp, app, admin, _certs: certs }
+}
 
 async fn app_trusting(certs: &Certs) -> TestApp {
     let dir = tempfile::tempdir().unwrap();
@@ -40,43 +66,9 @@ async fn save(admin: &Browser, form: Value, secret: &str) -> SettingsView {
         .expect("saved")
 }
 
-async fn test_saved(admin: &Browser, id: i64) -> Vec<TestEvent> {
-    let body = json!({ "request": { "settings_id": id, "form": null, "password": null, "recipient": "ada@example.com" } });
-    let (status, text) = admin.raw("settings/test", body).await;
-    assert_eq!(status, 200, "{text}");
-    text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
-}
-
-fn failure(events: &[TestEvent]) -> Diagnosis {
-    events
-        .iter()
-        .find_map(|e| if let TestEvent::Failed { diagnosis, .. } = e { Some(diagnosis.clone()) } else { None })
-        .unwrap_or_else(|| panic!("a failed step in {events:?}"))
-}
-
-fn detail(events: &[TestEvent], wanted: Step) -> String {
-    events
-        .iter()
-        .find_map(|e| match e {
-            TestEvent::Passed { step, detail, .. } if *step == wanted => Some(detail.clone()),
-            _ => None,
-        })
-        .unwrap_or_else(|| panic!("{wanted:?} passed in {events:?}"))
-}
-
 #[tokio::test]
 async fn the_test_gets_a_token_and_signs_in_with_xoauth2_without_showing_it() {
-    let tokens = TokenServer::start(3599);
-    let certs = certs(&["127.0.0.1"]);
-    let smtp = SmtpServer::start_with(
-        "starttls",
-        Some(&certs),
-        "127.0.0.1",
-        support::smtp::free_port(),
-        &[&tokens.smtp_args()[0], &tokens.smtp_args()[1]],
-    );
-    let app = app_trusting(&certs).await;
-    let admin = app.admin().await;
+    let Rig { tokens, smtp, app: _app, admin, .. } = rig().await;
     let settings = save(&admin, form(smtp.port, &tokens.url, CLIENT_ID), CLIENT_SECRET).await;
     assert!(!settings.form.token_url.is_empty() && settings.has_password);
 
@@ -103,17 +95,7 @@ async fn the_test_gets_a_token_and_signs_in_with_xoauth2_without_showing_it() {
 
 #[tokio::test]
 async fn the_token_endpoints_refusals_are_explained_with_the_field_at_fault() {
-    let tokens = TokenServer::start(3599);
-    let certs = certs(&["127.0.0.1"]);
-    let smtp = SmtpServer::start_with(
-        "starttls",
-        Some(&certs),
-        "127.0.0.1",
-        support::smtp::free_port(),
-        &[&tokens.smtp_args()[0], &tokens.smtp_args()[1]],
-    );
-    let app = app_trusting(&certs).await;
-    let admin = app.admin().await;
+    let Rig { tokens, smtp, app: _app, admin, .. } = rig().await;
 
     let wrong_secret = save(&admin, form(smtp.port, &tokens.url, CLIENT_ID), "not-the-secret").await;
     let d = failure(&test_saved(&admin, wrong_secret.id).await);
@@ -154,17 +136,7 @@ async fn a_token_the_server_refuses_points_at_the_mailbox_and_the_applications_r
 
 #[tokio::test]
 async fn the_outbox_sends_with_xoauth2() {
-    let tokens = TokenServer::start(3599);
-    let certs = certs(&["127.0.0.1"]);
-    let smtp = SmtpServer::start_with(
-        "starttls",
-        Some(&certs),
-        "127.0.0.1",
-        support::smtp::free_port(),
-        &[&tokens.smtp_args()[0], &tokens.smtp_args()[1]],
-    );
-    let app = app_trusting(&certs).await;
-    let admin = app.admin().await;
+    let Rig { tokens, smtp, app, admin, .. } = rig().await;
     save(&admin, form(smtp.port, &tokens.url, CLIENT_ID), CLIENT_SECRET).await;
     let token = api_token(&admin, "billing").await;
     let http = reqwest::Client::new();
@@ -227,17 +199,7 @@ async fn connect_at(admin: &Browser, origin: &str, id: i64) -> (u16, String) {
 
 #[tokio::test]
 async fn connect_gets_a_refresh_token_that_signs_in_until_the_client_changes() {
-    let tokens = TokenServer::start(3599);
-    let certs = certs(&["127.0.0.1"]);
-    let smtp = SmtpServer::start_with(
-        "starttls",
-        Some(&certs),
-        "127.0.0.1",
-        support::smtp::free_port(),
-        &[&tokens.smtp_args()[0], &tokens.smtp_args()[1]],
-    );
-    let app = app_trusting(&certs).await;
-    let admin = app.admin().await;
+    let Rig { tokens, smtp, app, admin, .. } = rig().await;
     let settings = save(&admin, refresh_form(smtp.port, &tokens, CLIENT_ID), CLIENT_SECRET).await;
     assert_eq!(settings.connected, None);
     let d = failure(&test_saved(&admin, settings.id).await);
@@ -298,15 +260,7 @@ async fn a_callback_state_works_once_and_only_for_a_pending_connect() {
 
 #[tokio::test]
 async fn rotate_key_reseals_client_secrets_and_refresh_tokens() {
-    let tokens = TokenServer::start(3599);
-    let certs = certs(&["127.0.0.1"]);
-    let smtp = SmtpServer::start_with(
-        "starttls",
-        Some(&certs),
-        "127.0.0.1",
-        support::smtp::free_port(),
-        &[&tokens.smtp_args()[0], &tokens.smtp_args()[1]],
-    );
+    let (tokens, certs, smtp) = relay_with_tokens();
     let data = tempfile::tempdir().unwrap();
     let port = support::smtp::free_port();
     let ca = certs.ca.display().to_string();

@@ -2,74 +2,8 @@
 //! per-field rules come from the field types; the rules that span fields live here.
 
 use super::oauth::{Auth, AuthMethod, ClientId, Scope, TokenUrl};
-use super::{CertificatePin, EmailAddress, FieldErrors, FromName, PasswordChange, Port, SettingsName, SmtpHost, Username};
+use super::{CertificatePin, EmailAddress, Field, FieldErrors, FromName, Port, SettingsName, SmtpHost, Username};
 use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Field {
-    Name,
-    StartTlsOnly,
-    Host,
-    Port,
-    From,
-    Email,
-    Username,
-    Password,
-    Certificate,
-    Auth,
-    TokenUrl,
-    ClientId,
-    Scope,
-    AuthorizeUrl,
-    Backup,
-}
-
-impl Field {
-    /// In the order the form shows them.
-    pub const ALL: [Field; 15] = [
-        Field::Name,
-        Field::StartTlsOnly,
-        Field::Host,
-        Field::Port,
-        Field::From,
-        Field::Email,
-        Field::Username,
-        Field::Password,
-        Field::Certificate,
-        Field::Auth,
-        Field::TokenUrl,
-        Field::ClientId,
-        Field::Scope,
-        Field::AuthorizeUrl,
-        Field::Backup,
-    ];
-
-    /// The label, exactly as the help page names the field.
-    pub fn label(self) -> &'static str {
-        match self {
-            Field::Name => "Name",
-            Field::StartTlsOnly => "Use STARTTLS Only",
-            Field::Host => "Server Host Name",
-            Field::Port => "Port",
-            Field::From => "From",
-            Field::Email => "Email Address",
-            Field::Username => "Username",
-            Field::Password => "Password",
-            Field::Certificate => "Trusted Certificate",
-            Field::Auth => "Authentication",
-            Field::TokenUrl => "Token URL",
-            Field::ClientId => "Client ID",
-            Field::Scope => "Scope",
-            Field::AuthorizeUrl => "Authorization URL",
-            Field::Backup => "Backup settings",
-        }
-    }
-
-    /// A field is required exactly when its parser refuses an empty value.
-    pub fn is_required(self) -> bool {
-        SettingsForm::default().check(self).is_some()
-    }
-}
 
 /// The form as typed, sent by the browser and checked again by the server.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -315,34 +249,11 @@ impl ValidSettings {
     }
 }
 
-/// The cross-field rules for the password. `saved` is what is stored now (if anything) and
-/// whether it has a password.
-pub fn check_password(new: &ValidSettings, change: &PasswordChange, saved: Option<(&ValidSettings, bool)>) -> Result<(), String> {
-    let stored = saved.is_some_and(|(_, has)| has);
-    if matches!(change, PasswordChange::Keep) && stored {
-        let (old, _) = saved.expect("stored implies saved");
-        if !new.same_endpoint(old) {
-            return Err(match new.auth {
-                Auth::Password => "The server, port, username, STARTTLS choice or trusted certificate changed, so the saved password will not be sent there. Type the password again, or choose Clear password.".into(),
-                Auth::OAuth2 { .. } => "The sign-in method, server, port, username, STARTTLS choice, trusted certificate, Token URL or Client ID changed, so the saved secret will not be used. Type the client secret again.".into(),
-            });
-        }
-    }
-    let will_have = change.leaves_password(stored);
-    match (new.username.is_empty(), will_have) {
-        (false, false) if matches!(new.auth, Auth::OAuth2 { .. }) => Err("Enter the client secret for this Client ID.".into()),
-        (false, false) => Err("Enter the password for this Username, or empty Username if the server needs no sign-in.".into()),
-        (true, true) => Err("A password needs a Username to go with it; enter the Username or choose Clear password.".into()),
-        _ => Ok(()),
-    }
-}
-
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
-    use crate::domain::NewPassword;
 
-    fn form() -> SettingsForm {
+    pub(crate) fn form() -> SettingsForm {
         SettingsForm {
             name: "Relay".into(),
             starttls_only: true,
@@ -354,10 +265,6 @@ mod tests {
             certificate: String::new(),
             ..SettingsForm::default()
         }
-    }
-
-    fn set(p: &str) -> PasswordChange {
-        PasswordChange::Set(NewPassword::parse(p).unwrap())
     }
 
     #[test]
@@ -376,26 +283,8 @@ mod tests {
         assert!(errors.get(Field::Host.label()).is_none());
     }
 
-    #[test]
-    fn saved_password_is_not_reused_for_a_changed_endpoint() {
-        let old = form().validate().unwrap();
-        let moved = SettingsForm { host: "evil.example.net".into(), ..form() }.validate().unwrap();
-        assert!(check_password(&moved, &PasswordChange::Keep, Some((&old, true))).is_err());
-        assert!(check_password(&moved, &set("again"), Some((&old, true))).is_ok());
-        let renamed = SettingsForm { name: "Other".into(), ..form() }.validate().unwrap();
-        assert!(check_password(&renamed, &PasswordChange::Keep, Some((&old, true))).is_ok());
-    }
-
-    #[test]
-    fn username_and_password_go_together() {
-        let new = form().validate().unwrap();
-        assert!(check_password(&new, &PasswordChange::Keep, None).unwrap_err().contains("Enter the password"));
-        let anonymous = SettingsForm { username: String::new(), ..form() }.validate().unwrap();
-        assert!(check_password(&anonymous, &PasswordChange::Keep, None).is_ok());
-        assert!(check_password(&anonymous, &set("p"), None).unwrap_err().contains("needs a Username"));
-    }
-
-    const PIN: &str = "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89";
+    pub(crate) const PIN: &str =
+        "AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89";
 
     #[test]
     fn a_trusted_certificate_stays_with_its_server() {
@@ -437,7 +326,7 @@ mod tests {
         assert!(!on("465", true) && !on("587", false) && !on("25", false));
     }
 
-    fn oauth_form() -> SettingsForm {
+    pub(crate) fn oauth_form() -> SettingsForm {
         SettingsForm {
             auth: AuthMethod::OAuth2ClientCredentials,
             token_url: crate::domain::oauth::microsoft_token_url("contoso.onmicrosoft.com"),
@@ -463,25 +352,5 @@ mod tests {
         let password = SettingsForm { auth: AuthMethod::Password, token_url: "junk".into(), ..oauth_form() };
         assert!(password.validate().is_ok(), "the OAuth2 fields do not count for password sign-in");
         assert!(matches!(oauth_form().validate().unwrap().auth, Auth::OAuth2 { .. }));
-    }
-
-    #[test]
-    fn a_client_secret_is_bound_to_its_token_url_client_id_and_server() {
-        let old = oauth_form().validate().unwrap();
-        for changed in [
-            SettingsForm { client_id: "other".into(), ..oauth_form() },
-            SettingsForm { token_url: "https://evil.example/token".into(), ..oauth_form() },
-            SettingsForm { host: "evil.example.net".into(), ..oauth_form() },
-            SettingsForm { auth: AuthMethod::Password, ..oauth_form() },
-        ] {
-            let new = changed.validate().unwrap();
-            assert!(check_password(&new, &PasswordChange::Keep, Some((&old, true))).is_err(), "{changed:?}");
-        }
-        let pinned = SettingsForm { certificate: PIN.into(), ..oauth_form() }.validate().unwrap();
-        assert!(check_password(&pinned, &PasswordChange::Keep, Some((&old, true))).is_err(), "a newly trusted certificate");
-        assert!(check_password(&old, &PasswordChange::Keep, Some((&pinned, true))).is_ok(), "removing the trust is not");
-        let rescoped = SettingsForm { scope: "https://outlook.office.com/SMTP.Send".into(), ..oauth_form() }.validate().unwrap();
-        assert!(check_password(&rescoped, &PasswordChange::Keep, Some((&old, true))).is_ok());
-        assert!(check_password(&old, &PasswordChange::Keep, None).unwrap_err().contains("client secret"));
     }
 }

@@ -99,7 +99,7 @@ pub fn diagnose(step: Step, failure: &Failure, cx: &Context<'_>) -> Diagnosis {
             &[Field::Port],
         ),
         Failure::Tls(problem) => problem.advise(step, cx),
-        Failure::Token(error) => token_advice(step, error),
+        Failure::Token(error) => error.advise(step),
         Failure::NoStartTls => advice(
             step,
             "The server does not offer STARTTLS, and Use STARTTLS Only is on, so Mailroom stopped before sending any credentials.".into(),
@@ -182,44 +182,6 @@ pub fn diagnose(step: Step, failure: &Failure, cx: &Context<'_>) -> Diagnosis {
             &[Field::Host, Field::Port],
         ),
         Failure::BadAddress(text) => advice(step, format!("An address cannot be used in the SMTP envelope: {text}."), "Check Email Address.", &[Field::Email]),
-    }
-}
-
-fn token_advice(step: Step, error: &super::oauth::TokenError) -> Diagnosis {
-    use super::oauth::{explain, TokenError};
-    match error {
-        TokenError::NotConnected | TokenError::NoRefreshToken => advice(
-            step,
-            "These settings sign in with an OAuth2 refresh token, and none is saved for these values.".into(),
-            "Save the settings, then choose Connect and sign in at the provider as the mailbox in Username. Changing the server, Username, Token URL or Client ID forgets the refresh token.",
-            &[Field::Auth],
-        ),
-        TokenError::NoSecret => advice(step, error.to_string(), "Type the client secret.", &[Field::Password]),
-        TokenError::Unreachable(text) => advice(
-            step,
-            format!("Mailroom could not reach the token endpoint: {text}."),
-            "Check Token URL, and that this machine may reach it over HTTPS.",
-            &[Field::TokenUrl],
-        ),
-        TokenError::Refused { description, .. } => {
-            let (meaning, fields) = match (explain(description), error) {
-                (Some((meaning, field)), _) => (meaning, vec![field]),
-                (None, TokenError::Refused { error, .. }) if error == "invalid_scope" => {
-                    ("The scope is not valid for this endpoint.", vec![Field::Scope])
-                }
-                (None, TokenError::Refused { error, .. }) if error == "unauthorized_client" => {
-                    ("This application may not use the client credentials grant.", vec![Field::ClientId])
-                }
-                _ => ("The client ID or client secret was not accepted.", vec![Field::ClientId, Field::Password]),
-            };
-            advice(step, format!("The token endpoint did not issue a token: {error}."), meaning, &fields)
-        }
-        TokenError::Malformed { .. } => advice(
-            step,
-            format!("The token endpoint answered, but not with an OAuth2 token: {error}."),
-            "Check Token URL: it must be the provider's OAuth2 token endpoint, such as https://login.microsoftonline.com/<tenant>/oauth2/v2.0/token.",
-            &[Field::TokenUrl],
-        ),
     }
 }
 

@@ -14,6 +14,7 @@ pub mod reply_guard;
 mod stream;
 pub mod tls;
 pub mod tls_problem;
+pub mod token_problem;
 mod transcript;
 pub mod transport;
 

@@ -4,6 +4,7 @@
 //! `make test`'s second integration run does), a new PostgreSQL database there.
 #![allow(dead_code)]
 
+pub mod events;
 pub mod process;
 pub mod smtp;
 
