@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use std::time::Duration;
 use support::events::{detail, failure, test_saved};
 use support::smtp::{certs, certs_valid_for, self_signed, Certs, SmtpServer, PASSWORD, USER};
-use support::{api_token, config, eventually, queue_invoice, Browser, TestApp};
+use support::{api_token, config, eventually, message_status, queue_invoice, Browser, TestApp};
 
 /// An app trusting only the public roots, with a quick outbox.
 async fn app() -> TestApp {
@@ -140,15 +140,7 @@ async fn a_trusted_certificate_carries_the_test_and_the_outbox_and_a_changed_one
     assert!(d.can_trust);
     let id = queue_invoice(&http, &app.origin, &token, "hopper@example.com").await;
     let changed = || async {
-        let mail: Value = http
-            .get(format!("{}/api/v1/messages/{id}", app.origin))
-            .bearer_auth(&token)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let mail = message_status(&http, &app.origin, &token, id).await;
         mail["last_error"].as_str().is_some_and(|e| e.contains("certificate changed"))
     };
     assert!(eventually(15, changed).await, "the outbox refuses the changed certificate and says so");

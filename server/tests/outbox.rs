@@ -11,9 +11,7 @@ use support::process::Server;
 use support::smtp::{free_port, SmtpServer};
 use support::{api_token, eventually, fast_outbox_app, plain_relay, queue_invoice};
 
-async fn status(http: &reqwest::Client, base: &str, token: &str, id: i64) -> Value {
-    http.get(format!("{base}/api/v1/messages/{id}")).bearer_auth(token).send().await.unwrap().json().await.unwrap()
-}
+use support::message_status as status;
 
 #[tokio::test]
 async fn temporary_refusals_are_retried_until_sent() {

@@ -289,6 +289,11 @@ pub async fn queue_invoice(http: &reqwest::Client, base: &str, token: &str, to: 
     response.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
 }
 
+/// What GET /api/v1/messages/{id} says about a queued mail.
+pub async fn message_status(http: &reqwest::Client, base: &str, token: &str, id: i64) -> Value {
+    http.get(format!("{base}/api/v1/messages/{id}")).bearer_auth(token).send().await.unwrap().json().await.unwrap()
+}
+
 /// Whether this run puts the tests' databases on PostgreSQL.
 pub fn on_postgres() -> bool {
     std::env::var("MAILROOM_TEST_POSTGRES").is_ok_and(|url| !url.is_empty())
