@@ -32,6 +32,9 @@ pub struct Config {
     pub trusted_proxies: TrustedProxies,
     /// Refused anonymous attempts from one client are folded into one audit entry per window.
     pub audit_fold_window: Duration,
+    /// How many revisions each SMTP settings and template keeps (the last one a test email
+    /// went through is kept as well).
+    pub revisions_keep: u64,
 }
 
 impl std::fmt::Debug for Config {
@@ -77,6 +80,7 @@ struct FileLayer {
     smtp_timeout_secs: Option<String>,
     outbox_claim_timeout_secs: Option<String>,
     trusted_proxies: Option<String>,
+    revisions_keep: Option<String>,
 }
 
 impl Config {
@@ -119,9 +123,12 @@ impl Config {
             var("MAILROOM_OUTBOX_CLAIM_TIMEOUT_SECS", &file.outbox_claim_timeout_secs),
             600,
         )?;
+        let revisions_keep =
+            parse_number("MAILROOM_REVISIONS_KEEP", var("MAILROOM_REVISIONS_KEEP", &file.revisions_keep), 50)?;
         let trusted_proxies = TrustedProxies::parse(&var("MAILROOM_TRUSTED_PROXIES", &file.trusted_proxies).unwrap_or_default())
             .map_err(|m| fail("MAILROOM_TRUSTED_PROXIES", m))?;
         Ok(Self {
+            revisions_keep,
             trusted_proxies,
             audit_fold_window: Duration::from_secs(60),
             smtp_ca_file: var("MAILROOM_SMTP_CA_FILE", &file.smtp_ca_file).map(PathBuf::from),
@@ -158,6 +165,7 @@ impl Config {
             outbox: crate::outbox::OutboxConfig::default(),
             trusted_proxies: TrustedProxies::default(),
             audit_fold_window: Duration::from_secs(60),
+            revisions_keep: 50,
         }
     }
 

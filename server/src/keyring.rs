@@ -57,6 +57,10 @@ pub async fn rotate(db: &Db, config: &Config) -> Result<String, KeyringError> {
         let moved = old.reseal(&new, &sealed, &aad).map_err(|_| KeyringError::Corrupt(id))?;
         Db::set_settings_secret(&mut tx, id, Some(&moved)).await?;
     }
+    for (id, number, aad, sealed) in Db::all_revision_secrets(&mut tx).await? {
+        let moved = old.reseal(&new, &sealed, &aad).map_err(|_| KeyringError::Corrupt(id))?;
+        Db::set_revision_secret(&mut tx, id, number, &moved).await?;
+    }
     for (id, aad, sealed) in Db::all_refresh_tokens(&mut tx).await? {
         let moved = old.reseal(&new, &sealed, &aad).map_err(|_| KeyringError::Corrupt(id))?;
         Db::set_refresh_token_sealed(&mut tx, id, &moved).await?;

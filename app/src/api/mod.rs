@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod delivery;
 mod error;
+pub mod history;
 pub mod settings;
 pub mod templates;
 pub mod test_email;

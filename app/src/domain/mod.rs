@@ -4,6 +4,7 @@
 
 mod account;
 mod certificate;
+pub mod changes;
 mod email;
 mod field;
 mod field_errors;

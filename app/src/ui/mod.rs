@@ -8,6 +8,7 @@ mod delivery;
 mod dialog;
 mod fields;
 mod format;
+mod history;
 mod icons;
 mod nav;
 mod resend;

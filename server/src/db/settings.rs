@@ -76,7 +76,7 @@ impl SettingsRow {
 
 /// What a stored password or client secret is bound to, from the stored columns: a password
 /// to the server and username, a client secret also to its token URL and client ID.
-fn secret_aad(
+pub(super) fn secret_aad(
     id: i64,
     host: &str,
     port: i64,
@@ -268,31 +268,29 @@ impl Db {
             .map(drop))
     }
 
-    /// Records a test of the saved values; a successful one also records when the server's
+    /// Records a test of the saved values at `version` on the settings (while still at that
+    /// version) and on that revision. A successful test also records when the server's
     /// certificate expires (none without TLS), a failed one keeps the last known date.
-    pub async fn set_last_test(
-        &self,
-        id: i64,
-        at: i64,
-        ok: bool,
-        summary: &str,
-        cert_expires_at: Option<i64>,
-    ) -> sqlx::Result<()> {
+    pub async fn set_last_test(&self, id: i64, version: i64, at: i64, ok: bool, summary: &str, cert_expires_at: Option<i64>) -> sqlx::Result<()> {
         // The summary quotes the server's replies, which may hold anything.
         let summary: &str = &super::storable(summary);
-        on!(self.write(), |e| query!(
+        let mut tx = self.begin().await?;
+        on!(tx.on(), |e| query!(
             "update smtp_settings set last_test_at = $1, last_test_ok = $2, last_test_summary = $3,
                                      cert_expires_at = case when $2 then $4 else cert_expires_at end
-             where id = $5",
+             where id = $5 and version = $6",
             at,
             ok,
             summary,
             cert_expires_at,
-            id
+            id,
+            version
         )
         .execute(e)
         .await
-        .map(drop))
+        .map(drop))?;
+        Db::mark_settings_revision_tested(&mut tx, id, version, at, ok).await?;
+        tx.commit().await
     }
 
     /// Forgets the last test when what it tested has changed.

@@ -1,5 +1,6 @@
 //! The email_templates table.
 
+use super::revisions::History;
 use super::{now_ms, on, Db};
 
 #[derive(Clone, Debug)]
@@ -81,9 +82,15 @@ impl Db {
             .await)
     }
 
-    pub async fn insert_template(&self, w: &TemplateWrite<'_>, builtin: Option<&str>, actor: Option<i64>) -> sqlx::Result<i64> {
+    pub async fn insert_template(
+        &self,
+        w: &TemplateWrite<'_>,
+        builtin: Option<&str>,
+        actor: Option<i64>,
+    ) -> sqlx::Result<i64> {
         let now = now_ms();
-        on!(self.write(), |e| {
+        let mut tx = self.begin().await?;
+        let id = on!(tx.on(), |e| {
             query_scalar!(
             r#"insert into email_templates (name, name_key, builtin, subject, text_body, html_body, from_name, from_email, settings_id,
                                           created_at, created_by, updated_at, updated_by)
@@ -94,13 +101,25 @@ impl Db {
         )
         .fetch_one(e)
         .await
-        })
+        })?;
+        Db::record_template_revision(&mut tx, id, None).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
-    /// Updates only if still at `version`; false when someone saved first.
-    pub async fn update_template(&self, id: i64, version: i64, w: &TemplateWrite<'_>, actor: i64) -> sqlx::Result<bool> {
+    /// Updates only if still at `version`, keeping the result as a revision; false when
+    /// someone saved first.
+    pub async fn update_template(
+        &self,
+        id: i64,
+        version: i64,
+        w: &TemplateWrite<'_>,
+        actor: i64,
+        history: History,
+    ) -> sqlx::Result<bool> {
         let now = now_ms();
-        on!(self.write(), |e| {
+        let mut tx = self.begin().await?;
+        let done = on!(tx.on(), |e| {
             query!(
             "update email_templates
              set name = $1, name_key = $2, subject = $3, text_body = $4, html_body = $5, from_name = $6, from_email = $7, settings_id = $8,
@@ -111,7 +130,15 @@ impl Db {
         .execute(e)
         .await
         .map(|done| done.rows_affected() == 1)
-        })
+        })?;
+        if !done {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        Db::record_template_revision(&mut tx, id, history.restored_from).await?;
+        Db::trim_template_revisions(&mut tx, id, history.keep).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Deletes a template that is not built in; false when refused or missing.

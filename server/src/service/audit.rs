@@ -6,6 +6,7 @@ use super::{Mailroom, OrInternal};
 use crate::db::NewAudit;
 use app::api::audit::{AuditEntry, AUDIT_PAGE};
 use app::api::{AppError, CurrentUser, Id, RequestMeta};
+use app::domain::changes;
 use app::domain::{Field, PasswordChange, SettingsForm};
 use std::sync::Arc;
 use std::time::Instant;
@@ -20,34 +21,20 @@ pub(super) fn who(user: &CurrentUser) -> String {
 
 pub(super) const NO_CHANGES: &str = "no changes";
 
-fn shown(form: &SettingsForm, field: Field) -> String {
-    match field {
-        Field::StartTlsOnly => if form.starttls_only { "on" } else { "off" }.to_owned(),
-        Field::Certificate if form.certificate.is_empty() => "none".to_owned(),
-        Field::Certificate => format!("SHA-256 {}", form.certificate),
-        Field::Auth => form.auth.label().to_owned(),
-        Field::Backup if form.backup.trim().is_empty() => "none".to_owned(),
-        Field::Backup => format!("settings #{}", form.backup.trim()),
-        _ => format!("“{}”", form.text(field).trim()),
-    }
-}
-
 /// "Server Host Name: “a” → “b”; Password: changed", or "no changes".
 pub(super) fn settings_changes(old: Option<&SettingsForm>, new: &SettingsForm, password: &PasswordChange) -> String {
-    let mut parts: Vec<String> = Field::ALL
-        .into_iter()
-        .filter(|f| *f != Field::Password)
-        .filter_map(|field| match old {
-            Some(old) if shown(old, field) != shown(new, field) => {
-                Some(format!("{}: {} → {}", field.label(), shown(old, field), shown(new, field)))
-            }
-            None if field == Field::Auth && !new.oauth() => None,
-            None if !new.text(field).trim().is_empty() || field == Field::StartTlsOnly => {
-                Some(format!("{}: {}", field.label(), shown(new, field)))
-            }
-            _ => None,
-        })
-        .collect();
+    let mut parts: Vec<String> = match old {
+        Some(old) => changes::settings_changes(old, new)
+            .iter()
+            .map(|c| changes::one_line(std::slice::from_ref(c), usize::MAX))
+            .collect(),
+        None => Field::ALL
+            .into_iter()
+            .filter(|f| *f != Field::Password && (*f != Field::Auth || new.oauth()))
+            .filter(|f| !new.text(*f).trim().is_empty() || *f == Field::StartTlsOnly)
+            .map(|f| format!("{}: {}", f.label(), changes::shown(new, f)))
+            .collect(),
+    };
     match password {
         PasswordChange::Keep => {}
         PasswordChange::Clear => parts.push("Password: cleared".into()),

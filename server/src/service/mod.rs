@@ -11,6 +11,7 @@ mod hashing;
 mod limiter;
 pub mod oauth;
 mod reset;
+mod revisions;
 mod settings;
 mod templates;
 mod test_email;
@@ -27,6 +28,7 @@ use crate::db::Db;
 use crate::mail::Probe;
 use app::api::audit::AuditEntry;
 use app::api::delivery::{DeliveryAlert, MailView};
+use app::api::history::Revision;
 use app::api::templates::{Preview, TemplateInput, TemplateSummary, TemplateView};
 use app::api::test_email::TestEmailRequest;
 use app::api::tokens::{NewToken, TokenView};
@@ -60,6 +62,8 @@ pub struct Mailroom {
     public_url: String,
     /// The outbox's resting settings, for "failing over" in the list.
     cool_downs: Arc<crate::outbox::failover::CoolDowns>,
+    /// Revisions kept per SMTP settings and per template.
+    revisions_keep: i64,
 }
 
 /// Test sends allowed per user per minute, counted in the database across instances.
@@ -104,6 +108,7 @@ impl Mailroom {
             wake,
             public_url: config.public_url.clone(),
             cool_downs,
+            revisions_keep: i64::try_from(config.revisions_keep).unwrap_or(i64::MAX),
             cookie: auth::CookiePolicy::new(config.uses_https(), config.session_lifetime),
             session_idle: config.session_idle,
             session_lifetime: config.session_lifetime,
@@ -215,6 +220,26 @@ impl Backend for Mailroom {
     async fn make_default(&self, req: &RequestMeta, id: Id) -> Result<(), AppError> {
         let actor = self.require(req, Role::Administrator).await?;
         self.settings_make_default(req, &actor, id).await
+    }
+
+    async fn settings_history(&self, req: &RequestMeta, id: Id) -> Result<Vec<Revision>, AppError> {
+        self.require(req, Role::Administrator).await?;
+        self.settings_revisions(id).await
+    }
+
+    async fn restore_settings_revision(&self, req: &RequestMeta, id: Id, number: i64, version: i64) -> Result<SettingsView, AppError> {
+        let actor = self.require(req, Role::Administrator).await?;
+        self.settings_restore(req, &actor, id, number, version).await
+    }
+
+    async fn template_history(&self, req: &RequestMeta, id: Id) -> Result<Vec<Revision>, AppError> {
+        self.require(req, Role::Administrator).await?;
+        self.template_revisions(id).await
+    }
+
+    async fn restore_template_revision(&self, req: &RequestMeta, id: Id, number: i64, version: i64) -> Result<TemplateView, AppError> {
+        let actor = self.require(req, Role::Administrator).await?;
+        self.template_restore_revision(req, &actor, id, number, version).await
     }
 
     async fn list_templates(&self, req: &RequestMeta) -> Result<Vec<TemplateSummary>, AppError> {

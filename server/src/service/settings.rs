@@ -4,7 +4,7 @@
 use super::audit::{settings_changes, NO_CHANGES};
 use super::{Mailroom, OrInternal};
 use crate::crypto::settings_secret_aad;
-use crate::db::{is_foreign_key_violation, is_unique_violation, Db, SettingsRow, SettingsWrite};
+use crate::db::{is_foreign_key_violation, is_unique_violation, Db, History, SettingsRow, SettingsWrite};
 use app::api::test_email::LastTest;
 use app::api::{AppError, CurrentUser, Id, RequestMeta, SettingsInput, SettingsSummary, SettingsView};
 use app::domain::{check_password, Auth, AuthMethod, Field, PasswordChange, SettingsForm, ValidSettings};
@@ -68,11 +68,19 @@ pub(super) fn backup_chain(
     Ok(())
 }
 
+/// What a save does with the stored password or client secret.
+pub(super) enum SecretWrite<'a> {
+    /// Typed, cleared or kept, as the form says.
+    Form(&'a PasswordChange),
+    /// A revision's sealed secret (or none), put back as it was.
+    Sealed(Option<&'a [u8]>),
+}
+
 pub(super) fn settings_target(name: &str, id: Id) -> String {
     format!("SMTP settings “{name}” (#{id})")
 }
 
-fn name_taken() -> AppError {
+pub(super) fn name_taken() -> AppError {
     AppError::field(Field::Name.label(), "Another SMTP settings already has this name; choose a different name.")
 }
 
@@ -139,7 +147,8 @@ impl Mailroom {
             let all = self.db.backups().await.or_internal("checking the backup settings")?;
             backup_chain(input.id, new.name.as_str(), backup, &all).map_err(|m| AppError::field(Field::Backup.label(), m))?;
         }
-        let id = self.write_settings(actor, &new, existing.as_ref(), &input.password).await?;
+        let history = History { keep: self.revisions_keep, restored_from: None };
+        let id = self.write_settings(actor, &new, existing.as_ref(), SecretWrite::Form(&input.password), history).await?;
         let view = self.settings_get(id).await?;
         tracing::info!(settings = id, user = actor.id, "SMTP settings saved");
         let before = existing.as_ref().map(form_of);
@@ -152,12 +161,14 @@ impl Mailroom {
         Ok(view)
     }
 
-    async fn write_settings(
+    /// Writes the settings and keeps the result as a revision, in one transaction.
+    pub(super) async fn write_settings(
         &self,
         actor: &CurrentUser,
         new: &ValidSettings,
         existing: Option<&SettingsRow>,
-        password: &PasswordChange,
+        secret: SecretWrite<'_>,
+        history: History,
     ) -> Result<Id, AppError> {
         let name_key = new.name.key();
         let certificate = new.certificate.map(|pin| pin.to_string());
@@ -198,9 +209,13 @@ impl Mailroom {
             }
             other => other.or_internal("saving SMTP settings")?.unwrap_or_default(),
         };
+        let secret_changed = match secret {
+            SecretWrite::Form(change) => !matches!(change, PasswordChange::Keep),
+            SecretWrite::Sealed(sealed) => sealed != existing.and_then(|row| row.password_secret.as_deref()),
+        };
         if let Some(row) = existing {
             let tested = ValidSettings { name: new.name.clone(), ..form_of(row).validate().map_err(AppError::Invalid)? };
-            if tested != *new || !matches!(password, PasswordChange::Keep) {
+            if tested != *new || secret_changed {
                 Db::clear_last_test(&mut tx, id).await.or_internal("saving SMTP settings")?;
             }
             // A refresh token belongs to the client, mailbox and server it was granted for.
@@ -211,14 +226,22 @@ impl Mailroom {
         }
         let bound = oauth.map(|(url, client, _)| (url.as_str(), client.as_str()));
         let aad = settings_secret_aad(id, new.host.as_str(), new.port.get(), new.username.as_str(), bound);
-        match password {
-            PasswordChange::Keep => {}
-            PasswordChange::Clear => Db::set_settings_secret(&mut tx, id, None).await.or_internal("saving SMTP settings")?,
-            PasswordChange::Set(secret) => {
-                let sealed = self.secrets.seal(secret.expose(), &aad);
+        match secret {
+            SecretWrite::Form(PasswordChange::Keep) => {}
+            SecretWrite::Form(PasswordChange::Clear) => {
+                Db::set_settings_secret(&mut tx, id, None).await.or_internal("saving SMTP settings")?
+            }
+            SecretWrite::Form(PasswordChange::Set(typed)) => {
+                let sealed = self.secrets.seal(typed.expose(), &aad);
                 Db::set_settings_secret(&mut tx, id, Some(&sealed)).await.or_internal("saving SMTP settings")?;
             }
+            // Sealed for this id and the revision's own server, username and client, which
+            // the values just written are again.
+            SecretWrite::Sealed(sealed) => Db::set_settings_secret(&mut tx, id, sealed).await.or_internal("saving SMTP settings")?,
         }
+        Db::record_settings_revision(&mut tx, id, secret_changed, history)
+            .await
+            .or_internal("keeping the SMTP settings' history")?;
         tx.commit().await.or_internal("saving SMTP settings")?;
         Ok(id)
     }

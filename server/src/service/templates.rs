@@ -3,7 +3,10 @@
 
 use super::builtin_templates::builtin;
 use super::{Mailroom, OrInternal};
-use crate::db::{is_unique_violation, TemplateRow, TemplateWrite};
+use super::audit::NO_CHANGES;
+use super::revisions::template_settings_name;
+use crate::db::{is_unique_violation, History, TemplateRow, TemplateWrite};
+use app::domain::changes::{one_line, template_changes};
 use crate::mail::compose::sender;
 use crate::mail::render::{check, check_required, render, Sources};
 use app::api::templates::{Preview, TemplateInput, TemplateSummary, TemplateView};
@@ -14,7 +17,7 @@ use app::domain::{name_key, sample_variables, TemplateForm};
 pub(super) use super::builtin_templates::PASSWORD_RESET;
 const NOT_FOUND: &str = "This template no longer exists; someone may have deleted it.";
 
-fn form_of(row: &TemplateRow) -> TemplateForm {
+pub(super) fn form_of(row: &TemplateRow) -> TemplateForm {
     TemplateForm {
         name: row.name.clone(),
         subject: row.subject.clone(),
@@ -43,26 +46,14 @@ fn sources(form: &TemplateForm) -> Sources<'_> {
     Sources { subject: &form.subject, text: &form.text_body, html: &form.html_body }
 }
 
-/// Which fields differ, by label.
-fn changed(old: &TemplateForm, new: &TemplateForm) -> String {
-    let pairs = [
-        (TEMPLATE_NAME, old.name != new.name),
-        ("Subject", old.subject != new.subject),
-        ("Text body", old.text_body != new.text_body),
-        ("HTML body", old.html_body != new.html_body),
-        ("From name", old.from_name != new.from_name),
-        ("From email address", old.from_email != new.from_email),
-        (SETTINGS, old.settings_id != new.settings_id),
-    ];
-    let names: Vec<&str> = pairs.iter().filter(|(_, c)| *c).map(|(n, _)| *n).collect();
-    if names.is_empty() {
-        "no changes".into()
-    } else {
-        format!("changed: {}", names.join(", "))
-    }
-}
-
 impl Mailroom {
+    /// "Subject: “a” → “b”; …" for the audit log, long values cut short; or "no changes".
+    async fn template_changes(&self, old: &TemplateForm, new: &TemplateForm) -> Result<String, AppError> {
+        let names = self.settings_names().await?;
+        let changes = template_changes(old, new, |s| template_settings_name(s, &names));
+        Ok(if changes.is_empty() { NO_CHANGES.to_owned() } else { one_line(&changes, 60) })
+    }
+
     pub(super) async fn templates_list(&self) -> Result<Vec<TemplateSummary>, AppError> {
         let rows = self.db.list_templates().await.or_internal("listing templates")?;
         Ok(rows
@@ -77,7 +68,7 @@ impl Mailroom {
             .collect())
     }
 
-    async fn template_row(&self, id: Id) -> Result<TemplateRow, AppError> {
+    pub(super) async fn template_row(&self, id: Id) -> Result<TemplateRow, AppError> {
         self.db.template_by_id(id).await.or_internal("loading the template")?.ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))
     }
 
@@ -87,7 +78,7 @@ impl Mailroom {
 
     /// The domain rules, the placeholders, and for a built-in template the placeholders it
     /// cannot work without (a reset mail without its link, say).
-    async fn check_template(&self, form: &TemplateForm, builtin_key: Option<&str>) -> Result<(), AppError> {
+    pub(super) async fn check_template(&self, form: &TemplateForm, builtin_key: Option<&str>) -> Result<(), AppError> {
         let mut errors = form.check();
         let required = builtin_key.and_then(builtin).map_or(&[][..], |b| b.required);
         for (field, message) in check(&sources(form)).iter().chain(check_required(&sources(form), required).iter()) {
@@ -142,7 +133,8 @@ impl Mailroom {
                 if input.version != Some(row.version) {
                     return Err(AppError::Stale { by: row.updated_by, at: row.updated_at });
                 }
-                match self.db.update_template(id, row.version, &write, actor.id).await {
+                let history = History { keep: self.revisions_keep, restored_from: None };
+                match self.db.update_template(id, row.version, &write, actor.id, history).await {
                     Err(e) if is_unique_violation(&e) => return Err(taken()),
                     Ok(false) => {
                         let row = self.template_row(id).await?;
@@ -150,7 +142,7 @@ impl Mailroom {
                     }
                     other => other.or_internal("saving the template")?,
                 };
-                (id, "template changed", changed(&form_of(&row), &form))
+                (id, "template changed", self.template_changes(&form_of(&row), &form).await?)
             }
         };
         let view = self.template_get(id).await?;
@@ -192,11 +184,12 @@ impl Mailroom {
         }
         let key = name_key(&row.name);
         let write = TemplateWrite { name: &row.name, name_key: &key, settings_id: row.settings_id, ..original.write() };
-        if !self.db.update_template(id, row.version, &write, actor.id).await.or_internal("restoring the template")? {
+        let history = History { keep: self.revisions_keep, restored_from: None };
+        if !self.db.update_template(id, row.version, &write, actor.id, history).await.or_internal("restoring the template")? {
             return Err(stale(&self.template_row(id).await?));
         }
         let view = self.template_get(id).await?;
-        let details = changed(&form_of(&row), &view.form);
+        let details = self.template_changes(&form_of(&row), &view.form).await?;
         self.audit(req, Some(actor), "template restored to default", &format!("template “{}” (#{id})", row.name), &details).await;
         Ok(view)
     }

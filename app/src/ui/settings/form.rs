@@ -6,6 +6,7 @@ use crate::api::{settings::get_settings, settings::save_settings, AppError, Mill
 use crate::domain::{check_password, Field, FieldErrors, PasswordChange, SettingsForm, SAVED_PASSWORD_PLACEHOLDER};
 use crate::ui::fields::{CheckboxField, RecordFacts, TextField};
 use crate::ui::format::date_time;
+use crate::ui::history::{History, HistoryOf, Restored};
 use crate::ui::nav::nav;
 use crate::ui::route::Selection;
 use crate::ui::session::session;
@@ -170,6 +171,31 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
         });
     };
 
+    let restored = Callback::new(move |done: Restored| {
+        let Restored::Settings(view) = done else { return };
+        let view = *view;
+        ctx.rows.update(|r| r.upsert(view.summary()));
+        toasts.show(format!("Restored “{}”; it is now version {}.", view.form.name, view.version));
+        draft.set(view.form.clone());
+        saved.set(Some(view));
+        password.set(String::new());
+        clear.set(false);
+        touched.set(BTreeSet::new());
+        submitted.set(false);
+        server.set(FieldErrors::default());
+        banner.set(None);
+    });
+    let stale = Callback::new(move |e: AppError| {
+        if let AppError::Stale { by, at } = e {
+            banner.set(Some(Banner::Stale { by, at }));
+        }
+    });
+    let history = saved.with_untracked(|s| s.as_ref().map(|v| v.id)).map(|id| {
+        let version = Signal::derive(move || saved.with(|s| s.as_ref().map(|v| v.version)));
+        let tested = Signal::derive(move || ctx.rows.with(|rows| rows.get(id).and_then(|r| r.last_test.as_ref().map(|t| t.at))));
+        view! { <History of=HistoryOf::Settings(id) version tested dirty restored stale /> }.into_any()
+    });
+
     let text_field = move |field: Field, kind: &'static str, autocomplete: &'static str| {
         view! {
             <TextField
@@ -282,6 +308,7 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
             </div>
             <RecordFacts stamps=Signal::derive(move || saved.with(|s| s.as_ref().map(|v| ((v.created_at, v.created_by.clone()), (v.updated_at, v.updated_by.clone()))))) />
         </form>
+        {history}
     }
 }
 

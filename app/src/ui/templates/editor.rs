@@ -10,6 +10,7 @@ use crate::domain::{name_key, FieldErrors, TemplateForm, PLACEHOLDERS};
 use crate::ui::dialog::Confirm;
 use crate::ui::fields::{RecordFacts, SelectField, TextAreaField, TextField};
 use crate::ui::format::date_time;
+use crate::ui::history::{History, HistoryOf, Restored};
 use crate::ui::nav::nav;
 use crate::ui::route::Selection;
 use crate::ui::session::session;
@@ -169,6 +170,25 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
         toasts.show(format!("Restored “{}” to its default.", view.form.name));
         saved.set(Some(view));
     });
+    let restored_revision = Callback::new(move |done: Restored| {
+        let Restored::Template(view) = done else { return };
+        let view = *view;
+        list_shows(&view);
+        server.set(FieldErrors::default());
+        submitted.set(false);
+        draft.set(view.form.clone());
+        toasts.show(format!("Restored “{}”; it is now version {}.", view.form.name, view.version));
+        saved.set(Some(view));
+    });
+    let stale_revision = Callback::new(move |e: AppError| {
+        if let AppError::Stale { by, at } = e {
+            stale.set(Some((by, at)));
+        }
+    });
+    let history = id().map(|id| {
+        let version = Signal::derive(move || saved.with(|s| s.as_ref().map(|v| v.version)));
+        view! { <History of=HistoryOf::Template(id) version dirty restored=restored_revision stale=stale_revision /> }.into_any()
+    });
     let show_preview = move |_| {
         let form = draft.get_untracked();
         spawn_local(async move {
@@ -240,6 +260,7 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
             })}
             <RecordFacts stamps=Signal::derive(move || saved.with(|s| s.as_ref().map(|v| ((v.created_at, v.created_by.clone()), (v.updated_at, v.updated_by.clone()))))) />
         </form>
+        {history}
         <Confirm
             question=Signal::derive(move || deleting.get().then(|| format!("Delete the template “{}”? This cannot be undone.", draft.with(|d| d.name.clone()))))
             title="Delete template"
