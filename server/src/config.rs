@@ -123,8 +123,7 @@ impl Config {
             var("MAILROOM_OUTBOX_CLAIM_TIMEOUT_SECS", &file.outbox_claim_timeout_secs),
             600,
         )?;
-        let revisions_keep =
-            parse_number("MAILROOM_REVISIONS_KEEP", var("MAILROOM_REVISIONS_KEEP", &file.revisions_keep), 50)?;
+        let revisions_keep = parse_number("MAILROOM_REVISIONS_KEEP", var("MAILROOM_REVISIONS_KEEP", &file.revisions_keep), 50)?;
         let trusted_proxies = TrustedProxies::parse(&var("MAILROOM_TRUSTED_PROXIES", &file.trusted_proxies).unwrap_or_default())
             .map_err(|m| fail("MAILROOM_TRUSTED_PROXIES", m))?;
         Ok(Self {

@@ -103,7 +103,13 @@ async fn restoring_a_version_brings_back_its_own_password_and_the_tests_mark_eac
     let entries: Vec<AuditEntry> = admin.call("audit/list", json!({ "filter": "restored", "before": null })).await.unwrap();
     assert_eq!(entries.len(), 1);
     assert_eq!(entries[0].action, "SMTP settings restored");
-    assert!(entries[0].details.starts_with("version 1 restored as version 4: From: “Accounts” → “Billing”; Username: “billing-team” → “billing”"), "{}", entries[0].details);
+    assert!(
+        entries[0]
+            .details
+            .starts_with("version 1 restored as version 4: From: “Accounts” → “Billing”; Username: “billing-team” → “billing”"),
+        "{}",
+        entries[0].details
+    );
     assert!(!entries[0].details.contains(PASSWORD));
 }
 
@@ -124,7 +130,10 @@ async fn a_restore_is_checked_like_a_save() {
     // The old name now belongs to other settings.
     let other = save(&admin, None, None, form("alpha", 587, ""), json!("Keep")).await;
     let taken = restore(&admin, alpha.id, 1, beta.version).await.unwrap_err();
-    assert!(matches!(&taken.error, AppError::Conflict(m) if m.contains("named “Alpha”") && m.contains("Rename those first")), "{taken:?}");
+    assert!(
+        matches!(&taken.error, AppError::Conflict(m) if m.contains("named “Alpha”") && m.contains("Rename those first")),
+        "{taken:?}"
+    );
     assert_eq!(history(&admin, alpha.id).await.len(), 2, "a refused restore keeps nothing");
 
     // Version 1 of "alpha" names Beta as its backup, which now names "alpha": a loop.
@@ -166,11 +175,15 @@ async fn templates_keep_their_versions_and_restore_them() {
         } } })
     };
     let first: TemplateView = admin.call("templates/save", input(None, None, "Your invoice")).await.unwrap();
-    let second: TemplateView = admin.call("templates/save", input(Some(first.id), Some(1), "Invoice {{ invoice.number }}")).await.unwrap();
+    let second: TemplateView =
+        admin.call("templates/save", input(Some(first.id), Some(1), "Invoice {{ invoice.number }}")).await.unwrap();
     let kept: Vec<Revision> = admin.call("templates/history", json!({ "id": first.id })).await.unwrap();
     assert_eq!(numbers(&kept), [2, 1]);
     assert_eq!(kept[1].changes.len(), 1);
-    assert_eq!((kept[1].changes[0].before.as_str(), kept[1].changes[0].after.as_str()), ("“Your invoice”", "“Invoice {{ invoice.number }}”"));
+    assert_eq!(
+        (kept[1].changes[0].before.as_str(), kept[1].changes[0].after.as_str()),
+        ("“Your invoice”", "“Invoice {{ invoice.number }}”")
+    );
 
     let body = json!({ "id": first.id, "number": 1, "version": second.version });
     let restored: TemplateView = admin.call("templates/restore-revision", body).await.unwrap();
@@ -180,7 +193,10 @@ async fn templates_keep_their_versions_and_restore_them() {
 
     let entries: Vec<AuditEntry> = admin.call("audit/list", json!({ "filter": "template", "before": null })).await.unwrap();
     let changed = entries.iter().find(|e| e.action == "template changed").unwrap();
-    assert_eq!(changed.details, "Subject: “Your invoice” → “Invoice {{ invoice.number }}”", "old and new values, as for settings");
+    assert_eq!(
+        changed.details, "Subject: “Your invoice” → “Invoice {{ invoice.number }}”",
+        "old and new values, as for settings"
+    );
     assert!(entries.iter().any(|e| e.action == "template restored" && e.details.starts_with("version 1 restored as version 3")));
 }
 

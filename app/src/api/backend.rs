@@ -60,11 +60,21 @@ pub trait Backend: Send + Sync + 'static {
     async fn make_default(&self, req: &RequestMeta, id: Id) -> Result<(), AppError>;
     async fn oauth_connect(&self, req: &RequestMeta, id: Id) -> Result<String, AppError>;
     async fn settings_history(&self, req: &RequestMeta, id: Id) -> Result<Vec<Revision>, AppError>;
-    async fn restore_settings_revision(&self, req: &RequestMeta, id: Id, number: i64, version: i64)
-        -> Result<SettingsView, AppError>;
+    async fn restore_settings_revision(
+        &self,
+        req: &RequestMeta,
+        id: Id,
+        number: i64,
+        version: i64,
+    ) -> Result<SettingsView, AppError>;
     async fn template_history(&self, req: &RequestMeta, id: Id) -> Result<Vec<Revision>, AppError>;
-    async fn restore_template_revision(&self, req: &RequestMeta, id: Id, number: i64, version: i64)
-        -> Result<TemplateView, AppError>;
+    async fn restore_template_revision(
+        &self,
+        req: &RequestMeta,
+        id: Id,
+        number: i64,
+        version: i64,
+    ) -> Result<TemplateView, AppError>;
 
     async fn list_templates(&self, req: &RequestMeta) -> Result<Vec<TemplateSummary>, AppError>;
     async fn get_template(&self, req: &RequestMeta, id: Id) -> Result<TemplateView, AppError>;

@@ -54,7 +54,11 @@ pub fn template_changes(before: &TemplateForm, after: &TemplateForm, settings: i
         .map(|(field, b, a)| Change { field: field.to_owned(), before: quoted(b), after: quoted(a) })
         .collect();
     if before.settings_id != after.settings_id {
-        changes.push(Change { field: SETTINGS.to_owned(), before: settings(before.settings_id), after: settings(after.settings_id) });
+        changes.push(Change {
+            field: SETTINGS.to_owned(),
+            before: settings(before.settings_id),
+            after: settings(after.settings_id),
+        });
     }
     changes
 }

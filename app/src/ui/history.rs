@@ -2,9 +2,7 @@
 //! emails that went through it and what it would change back; "Restore this version" saves
 //! one again as a new version, after asking.
 
-use crate::api::history::{
-    restore_settings_revision, restore_template_revision, settings_history, template_history, Revision,
-};
+use crate::api::history::{restore_settings_revision, restore_template_revision, settings_history, template_history, Revision};
 use crate::api::templates::TemplateView;
 use crate::api::{AppError, Id, SettingsView};
 use crate::ui::dialog::Confirm;

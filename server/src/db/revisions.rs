@@ -164,8 +164,15 @@ impl Db {
                from settings_revisions where password_secret is not null"#
         )
         .map(|r| {
-            let aad =
-                secret_aad(r.settings_id, &r.host, r.port, &r.username, &r.auth_method, r.token_url.as_deref(), r.client_id.as_deref());
+            let aad = secret_aad(
+                r.settings_id,
+                &r.host,
+                r.port,
+                &r.username,
+                &r.auth_method,
+                r.token_url.as_deref(),
+                r.client_id.as_deref(),
+            );
             (r.settings_id, r.number, aad, r.password_secret)
         })
         .fetch_all(e)

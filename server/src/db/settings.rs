@@ -271,7 +271,15 @@ impl Db {
     /// Records a test of the saved values at `version` on the settings (while still at that
     /// version) and on that revision. A successful test also records when the server's
     /// certificate expires (none without TLS), a failed one keeps the last known date.
-    pub async fn set_last_test(&self, id: i64, version: i64, at: i64, ok: bool, summary: &str, cert_expires_at: Option<i64>) -> sqlx::Result<()> {
+    pub async fn set_last_test(
+        &self,
+        id: i64,
+        version: i64,
+        at: i64,
+        ok: bool,
+        summary: &str,
+        cert_expires_at: Option<i64>,
+    ) -> sqlx::Result<()> {
         // The summary quotes the server's replies, which may hold anything.
         let summary: &str = &super::storable(summary);
         let mut tx = self.begin().await?;

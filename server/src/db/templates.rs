@@ -82,12 +82,7 @@ impl Db {
             .await)
     }
 
-    pub async fn insert_template(
-        &self,
-        w: &TemplateWrite<'_>,
-        builtin: Option<&str>,
-        actor: Option<i64>,
-    ) -> sqlx::Result<i64> {
+    pub async fn insert_template(&self, w: &TemplateWrite<'_>, builtin: Option<&str>, actor: Option<i64>) -> sqlx::Result<i64> {
         let now = now_ms();
         let mut tx = self.begin().await?;
         let id = on!(tx.on(), |e| {

@@ -24,10 +24,9 @@ pub(super) const NO_CHANGES: &str = "no changes";
 /// "Server Host Name: “a” → “b”; Password: changed", or "no changes".
 pub(super) fn settings_changes(old: Option<&SettingsForm>, new: &SettingsForm, password: &PasswordChange) -> String {
     let mut parts: Vec<String> = match old {
-        Some(old) => changes::settings_changes(old, new)
-            .iter()
-            .map(|c| changes::one_line(std::slice::from_ref(c), usize::MAX))
-            .collect(),
+        Some(old) => {
+            changes::settings_changes(old, new).iter().map(|c| changes::one_line(std::slice::from_ref(c), usize::MAX)).collect()
+        }
         None => Field::ALL
             .into_iter()
             .filter(|f| *f != Field::Password && (*f != Field::Auth || new.oauth()))

@@ -227,7 +227,13 @@ impl Backend for Mailroom {
         self.settings_revisions(id).await
     }
 
-    async fn restore_settings_revision(&self, req: &RequestMeta, id: Id, number: i64, version: i64) -> Result<SettingsView, AppError> {
+    async fn restore_settings_revision(
+        &self,
+        req: &RequestMeta,
+        id: Id,
+        number: i64,
+        version: i64,
+    ) -> Result<SettingsView, AppError> {
         let actor = self.require(req, Role::Administrator).await?;
         self.settings_restore(req, &actor, id, number, version).await
     }
@@ -237,7 +243,13 @@ impl Backend for Mailroom {
         self.template_revisions(id).await
     }
 
-    async fn restore_template_revision(&self, req: &RequestMeta, id: Id, number: i64, version: i64) -> Result<TemplateView, AppError> {
+    async fn restore_template_revision(
+        &self,
+        req: &RequestMeta,
+        id: Id,
+        number: i64,
+        version: i64,
+    ) -> Result<TemplateView, AppError> {
         let actor = self.require(req, Role::Administrator).await?;
         self.template_restore_revision(req, &actor, id, number, version).await
     }

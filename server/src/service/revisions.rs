@@ -7,8 +7,8 @@ use super::templates::form_of as template_form_of;
 use super::{Mailroom, OrInternal};
 use crate::db::{History, SettingsRevisionRow, TemplateRevisionRow, TemplateWrite};
 use app::api::history::{Revision, TestMark};
-use app::api::{AppError, CurrentUser, Id, RequestMeta, SettingsView};
 use app::api::templates::TemplateView;
+use app::api::{AppError, CurrentUser, Id, RequestMeta, SettingsView};
 use app::domain::changes::{one_line, settings_changes, template_changes, Change};
 use app::domain::{name_key, Field, SettingsForm, TemplateForm};
 use std::collections::HashMap;
@@ -144,7 +144,8 @@ impl Mailroom {
         let revision = kept.into_iter().find(|r| r.number == number).ok_or_else(|| no_longer_kept(number))?;
         let mut form = revision.as_settings(id).form();
         let all = self.db.backups().await.or_internal("checking the backup settings")?;
-        if let Some((other, _, name)) = all.iter().find(|(other, _, name)| *other != id && name_key(name) == name_key(&form.name)) {
+        if let Some((other, _, name)) = all.iter().find(|(other, _, name)| *other != id && name_key(name) == name_key(&form.name))
+        {
             return Err(AppError::Conflict(format!(
                 "Version {number} is named “{}”, which other SMTP settings (#{other}, “{name}”) now use. Rename those first, then restore.",
                 form.name
@@ -162,7 +163,8 @@ impl Mailroom {
             ))
         })?;
         if let Some(backup) = new.backup {
-            backup_chain(Some(id), new.name.as_str(), backup, &all).map_err(|m| AppError::Conflict(format!("Version {number} cannot be restored: {m}")))?;
+            backup_chain(Some(id), new.name.as_str(), backup, &all)
+                .map_err(|m| AppError::Conflict(format!("Version {number} cannot be restored: {m}")))?;
         }
         let names: HashMap<Id, String> = all.iter().map(|(id, _, name)| (*id, name.clone())).collect();
         let mut changes = named_changes(&form_of(&row), &form, &names);
@@ -233,7 +235,9 @@ impl Mailroom {
         let revision = kept.iter().find(|r| r.number == number).ok_or_else(|| no_longer_kept(number))?;
         let mut form = template_form_of_revision(revision);
         let key = name_key(form.name.trim());
-        if let Some((other, _)) = self.db.template_by_name(&key).await.or_internal("checking the template's name")?.filter(|(other, _)| *other != id) {
+        if let Some((other, _)) =
+            self.db.template_by_name(&key).await.or_internal("checking the template's name")?.filter(|(other, _)| *other != id)
+        {
             return Err(AppError::Conflict(format!(
                 "Version {number} is named “{}”, which another template (#{other}) now uses. Rename that one first, then restore.",
                 form.name.trim()
@@ -288,7 +292,10 @@ mod tests {
         assert!(diff(None, None).is_empty());
         assert!(diff(Some(b"sealed"), Some(b"sealed")).is_empty());
         let changed = diff(Some(b"sealed-1"), Some(b"sealed-2"));
-        assert_eq!((changed[0].before.as_str(), changed[0].after.as_str()), ("the one saved with this version", "saved again since"));
+        assert_eq!(
+            (changed[0].before.as_str(), changed[0].after.as_str()),
+            ("the one saved with this version", "saved again since")
+        );
         assert_eq!(diff(Some(b"sealed"), None)[0].after, "none");
         assert!(!format!("{changed:?}").contains("sealed"));
     }

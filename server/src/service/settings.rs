@@ -237,7 +237,9 @@ impl Mailroom {
             }
             // Sealed for this id and the revision's own server, username and client, which
             // the values just written are again.
-            SecretWrite::Sealed(sealed) => Db::set_settings_secret(&mut tx, id, sealed).await.or_internal("saving SMTP settings")?,
+            SecretWrite::Sealed(sealed) => {
+                Db::set_settings_secret(&mut tx, id, sealed).await.or_internal("saving SMTP settings")?
+            }
         }
         Db::record_settings_revision(&mut tx, id, secret_changed, history)
             .await

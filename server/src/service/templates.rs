@@ -1,16 +1,16 @@
 //! Email templates: validated with the domain rules plus the placeholder check, unique names,
 //! versions against lost updates, and the two built-in templates the product sends itself.
 
-use super::builtin_templates::builtin;
-use super::{Mailroom, OrInternal};
 use super::audit::NO_CHANGES;
+use super::builtin_templates::builtin;
 use super::revisions::template_settings_name;
+use super::{Mailroom, OrInternal};
 use crate::db::{is_unique_violation, History, TemplateRow, TemplateWrite};
-use app::domain::changes::{one_line, template_changes};
 use crate::mail::compose::sender;
 use crate::mail::render::{check, check_required, render, Sources};
 use app::api::templates::{Preview, TemplateInput, TemplateSummary, TemplateView};
 use app::api::{AppError, CurrentUser, Id, RequestMeta};
+use app::domain::changes::{one_line, template_changes};
 use app::domain::template::{SETTINGS, TEMPLATE_NAME};
 use app::domain::{name_key, sample_variables, TemplateForm};
 

@@ -75,7 +75,8 @@ impl Mailroom {
         }
 
         // Only a test of exactly the saved values says something about the saved settings.
-        let record = saved.as_ref().filter(|_| saved_valid.as_ref() == Some(&valid) && typed.is_none()).map(|row| (row.id, row.version));
+        let record =
+            saved.as_ref().filter(|_| saved_valid.as_ref() == Some(&valid) && typed.is_none()).map(|row| (row.id, row.version));
         let target = Target {
             settings_name: valid.name.as_str().to_owned(),
             host: valid.host.as_str().to_owned(),
@@ -120,13 +121,15 @@ impl Mailroom {
                 tracing::error!(%error, "could not write the audit log");
             }
             let stored = match record {
-                Some((id, version)) => match db.set_last_test(id, version, ended.at, ended.ok, &summary, ended.cert_expires_at).await {
-                    Ok(()) => Some(LastTest { at: ended.at, ok: ended.ok, summary }),
-                    Err(error) => {
-                        tracing::error!(%error, "could not record the test result");
-                        None
+                Some((id, version)) => {
+                    match db.set_last_test(id, version, ended.at, ended.ok, &summary, ended.cert_expires_at).await {
+                        Ok(()) => Some(LastTest { at: ended.at, ok: ended.ok, summary }),
+                        Err(error) => {
+                            tracing::error!(%error, "could not record the test result");
+                            None
+                        }
                     }
-                },
+                }
                 None => None,
             };
             let _ = stored_tx.send(stored);
