@@ -33,10 +33,12 @@ target/release/mailroom: dist/index.html $(SERVER_SOURCES) $(UI_SOURCES)
 test: tools
 	@./scripts/test.sh
 
-## make bench: wasm size, filter keystroke time and outbox throughput, each beside a baseline
+## make bench: wasm size, filter keystroke time, the server's data path and outbox throughput, each beside a baseline
 ## measured in the same run
 bench: build
 	@./bench/run.sh
+	@./bench/api.sh
+	@BENCH_POSTGRES=1 ./bench/api.sh
 	@./bench/outbox.sh
 	@BENCH_POSTGRES=1 ./bench/outbox.sh
 

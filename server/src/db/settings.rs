@@ -152,12 +152,19 @@ impl Db {
         on!(self.read(), |e| {
             query_as!(
             SummaryRow,
+            // Counted once per list with grouped joins, not once per row: a subquery per row
+            // made the list quadratic in the number of settings.
             r#"select s.id as "id!", s.name, s.host, s.port, s.email, s.username, s.last_test_at, s.last_test_ok as "last_test_ok: bool",
                       s.last_test_summary, s.is_default as "is_default: bool",
-                      (select count(*) from email_templates t
-                       where t.settings_id = s.id or (t.settings_id is null and s.is_default)) as "template_count!: i64",
-                      s.cert_expires_at, s.backup_id, (select count(*) from smtp_settings b where b.backup_id = s.id) as "backs_up!: i64"
-               from smtp_settings s order by s.name_key"#
+                      coalesce(t.n, 0) + case when s.is_default then coalesce(d.n, 0) else 0 end as "template_count!: i64",
+                      s.cert_expires_at, s.backup_id, coalesce(b.n, 0) as "backs_up!: i64"
+               from smtp_settings s
+               left join (select settings_id, count(*) as n from email_templates where settings_id is not null group by settings_id) t
+                      on t.settings_id = s.id
+               left join (select count(*) as n from email_templates where settings_id is null) d on true
+               left join (select backup_id, count(*) as n from smtp_settings where backup_id is not null group by backup_id) b
+                      on b.backup_id = s.id
+               order by s.name_key"#
         )
         .fetch_all(e)
         .await
