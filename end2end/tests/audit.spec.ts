@@ -25,3 +25,36 @@ test('a change appears in the audit log and the filter finds it', async ({ page 
   await page.getByLabel('Filter').fill('no entry matches this text');
   await expect(page.getByText('No entries match “no entry matches this text”.')).toBeVisible();
 });
+
+test('the audit log narrows to one action, one person and a date range', async ({ page }) => {
+  await signInAsAdmin(page);
+  const name = unique('Narrowed relay');
+  await addSettings(page, { name });
+  await page.getByRole('link', { name: 'Audit log' }).click();
+  await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
+  const rows = page.getByRole('table').getByRole('row');
+
+  await page.getByLabel('Action').selectOption('SMTP settings created');
+  await page.getByLabel('Person').selectOption('Administrator <admin@example.com>');
+  await expect(rows.filter({ hasText: 'signed in' })).toHaveCount(0);
+  await expect(rows.filter({ hasText: `SMTP settings “${name}”` })).toHaveCount(1);
+  for (const action of await rows.locator('td[data-label="Action"]').allTextContents()) {
+    expect(action).toBe('SMTP settings created');
+  }
+
+  const today = new Date();
+  const day = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  await page.getByLabel('From date').fill(day(today));
+  await page.getByLabel('To date').fill(day(today));
+  await expect(rows.filter({ hasText: `SMTP settings “${name}”` })).toHaveCount(1);
+  const tomorrow = new Date(today.getTime() + 86_400_000);
+  await page.getByLabel('From date').fill(day(tomorrow));
+  await page.getByLabel('To date').fill(day(tomorrow));
+  await expect(page.getByText('No entries match these choices.')).toBeVisible();
+
+  await page.getByLabel('Action').selectOption('All actions');
+  await page.getByLabel('Person').selectOption('Everyone');
+  await page.getByLabel('From date').fill('');
+  await page.getByLabel('To date').fill('');
+  await expect(rows.filter({ hasText: 'signed in' }).first()).toBeVisible();
+});

@@ -107,3 +107,39 @@ async fn older_entries_come_in_pages() {
     assert_eq!(older.len(), 6, "205 settings plus the first administrator");
     assert!(older.iter().all(|e| e.id < first.last().unwrap().id));
 }
+
+#[tokio::test]
+async fn the_log_narrows_to_one_action_one_person_and_a_span_of_time() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let grace = app.user("grace@example.com").await;
+    let _: SettingsView = admin.call("settings/save", new_settings("Relay", None)).await.unwrap();
+    let list = |narrow: Value| {
+        let admin = &admin;
+        async move { admin.call::<Vec<AuditEntry>>("audit/list", json!({ "filter": "", "before": null, "narrow": narrow })).await }
+    };
+    let choices: Value = admin.call("audit/facets", json!({})).await.unwrap();
+    let actions: Vec<&str> = choices["actions"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    assert!(actions.contains(&"SMTP settings created") && actions.contains(&"user added"), "{actions:?}");
+    assert!(actions.windows(2).all(|w| w[0] < w[1]), "each once, in order: {actions:?}");
+    let grace_text = "Plain User <grace@example.com>";
+    assert!(choices["actors"].as_array().unwrap().iter().any(|a| a == grace_text), "{choices}");
+
+    let created = list(json!({ "action": "SMTP settings created" })).await.unwrap();
+    assert_eq!(created.len(), 1);
+    assert_eq!(created[0].target, "SMTP settings “Relay” (#1)");
+    let by_grace = list(json!({ "actor": grace_text })).await.unwrap();
+    assert!(!by_grace.is_empty() && by_grace.iter().all(|e| e.actor == grace_text), "{by_grace:?}");
+    let everything = list(json!({})).await.unwrap();
+    assert!(everything.len() > by_grace.len() + created.len());
+
+    let newest = everything[0].at;
+    let oldest = everything.last().unwrap().at;
+    assert_eq!(list(json!({ "from": newest + 1 })).await.unwrap().len(), 0, "nothing after the newest entry");
+    assert_eq!(list(json!({ "to": oldest })).await.unwrap().len(), 0, "the end is exclusive");
+    assert_eq!(list(json!({ "from": oldest, "to": newest + 1 })).await.unwrap().len(), everything.len());
+    let backwards = list(json!({ "from": newest, "to": oldest })).await.unwrap_err();
+    assert!(matches!(&backwards.error, AppError::Refused(m) if m.contains("must come after its start")), "{backwards:?}");
+    let refused = grace.call::<Value>("audit/facets", json!({})).await.unwrap_err();
+    assert_eq!(refused.status, 403);
+}

@@ -17,11 +17,38 @@ pub struct AuditEntry {
     pub client: String,
 }
 
+/// Narrows the log beyond the text filter: one action, one person, a span of time. Every
+/// part is optional; callers that send none get the whole log.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditNarrow {
+    /// Exactly this action, as listed in `AuditChoices::actions`.
+    pub action: Option<String>,
+    /// Exactly this person, as listed in `AuditChoices::actors`.
+    pub actor: Option<String>,
+    /// From this moment on (inclusive).
+    pub from: Option<Millis>,
+    /// Before this moment (exclusive).
+    pub to: Option<Millis>,
+}
+
+/// The actions and people the log holds, for the panel's choices.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditChoices {
+    pub actions: Vec<String>,
+    pub actors: Vec<String>,
+}
+
 /// How many entries one page holds.
 pub const AUDIT_PAGE: usize = 200;
 
 #[server(prefix = "/api", endpoint = "audit/list", input = Json)]
-pub async fn list_audit(filter: String, before: Option<Id>) -> Result<Vec<AuditEntry>, AppError> {
+pub async fn list_audit(filter: String, before: Option<Id>, narrow: Option<AuditNarrow>) -> Result<Vec<AuditEntry>, AppError> {
     let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.list_audit(&req, filter, before).await)
+    crate::api::context::finish(api.list_audit(&req, filter, before, narrow.unwrap_or_default()).await)
+}
+
+#[server(prefix = "/api", endpoint = "audit/facets", input = Json)]
+pub async fn audit_facets() -> Result<AuditChoices, AppError> {
+    let (api, req) = crate::api::context::api()?;
+    crate::api::context::finish(api.audit_facets(&req).await)
 }

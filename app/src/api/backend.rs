@@ -2,7 +2,7 @@
 //! trait (database, mail, crypto) and provides it as context; the server functions only adapt
 //! HTTP to it. The direction of dependency stays frontend → app ← server.
 
-use super::audit::AuditEntry;
+use super::audit::{AuditChoices, AuditEntry, AuditNarrow};
 use super::delivery::{DeliveryAlert, MailView};
 use super::history::Revision;
 use super::templates::{Preview, TemplateInput, TemplateSummary, TemplateView};
@@ -94,7 +94,14 @@ pub trait Backend: Send + Sync + 'static {
     /// Checks the request, then runs the test; the stream ends with `TestEvent::Finished`.
     async fn send_test_email(&self, req: &RequestMeta, request: TestEmailRequest) -> Result<TestEvents, AppError>;
 
-    async fn list_audit(&self, req: &RequestMeta, filter: String, before: Option<Id>) -> Result<Vec<AuditEntry>, AppError>;
+    async fn list_audit(
+        &self,
+        req: &RequestMeta,
+        filter: String,
+        before: Option<Id>,
+        narrow: AuditNarrow,
+    ) -> Result<Vec<AuditEntry>, AppError>;
+    async fn audit_facets(&self, req: &RequestMeta) -> Result<AuditChoices, AppError>;
 
     async fn list_users(&self, req: &RequestMeta) -> Result<Vec<UserView>, AppError>;
     async fn create_user(&self, req: &RequestMeta, user: NewUser) -> Result<UserView, AppError>;

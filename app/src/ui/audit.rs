@@ -3,7 +3,7 @@
 
 use super::format::date_time;
 use super::session::session;
-use crate::api::audit::{list_audit, AuditEntry, AUDIT_PAGE};
+use crate::api::audit::{list_audit, AuditEntry, AuditNarrow, AUDIT_PAGE};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
@@ -12,6 +12,7 @@ use std::time::Duration;
 pub fn AuditPage() -> impl IntoView {
     let session = session();
     let filter = RwSignal::new(String::new());
+    let narrow = RwSignal::new(AuditNarrow::default());
     let entries = RwSignal::new(Vec::<AuditEntry>::new());
     let more = RwSignal::new(false);
     let loading = RwSignal::new(true);
@@ -21,11 +22,12 @@ pub fn AuditPage() -> impl IntoView {
     let load = move |append: bool| {
         let before = if append { entries.with_untracked(|e| e.last().map(|e| e.id)) } else { None };
         let text = filter.get_untracked();
+        let narrowed = narrow.get_untracked();
         generation.update_value(|g| *g += 1);
         let mine = generation.get_value();
         loading.set(true);
         spawn_local(async move {
-            let result = list_audit(text, before).await;
+            let result = list_audit(text, before, Some(narrowed)).await;
             // A newer search has started, or the panel is gone.
             if generation.try_get_value() != Some(mine) {
                 return;
@@ -51,8 +53,9 @@ pub fn AuditPage() -> impl IntoView {
     let export = move |_| {
         exporting.set(true);
         let text = filter.get_untracked();
+        let narrowed = narrow.get_untracked();
         spawn_local(async move {
-            match super::audit_export::all_matching(text).await {
+            match super::audit_export::all_matching(text, narrowed).await {
                 Ok(all) => {
                     let today = js_sys::Date::new_0();
                     let name = format!(
@@ -92,11 +95,12 @@ pub fn AuditPage() -> impl IntoView {
                 <input id="audit-filter" type="search" autocomplete="off" placeholder="Who, action, settings or address"
                     prop:value=filter on:input=move |ev| typed(event_target_value(&ev)) />
             </div>
+            <super::audit_narrow::AuditNarrowing narrow changed=Callback::new(move |()| load(false)) />
             <p>
                 <button type="button" on:click=export disabled=exporting>
                     {move || if exporting.get() { "Exporting…" } else { "Export CSV" }}
                 </button>
-                <span class="hint">" Every entry matching the filter, as a spreadsheet file."</span>
+                <span class="hint">" Every entry matching the filter and choices, as a spreadsheet file."</span>
             </p>
             <Show when=move || error.with(Option::is_some)>
                 <p class="alert" role="alert">{move || error.get()}</p>
@@ -117,7 +121,12 @@ pub fn AuditPage() -> impl IntoView {
                 </tbody>
             </table>
             {move || (!loading.get() && entries.with(Vec::is_empty)).then(|| view! {
-                <p class="empty">{move || if filter.with(|f| f.trim().is_empty()) { "Nothing recorded yet.".to_owned() } else { format!("No entries match “{}”.", filter.get().trim()) }}</p>
+                <p class="empty">{move || match (filter.with(|f| f.trim().is_empty()), narrow.with(|n| *n == AuditNarrow::default())) {
+                    (true, true) => "Nothing recorded yet.".to_owned(),
+                    (true, false) => "No entries match these choices.".to_owned(),
+                    (false, true) => format!("No entries match “{}”.", filter.get().trim()),
+                    (false, false) => format!("No entries match “{}” with these choices.", filter.get().trim()),
+                }}</p>
             })}
             <Show when=move || more.get()>
                 <button type="button" disabled=loading on:click=move |_| load(true)>"Show older entries"</button>

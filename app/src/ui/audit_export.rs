@@ -2,7 +2,7 @@
 //! saved as a CSV file. Cells that a spreadsheet would run as a formula are defused.
 
 use super::format::date_time;
-use crate::api::audit::{list_audit, AuditEntry, AUDIT_PAGE};
+use crate::api::audit::{list_audit, AuditEntry, AuditNarrow, AUDIT_PAGE};
 use crate::api::AppError;
 use wasm_bindgen::JsCast;
 
@@ -24,10 +24,10 @@ pub fn csv(entries: &[AuditEntry]) -> String {
 }
 
 /// Every matching entry, newest first.
-pub async fn all_matching(filter: String) -> Result<Vec<AuditEntry>, AppError> {
+pub async fn all_matching(filter: String, narrow: AuditNarrow) -> Result<Vec<AuditEntry>, AppError> {
     let mut all: Vec<AuditEntry> = Vec::new();
     loop {
-        let page = list_audit(filter.clone(), all.last().map(|e| e.id)).await?;
+        let page = list_audit(filter.clone(), all.last().map(|e| e.id), Some(narrow.clone())).await?;
         let full = page.len() == AUDIT_PAGE;
         all.extend(page);
         if !full {

@@ -4,6 +4,7 @@ mod account;
 mod alerts;
 mod audit;
 mod audit_export;
+mod audit_narrow;
 mod delivery;
 mod dialog;
 mod fields;

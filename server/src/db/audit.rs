@@ -43,28 +43,51 @@ impl Db {
 
     /// Newest first, older than `before` (an id), matching `filter` in any text column,
     /// ignoring case.
-    pub async fn list_audit(&self, filter: &str, before: Option<i64>, limit: i64) -> sqlx::Result<Vec<AuditRow>> {
+    pub async fn list_audit(
+        &self,
+        filter: &str,
+        before: Option<i64>,
+        narrow: &app::api::audit::AuditNarrow,
+        limit: i64,
+    ) -> sqlx::Result<Vec<AuditRow>> {
         let pattern = like_pattern(filter);
         let before = before.unwrap_or(i64::MAX);
+        let (action, actor) = (narrow.action.as_deref(), narrow.actor.as_deref());
+        let (from, to) = (narrow.from.unwrap_or(i64::MIN), narrow.to.unwrap_or(i64::MAX));
         on!(self.read(), |e| query_as!(
             AuditRow,
             sqlite: r#"select id as "id!", at, actor, action, target, details, client from audit_log
                where id < $1
                  and (actor like $2 escape '\' or action like $2 escape '\' or target like $2 escape '\'
                       or details like $2 escape '\' or client like $2 escape '\')
+                 and action = coalesce($4, action) and actor = coalesce($5, actor) and at >= $6 and at < $7
                order by id desc
                limit $3"#,
             postgres: r#"select id as "id!", at, actor, action, target, details, client from audit_log
                where id < $1
                  and (actor ilike $2 escape '\' or action ilike $2 escape '\' or target ilike $2 escape '\'
                       or details ilike $2 escape '\' or client ilike $2 escape '\')
+                 and action = coalesce($4, action) and actor = coalesce($5, actor) and at >= $6 and at < $7
                order by id desc
                limit $3"#,
             before,
             pattern,
-            limit
+            limit,
+            action,
+            actor,
+            from,
+            to
         )
         .fetch_all(e)
         .await)
+    }
+
+    /// The actions and the people the log holds, each once, in order.
+    pub async fn audit_facets(&self) -> sqlx::Result<(Vec<String>, Vec<String>)> {
+        let actions =
+            on!(self.read(), |e| query_scalar!("select distinct action from audit_log order by action").fetch_all(e).await)?;
+        let actors =
+            on!(self.read(), |e| query_scalar!("select distinct actor from audit_log order by actor").fetch_all(e).await)?;
+        Ok((actions, actors))
     }
 }

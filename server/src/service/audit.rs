@@ -4,7 +4,7 @@
 use super::attempts::{Attempt, Record};
 use super::{Mailroom, OrInternal};
 use crate::db::NewAudit;
-use app::api::audit::{AuditEntry, AUDIT_PAGE};
+use app::api::audit::{AuditEntry, AuditNarrow, AUDIT_PAGE};
 use app::api::{AppError, CurrentUser, Id, RequestMeta};
 use app::domain::changes;
 use app::domain::{Field, PasswordChange, SettingsForm};
@@ -86,8 +86,19 @@ impl Mailroom {
         }
     }
 
-    pub(super) async fn audit_list(&self, filter: &str, before: Option<Id>) -> Result<Vec<AuditEntry>, AppError> {
-        let rows = self.db.list_audit(filter.trim(), before, AUDIT_PAGE as i64).await.or_internal("reading the audit log")?;
+    pub(super) async fn audit_list(
+        &self,
+        filter: &str,
+        before: Option<Id>,
+        narrow: &AuditNarrow,
+    ) -> Result<Vec<AuditEntry>, AppError> {
+        if let (Some(from), Some(to)) = (narrow.from, narrow.to) {
+            if to <= from {
+                return Err(AppError::Refused("The end of the date range must come after its start.".into()));
+            }
+        }
+        let rows =
+            self.db.list_audit(filter.trim(), before, narrow, AUDIT_PAGE as i64).await.or_internal("reading the audit log")?;
         Ok(rows
             .into_iter()
             .map(|r| AuditEntry {

@@ -26,7 +26,7 @@ use crate::config::Config;
 use crate::crypto::SecretBox;
 use crate::db::Db;
 use crate::mail::Probe;
-use app::api::audit::AuditEntry;
+use app::api::audit::{AuditChoices, AuditEntry, AuditNarrow};
 use app::api::delivery::{DeliveryAlert, MailView};
 use app::api::history::Revision;
 use app::api::templates::{Preview, TemplateInput, TemplateSummary, TemplateView};
@@ -319,9 +319,21 @@ impl Backend for Mailroom {
         self.test_email(req, &actor, request).await
     }
 
-    async fn list_audit(&self, req: &RequestMeta, filter: String, before: Option<Id>) -> Result<Vec<AuditEntry>, AppError> {
+    async fn list_audit(
+        &self,
+        req: &RequestMeta,
+        filter: String,
+        before: Option<Id>,
+        narrow: AuditNarrow,
+    ) -> Result<Vec<AuditEntry>, AppError> {
         self.require(req, Role::Administrator).await?;
-        self.audit_list(&filter, before).await
+        self.audit_list(&filter, before, &narrow).await
+    }
+
+    async fn audit_facets(&self, req: &RequestMeta) -> Result<AuditChoices, AppError> {
+        self.require(req, Role::Administrator).await?;
+        let (actions, actors) = self.db.audit_facets().await.or_internal("reading the audit log")?;
+        Ok(AuditChoices { actions, actors })
     }
 
     async fn list_users(&self, req: &RequestMeta) -> Result<Vec<UserView>, AppError> {
