@@ -107,7 +107,7 @@ mod tests {
                 Change { field: SETTINGS.into(), before: "Default".into(), after: "#3".into() },
             ]
         );
-        assert_eq!(one_line(&changes, 4), "Subject: “” → “You…; SMTP settings: Default → #3");
+        assert_eq!(one_line(&changes, 4), "Subject: “” → “You…; SMTP settings: Defa… → #3");
     }
 
     proptest! {
