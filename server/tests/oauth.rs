@@ -275,14 +275,7 @@ async fn rotate_key_reseals_client_secrets_and_refresh_tokens() {
     let plain = save(&admin, credentials, CLIENT_SECRET).await;
     server.stop("-TERM");
 
-    let rotated = std::process::Command::new(env!("CARGO_BIN_EXE_mailroom"))
-        .arg("rotate-key")
-        .env("MAILROOM_DATA_DIR", data.path())
-        .env_remove("MAILROOM_SECRET_KEY")
-        .env_remove("DATABASE_URL")
-        .output()
-        .unwrap();
-    assert!(rotated.status.success(), "{}", String::from_utf8_lossy(&rotated.stderr));
+    support::process::rotate_key(data.path());
 
     let server = Server::start(data.path(), port, &env);
     server.ready().await;

@@ -215,14 +215,7 @@ async fn rotating_the_key_keeps_old_versions_restorable() {
     let broken = save(&admin, Some(working.id), Some(1), form("Office relay", smtp.port, USER), json!({ "Set": "wrong" })).await;
     server.stop("-TERM");
 
-    let rotated = std::process::Command::new(env!("CARGO_BIN_EXE_mailroom"))
-        .arg("rotate-key")
-        .env("MAILROOM_DATA_DIR", data.path())
-        .env_remove("MAILROOM_SECRET_KEY")
-        .env_remove("DATABASE_URL")
-        .output()
-        .unwrap();
-    assert!(rotated.status.success(), "{}", String::from_utf8_lossy(&rotated.stderr));
+    support::process::rotate_key(data.path());
 
     let server = Server::start(data.path(), port, &env);
     server.ready().await;

@@ -10,7 +10,7 @@ use app::api::history::{Revision, TestMark};
 use app::api::templates::TemplateView;
 use app::api::{AppError, CurrentUser, Id, RequestMeta, SettingsView};
 use app::domain::changes::{one_line, settings_changes, template_changes, Change};
-use app::domain::{name_key, Field, SettingsForm, TemplateForm};
+use app::domain::{name_key, Field, FieldErrors, SettingsForm, TemplateForm};
 use std::collections::HashMap;
 
 /// A settings' backup by name, or how it reads once those settings are gone.
@@ -87,6 +87,14 @@ fn no_longer_kept(number: i64) -> AppError {
     AppError::NotFound(format!("Version {number} is no longer kept; only the newest versions are. Reload the history."))
 }
 
+/// A kept version that today's rules refuse, naming the first field at fault.
+fn fails_today(number: i64, errors: &FieldErrors) -> AppError {
+    let first = errors.iter().next().map(|(field, message)| format!(" ({field}: {message})")).unwrap_or_default();
+    AppError::Refused(format!(
+        "Version {number} does not pass today's checks{first}; copy what you need from it into the form and save instead."
+    ))
+}
+
 fn already_current(number: i64) -> AppError {
     AppError::Refused(format!("Version {number} is the version saved now; there is nothing to restore."))
 }
@@ -156,12 +164,7 @@ impl Mailroom {
         if backup.is_some_and(|b| !all.iter().any(|(other, _, _)| *other == b)) {
             form.backup.clear();
         }
-        let new = form.validate().map_err(|errors| {
-            let first = errors.iter().next().map(|(field, message)| format!(" ({field}: {message})")).unwrap_or_default();
-            AppError::Refused(format!(
-                "Version {number} does not pass today's checks{first}; copy what you need from it into the form and save instead."
-            ))
-        })?;
+        let new = form.validate().map_err(|errors| fails_today(number, &errors))?;
         if let Some(backup) = new.backup {
             backup_chain(Some(id), new.name.as_str(), backup, &all)
                 .map_err(|m| AppError::Conflict(format!("Version {number} cannot be restored: {m}")))?;
@@ -249,12 +252,7 @@ impl Mailroom {
             form.settings_id = None;
         }
         self.check_template(&form, row.builtin.as_deref()).await.map_err(|e| match e {
-            AppError::Invalid(errors) => {
-                let first = errors.iter().next().map(|(field, message)| format!(" ({field}: {message})")).unwrap_or_default();
-                AppError::Refused(format!(
-                    "Version {number} does not pass today's checks{first}; copy what you need from it into the form and save instead."
-                ))
-            }
+            AppError::Invalid(errors) => fails_today(number, &errors),
             other => other,
         })?;
         let write = TemplateWrite {

@@ -64,3 +64,15 @@ impl Drop for Server {
         let _ = self.child.wait();
     }
 }
+
+/// Runs `mailroom rotate-key` on the SQLite database and key file in `data`.
+pub fn rotate_key(data: &Path) {
+    let rotated = Command::new(env!("CARGO_BIN_EXE_mailroom"))
+        .arg("rotate-key")
+        .env("MAILROOM_DATA_DIR", data)
+        .env_remove("MAILROOM_SECRET_KEY")
+        .env_remove("DATABASE_URL")
+        .output()
+        .unwrap();
+    assert!(rotated.status.success(), "{}", String::from_utf8_lossy(&rotated.stderr));
+}

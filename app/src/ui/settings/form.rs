@@ -126,6 +126,17 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
         });
     };
 
+    // The form shows a version just saved (or restored): its values, no typing in progress.
+    let show_saved = move |view: SettingsView| {
+        draft.set(view.form.clone());
+        saved.set(Some(view));
+        password.set(String::new());
+        clear.set(false);
+        touched.set(BTreeSet::new());
+        submitted.set(false);
+        server.set(FieldErrors::default());
+    };
+
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         submitted.set(true);
@@ -152,13 +163,7 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
                         nav.replace(&Selection::Existing(view.id).path());
                         return;
                     }
-                    draft.set(view.form.clone());
-                    saved.set(Some(view));
-                    password.set(String::new());
-                    clear.set(false);
-                    touched.set(BTreeSet::new());
-                    submitted.set(false);
-                    server.set(FieldErrors::default());
+                    show_saved(view);
                 }
                 Err(AppError::Invalid(errors)) => {
                     server.set(errors);
@@ -176,13 +181,7 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
         let view = *view;
         ctx.rows.update(|r| r.upsert(view.summary()));
         toasts.show(format!("Restored “{}”; it is now version {}.", view.form.name, view.version));
-        draft.set(view.form.clone());
-        saved.set(Some(view));
-        password.set(String::new());
-        clear.set(false);
-        touched.set(BTreeSet::new());
-        submitted.set(false);
-        server.set(FieldErrors::default());
+        show_saved(view);
         banner.set(None);
     });
     let stale = Callback::new(move |e: AppError| {
