@@ -52,6 +52,13 @@ test('the audit log narrows to one action, one person and a date range', async (
   await page.getByLabel('To date').fill(day(tomorrow));
   await expect(page.getByText('No entries match these choices.')).toBeVisible();
 
+  // Backwards: the refusal replaces the list rather than sitting above entries it no longer describes.
+  await page.getByLabel('From date').fill(day(today));
+  await expect(rows.filter({ hasText: `SMTP settings “${name}”` })).toHaveCount(1);
+  await page.getByLabel('To date').fill(day(new Date(today.getTime() - 86_400_000)));
+  await expect(page.getByRole('alert')).toHaveText('The end of the date range must come after its start.');
+  await expect(rows.filter({ hasText: `SMTP settings “${name}”` })).toHaveCount(0);
+
   await page.getByLabel('Action').selectOption('All actions');
   await page.getByLabel('Person').selectOption('Everyone');
   await page.getByLabel('From date').fill('');

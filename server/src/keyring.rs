@@ -2,6 +2,8 @@
 //! the key is kept in the database, so a wrong or missing key is caught before anything is
 //! read or written.
 
+use std::collections::HashMap;
+
 use crate::config::Config;
 use crate::crypto::{
     encode_key, key_file, load_or_create_key, outbox_aad, random_key, write_key_file, KeyError, KeySource, SecretBox,
@@ -53,12 +55,23 @@ pub async fn rotate(db: &Db, config: &Config) -> Result<String, KeyringError> {
         write_key_file(&staged, &new_key)?;
     }
     let mut tx = db.begin().await?;
-    for (id, aad, sealed) in Db::all_settings_secrets(&mut tx).await? {
+    // The history tells passwords apart by their sealed bytes, so a password kept both in the
+    // settings and in their versions is resealed once and written back identically everywhere.
+    let mut resealed: HashMap<(Vec<u8>, Vec<u8>), Vec<u8>> = HashMap::new();
+    let mut reseal_once = |id: i64, aad: Vec<u8>, sealed: Vec<u8>| -> Result<Vec<u8>, KeyringError> {
+        if let Some(moved) = resealed.get(&(aad.clone(), sealed.clone())) {
+            return Ok(moved.clone());
+        }
         let moved = old.reseal(&new, &sealed, &aad).map_err(|_| KeyringError::Corrupt(id))?;
+        resealed.insert((aad, sealed), moved.clone());
+        Ok(moved)
+    };
+    for (id, aad, sealed) in Db::all_settings_secrets(&mut tx).await? {
+        let moved = reseal_once(id, aad, sealed)?;
         Db::set_settings_secret(&mut tx, id, Some(&moved)).await?;
     }
     for (id, number, aad, sealed) in Db::all_revision_secrets(&mut tx).await? {
-        let moved = old.reseal(&new, &sealed, &aad).map_err(|_| KeyringError::Corrupt(id))?;
+        let moved = reseal_once(id, aad, sealed)?;
         Db::set_revision_secret(&mut tx, id, number, &moved).await?;
     }
     for (id, aad, sealed) in Db::all_refresh_tokens(&mut tx).await? {

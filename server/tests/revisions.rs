@@ -111,6 +111,28 @@ async fn restoring_a_version_brings_back_its_own_password_and_the_tests_mark_eac
         entries[0].details
     );
     assert!(!entries[0].details.contains(PASSWORD));
+
+    // A rename changes nothing a test goes through: the new version keeps the test's mark.
+    let renamed = change(&admin, &restored, "name", "Office relay (main)").await;
+    let kept = history(&admin, working.id).await;
+    assert_eq!((kept[0].number, kept[0].test.map(|t| t.ok)), (renamed.version, Some(true)));
+}
+
+#[tokio::test]
+async fn deleted_settings_keep_their_id_in_history() {
+    let app = app(None, 50).await;
+    let admin = app.admin().await;
+    let main = save(&admin, None, None, form("Main", 587, ""), json!("Keep")).await;
+    let spare = save(&admin, None, None, form("Spare", 587, ""), json!("Keep")).await;
+    let backed = change(&admin, &main, "backup", &spare.id.to_string()).await;
+    let _alone = change(&admin, &backed, "backup", "").await;
+    let () = admin.call("settings/delete", json!({ "id": spare.id })).await.unwrap();
+
+    let next = save(&admin, None, None, form("Newer", 587, ""), json!("Keep")).await;
+    assert!(next.id > spare.id, "the deleted settings' id #{} was given out again", spare.id);
+    let kept = history(&admin, main.id).await;
+    let backup = kept.iter().find(|r| r.number == backed.version).unwrap().changes.iter().find(|c| c.field == "Backup settings");
+    assert_eq!(backup.map(|c| c.before.clone()), Some(format!("deleted settings #{}", spare.id)));
 }
 
 #[tokio::test]
@@ -213,6 +235,7 @@ async fn rotating_the_key_keeps_old_versions_restorable() {
     let admin = server.admin().await;
     let working = save(&admin, None, None, form("Office relay", smtp.port, USER), json!({ "Set": PASSWORD })).await;
     let broken = save(&admin, Some(working.id), Some(1), form("Office relay", smtp.port, USER), json!({ "Set": "wrong" })).await;
+    let renamed = change(&admin, &broken, "name", "Office relay, renamed").await;
     server.stop("-TERM");
 
     support::process::rotate_key(data.path());
@@ -220,6 +243,13 @@ async fn rotating_the_key_keeps_old_versions_restorable() {
     let server = Server::start(data.path(), port, &env);
     server.ready().await;
     let admin = server.admin().await;
-    restore(&admin, working.id, 1, broken.version).await.expect("restored");
+    let password_differs = |revisions: &[Revision], number: i64| {
+        let revision = revisions.iter().find(|r| r.number == number).expect("kept");
+        revision.changes.iter().any(|c| c.field == "Password")
+    };
+    let kept = history(&admin, working.id).await;
+    assert!(!password_differs(&kept, 2), "version 2 kept the password saved now, and rotation must not make it look different");
+    assert!(password_differs(&kept, 1), "version 1's password is still told apart from the one saved now");
+    restore(&admin, working.id, 1, renamed.version).await.expect("restored");
     assert!(passed(&test_saved(&admin, working.id).await), "version 1's password was re-sealed under the new key");
 }

@@ -43,7 +43,14 @@ pub fn AuditPage() -> impl IntoView {
                     });
                     error.set(None);
                 }
-                Err(e) => error.set(session.unless_signed_out(e).map(|e| e.to_string())),
+                Err(e) => {
+                    // What is listed no longer matches the filter and choices shown.
+                    if !append {
+                        entries.set(Vec::new());
+                        more.set(false);
+                    }
+                    error.set(session.unless_signed_out(e).map(|e| e.to_string()));
+                }
             }
             loading.set(false);
         });

@@ -59,7 +59,8 @@ pub fn History(
     let error = RwSignal::new(None::<String>);
     let failed = move |e: AppError| {
         if matches!(e, AppError::Stale { .. }) {
-            stale.run(e.clone());
+            // The editor may have closed while the request was out.
+            let _ = stale.try_run(e.clone());
         }
         error.set(session.unless_signed_out(e).map(|e| e.to_string()));
     };
@@ -77,7 +78,8 @@ pub fn History(
         asked.set_value(ticket);
         spawn_local(async move {
             let answer = load(of).await;
-            if asked.get_value() != ticket {
+            // Also stops here if the editor closed meanwhile.
+            if asked.try_get_value() != Some(ticket) {
                 return;
             }
             match answer {
@@ -108,7 +110,7 @@ pub fn History(
             match restore(of, number, version).await {
                 Ok(done) => {
                     comparing.set(None);
-                    restored.run(done);
+                    let _ = restored.try_run(done);
                 }
                 Err(e) => failed(e),
             }

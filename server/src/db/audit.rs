@@ -82,12 +82,14 @@ impl Db {
         .await)
     }
 
-    /// The actions and the people the log holds, each once, in order.
+    /// The actions and the people the log holds, each once, in alphabetical order ignoring
+    /// case (sorted here: the two databases' collations order text differently).
     pub async fn audit_facets(&self) -> sqlx::Result<(Vec<String>, Vec<String>)> {
-        let actions =
-            on!(self.read(), |e| query_scalar!("select distinct action from audit_log order by action").fetch_all(e).await)?;
-        let actors =
-            on!(self.read(), |e| query_scalar!("select distinct actor from audit_log order by actor").fetch_all(e).await)?;
+        let mut actions = on!(self.read(), |e| query_scalar!("select distinct action from audit_log").fetch_all(e).await)?;
+        let mut actors = on!(self.read(), |e| query_scalar!("select distinct actor from audit_log").fetch_all(e).await)?;
+        for list in [&mut actions, &mut actors] {
+            list.sort_by_cached_key(|text: &String| (text.to_lowercase(), text.clone()));
+        }
         Ok((actions, actors))
     }
 }

@@ -95,14 +95,18 @@ impl SettingsRevisionRow {
 impl Db {
     /// Copies the settings as they now stand into their history, then forgets all but the
     /// newest `keep` revisions, keeping the newest one a test email went through as well.
+    /// A save that kept the last test (it changed nothing the test went through) passes that
+    /// test's mark on to the new version.
     pub async fn record_settings_revision(tx: &mut Tx, id: i64, password_changed: bool, history: History) -> sqlx::Result<()> {
         let (restored_from, keep) = (history.restored_from, history.keep);
         on!(tx.on(), |e| query!(
             "insert into settings_revisions (settings_id, number, saved_at, saved_by, name, starttls_only, host, port,
                                              from_name, email, username, certificate, auth_method, token_url, client_id,
-                                             scope, authorize_url, backup_id, password_secret, password_changed, restored_from)
+                                             scope, authorize_url, backup_id, password_secret, password_changed, restored_from,
+                                             tested_at, test_ok)
              select id, version, updated_at, updated_by, name, starttls_only, host, port, from_name, email, username,
-                    certificate, auth_method, token_url, client_id, scope, authorize_url, backup_id, password_secret, $1, $2
+                    certificate, auth_method, token_url, client_id, scope, authorize_url, backup_id, password_secret, $1, $2,
+                    last_test_at, last_test_ok
              from smtp_settings where id = $3",
             password_changed,
             restored_from,

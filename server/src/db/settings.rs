@@ -193,8 +193,16 @@ impl Db {
         let now = now_ms();
         // Two first settings saved at once on two instances: one becomes the default.
         tx.serialise(Table::SmtpSettings).await?;
-        let id = on!(tx.on(), |e| query_scalar!(
-            r#"insert into smtp_settings (name, name_key, starttls_only, host, port, from_name, email, username,
+        // SQLite would hand a deleted newest id out again; see migration retired_settings_ids.
+        let id = on!(tx.on(), |e| {
+            query_scalar!(
+            sqlite: r#"insert into smtp_settings (name, name_key, starttls_only, host, port, from_name, email, username,
+                                        created_at, created_by, updated_at, updated_by, certificate,
+                                        auth_method, token_url, client_id, scope, authorize_url, backup_id, id)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19,
+                     1 + max(coalesce((select max(id) from smtp_settings), 0), coalesce((select max(id) from retired_settings_ids), 0)))
+             returning id as "id!""#,
+            postgres: r#"insert into smtp_settings (name, name_key, starttls_only, host, port, from_name, email, username,
                                         created_at, created_by, updated_at, updated_by, certificate,
                                         auth_method, token_url, client_id, scope, authorize_url, backup_id)
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
@@ -220,7 +228,8 @@ impl Db {
             w.backup_id
         )
         .fetch_one(e)
-        .await)?;
+        .await
+        })?;
         // The first settings becomes the default.
         on!(tx.on(), |e| {
             query!(
@@ -286,11 +295,11 @@ impl Db {
         ok: bool,
         summary: &str,
         cert_expires_at: Option<i64>,
-    ) -> sqlx::Result<()> {
+    ) -> sqlx::Result<bool> {
         // The summary quotes the server's replies, which may hold anything.
         let summary: &str = &super::storable(summary);
         let mut tx = self.begin().await?;
-        on!(tx.on(), |e| query!(
+        let still_current = on!(tx.on(), |e| query!(
             "update smtp_settings set last_test_at = $1, last_test_ok = $2, last_test_summary = $3,
                                      cert_expires_at = case when $2 then $4 else cert_expires_at end
              where id = $5 and version = $6",
@@ -303,9 +312,10 @@ impl Db {
         )
         .execute(e)
         .await
-        .map(drop))?;
+        .map(|done| done.rows_affected() == 1))?;
         Db::mark_settings_revision_tested(&mut tx, id, version, at, ok).await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(still_current)
     }
 
     /// Forgets the last test when what it tested has changed.

@@ -21,6 +21,15 @@ pub(super) fn who(user: &CurrentUser) -> String {
 
 pub(super) const NO_CHANGES: &str = "no changes";
 
+/// The changes on one line for the audit log, each value cut at `width` characters; or "no changes".
+pub(super) fn described(changes: &[app::domain::changes::Change], width: usize) -> String {
+    if changes.is_empty() {
+        NO_CHANGES.to_owned()
+    } else {
+        app::domain::changes::one_line(changes, width)
+    }
+}
+
 /// "Server Host Name: “a” → “b”; Password: changed", or "no changes".
 pub(super) fn settings_changes(old: Option<&SettingsForm>, new: &SettingsForm, password: &PasswordChange) -> String {
     let mut parts: Vec<String> = match old {

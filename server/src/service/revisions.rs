@@ -1,15 +1,17 @@
 //! History: the kept versions of SMTP settings and templates, how each differs from the one
 //! saved now, and putting one back as a new version (a settings' sealed password included).
 
-use super::audit::NO_CHANGES;
+use super::audit::described;
 use super::settings::{backup_chain, form_of, settings_target, SecretWrite};
 use super::templates::form_of as template_form_of;
 use super::{Mailroom, OrInternal};
-use crate::db::{History, SettingsRevisionRow, TemplateRevisionRow, TemplateWrite};
+use crate::db::{
+    is_foreign_key_violation, is_unique_violation, History, SettingsRevisionRow, TemplateRevisionRow, TemplateWrite,
+};
 use app::api::history::{Revision, TestMark};
 use app::api::templates::TemplateView;
 use app::api::{AppError, CurrentUser, Id, RequestMeta, SettingsView};
-use app::domain::changes::{one_line, settings_changes, template_changes, Change};
+use app::domain::changes::{settings_changes, template_changes, Change};
 use app::domain::{name_key, Field, FieldErrors, SettingsForm, TemplateForm};
 use std::collections::HashMap;
 
@@ -184,11 +186,7 @@ impl Mailroom {
         self.write_settings(actor, &new, Some(&row), sealed, history).await?;
         let view = self.settings_get(id).await?;
         tracing::info!(settings = id, number, user = actor.id, "SMTP settings revision restored");
-        let details = match one_line(&changes, usize::MAX) {
-            text if text.is_empty() => NO_CHANGES.to_owned(),
-            text => text,
-        };
-        let details = format!("version {number} restored as version {}: {details}", view.version);
+        let details = format!("version {number} restored as version {}: {}", view.version, described(&changes, usize::MAX));
         self.audit(req, Some(actor), "SMTP settings restored", &settings_target(&view.form.name, id), &details).await;
         Ok(view)
     }
@@ -238,13 +236,9 @@ impl Mailroom {
         let revision = kept.iter().find(|r| r.number == number).ok_or_else(|| no_longer_kept(number))?;
         let mut form = template_form_of_revision(revision);
         let key = name_key(form.name.trim());
-        if let Some((other, _)) =
-            self.db.template_by_name(&key).await.or_internal("checking the template's name")?.filter(|(other, _)| *other != id)
-        {
-            return Err(AppError::Conflict(format!(
-                "Version {number} is named “{}”, which another template (#{other}) now uses. Rename that one first, then restore.",
-                form.name.trim()
-            )));
+        let taken = self.db.template_by_name(&key).await.or_internal("checking the template's name")?;
+        if taken.is_some_and(|(other, _)| other != id) {
+            return Err(name_taken_by_another(number, form.name.trim()));
         }
         let names = self.settings_names().await?;
         // SMTP settings deleted since: the template sends through the default instead.
@@ -266,16 +260,29 @@ impl Mailroom {
             settings_id: form.settings_id,
         };
         let history = History { keep: self.revisions_keep, restored_from: Some(number) };
-        if !self.db.update_template(id, row.version, &write, actor.id, history).await.or_internal("restoring the template")? {
+        let saved = match self.db.update_template(id, row.version, &write, actor.id, history).await {
+            Err(e) if is_unique_violation(&e) => return Err(name_taken_by_another(number, &write.name)),
+            Err(e) if is_foreign_key_violation(&e) => return Err(AppError::Conflict(format!(
+                "Version {number}'s SMTP settings were deleted while it was being restored. Try again: it then sends through the default settings."
+            ))),
+            other => other.or_internal("restoring the template")?,
+        };
+        if !saved {
             let row = self.template_row(id).await?;
             return Err(stale(row.updated_by, row.updated_at));
         }
         let view = self.template_get(id).await?;
         let changes = template_changes(&template_form_of(&row), &view.form, |s| template_settings_name(s, &names));
-        let details = format!("version {number} restored as version {}: {}", view.version, one_line(&changes, 60));
+        let details = format!("version {number} restored as version {}: {}", view.version, described(&changes, 60));
         self.audit(req, Some(actor), "template restored", &format!("template “{}” (#{id})", view.form.name), &details).await;
         Ok(view)
     }
+}
+
+fn name_taken_by_another(number: i64, name: &str) -> AppError {
+    AppError::Conflict(format!(
+        "Version {number} is named “{name}”, which another template now uses. Rename that one first, then restore."
+    ))
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Email templates: validated with the domain rules plus the placeholder check, unique names,
 //! versions against lost updates, and the two built-in templates the product sends itself.
 
-use super::audit::NO_CHANGES;
+use super::audit::described;
 use super::builtin_templates::builtin;
 use super::revisions::template_settings_name;
 use super::{Mailroom, OrInternal};
@@ -10,7 +10,7 @@ use crate::mail::compose::sender;
 use crate::mail::render::{check, check_required, render, Sources};
 use app::api::templates::{Preview, TemplateInput, TemplateSummary, TemplateView};
 use app::api::{AppError, CurrentUser, Id, RequestMeta};
-use app::domain::changes::{one_line, template_changes};
+use app::domain::changes::template_changes;
 use app::domain::template::{SETTINGS, TEMPLATE_NAME};
 use app::domain::{name_key, sample_variables, TemplateForm};
 
@@ -51,7 +51,7 @@ impl Mailroom {
     async fn template_changes(&self, old: &TemplateForm, new: &TemplateForm) -> Result<String, AppError> {
         let names = self.settings_names().await?;
         let changes = template_changes(old, new, |s| template_settings_name(s, &names));
-        Ok(if changes.is_empty() { NO_CHANGES.to_owned() } else { one_line(&changes, 60) })
+        Ok(described(&changes, 60))
     }
 
     pub(super) async fn templates_list(&self) -> Result<Vec<TemplateSummary>, AppError> {
