@@ -261,7 +261,7 @@ impl Mailroom {
         };
         let history = History { keep: self.revisions_keep, restored_from: Some(number) };
         let saved = match self.db.update_template(id, row.version, &write, actor.id, history).await {
-            Err(e) if is_unique_violation(&e) => return Err(name_taken_by_another(number, &write.name)),
+            Err(e) if is_unique_violation(&e) => return Err(name_taken_by_another(number, write.name)),
             Err(e) if is_foreign_key_violation(&e) => return Err(AppError::Conflict(format!(
                 "Version {number}'s SMTP settings were deleted while it was being restored. Try again: it then sends through the default settings."
             ))),
