@@ -1,5 +1,6 @@
 //! Server function for the Audit log panel: read-only, newest first, filtered on the server.
 
+use super::span::Span;
 use super::types::{Id, Millis};
 use super::AppError;
 use leptos::prelude::*;
@@ -25,10 +26,9 @@ pub struct AuditNarrow {
     pub action: Option<String>,
     /// Exactly this person, as listed in `AuditChoices::actors`.
     pub actor: Option<String>,
-    /// From this moment on (inclusive).
-    pub from: Option<Millis>,
-    /// Before this moment (exclusive).
-    pub to: Option<Millis>,
+    /// When: `from` and `to` at the top level of the JSON.
+    #[serde(flatten)]
+    pub span: Span,
 }
 
 /// The actions and people the log holds, for the panel's choices.

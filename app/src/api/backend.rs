@@ -3,7 +3,7 @@
 //! HTTP to it. The direction of dependency stays frontend → app ← server.
 
 use super::audit::{AuditChoices, AuditEntry, AuditNarrow};
-use super::delivery::{DeliveryAlert, MailView};
+use super::delivery::{DeliveryAlert, MailDetails, MailNarrow, MailView};
 use super::history::Revision;
 use super::templates::{Preview, TemplateInput, TemplateSummary, TemplateView};
 use super::test_email::{TestEmailRequest, TestEvent};
@@ -83,7 +83,16 @@ pub trait Backend: Send + Sync + 'static {
     async fn restore_template(&self, req: &RequestMeta, id: Id, version: i64) -> Result<TemplateView, AppError>;
     async fn preview_template(&self, req: &RequestMeta, form: TemplateForm) -> Result<Preview, AppError>;
 
-    async fn list_mail(&self, req: &RequestMeta, filter: String, before: Option<Id>) -> Result<Vec<MailView>, AppError>;
+    async fn list_mail(
+        &self,
+        req: &RequestMeta,
+        filter: String,
+        before: Option<Id>,
+        narrow: MailNarrow,
+    ) -> Result<Vec<MailView>, AppError>;
+    async fn mail_details(&self, req: &RequestMeta, id: Id) -> Result<MailDetails, AppError>;
+    async fn retry_mail_now(&self, req: &RequestMeta, id: Id) -> Result<MailView, AppError>;
+    async fn cancel_mail(&self, req: &RequestMeta, id: Id) -> Result<MailView, AppError>;
     async fn resend_mail(&self, req: &RequestMeta, id: Id, settings: Option<Id>) -> Result<MailView, AppError>;
     async fn delivery_alerts(&self, req: &RequestMeta) -> Result<Vec<DeliveryAlert>, AppError>;
 

@@ -1,5 +1,6 @@
 //! Server functions for the Delivery log panel: the outbox, newest first, and resending.
 
+use super::span::Span;
 use super::types::{Id, Millis};
 use super::AppError;
 use leptos::prelude::*;
@@ -23,6 +24,8 @@ impl MailStatus {
             _ => Self::Queued,
         }
     }
+
+    pub const ALL: [Self; 4] = [Self::Queued, Self::Sending, Self::Sent, Self::Failed];
 
     pub fn label(self) -> &'static str {
         match self {
@@ -72,10 +75,113 @@ pub async fn delivery_alerts() -> Result<Vec<DeliveryAlert>, AppError> {
     crate::api::context::finish(api.delivery_alerts(&req).await)
 }
 
+/// Narrows the log beyond the text filter: one status, and when the mail was queued.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct MailNarrow {
+    pub status: Option<MailStatus>,
+    /// When it was queued: `from` and `to` at the top level of the JSON.
+    #[serde(flatten)]
+    pub span: Span,
+}
+
+/// One delivery attempt, as the mail's details list it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct AttemptView {
+    /// Counted over the mail's whole life, resends included.
+    pub number: i64,
+    pub at: Millis,
+    /// The settings it went through.
+    pub settings: String,
+    /// What came of it: sent, retry (a temporary failure, to be tried again) or failed.
+    pub outcome: AttemptOutcome,
+    /// The server's reply or the error.
+    pub reply: String,
+    /// The receiving server's id for the message, when its reply gave one.
+    pub queue_id: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AttemptOutcome {
+    Sent,
+    /// A temporary failure: the mail is tried again later.
+    Retry,
+    Failed,
+}
+
+impl AttemptOutcome {
+    /// As the database keeps it.
+    pub fn stored(self) -> &'static str {
+        match self {
+            Self::Sent => "sent",
+            Self::Retry => "retry",
+            Self::Failed => "failed",
+        }
+    }
+
+    pub fn from_stored(stored: &str) -> Option<Self> {
+        [Self::Sent, Self::Retry, Self::Failed].into_iter().find(|o| o.stored() == stored)
+    }
+
+    /// As the Delivery log says it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Sent => "sent",
+            Self::Retry => "failed, to be retried",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+/// A file attached to a mail: what the Delivery log's details show of it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct AttachmentInfo {
+    pub name: String,
+    pub content_type: String,
+    /// Bytes, decoded.
+    pub size: u64,
+}
+
+/// Everything the Delivery log shows of one mail. A password-reset link in it is shown
+/// without its token, which would let the reader set that person's password.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct MailDetails {
+    pub mail: MailView,
+    /// Every header as sent, in order.
+    pub headers: Vec<(String, String)>,
+    pub text: Option<String>,
+    pub html: Option<String>,
+    pub attachments: Vec<AttachmentInfo>,
+    /// Oldest first.
+    pub attempts: Vec<AttemptView>,
+    /// Attempts since it was queued or last resent, of `max_attempts` allowed.
+    pub tries: i64,
+    pub max_attempts: i64,
+}
+
 #[server(prefix = "/api", endpoint = "delivery/list", input = Json)]
-pub async fn list_mail(filter: String, before: Option<Id>) -> Result<Vec<MailView>, AppError> {
+pub async fn list_mail(filter: String, before: Option<Id>, narrow: Option<MailNarrow>) -> Result<Vec<MailView>, AppError> {
     let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.list_mail(&req, filter, before).await)
+    crate::api::context::finish(api.list_mail(&req, filter, before, narrow.unwrap_or_default()).await)
+}
+
+#[server(prefix = "/api", endpoint = "delivery/get", input = Json)]
+pub async fn get_mail(id: Id) -> Result<MailDetails, AppError> {
+    let (api, req) = crate::api::context::api()?;
+    crate::api::context::finish(api.mail_details(&req, id).await)
+}
+
+/// Makes a queued mail due now instead of at its next attempt's time.
+#[server(prefix = "/api", endpoint = "delivery/retry-now", input = Json)]
+pub async fn retry_mail_now(id: Id) -> Result<MailView, AppError> {
+    let (api, req) = crate::api::context::api()?;
+    crate::api::context::finish(api.retry_mail_now(&req, id).await)
+}
+
+/// Stops a queued mail from being sent: it fails, saying who cancelled it. It can be resent.
+#[server(prefix = "/api", endpoint = "delivery/cancel", input = Json)]
+pub async fn cancel_mail(id: Id) -> Result<MailView, AppError> {
+    let (api, req) = crate::api::context::api()?;
+    crate::api::context::finish(api.cancel_mail(&req, id).await)
 }
 
 /// Sends a failed mail again: through `settings`, or when None, through the settings its

@@ -6,6 +6,7 @@ pub mod delivery;
 mod error;
 pub mod history;
 pub mod settings;
+mod span;
 pub mod templates;
 pub mod test_email;
 pub mod tokens;
@@ -18,6 +19,7 @@ mod backend;
 mod context;
 
 pub use error::AppError;
+pub use span::Span;
 pub use types::*;
 
 #[cfg(feature = "ssr")]

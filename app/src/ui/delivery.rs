@@ -1,11 +1,11 @@
 //! The Delivery log panel: every application mail with its status, newest first, refreshed
 //! every few seconds (every second while a resent mail is on its way); a failed one can be
-//! sent again, and its outcome is announced when it comes.
+//! sent again, and its outcome is announced when it comes. A row opens the mail itself.
 
 use super::format::date_time;
 use super::session::session;
 use super::toast::toasts;
-use crate::api::delivery::{list_mail, MailStatus, MailView, MAIL_PAGE};
+use crate::api::delivery::{list_mail, MailNarrow, MailStatus, MailView, MAIL_PAGE};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::time::Duration;
@@ -15,21 +15,26 @@ pub fn DeliveryPage() -> impl IntoView {
     let session = session();
     let toasts = toasts();
     let filter = RwSignal::new(String::new());
+    let narrow = RwSignal::new(MailNarrow::default());
     let rows = RwSignal::new(Vec::<MailView>::new());
     let error = RwSignal::new(None::<String>);
     let loaded = RwSignal::new(false);
     let more = RwSignal::new(false);
     let resending = RwSignal::new(None::<MailView>);
+    let opened = RwSignal::new(None::<crate::api::Id>);
     // Resent mails on their way, by id, and their settings' name.
     let watched = RwSignal::new(Vec::<(crate::api::Id, String)>::new());
     // The newest page is fetched again every few seconds; older pages, once shown, stay.
     let load = move |older: bool| {
-        let text = filter.get_untracked();
+        let (text, narrowed) = (filter.get_untracked(), narrow.get_untracked());
         let before = if older { rows.with_untracked(|r| r.last().map(|m| m.id)) } else { None };
         spawn_local(async move {
-            match list_mail(text.clone(), before).await {
-                // The panel may be gone by now; read nothing that could have been disposed.
-                Ok(page) if filter.try_get_untracked().as_ref() == Some(&text) => {
+            // The panel may be gone by now; read nothing that could have been disposed.
+            let answer = list_mail(text.clone(), before, Some(narrowed)).await;
+            let asked =
+                move || filter.try_get_untracked().as_ref() == Some(&text) && narrow.try_get_untracked() == Some(narrowed);
+            match answer {
+                Ok(page) if asked() => {
                     if older || !loaded.get_untracked() {
                         more.set(page.len() == MAIL_PAGE);
                     }
@@ -46,8 +51,13 @@ pub fn DeliveryPage() -> impl IntoView {
                     loaded.set(true);
                     announce_outcomes(rows, watched, toasts);
                 }
-                Ok(_) => {}
-                Err(e) => error.set(session.unless_signed_out(e).map(|e| e.to_string())),
+                Err(e) if asked() => {
+                    // What is listed no longer matches the filter and choices shown.
+                    rows.set(Vec::new());
+                    more.set(false);
+                    error.set(session.unless_signed_out(e).map(|e| e.to_string()));
+                }
+                _ => {}
             }
         });
     };
@@ -62,6 +72,18 @@ pub fn DeliveryPage() -> impl IntoView {
     if let Ok(handle) = set_interval_with_handle(tick, Duration::from_secs(1)) {
         on_cleanup(move || handle.clear());
     }
+    let restart = move || {
+        loaded.set(false);
+        rows.set(Vec::new());
+        load(false);
+    };
+    let changed = Callback::new(move |mail: MailView| {
+        rows.update(|all| all.iter_mut().filter(|m| m.id == mail.id).for_each(|m| *m = mail.clone()));
+    });
+    let opened_row = Memo::new(move |_| {
+        let id = opened.get()?;
+        rows.with(|all| all.iter().find(|m| m.id == id).cloned())
+    });
     let resent = Callback::new(move |mail: MailView| {
         toasts.show(format!("Mail to {} queued again through “{}”.", mail.recipient, mail.settings));
         watched.update(|w| w.push((mail.id, mail.settings.clone())));
@@ -74,14 +96,15 @@ pub fn DeliveryPage() -> impl IntoView {
             <div class="field filter">
                 <label for="delivery-filter">"Filter"</label>
                 <input id="delivery-filter" type="search" autocomplete="off" placeholder="Recipient, subject, template, settings, status or error"
-                    prop:value=filter on:input=move |ev| { filter.set(event_target_value(&ev)); loaded.set(false); rows.set(Vec::new()); load(false); } />
+                    prop:value=filter on:input=move |ev| { filter.set(event_target_value(&ev)); restart(); } />
             </div>
+            <super::delivery_narrow::DeliveryNarrowing narrow changed=Callback::new(move |()| restart()) />
             <Show when=move || error.with(Option::is_some)><p class="alert" role="alert">{move || error.get()}</p></Show>
             <table class="audit cards">
                 <thead><tr><th>"Queued"</th><th>"Status"</th><th>"Recipient"</th><th>"Subject"</th><th>"Template"</th><th>"SMTP settings"</th><th>"Attempts"</th><th>"Last error"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
                 <tbody>
                     <For each=move || rows.get() key=|m| m.clone() let:m>
-                        <tr>
+                        <tr class="openable" on:click=move |_| opened.set(Some(m.id))>
                             <td data-label="Queued" class="nowrap">{date_time(m.created_at)}</td>
                             <td data-label="Status"><span class=format!("badge {}", m.status.label())>{m.status.label()}</span></td>
                             <td data-label="Recipient">{m.recipient.clone()}</td>
@@ -90,19 +113,25 @@ pub fn DeliveryPage() -> impl IntoView {
                             <td data-label="SMTP settings">{m.settings.clone()}{m.sent_via.clone().map(|via| format!(" (sent by its backup “{via}”)"))}</td>
                             <td data-label="Attempts">{m.attempts}</td>
                             <td data-label="Last error">{m.last_error.clone().unwrap_or_default()}</td>
-                            <td data-label="Actions">{(m.status == MailStatus::Failed).then(|| {
-                                let mail = m.clone();
-                                view! { <button type="button" aria-label=format!("Resend to {}", m.recipient) on:click=move |_| resending.set(Some(mail.clone()))>"Resend"</button> }
-                            })}</td>
+                            <td data-label="Actions" class="nowrap">
+                                <button type="button" aria-label=format!("Details of the mail to {}", m.recipient)
+                                    on:click=move |ev| { ev.stop_propagation(); opened.set(Some(m.id)); }>"Details"</button>
+                                {(m.status == MailStatus::Failed).then(|| {
+                                    let mail = m.clone();
+                                    view! { <button type="button" aria-label=format!("Resend to {}", m.recipient)
+                                        on:click=move |ev| { ev.stop_propagation(); resending.set(Some(mail.clone())); }>"Resend"</button> }
+                                })}
+                            </td>
                         </tr>
                     </For>
                 </tbody>
             </table>
-            {move || (loaded.get() && rows.with(Vec::is_empty)).then(|| view! { <p class="empty">"No mail matches."</p> })}
+            {move || (loaded.get() && rows.with(Vec::is_empty) && error.with(Option::is_none)).then(|| view! { <p class="empty">"No mail matches."</p> })}
             <Show when=move || more.get()>
                 <button type="button" on:click=move |_| load(true)>"Show older mail"</button>
             </Show>
             <super::resend::ResendDialog mail=resending resent />
+            <super::mail_details::MailDetailsDialog open=opened row=opened_row changed />
         </section>
     }
 }

@@ -53,7 +53,7 @@ impl Db {
         let pattern = like_pattern(filter);
         let before = before.unwrap_or(i64::MAX);
         let (action, actor) = (narrow.action.as_deref(), narrow.actor.as_deref());
-        let (from, to) = (narrow.from.unwrap_or(i64::MIN), narrow.to.unwrap_or(i64::MAX));
+        let (from, to) = (narrow.span.from.unwrap_or(i64::MIN), narrow.span.to.unwrap_or(i64::MAX));
         on!(self.read(), |e| query_as!(
             AuditRow,
             sqlite: r#"select id as "id!", at, actor, action, target, details, client from audit_log

@@ -3,6 +3,7 @@
 
 mod audit;
 mod failures;
+mod mail_attempts;
 mod meta;
 mod oauth;
 mod outbox;
@@ -17,6 +18,7 @@ mod users;
 
 pub use audit::{AuditRow, NewAudit};
 pub use failures::{Failures, Reservation};
+pub use mail_attempts::AttemptRow;
 pub use oauth::OAuthState;
 pub use outbox::{Claimed, HealthRow, MailRow, NewMail, ResendSource};
 pub use revisions::{History, SettingsRevisionRow, TemplateRevisionRow};

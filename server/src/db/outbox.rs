@@ -1,6 +1,7 @@
 //! The outbox table: a row per application mail, claimed by the worker before it is sent.
 
 use super::{like_pattern, now_ms, on, storable, Db, Tx};
+use app::api::delivery::AttemptOutcome as Outcome;
 
 pub struct NewMail<'a> {
     pub template_id: Option<i64>,
@@ -152,7 +153,9 @@ impl Db {
     pub async fn mark_sent(&self, id: i64, claim: i64, reply: &str, via: Option<&str>) -> sqlx::Result<bool> {
         let now = now_ms();
         let reply: &str = &storable(reply);
-        on!(self.write(), |e| query!(
+        let mut tx = self.begin().await?;
+        Db::record_attempt(&mut tx, id, claim, Outcome::Sent, reply, via).await?;
+        let held = on!(tx.on(), |e| query!(
             "update outbox set status = 'sent', sent_at = $1, smtp_reply = $2, last_error = null, claimed_at = null, claim = null,
                                first_failed_at = null, sent_via = $3
              where id = $4 and claim = $5",
@@ -164,12 +167,16 @@ impl Db {
         )
         .execute(e)
         .await
-        .map(|done| done.rows_affected() == 1))
+        .map(|done| done.rows_affected() == 1))?;
+        tx.commit().await?;
+        Ok(held)
     }
 
     pub async fn mark_retry(&self, id: i64, claim: i64, error: &str, next_attempt_at: i64) -> sqlx::Result<bool> {
         let (error, now): (&str, i64) = (&storable(error), now_ms());
-        on!(self.write(), |e| query!(
+        let mut tx = self.begin().await?;
+        Db::record_attempt(&mut tx, id, claim, Outcome::Retry, error, None).await?;
+        let held = on!(tx.on(), |e| query!(
             "update outbox set status = 'queued', last_error = $1, next_attempt_at = $2, claimed_at = null, claim = null,
                                first_failed_at = coalesce(first_failed_at, $5)
              where id = $3 and claim = $4",
@@ -181,7 +188,9 @@ impl Db {
         )
         .execute(e)
         .await
-        .map(|done| done.rows_affected() == 1))
+        .map(|done| done.rows_affected() == 1))?;
+        tx.commit().await?;
+        Ok(held)
     }
 
     /// Gives a claimed mail back unsent (shutting down): due again at once, attempt not counted.
@@ -209,7 +218,9 @@ impl Db {
 
     pub async fn mark_failed(&self, id: i64, claim: i64, error: &str) -> sqlx::Result<bool> {
         let (error, now): (&str, i64) = (&storable(error), now_ms());
-        on!(self.write(), |e| query!(
+        let mut tx = self.begin().await?;
+        Db::record_attempt(&mut tx, id, claim, Outcome::Failed, error, None).await?;
+        let held = on!(tx.on(), |e| query!(
             "update outbox set status = 'failed', last_error = $1, claimed_at = null, claim = null, failed_at = $4,
                                first_failed_at = null
              where id = $2 and claim = $3",
@@ -220,7 +231,9 @@ impl Db {
         )
         .execute(e)
         .await
-        .map(|done| done.rows_affected() == 1))
+        .map(|done| done.rows_affected() == 1))?;
+        tx.commit().await?;
+        Ok(held)
     }
 
     pub async fn resend_source(&self, id: i64) -> sqlx::Result<Option<ResendSource>> {
@@ -308,7 +321,15 @@ impl Db {
 
     /// Newest first, older than `before`, matching `filter` in recipient, subject, template,
     /// settings, status or error, ignoring case.
-    pub async fn list_mail(&self, filter: &str, before: Option<i64>, limit: i64) -> sqlx::Result<Vec<MailRow>> {
+    /// Narrowed to one status (None: any) and to mail queued in `[from, to)`.
+    pub async fn list_mail(
+        &self,
+        filter: &str,
+        before: Option<i64>,
+        status: Option<&str>,
+        (from, to): (i64, i64),
+        limit: i64,
+    ) -> sqlx::Result<Vec<MailRow>> {
         let pattern = like_pattern(filter);
         let before = before.unwrap_or(i64::MAX);
         on!(self.read(), |e| {
@@ -320,6 +341,7 @@ impl Db {
                where id < $1
                  and (recipient like $2 escape '\' or subject like $2 escape '\' or template_name like $2 escape '\'
                       or settings_name like $2 escape '\' or status like $2 escape '\' or coalesce(last_error, '') like $2 escape '\')
+                 and status = coalesce($4, status) and created_at >= $5 and created_at < $6
                order by id desc limit $3"#,
             postgres: r#"select id as "id!", created_at, template_name, settings_name, recipient, subject, size, status, attempts,
                       next_attempt_at, last_error, smtp_reply, sent_at, expires_at, sent_via
@@ -327,10 +349,14 @@ impl Db {
                where id < $1
                  and (recipient ilike $2 escape '\' or subject ilike $2 escape '\' or template_name ilike $2 escape '\'
                       or settings_name ilike $2 escape '\' or status ilike $2 escape '\' or coalesce(last_error, '') ilike $2 escape '\')
+                 and status = coalesce($4, status) and created_at >= $5 and created_at < $6
                order by id desc limit $3"#,
             before,
             pattern,
-            limit
+            limit,
+            status,
+            from,
+            to
         )
         .fetch_all(e)
         .await

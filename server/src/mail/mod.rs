@@ -9,6 +9,8 @@ pub mod oauth;
 pub mod policy;
 pub mod probe;
 pub mod provider_replies;
+pub mod queue_id;
+pub mod read;
 pub mod render;
 pub mod reply_guard;
 mod stream;

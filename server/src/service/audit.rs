@@ -101,11 +101,7 @@ impl Mailroom {
         before: Option<Id>,
         narrow: &AuditNarrow,
     ) -> Result<Vec<AuditEntry>, AppError> {
-        if let (Some(from), Some(to)) = (narrow.from, narrow.to) {
-            if to <= from {
-                return Err(AppError::Refused("The end of the date range must come after its start.".into()));
-            }
-        }
+        narrow.span.bounds()?;
         let rows =
             self.db.list_audit(filter.trim(), before, narrow, AUDIT_PAGE as i64).await.or_internal("reading the audit log")?;
         Ok(rows

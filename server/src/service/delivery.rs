@@ -6,7 +6,7 @@ use crate::crypto::outbox_aad;
 use crate::db::{now_ms, Db, HealthRow, MailRow, NewMail};
 use crate::mail::compose::{compose, sender, with_from, Attachment};
 use crate::mail::render::{render, RenderError, Sources};
-use app::api::delivery::{DeliveryAlert, MailStatus, MailView, MAIL_PAGE};
+use app::api::delivery::{DeliveryAlert, MailNarrow, MailStatus, MailView, MAIL_PAGE};
 use app::api::{AppError, CurrentUser, DeliveryHealth, Id, RequestMeta};
 use app::domain::EmailAddress;
 use std::collections::HashMap;
@@ -102,8 +102,19 @@ impl Mailroom {
         Ok(id)
     }
 
-    pub(super) async fn mail_list(&self, filter: &str, before: Option<Id>) -> Result<Vec<MailView>, AppError> {
-        let rows = self.db.list_mail(filter.trim(), before, MAIL_PAGE as i64).await.or_internal("reading the delivery log")?;
+    pub(super) async fn mail_list(
+        &self,
+        filter: &str,
+        before: Option<Id>,
+        narrow: MailNarrow,
+    ) -> Result<Vec<MailView>, AppError> {
+        let span = narrow.span.bounds()?;
+        let status = narrow.status.map(MailStatus::label);
+        let rows = self
+            .db
+            .list_mail(filter.trim(), before, status, span, MAIL_PAGE as i64)
+            .await
+            .or_internal("reading the delivery log")?;
         Ok(rows.into_iter().map(mail_view).collect())
     }
 

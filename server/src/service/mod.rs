@@ -9,6 +9,7 @@ mod builtin_templates;
 mod delivery;
 mod hashing;
 mod limiter;
+mod mail_details;
 pub mod oauth;
 mod reset;
 mod revisions;
@@ -27,7 +28,7 @@ use crate::crypto::SecretBox;
 use crate::db::Db;
 use crate::mail::Probe;
 use app::api::audit::{AuditChoices, AuditEntry, AuditNarrow};
-use app::api::delivery::{DeliveryAlert, MailView};
+use app::api::delivery::{DeliveryAlert, MailDetails, MailNarrow, MailView};
 use app::api::history::Revision;
 use app::api::templates::{Preview, TemplateInput, TemplateSummary, TemplateView};
 use app::api::test_email::TestEmailRequest;
@@ -62,6 +63,8 @@ pub struct Mailroom {
     public_url: String,
     /// The outbox's resting settings, for "failing over" in the list.
     cool_downs: Arc<crate::outbox::failover::CoolDowns>,
+    /// Attempts a mail gets before it fails for good, as the outbox worker counts them.
+    max_attempts: i64,
     /// Revisions kept per SMTP settings and per template.
     revisions_keep: i64,
 }
@@ -108,6 +111,7 @@ impl Mailroom {
             wake,
             public_url: config.public_url.clone(),
             cool_downs,
+            max_attempts: config.outbox.max_attempts,
             revisions_keep: i64::try_from(config.revisions_keep).unwrap_or(i64::MAX),
             cookie: auth::CookiePolicy::new(config.uses_https(), config.session_lifetime),
             session_idle: config.session_idle,
@@ -284,9 +288,30 @@ impl Backend for Mailroom {
         self.template_preview(form).await
     }
 
-    async fn list_mail(&self, req: &RequestMeta, filter: String, before: Option<Id>) -> Result<Vec<MailView>, AppError> {
+    async fn list_mail(
+        &self,
+        req: &RequestMeta,
+        filter: String,
+        before: Option<Id>,
+        narrow: MailNarrow,
+    ) -> Result<Vec<MailView>, AppError> {
         self.require(req, Role::Administrator).await?;
-        self.mail_list(&filter, before).await
+        self.mail_list(&filter, before, narrow).await
+    }
+
+    async fn mail_details(&self, req: &RequestMeta, id: Id) -> Result<MailDetails, AppError> {
+        self.require(req, Role::Administrator).await?;
+        self.mail_details_of(id).await
+    }
+
+    async fn retry_mail_now(&self, req: &RequestMeta, id: Id) -> Result<MailView, AppError> {
+        let actor = self.require(req, Role::Administrator).await?;
+        self.mail_retry_now(req, &actor, id).await
+    }
+
+    async fn cancel_mail(&self, req: &RequestMeta, id: Id) -> Result<MailView, AppError> {
+        let actor = self.require(req, Role::Administrator).await?;
+        self.mail_cancel(req, &actor, id).await
     }
 
     async fn resend_mail(&self, req: &RequestMeta, id: Id, settings: Option<Id>) -> Result<MailView, AppError> {

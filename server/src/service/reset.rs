@@ -11,6 +11,7 @@ use super::templates::PASSWORD_RESET;
 use super::{Mailroom, OrInternal};
 use crate::crypto::{new_token, token_hash};
 use crate::db::now_ms;
+use crate::mail::read::RESET_LINK_QUERY;
 use app::api::{AppError, CurrentUser, RequestMeta, SetCookie};
 use app::domain::{AccountPassword, EmailAddress};
 use serde_json::json;
@@ -78,7 +79,7 @@ impl Mailroom {
         let to = EmailAddress::parse(&user.email).map_err(AppError::Server)?;
         let variables = json!({
             "user": { "name": user.name, "email": user.email },
-            "reset_link": format!("{}/reset-password?token={token}", self.public_url),
+            "reset_link": format!("{}{RESET_LINK_QUERY}{token}", self.public_url),
             "reset_expires_minutes": LINK_MINUTES.to_string(),
         });
         let request = MailRequest {

@@ -1,0 +1,83 @@
+//! One mail in the Delivery log: everything about it, and the two things an administrator may
+//! do to it while it waits in the queue, "Retry now" and "Cancel".
+
+use super::delivery::mail_view;
+use super::{Mailroom, OrInternal};
+use crate::crypto::outbox_aad;
+use crate::mail::queue_id::queue_id;
+use crate::mail::read::read;
+use app::api::delivery::{AttemptOutcome, AttemptView, MailDetails, MailStatus, MailView};
+use app::api::{AppError, CurrentUser, Id, RequestMeta};
+
+fn not_in_log() -> AppError {
+    AppError::NotFound("This mail is not in the delivery log.".into())
+}
+
+/// Why a mail that is not queued cannot be retried now or cancelled.
+fn not_waiting(mail: &MailView, doing: &str) -> AppError {
+    AppError::Conflict(match mail.status {
+        MailStatus::Sending => format!("This mail is being sent right now, so it cannot be {doing}; wait for the outcome."),
+        MailStatus::Sent => format!("This mail was already sent, so it cannot be {doing}."),
+        MailStatus::Failed => format!("This mail has failed, so it cannot be {doing}; use Resend to send it again."),
+        MailStatus::Queued => format!("This mail could not be {doing}; reload the log and try again."),
+    })
+}
+
+impl Mailroom {
+    async fn mail_now(&self, id: Id) -> Result<MailView, AppError> {
+        let row = self.db.mail_by_id(id).await.or_internal("reading the delivery log")?;
+        row.map(mail_view).ok_or_else(not_in_log)
+    }
+
+    pub(super) async fn mail_details_of(&self, id: Id) -> Result<MailDetails, AppError> {
+        let mail = self.mail_now(id).await?;
+        let source = self.db.resend_source(id).await.or_internal("reading the delivery log")?.ok_or_else(not_in_log)?;
+        let raw = self.secrets.open_bytes(&source.message, &outbox_aad(id)).or_internal("opening the queued mail")?;
+        let message = read(&raw).unwrap_or_default();
+        let attempts = self
+            .db
+            .mail_attempts(id)
+            .await
+            .or_internal("reading the mail's attempts")?
+            .into_iter()
+            .map(|a| {
+                let outcome = AttemptOutcome::from_stored(&a.outcome).unwrap_or(AttemptOutcome::Failed);
+                let queue_id = (outcome == AttemptOutcome::Sent).then(|| queue_id(&a.reply)).flatten();
+                AttemptView { number: a.number, at: a.at, settings: a.settings_name, outcome, reply: a.reply, queue_id }
+            })
+            .collect();
+        let tries = self.db.mail_tries(id).await.or_internal("reading the delivery log")?.unwrap_or(mail.attempts);
+        Ok(MailDetails {
+            mail,
+            headers: message.headers,
+            text: message.text,
+            html: message.html,
+            attachments: message.attachments,
+            attempts,
+            tries,
+            max_attempts: self.max_attempts,
+        })
+    }
+
+    pub(super) async fn mail_retry_now(&self, req: &RequestMeta, actor: &CurrentUser, id: Id) -> Result<MailView, AppError> {
+        let mail = self.mail_now(id).await?;
+        if !self.db.retry_mail_now(id).await.or_internal("queueing the mail")? {
+            return Err(not_waiting(&self.mail_now(id).await?, "retried now"));
+        }
+        self.wake.notify_one();
+        let details = format!("“{}”, attempt {} now instead of at its set time", mail.subject, mail.attempts + 1);
+        self.audit(req, Some(actor), "mail retried now", &format!("mail #{id} to {}", mail.recipient), &details).await;
+        self.mail_now(id).await
+    }
+
+    pub(super) async fn mail_cancel(&self, req: &RequestMeta, actor: &CurrentUser, id: Id) -> Result<MailView, AppError> {
+        let mail = self.mail_now(id).await?;
+        let reason = format!("Cancelled by {} before it was sent.", actor.name);
+        if !self.db.cancel_mail(id, &reason).await.or_internal("cancelling the mail")? {
+            return Err(not_waiting(&self.mail_now(id).await?, "cancelled"));
+        }
+        let details = format!("“{}” after {} attempt{}", mail.subject, mail.attempts, if mail.attempts == 1 { "" } else { "s" });
+        self.audit(req, Some(actor), "mail cancelled", &format!("mail #{id} to {}", mail.recipient), &details).await;
+        self.mail_now(id).await
+    }
+}
