@@ -27,18 +27,18 @@ async function loopbackDefault(page: Page) {
   await expect(option(page, name)).toContainText('Default');
 }
 
-test('an unknown placeholder is refused under its field, and the preview renders sample data', async ({ page }) => {
+test('a placeholder the application cannot supply is refused under its field, and the preview renders sample data', async ({ page }) => {
   await signInAsAdmin(page);
   await page.getByRole('link', { name: 'Templates' }).click();
   await page.getByRole('button', { name: 'Add template' }).click();
   const name = unique('Reminder');
   await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByLabel('Subject').fill('Reminder for {{ invoice.numbr }}');
+  await page.getByLabel('Subject').fill('Reminder for {{ reset_link }}');
   await page.getByLabel('Text body').fill('Dear {{ contact.name }}, invoice {{ invoice.number }} is due.');
   await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByLabel('Subject')).toHaveAccessibleDescription(/unknown placeholder \{\{ invoice\.numbr \}\}/);
+  await expect(page.getByLabel('Subject')).toHaveAccessibleDescription(/\{\{ reset_link \}\}, which only the Password reset mail has/);
+  await expect(page.getByLabel('Subject')).toBeFocused();
   await page.getByLabel('Subject').fill('Reminder for {{ invoice.number }}');
-  await page.getByRole('button', { name: 'Preview' }).click();
   const preview = page.getByRole('region', { name: 'Preview' });
   await expect(preview).toContainText('Reminder for INV-2026-0042');
   await expect(preview).toContainText('Dear Grace Hopper, invoice INV-2026-0042 is due.');

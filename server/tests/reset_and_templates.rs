@@ -98,14 +98,14 @@ async fn templates_are_checked_versioned_and_built_ins_stay() {
     let names: Vec<&str> = list.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["Invoice", "Password reset"]);
 
-    let form = json!({ "name": "Reminder", "subject": "Reminder for {{ invoice.numbr }}", "text_body": "Hi {{ contact.name }", "html_body": "",
+    let form = json!({ "name": "Reminder", "subject": "Reminder for {{ reset_link }}", "text_body": "Hi {{ contact.name }", "html_body": "",
                        "from_name": "", "from_email": "", "settings_id": null });
     let bad = admin
         .call::<Value>("templates/save", json!({ "input": { "id": null, "version": null, "form": form } }))
         .await
         .unwrap_err();
     let errors = bad.error.field_errors().unwrap().clone();
-    assert!(errors.get("Subject").unwrap().contains("{{ invoice.numbr }}"));
+    assert!(errors.get("Subject").unwrap().contains("{{ reset_link }}, which only the Password reset mail has"));
     assert!(errors.get("Text body").unwrap().contains("template error"));
 
     let form = json!({ "name": "Reminder", "subject": "Reminder: {{ invoice.number }}", "text_body": "Hi {{ contact.name }}",
@@ -127,12 +127,13 @@ async fn templates_are_checked_versioned_and_built_ins_stay() {
         .call(
             "templates/preview",
             json!({ "form": { "name": "x", "subject": "For {{ user.name }}", "text_body": "t",
-        "html_body": "<b>{{ user.name }}</b> {{ reset_link }}", "from_name": "", "from_email": "", "settings_id": null } }),
+        "html_body": "<b>{{ user.name }}</b> {{ invoice.url }}", "from_name": "", "from_email": "", "settings_id": null } }),
         )
         .await
         .unwrap();
     assert_eq!(preview["subject"], "For Ada Lovelace");
     assert!(preview["html"].as_str().unwrap().starts_with("<b>Ada Lovelace</b> https:"));
+    assert_eq!(preview["needs"], json!(["invoice.url", "user.name"]));
 
     let builtin = list.as_array().unwrap().iter().find(|t| t["name"] == "Password reset").unwrap()["id"].clone();
     let refused = admin.call::<()>("templates/delete", json!({ "id": builtin })).await.unwrap_err();

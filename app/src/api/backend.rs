@@ -5,7 +5,7 @@
 use super::audit::{AuditChoices, AuditEntry, AuditNarrow};
 use super::delivery::{DeliveryAlert, MailDetails, MailNarrow, MailView};
 use super::history::Revision;
-use super::templates::{Preview, TemplateInput, TemplateSummary, TemplateView};
+use super::templates::{Preview, TemplateInput, TemplateSummary, TemplateTest, TemplateView};
 use super::test_email::{TestEmailRequest, TestEvent};
 use super::tokens::{NewToken, TokenView};
 use super::types::*;
@@ -81,7 +81,19 @@ pub trait Backend: Send + Sync + 'static {
     async fn save_template(&self, req: &RequestMeta, input: TemplateInput) -> Result<TemplateView, AppError>;
     async fn delete_template(&self, req: &RequestMeta, id: Id) -> Result<(), AppError>;
     async fn restore_template(&self, req: &RequestMeta, id: Id, version: i64) -> Result<TemplateView, AppError>;
-    async fn preview_template(&self, req: &RequestMeta, form: TemplateForm) -> Result<Preview, AppError>;
+    async fn preview_template(
+        &self,
+        req: &RequestMeta,
+        form: TemplateForm,
+        id: Option<Id>,
+        sample: Option<serde_json::Value>,
+    ) -> Result<Preview, AppError>;
+    async fn send_template_test(
+        &self,
+        req: &RequestMeta,
+        id: Id,
+        sample: Option<serde_json::Value>,
+    ) -> Result<TemplateTest, AppError>;
 
     async fn list_mail(
         &self,

@@ -23,6 +23,9 @@ pub struct TemplateView {
     pub version: i64,
     pub form: TemplateForm,
     pub builtin: bool,
+    /// Account mail Mailroom sends itself: it may use only the placeholders Mailroom fills.
+    #[serde(default)]
+    pub system: bool,
     pub created_at: Millis,
     pub created_by: Option<String>,
     pub updated_at: Millis,
@@ -55,6 +58,20 @@ pub struct Preview {
     pub subject: String,
     pub text: String,
     pub html: Option<String>,
+    /// The placeholders the template uses, in order: the data a sender must supply.
+    #[serde(default)]
+    pub needs: Vec<String>,
+    /// The data it was rendered with: what was given, or samples for `needs`.
+    #[serde(default)]
+    pub sample: serde_json::Value,
+}
+
+/// A test of a saved template, queued to the signed-in administrator.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TemplateTest {
+    /// Its id in the Delivery log.
+    pub mail: Id,
+    pub to: String,
 }
 
 #[server(prefix = "/api", endpoint = "templates/list", input = Json)]
@@ -88,8 +105,22 @@ pub async fn restore_template(id: Id, version: i64) -> Result<TemplateView, AppE
     crate::api::context::finish(api.restore_template(&req, id, version).await)
 }
 
+/// Renders `form` with `sample` (or samples for the placeholders it uses), checked as a save
+/// of template `id` (None: a new one) would be.
 #[server(prefix = "/api", endpoint = "templates/preview", input = Json)]
-pub async fn preview_template(form: TemplateForm) -> Result<Preview, AppError> {
+pub async fn preview_template(
+    form: TemplateForm,
+    id: Option<Id>,
+    sample: Option<serde_json::Value>,
+) -> Result<Preview, AppError> {
     let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.preview_template(&req, form).await)
+    crate::api::context::finish(api.preview_template(&req, form, id, sample).await)
+}
+
+/// Queues the saved template `id`, rendered with `sample` (or samples), to the signed-in
+/// administrator through the template's SMTP settings.
+#[server(prefix = "/api", endpoint = "templates/send-test", input = Json)]
+pub async fn send_template_test(id: Id, sample: Option<serde_json::Value>) -> Result<TemplateTest, AppError> {
+    let (api, req) = crate::api::context::api()?;
+    crate::api::context::finish(api.send_template_test(&req, id, sample).await)
 }

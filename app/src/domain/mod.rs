@@ -32,5 +32,5 @@ pub use port::Port;
 pub use presets::{preset, presets, Preset};
 pub use secret_rules::check_password;
 pub use settings::{SettingsForm, ValidSettings};
-pub use template::{sample_variables, TemplateForm, PLACEHOLDERS, SYSTEM_VARIABLES};
+pub use template::{sample_for, sample_variables, PlaceholderRule, TemplateForm, PLACEHOLDERS, SYSTEM_VARIABLES};
 pub use text::{FromName, Username};

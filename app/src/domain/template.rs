@@ -29,6 +29,64 @@ pub const PLACEHOLDERS: &[(&str, &str, &str)] = &[
 /// The placeholders Mailroom fills itself when it sends account mail; no caller may supply them.
 pub const SYSTEM_VARIABLES: &[&str] = &["reset_link", "reset_expires_minutes"];
 
+/// Everything Mailroom fills in the account mail it sends itself (the Password reset mail).
+pub const ACCOUNT_PLACEHOLDERS: &[&str] = &["user.name", "user.email", "reset_link", "reset_expires_minutes"];
+
+/// The label of the preview's editable sample data.
+pub const SAMPLE_DATA: &str = "Sample data (JSON)";
+
+/// Which placeholders a template may use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlaceholderRule {
+    /// Account mail, which Mailroom sends itself: only what it fills, `ACCOUNT_PLACEHOLDERS`.
+    Account,
+    /// Mail the application queues: any name the caller supplies, except Mailroom's own
+    /// `SYSTEM_VARIABLES`, which no caller may supply.
+    Application,
+}
+
+impl PlaceholderRule {
+    pub fn for_template(system: bool) -> Self {
+        if system {
+            Self::Account
+        } else {
+            Self::Application
+        }
+    }
+
+    /// Why `path` cannot be used under this rule, or None if it can. `field` names where.
+    pub fn refusal(self, field: &str, path: &str) -> Option<String> {
+        let listed = |paths: &[&str]| paths.iter().map(|p| format!("{{{{ {p} }}}}")).collect::<Vec<_>>().join(", ");
+        match self {
+            Self::Account if !ACCOUNT_PLACEHOLDERS.contains(&path) => Some(format!(
+                "{field} uses unknown placeholder {{{{ {path} }}}}: Mailroom fills only {} in this mail.",
+                listed(ACCOUNT_PLACEHOLDERS)
+            )),
+            Self::Application if SYSTEM_VARIABLES.contains(&path) => Some(format!(
+                "{field} uses {{{{ {path} }}}}, which only the Password reset mail has; the application cannot supply it."
+            )),
+            _ => None,
+        }
+    }
+
+    /// The placeholders the panel lists as available.
+    pub fn listed(self) -> Vec<(&'static str, &'static str)> {
+        PLACEHOLDERS
+            .iter()
+            .filter(|(path, _, _)| match self {
+                Self::Account => ACCOUNT_PLACEHOLDERS.contains(path),
+                Self::Application => !SYSTEM_VARIABLES.contains(path),
+            })
+            .map(|(path, what, _)| (*path, *what))
+            .collect()
+    }
+}
+
+/// What a placeholder means, for the ones Mailroom knows.
+pub fn described(path: &str) -> Option<&'static str> {
+    PLACEHOLDERS.iter().find(|(p, _, _)| *p == path).map(|(_, what, _)| *what)
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TemplateForm {
     pub name: String,
@@ -89,9 +147,16 @@ impl TemplateForm {
 
 /// The sample data the preview renders with, as nested JSON ("user.name" → {"user": {"name"}}).
 pub fn sample_variables() -> serde_json::Value {
+    sample_for(PLACEHOLDERS.iter().map(|(path, _, _)| *path))
+}
+
+/// Sample data for exactly these placeholders: the known ones' samples, "[name]" for others.
+pub fn sample_for<'a>(paths: impl IntoIterator<Item = &'a str>) -> serde_json::Value {
     let mut root = serde_json::Map::new();
-    for (path, _, sample) in PLACEHOLDERS {
-        insert_path(&mut root, path, serde_json::Value::String((*sample).to_owned()));
+    for path in paths {
+        let sample =
+            PLACEHOLDERS.iter().find(|(p, _, _)| *p == path).map_or_else(|| format!("[{path}]"), |(_, _, s)| (*s).to_owned());
+        insert_path(&mut root, path, serde_json::Value::String(sample));
     }
     serde_json::Value::Object(root)
 }
@@ -151,6 +216,27 @@ mod tests {
         assert!(errors.get(FROM_EMAIL).unwrap().starts_with("From email address is not a valid address"));
         assert!(errors.get(FROM_NAME).unwrap().starts_with("From name contains"));
         assert!(TemplateForm { subject: "a\r\nBcc: x".into(), ..form() }.check().get(SUBJECT).is_some());
+    }
+
+    #[test]
+    fn account_mail_uses_only_what_mailroom_fills_and_application_mail_anything_else() {
+        let account = PlaceholderRule::for_template(true);
+        assert_eq!(account.refusal(SUBJECT, "reset_link"), None);
+        assert!(account
+            .refusal(SUBJECT, "invoice.number")
+            .unwrap()
+            .starts_with("Subject uses unknown placeholder {{ invoice.number }}"));
+        let application = PlaceholderRule::for_template(false);
+        assert_eq!(application.refusal(TEXT_BODY, "order.tracking_code"), None);
+        assert!(application.refusal(TEXT_BODY, "reset_link").unwrap().contains("only the Password reset mail has"));
+        assert!(!application.listed().iter().any(|(p, _)| SYSTEM_VARIABLES.contains(p)), "no reset_link on Invoice");
+        assert_eq!(account.listed().len(), ACCOUNT_PLACEHOLDERS.len());
+    }
+
+    #[test]
+    fn samples_cover_exactly_the_placeholders_asked_for() {
+        let v = sample_for(["contact.name", "order.id"]);
+        assert_eq!(v, serde_json::json!({ "contact": { "name": "Grace Hopper" }, "order": { "id": "[order.id]" } }));
     }
 
     #[test]

@@ -115,6 +115,7 @@ pub fn TextAreaField(
     #[prop(optional)] required: bool,
     #[prop(default = 6)] rows: u32,
     #[prop(optional, into)] hint: Option<&'static str>,
+    #[prop(optional, into)] on_blur: Option<Callback<()>>,
 ) -> impl IntoView {
     let id = format!("field-{}", slug(label));
     let error_id = format!("{id}-error");
@@ -134,6 +135,11 @@ pub fn TextAreaField(
                 aria-describedby=described
                 prop:value=value
                 on:input=move |ev| on_input.run(event_target_value(&ev))
+                on:blur=move |_| {
+                    if let Some(cb) = on_blur {
+                        cb.run(())
+                    }
+                }
             ></textarea>
             {hint.map(|h| view! { <p class="hint">{h}</p> })}
             <Show when=move || error.with(Option::is_some)>
@@ -199,4 +205,14 @@ pub fn RecordFacts(#[prop(into)] stamps: Signal<Option<Stamps>>) -> impl IntoVie
             </div>
         </Show>
     }
+}
+
+/// Moves focus to the first field with a message, once the messages are on screen.
+pub fn focus_first_invalid() {
+    request_animation_frame(|| {
+        let found = document().query_selector(".editor [aria-invalid='true']").ok().flatten();
+        if let Some(el) = found.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
+            let _ = el.focus();
+        }
+    });
 }

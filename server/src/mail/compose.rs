@@ -94,22 +94,36 @@ pub fn compose(
 ) -> Result<Composed, String> {
     let from_address = address(from.1, "The sender address")?;
     let to_address = address(to.1, "The recipient address")?;
-    let body = match &rendered.html {
-        Some(html) => MultiPart::alternative_plain_html(rendered.text.clone(), html.clone()),
-        None => MultiPart::mixed().singlepart(SinglePart::plain(rendered.text.clone())),
-    };
-    let body = attachments.iter().try_fold(MultiPart::mixed().multipart(body), |mixed, a| {
-        let kind = ContentType::parse(&a.content_type).map_err(|_| format!("“{}” is not a content type", a.content_type))?;
-        Ok::<_, String>(mixed.singlepart(Part::new(a.filename.clone()).body(a.bytes.clone(), kind)))
-    })?;
-    let message = Message::builder()
+    let files = attachments
+        .iter()
+        .map(|a| {
+            let kind = ContentType::parse(&a.content_type).map_err(|_| format!("“{}” is not a content type", a.content_type))?;
+            Ok(Part::new(a.filename.clone()).body(a.bytes.clone(), kind))
+        })
+        .collect::<Result<Vec<SinglePart>, String>>()?;
+    let headers = Message::builder()
         .from(Mailbox::new(name(from.0), from_address.clone()))
         .to(Mailbox::new(name(to.0), to_address))
         .subject(rendered.subject.clone())
         .date_now()
-        .message_id(None)
-        .multipart(body)
-        .map_err(|e| e.to_string())?;
+        .message_id(None);
+    // As plain as the content allows: text alone is one part; HTML makes it alternative;
+    // attachments wrap either in mixed.
+    let text = SinglePart::plain(rendered.text.clone());
+    let message = match (&rendered.html, files.is_empty()) {
+        (None, true) => headers.singlepart(text),
+        (Some(html), true) => headers.multipart(MultiPart::alternative_plain_html(rendered.text.clone(), html.clone())),
+        (html, false) => {
+            let mixed = match html {
+                Some(html) => {
+                    MultiPart::mixed().multipart(MultiPart::alternative_plain_html(rendered.text.clone(), html.clone()))
+                }
+                None => MultiPart::mixed().singlepart(text),
+            };
+            headers.multipart(files.into_iter().fold(mixed, MultiPart::singlepart))
+        }
+    }
+    .map_err(|e| e.to_string())?;
     Ok(Composed { bytes: message.formatted(), envelope_from: from_address.to_string() })
 }
 
@@ -141,6 +155,18 @@ mod tests {
         let before = String::from_utf8(composed.bytes).unwrap();
         let strip = |t: &str| t.lines().filter(|l| !l.starts_with("From: ")).collect::<Vec<_>>().join("\n");
         assert_eq!(strip(&text), strip(&before), "nothing else changes");
+    }
+
+    #[test]
+    fn text_alone_is_one_part() {
+        let rendered = Rendered { subject: "Shipped".into(), text: "On its way".into(), html: None };
+        let composed = compose(("Billing", "billing@example.com"), ("", "ada@example.com"), &rendered, &[]).unwrap();
+        let text = String::from_utf8_lossy(&composed.bytes);
+        assert!(text.contains("Content-Type: text/plain") && !text.contains("multipart"), "{text}");
+        let pdf = Attachment { filename: "a.pdf".into(), content_type: "application/pdf".into(), bytes: b"%PDF".to_vec() };
+        let with_file = compose(("Billing", "billing@example.com"), ("", "ada@example.com"), &rendered, &[pdf]).unwrap();
+        let text = String::from_utf8_lossy(&with_file.bytes);
+        assert_eq!(text.matches("multipart/mixed").count(), 1, "{text}");
     }
 
     #[test]

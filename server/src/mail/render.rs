@@ -1,9 +1,9 @@
 //! Templates rendered by minijinja: placeholders like `{{ user.name }}`, HTML-escaped in the
-//! HTML body. A template may only use the placeholders the product knows; one it does not know
-//! is a save-time error, and one the data lacks is a send-time error naming it.
+//! HTML body. Account mail may use only what Mailroom fills, application mail any name but
+//! Mailroom's own (a save-time error otherwise); one the data lacks is a send-time error naming it.
 
 use app::domain::template::{HTML_BODY, SUBJECT, TEXT_BODY};
-use app::domain::{FieldErrors, PLACEHOLDERS};
+use app::domain::{FieldErrors, PlaceholderRule};
 use minijinja::value::{Serde, Value};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use std::collections::BTreeSet;
@@ -64,10 +64,9 @@ pub fn check_required(sources: &Sources<'_>, required: &[&str]) -> FieldErrors {
     errors
 }
 
-/// Syntax errors and unknown placeholders, under the field they are in.
-pub fn check(sources: &Sources<'_>) -> FieldErrors {
+/// Syntax errors and placeholders the rule does not allow, under the field they are in.
+pub fn check(sources: &Sources<'_>, rule: PlaceholderRule) -> FieldErrors {
     let env = environment();
-    let known: BTreeSet<&str> = PLACEHOLDERS.iter().map(|(p, _, _)| *p).collect();
     let mut errors = FieldErrors::default();
     for (field, name, source) in parts(sources) {
         match env.template_from_named_str(name, source) {
@@ -76,22 +75,10 @@ pub fn check(sources: &Sources<'_>) -> FieldErrors {
                 errors.push(field, format!("{field} has a template error{line}: {}.", e.detail().unwrap_or("invalid syntax")));
             }
             Ok(template) => {
-                let unknown: Vec<String> = template
-                    .undeclared_variables(true)
-                    .into_iter()
-                    .filter(|v| !known.contains(v.as_str()))
-                    .collect::<BTreeSet<_>>()
-                    .into_iter()
-                    .collect();
-                if !unknown.is_empty() {
-                    let listed = unknown.iter().map(|u| format!("{{{{ {u} }}}}")).collect::<Vec<_>>().join(", ");
-                    errors.push(
-                        field,
-                        format!(
-                            "{field} uses unknown placeholder {listed}; see the list of placeholders for the ones available."
-                        ),
-                    );
-                } else if field == SUBJECT && template.undeclared_variables(true).contains(SECRET) {
+                let used: BTreeSet<String> = template.undeclared_variables(true).into_iter().collect();
+                if let Some(refusal) = used.iter().find_map(|path| rule.refusal(field, path)) {
+                    errors.push(field, refusal);
+                } else if field == SUBJECT && used.contains(SECRET) {
                     errors.push(field, format!("{{{{ {SECRET} }}}} is a credential; put it in the body, not the Subject, which the delivery log shows."));
                 }
             }
@@ -144,12 +131,17 @@ mod tests {
     }
 
     #[test]
-    fn unknown_placeholders_and_syntax_errors_are_field_errors() {
-        let errors = check(&sources("Invoice {{ invoice.numbr }}", "Hi {{ user.name }", ""));
-        assert!(errors.get(SUBJECT).unwrap().contains("{{ invoice.numbr }}"), "{errors:?}");
+    fn placeholders_outside_the_rule_and_syntax_errors_are_field_errors() {
+        let account = PlaceholderRule::Account;
+        let errors = check(&sources("Reset {{ user.nmae }}", "Hi {{ user.name }", ""), account);
+        assert!(errors.get(SUBJECT).unwrap().contains("unknown placeholder {{ user.nmae }}"), "{errors:?}");
         assert!(errors.get(TEXT_BODY).unwrap().contains("template error"), "{errors:?}");
-        assert!(check(&sources("Invoice {{ invoice.number }}", "Hi {{ user.name }}", "<p>{{ invoice.url }}</p>")).is_empty());
-        assert!(check(&sources("Reset via {{ reset_link }}", "x", "")).get(SUBJECT).unwrap().contains("credential"));
+        let application = PlaceholderRule::Application;
+        assert!(check(&sources("Order {{ order.id }}", "Hi {{ customer.first_name }}", "<p>{{ invoice.url }}</p>"), application)
+            .is_empty());
+        let system = check(&sources("Invoice", "Reset: {{ reset_link }}", ""), application);
+        assert!(system.get(TEXT_BODY).unwrap().contains("only the Password reset mail has"), "{system:?}");
+        assert!(check(&sources("Reset via {{ reset_link }}", "x", ""), account).get(SUBJECT).unwrap().contains("credential"));
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod oauth;
 mod reset;
 mod revisions;
 mod settings;
+mod template_test;
 mod templates;
 mod test_email;
 mod tokens;
@@ -30,7 +31,7 @@ use crate::mail::Probe;
 use app::api::audit::{AuditChoices, AuditEntry, AuditNarrow};
 use app::api::delivery::{DeliveryAlert, MailDetails, MailNarrow, MailView};
 use app::api::history::Revision;
-use app::api::templates::{Preview, TemplateInput, TemplateSummary, TemplateView};
+use app::api::templates::{Preview, TemplateInput, TemplateSummary, TemplateTest, TemplateView};
 use app::api::test_email::TestEmailRequest;
 use app::api::tokens::{NewToken, TokenView};
 use app::api::TestEvents;
@@ -283,9 +284,25 @@ impl Backend for Mailroom {
         self.template_restore(req, &actor, id, version).await
     }
 
-    async fn preview_template(&self, req: &RequestMeta, form: TemplateForm) -> Result<Preview, AppError> {
+    async fn preview_template(
+        &self,
+        req: &RequestMeta,
+        form: TemplateForm,
+        id: Option<Id>,
+        sample: Option<serde_json::Value>,
+    ) -> Result<Preview, AppError> {
         self.require(req, Role::Administrator).await?;
-        self.template_preview(form).await
+        self.template_preview(form, id, sample).await
+    }
+
+    async fn send_template_test(
+        &self,
+        req: &RequestMeta,
+        id: Id,
+        sample: Option<serde_json::Value>,
+    ) -> Result<TemplateTest, AppError> {
+        let actor = self.require(req, Role::Administrator).await?;
+        self.template_test(req, &actor, id, sample).await
     }
 
     async fn list_mail(

@@ -7,12 +7,12 @@ use super::revisions::template_settings_name;
 use super::{Mailroom, OrInternal};
 use crate::db::{is_unique_violation, History, TemplateRow, TemplateWrite};
 use crate::mail::compose::sender;
-use crate::mail::render::{check, check_required, render, Sources};
+use crate::mail::render::{check, check_required, needed, render, RenderError, Sources};
 use app::api::templates::{Preview, TemplateInput, TemplateSummary, TemplateView};
 use app::api::{AppError, CurrentUser, Id, RequestMeta};
 use app::domain::changes::template_changes;
-use app::domain::template::{SETTINGS, TEMPLATE_NAME};
-use app::domain::{name_key, sample_variables, TemplateForm};
+use app::domain::template::{SAMPLE_DATA, SETTINGS, TEMPLATE_NAME};
+use app::domain::{name_key, sample_for, PlaceholderRule, TemplateForm};
 
 pub(super) use super::builtin_templates::PASSWORD_RESET;
 const NOT_FOUND: &str = "This template no longer exists; someone may have deleted it.";
@@ -35,6 +35,7 @@ fn view_of(row: TemplateRow) -> TemplateView {
         version: row.version,
         form: form_of(&row),
         builtin: row.builtin.is_some(),
+        system: row.builtin.as_deref().is_some_and(super::builtin_templates::is_system_template),
         created_at: row.created_at,
         created_by: row.created_by,
         updated_at: row.updated_at,
@@ -42,7 +43,24 @@ fn view_of(row: TemplateRow) -> TemplateView {
     }
 }
 
-fn sources(form: &TemplateForm) -> Sources<'_> {
+/// The sample data given, which must be a JSON object; or samples for exactly `needs`.
+pub(super) fn checked_sample(sample: Option<serde_json::Value>, needs: &[String]) -> Result<serde_json::Value, AppError> {
+    match sample {
+        None => Ok(sample_for(needs.iter().map(String::as_str))),
+        Some(given) if given.is_object() => Ok(given),
+        Some(_) => {
+            Err(AppError::field(SAMPLE_DATA, "Sample data must be a JSON object, such as {\"contact\": {\"name\": \"Grace\"}}."))
+        }
+    }
+}
+
+/// The sample data lacks values the template uses.
+pub(super) fn sample_lacks(paths: &[String]) -> AppError {
+    let listed = paths.iter().map(|p| format!("{{{{ {p} }}}}")).collect::<Vec<_>>().join(", ");
+    AppError::field(SAMPLE_DATA, format!("The sample data has no value for {listed}; add it, or empty the field for samples."))
+}
+
+pub(super) fn sources(form: &TemplateForm) -> Sources<'_> {
     Sources { subject: &form.subject, text: &form.text_body, html: &form.html_body }
 }
 
@@ -80,8 +98,10 @@ impl Mailroom {
     /// cannot work without (a reset mail without its link, say).
     pub(super) async fn check_template(&self, form: &TemplateForm, builtin_key: Option<&str>) -> Result<(), AppError> {
         let mut errors = form.check();
-        let required = builtin_key.and_then(builtin).map_or(&[][..], |b| b.required);
-        for (field, message) in check(&sources(form)).iter().chain(check_required(&sources(form), required).iter()) {
+        let shipped = builtin_key.and_then(builtin);
+        let required = shipped.map_or(&[][..], |b| b.required);
+        let rule = PlaceholderRule::for_template(shipped.is_some_and(|b| b.system));
+        for (field, message) in check(&sources(form), rule).iter().chain(check_required(&sources(form), required).iter()) {
             if errors.get(field).is_none() {
                 errors.push(field, message);
             }
@@ -194,10 +214,25 @@ impl Mailroom {
         Ok(view)
     }
 
-    pub(super) async fn template_preview(&self, form: TemplateForm) -> Result<Preview, AppError> {
-        self.check_template(&form, None).await?;
-        let rendered =
-            render(&sources(&form), &sample_variables()).map_err(|e| AppError::Refused(format!("The preview failed: {e}.")))?;
+    /// Checked as a save of template `id` would be, then rendered with `sample` or samples for
+    /// the placeholders it uses.
+    pub(super) async fn template_preview(
+        &self,
+        form: TemplateForm,
+        id: Option<Id>,
+        sample: Option<serde_json::Value>,
+    ) -> Result<Preview, AppError> {
+        let builtin_key = match id {
+            Some(id) => self.template_row(id).await?.builtin,
+            None => None,
+        };
+        self.check_template(&form, builtin_key.as_deref()).await?;
+        let needs: Vec<String> = needed(&sources(&form)).into_iter().collect();
+        let sample = checked_sample(sample, &needs)?;
+        let rendered = render(&sources(&form), &sample).map_err(|e| match e {
+            RenderError::Missing(paths) => sample_lacks(&paths),
+            other => AppError::Refused(format!("The preview failed: {other}.")),
+        })?;
         let settings_id = match form.settings_id {
             Some(id) => Some(id),
             None => self.db.default_settings_id().await.or_internal("finding the default settings")?,
@@ -217,6 +252,6 @@ impl Mailroom {
             }
             None => "(add SMTP settings to see who it is from)".to_owned(),
         };
-        Ok(Preview { from, subject: rendered.subject, text: rendered.text, html: rendered.html })
+        Ok(Preview { from, subject: rendered.subject, text: rendered.text, html: rendered.html, needs, sample })
     }
 }

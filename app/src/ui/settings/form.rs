@@ -4,7 +4,7 @@
 use super::ctx;
 use crate::api::{settings::get_settings, settings::save_settings, AppError, Millis, SettingsInput, SettingsView};
 use crate::domain::{check_password, Field, FieldErrors, PasswordChange, SettingsForm, SAVED_PASSWORD_PLACEHOLDER};
-use crate::ui::fields::{CheckboxField, RecordFacts, TextField};
+use crate::ui::fields::{focus_first_invalid, CheckboxField, RecordFacts, TextField};
 use crate::ui::format::date_time;
 use crate::ui::history::{History, HistoryOf, Restored};
 use crate::ui::nav::nav;
@@ -309,14 +309,4 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
         </form>
         {history}
     }
-}
-
-/// Moves focus to the first field with a message, once the messages are on screen.
-fn focus_first_invalid() {
-    request_animation_frame(|| {
-        let found = document().query_selector(".editor [aria-invalid='true']").ok().flatten();
-        if let Some(el) = found.and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok()) {
-            let _ = el.focus();
-        }
-    });
 }

@@ -1,14 +1,12 @@
-//! One template: the form, a preview rendered with sample data, and deleting.
+//! One template: the form, checked as you type, its live preview, Send test, and deleting.
 
 use super::{ctx, BASE};
-use crate::api::templates::{
-    delete_template, get_template, preview_template, save_template, Preview, TemplateInput, TemplateView,
-};
+use crate::api::templates::{delete_template, get_template, save_template, TemplateInput, TemplateView};
 use crate::api::{AppError, Millis};
 use crate::domain::template::{FROM_EMAIL, FROM_NAME, HTML_BODY, SETTINGS, SUBJECT, TEMPLATE_NAME, TEXT_BODY};
-use crate::domain::{name_key, FieldErrors, TemplateForm, PLACEHOLDERS};
+use crate::domain::{name_key, FieldErrors, TemplateForm};
 use crate::ui::dialog::Confirm;
-use crate::ui::fields::{RecordFacts, SelectField, TextAreaField, TextField};
+use crate::ui::fields::{focus_first_invalid, RecordFacts, SelectField, TextAreaField, TextField};
 use crate::ui::format::date_time;
 use crate::ui::history::{History, HistoryOf, Restored};
 use crate::ui::nav::nav;
@@ -64,6 +62,7 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
     let toasts = toasts();
     let creating = initial.is_none();
     let builtin = initial.as_ref().is_some_and(|v| v.builtin);
+    let system = initial.as_ref().is_some_and(|v| v.system);
     let draft = RwSignal::new(initial.as_ref().map(|v| v.form.clone()).unwrap_or_default());
     let saved = RwSignal::new(initial);
     let submitted = RwSignal::new(false);
@@ -71,7 +70,10 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
     let banner = RwSignal::new(None::<String>);
     let stale = RwSignal::new(None::<(Option<String>, Millis)>);
     let pending = RwSignal::new(false);
-    let preview = RwSignal::new(None::<Preview>);
+    // Fields left once (their messages show from then on), and the live preview's findings.
+    let touched = RwSignal::new(Vec::<&'static str>::new());
+    let checked = RwSignal::new(FieldErrors::default());
+    let sample_text = RwSignal::new(std::mem::take(&mut *ctx.sample.write_value()));
     let deleting = RwSignal::new(false);
     let id = move || saved.with(|s| s.as_ref().map(|v| v.id));
 
@@ -98,8 +100,19 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
                     })
                     .flatten()
             });
-            let shown = if submitted.get() { local } else { None };
+            let visible = submitted.get() || touched.with(|t| t.contains(&field));
+            let found = move || checked.with(|c| c.get(field).map(str::to_owned));
+            let shown = if visible { local.or_else(found) } else { None };
             shown.or_else(|| server.with(|s| s.get(field).map(str::to_owned)))
+        })
+    };
+    let left = move |field: &'static str| {
+        Callback::new(move |()| {
+            touched.update(|t| {
+                if !t.contains(&field) {
+                    t.push(field);
+                }
+            })
         })
     };
     let edit = move |f: fn(&mut TemplateForm, String), field: &'static str| {
@@ -118,7 +131,10 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
     });
 
     let failed = move |e: AppError| match e {
-        AppError::Invalid(errors) => server.set(errors),
+        AppError::Invalid(errors) => {
+            server.set(errors);
+            focus_first_invalid();
+        }
         AppError::Stale { by, at } => stale.set(Some((by, at))),
         e => banner.set(session.unless_signed_out(e).map(|e| e.to_string())),
     };
@@ -133,7 +149,10 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         submitted.set(true);
-        if !draft.with(|d| d.check()).is_empty() || message(TEMPLATE_NAME).get_untracked().is_some() {
+        // The browser's own rules block a save; what the live preview found may be out of
+        // date by now, so the server decides on that.
+        if !draft.with_untracked(|d| d.check()).is_empty() || message(TEMPLATE_NAME).get_untracked().is_some() {
+            focus_first_invalid();
             return;
         }
         let input = TemplateInput {
@@ -150,6 +169,7 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
                     toasts.show(format!("Saved “{}”.", view.form.name));
                     if creating {
                         ctx.prefetched.set_value(Some(view.clone()));
+                        ctx.sample.set_value(sample_text.get_untracked());
                         nav.replace(&Selection::Existing(view.id).path_in(BASE));
                         return;
                     }
@@ -189,18 +209,6 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
         let version = Signal::derive(move || saved.with(|s| s.as_ref().map(|v| v.version)));
         view! { <History of=HistoryOf::Template(id) version dirty restored=restored_revision stale=stale_revision /> }.into_any()
     });
-    let show_preview = move |_| {
-        let form = draft.get_untracked();
-        spawn_local(async move {
-            match preview_template(form).await {
-                Ok(p) => {
-                    server.set(FieldErrors::default());
-                    preview.set(Some(p));
-                }
-                Err(e) => failed(e),
-            }
-        });
-    };
     let answer = Callback::new(move |yes: bool| {
         deleting.set(false);
         let Some(target) = id().filter(|_| yes) else { return };
@@ -224,40 +232,26 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
             {move || stale.get().map(|(by, at)| view! {
                 <p class="alert" role="alert">{format!("{} saved this template at {}, after you opened it. Reload the page to see their version.", by.unwrap_or_else(|| "Someone else".into()), date_time(at))}</p>
             })}
-            <TextField label=TEMPLATE_NAME value=text(|f| &f.name) on_input=edit(|f, v| f.name = v, TEMPLATE_NAME) error=message(TEMPLATE_NAME) required=true autocomplete="off" />
-            <TextField label=SUBJECT value=text(|f| &f.subject) on_input=edit(|f, v| f.subject = v, SUBJECT) error=message(SUBJECT) required=true autocomplete="off" />
-            <TextAreaField label=TEXT_BODY value=text(|f| &f.text_body) on_input=edit(|f, v| f.text_body = v, TEXT_BODY) error=message(TEXT_BODY) required=true rows=8 />
-            <TextAreaField label=HTML_BODY value=text(|f| &f.html_body) on_input=edit(|f, v| f.html_body = v, HTML_BODY) error=message(HTML_BODY) rows=6
+            <TextField label=TEMPLATE_NAME value=text(|f| &f.name) on_input=edit(|f, v| f.name = v, TEMPLATE_NAME) error=message(TEMPLATE_NAME) on_blur=left(TEMPLATE_NAME) required=true autocomplete="off" />
+            <TextField label=SUBJECT value=text(|f| &f.subject) on_input=edit(|f, v| f.subject = v, SUBJECT) error=message(SUBJECT) on_blur=left(SUBJECT) required=true autocomplete="off" />
+            <TextAreaField label=TEXT_BODY value=text(|f| &f.text_body) on_input=edit(|f, v| f.text_body = v, TEXT_BODY) error=message(TEXT_BODY) on_blur=left(TEXT_BODY) required=true rows=8 />
+            <TextAreaField label=HTML_BODY value=text(|f| &f.html_body) on_input=edit(|f, v| f.html_body = v, HTML_BODY) error=message(HTML_BODY) on_blur=left(HTML_BODY) rows=6
                 hint="Optional. Placeholders are HTML-escaped here." />
-            <TextField label=FROM_NAME value=text(|f| &f.from_name) on_input=edit(|f, v| f.from_name = v, FROM_NAME) error=message(FROM_NAME) autocomplete="off"
+            <TextField label=FROM_NAME value=text(|f| &f.from_name) on_input=edit(|f, v| f.from_name = v, FROM_NAME) error=message(FROM_NAME) on_blur=left(FROM_NAME) autocomplete="off"
                 hint=Some("Overrides the SMTP settings' From when set.".to_owned()) />
-            <TextField label=FROM_EMAIL kind="email" value=text(|f| &f.from_email) on_input=edit(|f, v| f.from_email = v, FROM_EMAIL) error=message(FROM_EMAIL) autocomplete="off"
+            <TextField label=FROM_EMAIL kind="email" value=text(|f| &f.from_email) on_input=edit(|f, v| f.from_email = v, FROM_EMAIL) error=message(FROM_EMAIL) on_blur=left(FROM_EMAIL) autocomplete="off"
                 hint=Some("Overrides the SMTP settings' Email Address when set.".to_owned()) />
             <SelectField label=SETTINGS options=settings_options
                 value=Signal::derive(move || draft.with(|d| d.settings_id.map(|i| i.to_string()).unwrap_or_default()))
                 on_change=Callback::new(move |v: String| { draft.update(|d| d.settings_id = v.parse().ok()); server.update(|s| s.remove(SETTINGS)); })
                 error=message(SETTINGS) />
-            <details class="placeholders">
-                <summary>"Placeholders"</summary>
-                <table>
-                    {PLACEHOLDERS.iter().map(|(name, what, _)| view! { <tr><td><code>{format!("{{{{ {name} }}}}")}</code></td><td>{*what}</td></tr> }).collect_view()}
-                </table>
-            </details>
             <div class="form-actions">
                 <button type="submit" class="primary" disabled=pending>{move || if pending.get() { "Saving…" } else { "Save" }}</button>
-                <button type="button" on:click=show_preview>"Preview"</button>
+                {id().map(|id| view! { <super::send_test::SendTest id dirty sample_text /> })}
                 {(!builtin && !creating).then(|| view! { <button type="button" class="danger" on:click=move |_| deleting.set(true)>"Delete"</button> })}
                 {(builtin && !creating).then(|| view! { <super::restore::RestoreDefault saved restored failed=Callback::new(failed) /> }.into_any())}
             </div>
-            {move || preview.get().map(|p| view! {
-                <section class="preview" aria-label="Preview">
-                    <h3>"Preview with sample data"</h3>
-                    <p><strong>"From: "</strong>{p.from}</p>
-                    <p><strong>"Subject: "</strong>{p.subject}</p>
-                    <pre class="preview-text">{p.text}</pre>
-                    {p.html.map(|html| view! { <iframe class="preview-html" title="HTML preview" sandbox="" srcdoc=html></iframe> })}
-                </section>
-            })}
+            <super::preview::LivePreview draft id=Signal::derive(id) system sample_text checked />
             <RecordFacts stamps=Signal::derive(move || saved.with(|s| s.as_ref().map(|v| ((v.created_at, v.created_by.clone()), (v.updated_at, v.updated_by.clone()))))) />
         </form>
         {history}

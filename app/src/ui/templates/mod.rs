@@ -1,7 +1,9 @@
 //! The Email templates panel: the same list, filter and edit pattern as SMTP Settings.
 
 mod editor;
+mod preview;
 mod restore;
+mod send_test;
 
 use crate::api::settings::list_settings;
 use crate::api::templates::{list_templates, TemplateSummary, TemplateView};
@@ -21,6 +23,8 @@ pub struct TemplatesCtx {
     pub rows: RwSignal<Vec<TemplateSummary>>,
     pub settings: RwSignal<Vec<SettingsSummary>>,
     pub prefetched: StoredValue<Option<TemplateView>>,
+    /// Sample data typed for a new template, carried into its editor once it is saved.
+    pub sample: StoredValue<String>,
 }
 
 pub fn ctx() -> TemplatesCtx {
@@ -46,8 +50,12 @@ pub fn TemplatesPage() -> impl IntoView {
         Route::Templates(selection) => selection,
         _ => Selection::Nothing,
     });
-    let ctx =
-        TemplatesCtx { rows: RwSignal::new(Vec::new()), settings: RwSignal::new(Vec::new()), prefetched: StoredValue::new(None) };
+    let ctx = TemplatesCtx {
+        rows: RwSignal::new(Vec::new()),
+        settings: RwSignal::new(Vec::new()),
+        prefetched: StoredValue::new(None),
+        sample: StoredValue::new(String::new()),
+    };
     provide_context(ctx);
     let error = RwSignal::new(None::<String>);
     spawn_local(async move {
