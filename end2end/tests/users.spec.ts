@@ -1,7 +1,8 @@
 // The Users panel: adding a person, changing their role, removing them, and a role change made
 // from a list someone else has since changed.
 import { expect, test, type Page } from '@playwright/test';
-import { signInAsAdmin, unique } from './helpers';
+import { SMTP_PORT } from '../playwright.config';
+import { addPlainRelay, signInAsAdmin, unique } from './helpers';
 
 /** Chooses a role in the person's row and confirms with Change role. */
 async function changeRole(page: Page, name: string, role: 'Administrator' | 'User') {
@@ -75,4 +76,37 @@ test('a role is never changed by the select alone: the keyboard or Cancel leaves
   await expect(role).toHaveValue('user');
   await page.reload();
   await expect(page.getByLabel(`Role of ${name}`)).toHaveValue('user', { timeout: 10_000 });
+});
+
+test('an administrator edits a person, sends them a reset link, and reads what each role may do', async ({ page }) => {
+  await signInAsAdmin(page);
+  // The reset mail needs settings to go through (the first ones added become the default).
+  await addPlainRelay(page, unique('Users relay'), SMTP_PORT);
+  await page.getByRole('link', { name: 'Users' }).click();
+  await expect(page.getByText(/^Administrators manage SMTP settings, templates, API tokens and users/)).toBeVisible();
+  const name = unique('Lin');
+  await addUser(page, name);
+  const email = `${name.toLowerCase().replace(/\s+/g, '.')}@example.com`;
+
+  await page.getByRole('button', { name: `Edit ${name}` }).click();
+  const dialog = page.getByRole('dialog', { name: `Edit ${name}` });
+  await expect(dialog.getByLabel('Email address')).toHaveValue(email);
+  await dialog.getByLabel('Email address').fill('not an address');
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(dialog.getByLabel('Email address')).toBeFocused();
+  await expect(dialog.getByLabel('Email address')).toHaveAccessibleDescription(/not a valid address/);
+  const renamed = `${name} Chen`;
+  const moved = `${name.toLowerCase().replace(/\s+/g, '.')}.chen@example.com`;
+  await dialog.getByLabel('Name').fill(renamed);
+  await dialog.getByLabel('Email address').fill(moved);
+  await dialog.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Saved ${renamed}.` })).toBeVisible();
+  await expect(dialog).toBeHidden();
+  const row = page.getByRole('row').filter({ hasText: moved });
+  await expect(row).toContainText(renamed);
+
+  await row.getByRole('button', { name: `Send reset link to ${renamed}` }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Reset link sent to ${moved}; it works for 60 minutes.` })).toBeVisible();
+  await page.getByRole('link', { name: 'Delivery log' }).click();
+  await expect(page.getByRole('row').filter({ hasText: moved })).toContainText('Password reset');
 });

@@ -127,6 +127,15 @@ pub trait Backend: Send + Sync + 'static {
     async fn list_users(&self, req: &RequestMeta) -> Result<Vec<UserView>, AppError>;
     async fn create_user(&self, req: &RequestMeta, user: NewUser) -> Result<UserView, AppError>;
     async fn set_role(&self, req: &RequestMeta, id: Id, version: i64, role: Role) -> Result<UserView, AppError>;
+    async fn update_user(
+        &self,
+        req: &RequestMeta,
+        id: Id,
+        version: i64,
+        name: String,
+        email: String,
+    ) -> Result<UserView, AppError>;
+    async fn send_reset_link(&self, req: &RequestMeta, id: Id) -> Result<Id, AppError>;
     async fn remove_user(&self, req: &RequestMeta, id: Id) -> Result<(), AppError>;
     async fn change_own_password(&self, req: &RequestMeta, current: String, new: String) -> Result<(), AppError>;
     async fn change_own_email(&self, req: &RequestMeta, current_password: String, email: String)

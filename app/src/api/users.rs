@@ -24,6 +24,20 @@ pub async fn set_role(id: Id, version: i64, role: Role) -> Result<UserView, AppE
     crate::api::context::finish(api.set_role(&req, id, version, role).await)
 }
 
+/// Changes a user's name and email address; refused unless `version` is still theirs.
+#[server(prefix = "/api", endpoint = "users/update", input = Json)]
+pub async fn update_user(id: Id, version: i64, name: String, email: String) -> Result<UserView, AppError> {
+    let (api, req) = crate::api::context::api()?;
+    crate::api::context::finish(api.update_user(&req, id, version, name, email).await)
+}
+
+/// Mails the user a link to choose a new password; its id in the Delivery log.
+#[server(prefix = "/api", endpoint = "users/send-reset", input = Json)]
+pub async fn send_reset_link(id: Id) -> Result<Id, AppError> {
+    let (api, req) = crate::api::context::api()?;
+    crate::api::context::finish(api.send_reset_link(&req, id).await)
+}
+
 #[server(prefix = "/api", endpoint = "users/remove", input = Json)]
 pub async fn remove_user(id: Id) -> Result<(), AppError> {
     let (api, req) = crate::api::context::api()?;

@@ -21,8 +21,11 @@ pub fn TextField(
     #[prop(optional, into)] hint: Signal<Option<String>>,
     #[prop(optional, into)] disabled: Signal<bool>,
     #[prop(optional)] node_ref: NodeRef<leptos::html::Input>,
+    /// Where the same label appears twice on a page, what tells this one's id apart.
+    #[prop(optional)]
+    scope: &'static str,
 ) -> impl IntoView {
-    let id = format!("field-{}", slug(label));
+    let id = format!("field-{scope}{}", slug(label));
     let error_id = format!("{id}-error");
     let hint_id = format!("{id}-hint");
     let described = {

@@ -27,6 +27,7 @@ mod templates;
 mod theme;
 mod toast;
 mod tokens;
+mod user_edit;
 mod users;
 
 use leptos::prelude::*;

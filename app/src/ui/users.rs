@@ -5,7 +5,7 @@ use super::fields::TextField;
 use super::format::date_time;
 use super::session::session;
 use super::toast::toasts;
-use crate::api::users::{create_user, list_users, remove_user, set_role};
+use crate::api::users::{create_user, list_users, remove_user, send_reset_link, set_role};
 use crate::api::{AppError, NewUser, UserView};
 use crate::domain::{AccountPassword, DisplayName, EmailAddress, FieldErrors, Role};
 use leptos::prelude::*;
@@ -30,6 +30,23 @@ pub fn UsersPage() -> impl IntoView {
     };
     refresh();
     let removing = RwSignal::new(None::<UserView>);
+    let editing = RwSignal::new(None::<UserView>);
+    let edited = Callback::new(move |user: UserView| {
+        toasts.show(format!("Saved {}.", user.name));
+        refresh();
+    });
+    let send_reset = move |user: UserView| {
+        spawn_local(async move {
+            match send_reset_link(user.id).await {
+                Ok(_) => toasts.show(format!("Reset link sent to {}; it works for 60 minutes.", user.email)),
+                Err(e) => {
+                    if let Some(e) = session.unless_signed_out(e) {
+                        toasts.show(e.to_string());
+                    }
+                }
+            }
+        });
+    };
     let remove_error = RwSignal::new(None::<String>);
     let me = session.user().map(|u| u.id);
 
@@ -104,6 +121,7 @@ pub fn UsersPage() -> impl IntoView {
     view! {
         <section class="page">
             <h1>"Users"</h1>
+            <p class="hint">"Administrators manage SMTP settings, templates, API tokens and users, and read the Delivery and Audit logs. Users sign in to their Account only: their own name, password and email address."</p>
             {move || match users.get() {
                 None => view! { <p class="empty">"Loading…"</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="alert" role="alert">{e}</p> }.into_any(),
@@ -135,7 +153,17 @@ pub fn UsersPage() -> impl IntoView {
                                                 </select>
                                             </td>
                                             <td data-label="Last sign-in">{user.last_sign_in.map(date_time).unwrap_or_else(|| "Never".into())}</td>
-                                            <td data-label="Actions">
+                                            <td data-label="Actions" class="nowrap">
+                                                <button type="button" class="link" aria-label=format!("Edit {name}") on:click={
+                                                    let user = user.clone();
+                                                    move |_| editing.set(Some(user.clone()))
+                                                }>"Edit"</button>
+                                                " "
+                                                <button type="button" class="link" aria-label=format!("Send reset link to {name}") on:click={
+                                                    let user = user.clone();
+                                                    move |_| send_reset(user.clone())
+                                                }>"Send reset link"</button>
+                                                " "
                                                 <button type="button" class="link" aria-label=format!("Remove {name}") disabled=is_me on:click={
                                                     let user = user.clone();
                                                     move |_| removing.set(Some(user.clone()))
@@ -150,6 +178,7 @@ pub fn UsersPage() -> impl IntoView {
                 }.into_any(),
             }}
             <AddUser on_added=Callback::new(move |()| refresh()) />
+            <super::user_edit::EditUserDialog user=editing saved=edited />
             <Confirm question=role_question title="Change role" answer=role_answer yes_label="Change role" />
             <Confirm
                 question=Signal::derive(move || removing.get().map(|u| format!("Remove {} ({})? They are signed out at once.", u.name, u.email)))

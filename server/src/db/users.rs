@@ -192,6 +192,26 @@ impl Db {
         .map(drop))
     }
 
+    /// Changes a user's name and email address if they are still at `version`; false when
+    /// someone changed them since (or removed them).
+    pub async fn set_profile(&self, id: i64, version: i64, name: &str, email: &str, by: i64) -> sqlx::Result<bool> {
+        let (key, now) = (email.to_lowercase(), now_ms());
+        on!(self.write(), |e| query!(
+            "update users set name = $1, email = $2, email_key = $3, version = version + 1, updated_at = $4, updated_by = $5
+             where id = $6 and version = $7",
+            name,
+            email,
+            key,
+            now,
+            by,
+            id,
+            version
+        )
+        .execute(e)
+        .await
+        .map(|done| done.rows_affected() == 1))
+    }
+
     pub async fn touch_sign_in(&self, id: i64) -> sqlx::Result<()> {
         let now = now_ms();
         on!(self.write(), |e| query!("update users set last_sign_in = $1 where id = $2", now, id).execute(e).await.map(drop))

@@ -393,6 +393,23 @@ impl Backend for Mailroom {
         self.users_set_role(req, &actor, id, version, role).await
     }
 
+    async fn update_user(
+        &self,
+        req: &RequestMeta,
+        id: Id,
+        version: i64,
+        name: String,
+        email: String,
+    ) -> Result<UserView, AppError> {
+        let actor = self.require(req, Role::Administrator).await?;
+        self.users_update(req, &actor, id, version, (name, email)).await
+    }
+
+    async fn send_reset_link(&self, req: &RequestMeta, id: Id) -> Result<Id, AppError> {
+        let actor = self.require(req, Role::Administrator).await?;
+        self.users_send_reset(req, &actor, id).await
+    }
+
     async fn remove_user(&self, req: &RequestMeta, id: Id) -> Result<(), AppError> {
         let actor = self.require(req, Role::Administrator).await?;
         self.users_remove(req, &actor, id).await

@@ -6,20 +6,20 @@
 use super::attempts::Attempt;
 use super::audit::client_of;
 use super::auth::current_user;
-use super::delivery::MailRequest;
+use super::delivery::{MailRequest, QueueError};
 use super::templates::PASSWORD_RESET;
 use super::{Mailroom, OrInternal};
 use crate::crypto::{new_token, token_hash};
 use crate::db::now_ms;
 use crate::mail::read::RESET_LINK_QUERY;
-use app::api::{AppError, CurrentUser, RequestMeta, SetCookie};
+use app::api::{AppError, CurrentUser, Id, RequestMeta, SetCookie};
 use app::domain::{AccountPassword, EmailAddress};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::mpsc;
 
-const LINK_MINUTES: i64 = 60;
+pub(super) const LINK_MINUTES: i64 = 60;
 /// Requests waiting for the background task; more are answered the same and dropped.
 pub(super) const QUEUED_REQUESTS: usize = 256;
 
@@ -64,17 +64,37 @@ impl Mailroom {
             return nothing_sent("no such account; nothing sent").await;
         };
         let user = current_user(&user);
-        let hit = self.db.rate_hit("reset mail", &user.id.to_string(), super::RESETS_PER_HOUR, 3_600_000).await;
-        if hit.or_internal("counting reset mails")?.is_err() {
+        if !self.reset_mail_allowed(&user).await? {
             return nothing_sent("too many requests for this account; nothing sent").await;
         }
+        let details = match self.queue_reset_link(&user).await? {
+            Ok(id) => format!("reset link queued as mail #{id}"),
+            Err(error) => {
+                tracing::error!(%error, "could not queue the password reset mail");
+                format!("the reset mail could not be queued: {error}")
+            }
+        };
+        self.audit(req, None, "password reset requested", &format!("account {}", user.email), &details).await;
+        Ok(())
+    }
+
+    /// Counts a reset mail for `user` against the hourly limit per account; false when it is
+    /// used up.
+    pub(super) async fn reset_mail_allowed(&self, user: &CurrentUser) -> Result<bool, AppError> {
+        let hit = self.db.rate_hit("reset mail", &user.id.to_string(), super::RESETS_PER_HOUR, 3_600_000).await;
+        Ok(hit.or_internal("counting reset mails")?.is_ok())
+    }
+
+    /// Creates a reset link for `user` and queues the Password reset mail with it: the mail's
+    /// outbox id, or why it could not be queued.
+    pub(super) async fn queue_reset_link(&self, user: &CurrentUser) -> Result<Result<Id, QueueError>, AppError> {
         let token = new_token();
         let expires = now_ms() + LINK_MINUTES * 60_000;
         self.db.insert_password_reset(&token_hash(&token), user.id, expires).await.or_internal("creating the reset link")?;
         let template = self.db.template_by_builtin(PASSWORD_RESET).await.or_internal("finding the reset template")?;
         let Some(template_id) = template else {
             tracing::error!("the built-in Password reset template is missing");
-            return Ok(());
+            return Ok(Err(QueueError::NoTemplate));
         };
         let to = EmailAddress::parse(&user.email).map_err(AppError::Server)?;
         let variables = json!({
@@ -93,15 +113,7 @@ impl Mailroom {
             // A link that arrives after it expired helps nobody.
             expires_at: Some(expires),
         };
-        let details = match self.enqueue(request).await {
-            Ok(id) => format!("reset link queued as mail #{id}"),
-            Err(error) => {
-                tracing::error!(%error, "could not queue the password reset mail");
-                format!("the reset mail could not be queued: {error}")
-            }
-        };
-        self.audit(req, None, "password reset requested", &format!("account {}", user.email), &details).await;
-        Ok(())
+        Ok(self.enqueue(request).await)
     }
 
     pub(super) async fn reset_valid(&self, token: &str) -> Result<bool, AppError> {

@@ -1,10 +1,11 @@
 //! The Users panel's operations. The last administrator can be neither demoted nor removed.
 
+use super::auth::current_user;
 use super::bootstrap::check_new_user;
 use super::{Mailroom, OrInternal};
 use crate::db::{is_unique_violation, RoleChange, UserRow};
 use app::api::{AppError, CurrentUser, Id, NewUser, RequestMeta, UserView};
-use app::domain::Role;
+use app::domain::{DisplayName, EmailAddress, FieldErrors, Role};
 
 fn view(row: UserRow) -> UserView {
     UserView {
@@ -84,6 +85,72 @@ impl Mailroom {
             self.audit(req, Some(actor), "user role changed", &user_target(&existing), &details).await;
         }
         self.user_view(id).await
+    }
+
+    /// Changes a user's name and sign-in address. Reset links already mailed to the old
+    /// address stop working.
+    pub(super) async fn users_update(
+        &self,
+        req: &RequestMeta,
+        actor: &CurrentUser,
+        id: Id,
+        version: i64,
+        (name, email): (String, String),
+    ) -> Result<UserView, AppError> {
+        let mut errors = FieldErrors::default();
+        let name = DisplayName::parse(&name).map_err(|m| errors.push("Name", m)).ok();
+        let email = EmailAddress::parse_as(&email, "Email address").map_err(|m| errors.push("Email address", m)).ok();
+        let (Some(name), Some(email)) = (name, email) else { return Err(AppError::Invalid(errors)) };
+        let gone = || AppError::NotFound("This user no longer exists.".into());
+        let existing = self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(gone)?;
+        let stale = |row: &UserRow| AppError::Stale { by: row.updated_by.clone(), at: row.updated_at.unwrap_or(row.created_at) };
+        if existing.version != version {
+            return Err(stale(&existing));
+        }
+        if existing.name == name.as_str() && existing.email == email.as_str() {
+            return Ok(view(existing));
+        }
+        if actor.id == id && existing.email != email.as_str() {
+            return Err(AppError::field(
+                "Email address",
+                "Change your own address on the Account page, which asks for your password.",
+            ));
+        }
+        match self.db.set_profile(id, version, name.as_str(), email.as_str(), actor.id).await {
+            Err(e) if is_unique_violation(&e) => {
+                return Err(AppError::field("Email address", "Another user already has this address."))
+            }
+            Ok(false) => return Err(stale(&self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(gone)?)),
+            other => other.or_internal("changing the user")?,
+        };
+        let mut changes = Vec::new();
+        if existing.name != name.as_str() {
+            changes.push(format!("Name: “{}” → “{}”", existing.name, name.as_str()));
+        }
+        if existing.email != email.as_str() {
+            self.db.delete_password_resets_of(id).await.or_internal("ending the old address's reset links")?;
+            changes.push(format!("Email address: “{}” → “{}”", existing.email, email.as_str()));
+        }
+        self.audit(req, Some(actor), "user changed", &user_target(&view(existing)), &changes.join("; ")).await;
+        self.user_view(id).await
+    }
+
+    /// Mails `id` a link to choose a new password, as "Forgot password?" would.
+    pub(super) async fn users_send_reset(&self, req: &RequestMeta, actor: &CurrentUser, id: Id) -> Result<Id, AppError> {
+        let gone = || AppError::NotFound("This user no longer exists.".into());
+        let user = current_user(&self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(gone)?);
+        if !self.reset_mail_allowed(&user).await? {
+            return Err(AppError::Conflict(format!(
+                "{} reset links went to {} in the last hour; wait before sending another.",
+                super::RESETS_PER_HOUR,
+                user.email
+            )));
+        }
+        let mail =
+            self.queue_reset_link(&user).await?.map_err(|e| AppError::Conflict(format!("The reset link was not sent: {e}.")))?;
+        let details = format!("to {}, mail #{mail}; the link works for {} minutes", user.email, super::reset::LINK_MINUTES);
+        self.audit(req, Some(actor), "reset link sent", &format!("user {} <{}>", user.name, user.email), &details).await;
+        Ok(mail)
     }
 
     pub(super) async fn users_remove(&self, req: &RequestMeta, actor: &CurrentUser, id: Id) -> Result<(), AppError> {
