@@ -36,7 +36,7 @@ test('a placeholder the application cannot supply is refused under its field, an
   await page.getByLabel('Subject').fill('Reminder for {{ reset_link }}');
   await page.getByLabel('Text body').fill('Dear {{ contact.name }}, invoice {{ invoice.number }} is due.');
   await page.getByRole('button', { name: 'Save' }).click();
-  await expect(page.getByLabel('Subject')).toHaveAccessibleDescription(/\{\{ reset_link \}\}, which only the Password reset mail has/);
+  await expect(page.getByLabel('Subject')).toHaveAccessibleDescription(/\{\{ reset_link \}\}, which only Mailroom's own account mail has/);
   await expect(page.getByLabel('Subject')).toBeFocused();
   await page.getByLabel('Subject').fill('Reminder for {{ invoice.number }}');
   const preview = page.getByRole('region', { name: 'Preview' });

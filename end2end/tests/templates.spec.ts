@@ -29,7 +29,7 @@ test('a new template previews as it is typed, lists its placeholders, and is sen
   // Checked as you type once the field has been left, before any save.
   await text.fill('Reset it at {{ reset_link }}');
   await text.press('Tab');
-  await expect(text).toHaveAccessibleDescription(/\{\{ reset_link \}\}, which only the Password reset mail has/);
+  await expect(text).toHaveAccessibleDescription(/\{\{ reset_link \}\}, which only Mailroom's own account mail has/);
   await expect(preview.getByRole('status')).toHaveText('Out of date: fix the messages above to update it.');
   await text.fill('Hello {{ customer.first_name }}, track it at {{ order.tracking_url }}.');
   await expect(text).not.toHaveAttribute('aria-invalid', 'true');

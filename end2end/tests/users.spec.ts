@@ -110,3 +110,20 @@ test('an administrator edits a person, sends them a reset link, and reads what e
   await page.getByRole('link', { name: 'Delivery log' }).click();
   await expect(page.getByRole('row').filter({ hasText: moved })).toContainText('Password reset');
 });
+
+test('an administrator invites someone by email instead of typing a password for them', async ({ page }) => {
+  await signInAsAdmin(page);
+  await addPlainRelay(page, unique('Invite relay'), SMTP_PORT);
+  await page.getByRole('link', { name: 'Users' }).click();
+  const name = unique('Noor');
+  const email = `${name.toLowerCase().replace(/\s+/g, '.')}@example.com`;
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Email address').fill(email);
+  await page.getByRole('radio', { name: /Email an invitation/ }).check();
+  await expect(page.getByLabel('Initial password')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Send invitation' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Invited ${name}: the link sent to ${email} works for 3 days.` })).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: email })).toContainText('Never');
+  await page.getByRole('link', { name: 'Delivery log' }).click();
+  await expect(page.getByRole('row').filter({ hasText: email })).toContainText('You are invited to Mailroom');
+});

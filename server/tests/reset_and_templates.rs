@@ -96,7 +96,7 @@ async fn templates_are_checked_versioned_and_built_ins_stay() {
     let admin = app.admin().await;
     let list: Value = admin.call("templates/list", json!({})).await.unwrap();
     let names: Vec<&str> = list.as_array().unwrap().iter().map(|t| t["name"].as_str().unwrap()).collect();
-    assert_eq!(names, ["Invoice", "Password reset"]);
+    assert_eq!(names, ["Invitation", "Invoice", "Password reset"]);
 
     let form = json!({ "name": "Reminder", "subject": "Reminder for {{ reset_link }}", "text_body": "Hi {{ contact.name }", "html_body": "",
                        "from_name": "", "from_email": "", "settings_id": null });
@@ -105,7 +105,7 @@ async fn templates_are_checked_versioned_and_built_ins_stay() {
         .await
         .unwrap_err();
     let errors = bad.error.field_errors().unwrap().clone();
-    assert!(errors.get("Subject").unwrap().contains("{{ reset_link }}, which only the Password reset mail has"));
+    assert!(errors.get("Subject").unwrap().contains("{{ reset_link }}, which only Mailroom's own account mail has"));
     assert!(errors.get("Text body").unwrap().contains("template error"));
 
     let form = json!({ "name": "Reminder", "subject": "Reminder: {{ invoice.number }}", "text_body": "Hi {{ contact.name }}",
@@ -150,7 +150,7 @@ async fn one_default_settings_and_what_blocks_a_delete() {
     let defaults = |list: &[SettingsSummary]| list.iter().filter(|s| s.is_default).map(|s| s.name.clone()).collect::<Vec<_>>();
     let list: Vec<SettingsSummary> = admin.call("settings/list", json!({})).await.unwrap();
     assert_eq!(defaults(&list), ["First"], "the first settings becomes the default");
-    assert_eq!(list.iter().find(|s| s.name == "First").unwrap().template_count, 2, "both built-in templates use Default");
+    assert_eq!(list.iter().find(|s| s.name == "First").unwrap().template_count, 3, "the three built-in templates use Default");
 
     let refused = admin.call::<()>("settings/delete", json!({ "id": first["id"] })).await.unwrap_err();
     assert!(refused.error.to_string().contains("is the default"));

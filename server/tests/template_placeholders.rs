@@ -53,7 +53,7 @@ async fn application_mail_takes_any_placeholder_and_account_mail_only_mailroom_s
         .call::<TemplateView>("templates/save", json!({ "input": { "id": null, "version": null, "form": with_link } }))
         .await;
     let message = refused.unwrap_err().error.field_errors().and_then(|e| e.get("Text body").map(str::to_owned));
-    assert!(message.unwrap_or_default().contains("only the Password reset mail has"));
+    assert!(message.unwrap_or_default().contains("only Mailroom's own account mail has"));
 
     // The Password reset mail: only what Mailroom fills, checked before a save as well.
     let reset = builtin(&admin, "Password reset").await;

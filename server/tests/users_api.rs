@@ -107,3 +107,37 @@ async fn common_passwords_are_refused_however_long() {
     let own = admin.call::<()>("account/password", json!({ "current": ADMIN_PASSWORD, "new": "qwertyuiop123" })).await;
     assert!(field(&own.unwrap_err().error, "New password").contains("among the most common"));
 }
+
+#[tokio::test]
+async fn an_invited_person_chooses_their_password_from_the_emailed_link() {
+    let smtp = SmtpServer::start("plain", None);
+    let app = fast_outbox_app().await;
+    let admin = app.admin().await;
+    let invite = json!({ "invite": { "name": "Lin", "email": "lin@example.com", "role": "User" } });
+    let refused = admin.call::<UserView>("users/invite", invite.clone()).await.unwrap_err();
+    assert_eq!(refused.status, 409);
+    assert!(refused.error.to_string().contains("so Lin was not added"), "{refused:?}");
+    let users: Vec<UserView> = admin.call("users/list", json!({})).await.unwrap();
+    assert!(!users.iter().any(|u| u.email == "lin@example.com"), "without settings to send through, nobody is added");
+
+    plain_relay(&admin, "Relay", smtp.port).await;
+    let invited: UserView = admin.call("users/invite", invite.clone()).await.unwrap();
+    assert_eq!(invited.last_sign_in, None);
+    assert!(eventually(10, || async { smtp.of_kind("message").len() == 1 }).await);
+    let mail = &smtp.of_kind("message")[0];
+    assert_eq!(mail["rcpt_tos"], json!(["lin@example.com"]));
+    assert_eq!(mail["headers"]["Subject"], "You are invited to Mailroom");
+    let body = mail["body"].as_str().unwrap().to_owned();
+    assert!(body.contains("Administrator has invited you") && body.contains("within 3 days"), "{body}");
+    let token = body.split("token=").nth(1).unwrap().split_whitespace().next().unwrap().to_owned();
+
+    let stranger = app.browser();
+    let me: app::api::CurrentUser =
+        stranger.call("auth/reset", json!({ "token": token, "password": "lin's own passphrase" })).await.unwrap();
+    assert_eq!(me.email, "lin@example.com");
+    assert!(app.browser().sign_in("lin@example.com", "lin's own passphrase").await.is_ok());
+    let again = admin.call::<UserView>("users/invite", invite).await.unwrap_err();
+    assert_eq!(field(&again.error, "Email address"), "Another user already has this address.");
+    let entries: Value = admin.call("audit/list", json!({ "filter": "user invited", "before": null })).await.unwrap();
+    assert_eq!(entries.as_array().unwrap().len(), 1);
+}

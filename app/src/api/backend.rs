@@ -127,6 +127,7 @@ pub trait Backend: Send + Sync + 'static {
     async fn list_users(&self, req: &RequestMeta) -> Result<Vec<UserView>, AppError>;
     async fn create_user(&self, req: &RequestMeta, user: NewUser) -> Result<UserView, AppError>;
     async fn set_role(&self, req: &RequestMeta, id: Id, version: i64, role: Role) -> Result<UserView, AppError>;
+    async fn invite_user(&self, req: &RequestMeta, invite: NewInvite) -> Result<UserView, AppError>;
     async fn update_user(
         &self,
         req: &RequestMeta,

@@ -26,6 +26,9 @@ pub struct TemplateView {
     /// Account mail Mailroom sends itself: it may use only the placeholders Mailroom fills.
     #[serde(default)]
     pub system: bool,
+    /// Which built-in template it is, if it is one.
+    #[serde(default)]
+    pub builtin_key: Option<String>,
     pub created_at: Millis,
     pub created_by: Option<String>,
     pub updated_at: Millis,

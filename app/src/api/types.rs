@@ -147,6 +147,14 @@ pub struct NewUser {
     pub password: String,
 }
 
+/// Someone invited by email: they choose their own password from the link.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewInvite {
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+}
+
 impl std::fmt::Debug for NewUser {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewUser").field("email", &self.email).field("role", &self.role).finish_non_exhaustive()

@@ -1,6 +1,6 @@
 //! Server functions for the Users panel and for each person's own account.
 
-use super::types::{CurrentUser, Id, NewUser, UserView};
+use super::types::{CurrentUser, Id, NewInvite, NewUser, UserView};
 use super::AppError;
 use crate::domain::Role;
 use leptos::prelude::*;
@@ -16,6 +16,13 @@ pub async fn list_users() -> Result<Vec<UserView>, AppError> {
 pub async fn create_user(user: NewUser) -> Result<UserView, AppError> {
     let (api, req) = crate::api::context::api()?;
     crate::api::context::finish(api.create_user(&req, user).await)
+}
+
+/// Adds a user who chooses their own password from an emailed link (three days).
+#[server(prefix = "/api", endpoint = "users/invite", input = Json)]
+pub async fn invite_user(invite: NewInvite) -> Result<UserView, AppError> {
+    let (api, req) = crate::api::context::api()?;
+    crate::api::context::finish(api.invite_user(&req, invite).await)
 }
 
 #[server(prefix = "/api", endpoint = "users/role", input = Json)]

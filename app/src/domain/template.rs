@@ -24,13 +24,27 @@ pub const PLACEHOLDERS: &[(&str, &str, &str)] = &[
     ("invoice.due_date", "The due date, formatted", "15 December 2026"),
     ("invoice.url", "A link to the invoice", "https://billing.example.com/invoices/42"),
     ("company.name", "Your company's name", "Example Ltd"),
+    (
+        "invite_link",
+        "The link that lets an invited person choose their password",
+        "https://mailroom.example.com/reset-password?token=sample",
+    ),
+    ("invite_expires_days", "How many days the invitation link works", "3"),
+    ("invited_by", "The administrator who sent the invitation", "Grace Hopper"),
 ];
 
 /// The placeholders Mailroom fills itself when it sends account mail; no caller may supply them.
-pub const SYSTEM_VARIABLES: &[&str] = &["reset_link", "reset_expires_minutes"];
+pub const SYSTEM_VARIABLES: &[&str] =
+    &["reset_link", "reset_expires_minutes", "invite_link", "invite_expires_days", "invited_by"];
 
-/// Everything Mailroom fills in the account mail it sends itself (the Password reset mail).
-pub const ACCOUNT_PLACEHOLDERS: &[&str] = &["user.name", "user.email", "reset_link", "reset_expires_minutes"];
+/// The built-in account mails Mailroom sends itself, by their built-in key, and everything it
+/// fills in each.
+pub const PASSWORD_RESET_KEY: &str = "password-reset";
+pub const INVITATION_KEY: &str = "invitation";
+const ACCOUNT_MAIL: &[(&str, &[&str])] = &[
+    (PASSWORD_RESET_KEY, &["user.name", "user.email", "reset_link", "reset_expires_minutes"]),
+    (INVITATION_KEY, &["user.name", "user.email", "invite_link", "invite_expires_days", "invited_by"]),
+];
 
 /// The label of the preview's editable sample data.
 pub const SAMPLE_DATA: &str = "Sample data (JSON)";
@@ -38,32 +52,37 @@ pub const SAMPLE_DATA: &str = "Sample data (JSON)";
 /// Which placeholders a template may use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PlaceholderRule {
-    /// Account mail, which Mailroom sends itself: only what it fills, `ACCOUNT_PLACEHOLDERS`.
-    Account,
+    /// Account mail, which Mailroom sends itself: only what it fills in that mail.
+    Account(&'static [&'static str]),
     /// Mail the application queues: any name the caller supplies, except Mailroom's own
     /// `SYSTEM_VARIABLES`, which no caller may supply.
     Application,
 }
 
 impl PlaceholderRule {
-    pub fn for_template(system: bool) -> Self {
-        if system {
-            Self::Account
-        } else {
-            Self::Application
-        }
+    /// The rule for a template with this built-in key (None: one the administrator added).
+    pub fn of(builtin_key: Option<&str>) -> Self {
+        ACCOUNT_MAIL
+            .iter()
+            .find(|(key, _)| Some(*key) == builtin_key)
+            .map_or(Self::Application, |(_, fills)| Self::Account(fills))
+    }
+
+    /// Account mail: only Mailroom sends it.
+    pub fn is_account(self) -> bool {
+        matches!(self, Self::Account(_))
     }
 
     /// Why `path` cannot be used under this rule, or None if it can. `field` names where.
     pub fn refusal(self, field: &str, path: &str) -> Option<String> {
         let listed = |paths: &[&str]| paths.iter().map(|p| format!("{{{{ {p} }}}}")).collect::<Vec<_>>().join(", ");
         match self {
-            Self::Account if !ACCOUNT_PLACEHOLDERS.contains(&path) => Some(format!(
+            Self::Account(fills) if !fills.contains(&path) => Some(format!(
                 "{field} uses unknown placeholder {{{{ {path} }}}}: Mailroom fills only {} in this mail.",
-                listed(ACCOUNT_PLACEHOLDERS)
+                listed(fills)
             )),
             Self::Application if SYSTEM_VARIABLES.contains(&path) => Some(format!(
-                "{field} uses {{{{ {path} }}}}, which only the Password reset mail has; the application cannot supply it."
+                "{field} uses {{{{ {path} }}}}, which only Mailroom's own account mail has; the application cannot supply it."
             )),
             _ => None,
         }
@@ -74,7 +93,7 @@ impl PlaceholderRule {
         PLACEHOLDERS
             .iter()
             .filter(|(path, _, _)| match self {
-                Self::Account => ACCOUNT_PLACEHOLDERS.contains(path),
+                Self::Account(fills) => fills.contains(path),
                 Self::Application => !SYSTEM_VARIABLES.contains(path),
             })
             .map(|(path, what, _)| (*path, *what))
@@ -220,17 +239,22 @@ mod tests {
 
     #[test]
     fn account_mail_uses_only_what_mailroom_fills_and_application_mail_anything_else() {
-        let account = PlaceholderRule::for_template(true);
-        assert_eq!(account.refusal(SUBJECT, "reset_link"), None);
-        assert!(account
-            .refusal(SUBJECT, "invoice.number")
-            .unwrap()
-            .starts_with("Subject uses unknown placeholder {{ invoice.number }}"));
-        let application = PlaceholderRule::for_template(false);
+        let reset = PlaceholderRule::of(Some(PASSWORD_RESET_KEY));
+        assert_eq!(reset.refusal(SUBJECT, "reset_link"), None);
+        let unknown = reset.refusal(SUBJECT, "invoice.number").unwrap();
+        assert!(unknown.starts_with("Subject uses unknown placeholder {{ invoice.number }}"), "{unknown}");
+        assert!(reset.refusal(TEXT_BODY, "invite_link").is_some(), "the reset mail has no invitation link");
+        let invitation = PlaceholderRule::of(Some(INVITATION_KEY));
+        assert_eq!(invitation.refusal(TEXT_BODY, "invite_link"), None);
+        assert!(invitation.refusal(TEXT_BODY, "reset_link").is_some());
+        let application = PlaceholderRule::of(Some("invoice"));
+        assert_eq!(application, PlaceholderRule::of(None));
         assert_eq!(application.refusal(TEXT_BODY, "order.tracking_code"), None);
-        assert!(application.refusal(TEXT_BODY, "reset_link").unwrap().contains("only the Password reset mail has"));
+        for own in SYSTEM_VARIABLES {
+            assert!(application.refusal(TEXT_BODY, own).unwrap().contains("only Mailroom's own account mail has"), "{own}");
+        }
         assert!(!application.listed().iter().any(|(p, _)| SYSTEM_VARIABLES.contains(p)), "no reset_link on Invoice");
-        assert_eq!(account.listed().len(), ACCOUNT_PLACEHOLDERS.len());
+        assert_eq!((reset.listed().len(), invitation.listed().len()), (4, 5));
     }
 
     #[test]

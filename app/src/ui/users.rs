@@ -5,8 +5,8 @@ use super::fields::TextField;
 use super::format::date_time;
 use super::session::session;
 use super::toast::toasts;
-use crate::api::users::{create_user, list_users, remove_user, send_reset_link, set_role};
-use crate::api::{AppError, NewUser, UserView};
+use crate::api::users::{create_user, invite_user, list_users, remove_user, send_reset_link, set_role};
+use crate::api::{AppError, NewInvite, NewUser, UserView};
 use crate::domain::{AccountPassword, DisplayName, EmailAddress, FieldErrors, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -199,6 +199,8 @@ fn AddUser(on_added: Callback<()>) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let role = RwSignal::new(Role::User);
     let password = RwSignal::new(String::new());
+    // Invited people choose their own password from an emailed link.
+    let inviting = RwSignal::new(false);
     let errors = RwSignal::new(FieldErrors::default());
     let general = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
@@ -212,23 +214,33 @@ fn AddUser(on_added: Callback<()>) -> impl IntoView {
         if let Err(m) = EmailAddress::parse_as(&email.get_untracked(), "Email address") {
             local.push("Email address", m);
         }
-        if let Err(m) = AccountPassword::parse(&password.get_untracked()) {
-            local.push("Initial password", m);
+        let invite = inviting.get_untracked();
+        if !invite {
+            if let Err(m) = AccountPassword::parse(&password.get_untracked()) {
+                local.push("Initial password", m);
+            }
         }
         errors.set(local.clone());
         if !local.is_empty() {
             return;
         }
-        let user = NewUser {
-            name: name.get_untracked(),
-            email: email.get_untracked(),
-            role: role.get_untracked(),
-            password: password.get_untracked(),
-        };
+        let (name_now, email_now, role_now) = (name.get_untracked(), email.get_untracked(), role.get_untracked());
+        let password_now = password.get_untracked();
         pending.set(true);
         general.set(None);
         spawn_local(async move {
-            match create_user(user).await {
+            let done = if invite {
+                invite_user(NewInvite { name: name_now, email: email_now, role: role_now }).await
+            } else {
+                create_user(NewUser { name: name_now, email: email_now, role: role_now, password: password_now }).await
+            };
+            match done {
+                Ok(user) if invite => {
+                    toasts.show(format!("Invited {}: the link sent to {} works for 3 days.", user.name, user.email));
+                    name.set(String::new());
+                    email.set(String::new());
+                    on_added.run(());
+                }
                 Ok(user) => {
                     toasts.show(format!("Added {}.", user.name));
                     name.set(String::new());
@@ -254,11 +266,20 @@ fn AddUser(on_added: Callback<()>) -> impl IntoView {
                     <option value="administrator" selected=move || role.get() == Role::Administrator>"Administrator"</option>
                 </select>
             </div>
-            <TextField label="Initial password" kind="password" autocomplete="new-password" value=password on_input=move |v| password.set(v) error=error("Initial password") required=true />
+            <fieldset class="choice">
+                <legend>"First sign-in"</legend>
+                <label><input type="radio" name="first-sign-in" prop:checked=move || !inviting.get() on:change=move |_| inviting.set(false) />
+                    " Type a password for them now"</label>
+                <label><input type="radio" name="first-sign-in" prop:checked=move || inviting.get() on:change=move |_| inviting.set(true) />
+                    " Email an invitation: they choose their password from a link that works for 3 days"</label>
+            </fieldset>
+            <Show when=move || !inviting.get()>
+                <TextField label="Initial password" kind="password" autocomplete="new-password" value=password on_input=move |v| password.set(v) error=error("Initial password") required=true />
+            </Show>
             <Show when=move || general.with(Option::is_some)>
                 <p class="alert" role="alert">{move || general.get()}</p>
             </Show>
-            <button type="submit" class="primary" disabled=pending>"Add user"</button>
+            <button type="submit" class="primary" disabled=pending>{move || if inviting.get() { "Send invitation" } else { "Add user" }}</button>
         </form>
     }
 }

@@ -132,7 +132,7 @@ mod tests {
 
     #[test]
     fn placeholders_outside_the_rule_and_syntax_errors_are_field_errors() {
-        let account = PlaceholderRule::Account;
+        let account = PlaceholderRule::of(Some(app::domain::template::PASSWORD_RESET_KEY));
         let errors = check(&sources("Reset {{ user.nmae }}", "Hi {{ user.name }", ""), account);
         assert!(errors.get(SUBJECT).unwrap().contains("unknown placeholder {{ user.nmae }}"), "{errors:?}");
         assert!(errors.get(TEXT_BODY).unwrap().contains("template error"), "{errors:?}");
@@ -140,7 +140,7 @@ mod tests {
         assert!(check(&sources("Order {{ order.id }}", "Hi {{ customer.first_name }}", "<p>{{ invoice.url }}</p>"), application)
             .is_empty());
         let system = check(&sources("Invoice", "Reset: {{ reset_link }}", ""), application);
-        assert!(system.get(TEXT_BODY).unwrap().contains("only the Password reset mail has"), "{system:?}");
+        assert!(system.get(TEXT_BODY).unwrap().contains("only Mailroom's own account mail has"), "{system:?}");
         assert!(check(&sources("Reset via {{ reset_link }}", "x", ""), account).get(SUBJECT).unwrap().contains("credential"));
     }
 

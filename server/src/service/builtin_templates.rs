@@ -1,11 +1,12 @@
-//! The templates Mailroom ships: their original text (seeded on first start, and what "Restore
+//! The templates Mailroom ships (Password reset, Invitation, Invoice): their original text (seeded on first start, and what "Restore
 //! default" puts back), the placeholders each cannot work without, and which are account mail
 //! that only Mailroom itself may send.
 
 use crate::db::{is_unique_violation, Db, TemplateWrite};
 use app::domain::name_key;
 
-pub const PASSWORD_RESET: &str = "password-reset";
+pub const PASSWORD_RESET: &str = app::domain::template::PASSWORD_RESET_KEY;
+pub const INVITATION: &str = app::domain::template::INVITATION_KEY;
 const INVOICE: &str = "invoice";
 
 pub struct Builtin {
@@ -50,6 +51,20 @@ const BUILTINS: &[Builtin] = &[
                <p><a href=\"{{ reset_link }}\">Choose a new password</a></p>\n\
                <p>If you did not ask for this, ignore this email; your password stays as it is.</p>\n",
         required: &["reset_link"],
+        system: true,
+    },
+    Builtin {
+        key: INVITATION,
+        name: "Invitation",
+        subject: "You are invited to Mailroom",
+        text: "Hello {{ user.name }},\n\n{{ invited_by }} has invited you to Mailroom, where your team manages the mail \
+               it sends. Your account is {{ user.email }}. To choose your password and sign in, open this link within \
+               {{ invite_expires_days }} days:\n\n{{ invite_link }}\n\nIf you did not expect this, ignore this email.\n",
+        html: "<p>Hello {{ user.name }},</p>\n<p>{{ invited_by }} has invited you to Mailroom, where your team manages the mail \
+               it sends. Your account is {{ user.email }}. To choose your password and sign in, open this link within \
+               {{ invite_expires_days }} days:</p>\n<p><a href=\"{{ invite_link }}\">Choose your password</a></p>\n\
+               <p>If you did not expect this, ignore this email.</p>\n",
+        required: &["invite_link"],
         system: true,
     },
     Builtin {
@@ -105,7 +120,8 @@ mod tests {
     fn every_builtin_passes_its_own_checks() {
         for b in BUILTINS {
             let sources = Sources { subject: b.subject, text: b.text, html: b.html };
-            assert!(check(&sources, app::domain::PlaceholderRule::for_template(b.system)).is_empty(), "{}", b.name);
+            assert!(check(&sources, app::domain::PlaceholderRule::of(Some(b.key))).is_empty(), "{}", b.name);
+            assert_eq!(b.system, app::domain::PlaceholderRule::of(Some(b.key)).is_account(), "{}", b.name);
             assert!(check_required(&sources, b.required).is_empty(), "{}", b.name);
         }
         assert!(is_system_template(PASSWORD_RESET) && !is_system_template(INVOICE) && !is_system_template("nope"));

@@ -8,6 +8,7 @@ mod bootstrap;
 mod builtin_templates;
 mod delivery;
 mod hashing;
+mod invite;
 mod limiter;
 mod mail_details;
 pub mod oauth;
@@ -36,7 +37,7 @@ use app::api::test_email::TestEmailRequest;
 use app::api::tokens::{NewToken, TokenView};
 use app::api::TestEvents;
 use app::api::{
-    AppError, Backend, Credentials, CurrentUser, Id, NewUser, RequestMeta, SetCookie, SettingsInput, SettingsSummary,
+    AppError, Backend, Credentials, CurrentUser, Id, NewInvite, NewUser, RequestMeta, SetCookie, SettingsInput, SettingsSummary,
     SettingsView, UserView,
 };
 use app::domain::Role;
@@ -391,6 +392,11 @@ impl Backend for Mailroom {
     async fn set_role(&self, req: &RequestMeta, id: Id, version: i64, role: Role) -> Result<UserView, AppError> {
         let actor = self.require(req, Role::Administrator).await?;
         self.users_set_role(req, &actor, id, version, role).await
+    }
+
+    async fn invite_user(&self, req: &RequestMeta, invite: NewInvite) -> Result<UserView, AppError> {
+        let actor = self.require(req, Role::Administrator).await?;
+        self.users_invite(req, &actor, invite).await
     }
 
     async fn update_user(

@@ -36,6 +36,7 @@ fn view_of(row: TemplateRow) -> TemplateView {
         form: form_of(&row),
         builtin: row.builtin.is_some(),
         system: row.builtin.as_deref().is_some_and(super::builtin_templates::is_system_template),
+        builtin_key: row.builtin.clone(),
         created_at: row.created_at,
         created_by: row.created_by,
         updated_at: row.updated_at,
@@ -100,7 +101,7 @@ impl Mailroom {
         let mut errors = form.check();
         let shipped = builtin_key.and_then(builtin);
         let required = shipped.map_or(&[][..], |b| b.required);
-        let rule = PlaceholderRule::for_template(shipped.is_some_and(|b| b.system));
+        let rule = PlaceholderRule::of(shipped.map(|b| b.key));
         for (field, message) in check(&sources(form), rule).iter().chain(check_required(&sources(form), required).iter()) {
             if errors.get(field).is_none() {
                 errors.push(field, message);

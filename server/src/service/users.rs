@@ -44,7 +44,7 @@ impl Mailroom {
         Ok(created)
     }
 
-    async fn user_view(&self, id: Id) -> Result<UserView, AppError> {
+    pub(super) async fn user_view(&self, id: Id) -> Result<UserView, AppError> {
         let row = self.db.user_by_id(id).await.or_internal("loading the user")?;
         row.map(view).ok_or_else(|| AppError::NotFound("This user no longer exists.".into()))
     }

@@ -4,7 +4,7 @@ use super::{ctx, BASE};
 use crate::api::templates::{delete_template, get_template, save_template, TemplateInput, TemplateView};
 use crate::api::{AppError, Millis};
 use crate::domain::template::{FROM_EMAIL, FROM_NAME, HTML_BODY, SETTINGS, SUBJECT, TEMPLATE_NAME, TEXT_BODY};
-use crate::domain::{name_key, FieldErrors, TemplateForm};
+use crate::domain::{name_key, FieldErrors, PlaceholderRule, TemplateForm};
 use crate::ui::dialog::Confirm;
 use crate::ui::fields::{focus_first_invalid, RecordFacts, SelectField, TextAreaField, TextField};
 use crate::ui::format::date_time;
@@ -62,7 +62,7 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
     let toasts = toasts();
     let creating = initial.is_none();
     let builtin = initial.as_ref().is_some_and(|v| v.builtin);
-    let system = initial.as_ref().is_some_and(|v| v.system);
+    let rule = PlaceholderRule::of(initial.as_ref().and_then(|v| v.builtin_key.as_deref()));
     let draft = RwSignal::new(initial.as_ref().map(|v| v.form.clone()).unwrap_or_default());
     let saved = RwSignal::new(initial);
     let submitted = RwSignal::new(false);
@@ -251,7 +251,7 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
                 {(!builtin && !creating).then(|| view! { <button type="button" class="danger" on:click=move |_| deleting.set(true)>"Delete"</button> })}
                 {(builtin && !creating).then(|| view! { <super::restore::RestoreDefault saved restored failed=Callback::new(failed) /> }.into_any())}
             </div>
-            <super::preview::LivePreview draft id=Signal::derive(id) system sample_text checked />
+            <super::preview::LivePreview draft id=Signal::derive(id) rule sample_text checked />
             <RecordFacts stamps=Signal::derive(move || saved.with(|s| s.as_ref().map(|v| ((v.created_at, v.created_by.clone()), (v.updated_at, v.updated_by.clone()))))) />
         </form>
         {history}

@@ -29,7 +29,7 @@ pub fn parsed_sample(text: &str) -> Result<Option<serde_json::Value>, String> {
 pub fn LivePreview(
     #[prop(into)] draft: Signal<TemplateForm>,
     #[prop(into)] id: Signal<Option<Id>>,
-    system: bool,
+    rule: PlaceholderRule,
     sample_text: RwSignal<String>,
     checked: RwSignal<FieldErrors>,
 ) -> impl IntoView {
@@ -76,7 +76,6 @@ pub fn LivePreview(
     let sample_error = Signal::derive(move || {
         sample_text.with(|t| parsed_sample(t).err()).or_else(|| checked.with(|c| c.get(SAMPLE_DATA).map(str::to_owned)))
     });
-    let rule = PlaceholderRule::for_template(system);
     view! {
         <section class="preview" aria-labelledby="preview-heading">
             <h3 id="preview-heading">"Preview"</h3>
@@ -123,7 +122,7 @@ pub fn LivePreview(
 fn Placeholders(rule: PlaceholderRule, #[prop(into)] needs: Signal<Vec<String>>) -> impl IntoView {
     let row = |name: String, what: String| view! { <tr><td><code>{format!("{{{{ {name} }}}}")}</code></td><td>{what}</td></tr> };
     let (intro, listed_title) = match rule {
-        PlaceholderRule::Account => ("Mailroom fills these itself when it sends this mail; no others can be used.", "Available"),
+        PlaceholderRule::Account(_) => ("Mailroom fills these itself when it sends this mail; no others can be used.", "Available"),
         PlaceholderRule::Application => (
             "The application supplies these when it queues the mail; a call without one is refused, naming it. Any name works, such as {{ order.id }}.",
             "Common placeholders",
