@@ -57,6 +57,25 @@ export async function addSettings(page: Page, s: Settings) {
   await expect(page.getByRole('heading', { name: 'Edit SMTP Settings' })).toBeVisible();
 }
 
+/** Makes the settings named `name` the default (the Invoice template sends through it), unless
+ *  they are already, as the first settings are. */
+export async function makeDefault(page: Page, name: string) {
+  await option(page, name).click();
+  if (!(await option(page, name).textContent())?.includes('Default')) {
+    await page.getByRole('button', { name: 'Make default' }).click();
+    await page.getByRole('dialog', { name: 'Make default' }).getByRole('button', { name: 'Make default' }).click();
+  }
+  await expect(option(page, name)).toContainText('Default');
+}
+
+/** Creates an API token in the API tokens panel; the token. */
+export async function newApiToken(page: Page): Promise<string> {
+  await page.getByRole('link', { name: 'API tokens' }).click();
+  await page.getByLabel('Name').fill(unique('Billing system'));
+  await page.getByRole('button', { name: 'Create token' }).click();
+  return page.getByLabel('New API token').inputValue();
+}
+
 export function option(page: Page, name: string) {
   return page.getByRole('listbox', { name: 'SMTP settings' }).getByRole('option', { name: new RegExp(`^${name}`) });
 }

@@ -3,16 +3,7 @@
 // the outcome when it comes.
 import { expect, test } from '@playwright/test';
 import { BASE_URL, SMTP_PORT } from '../playwright.config';
-import { addPlainRelay, busyServer, option, signInAsAdmin, unique } from './helpers';
-
-async function makeDefault(page: import('@playwright/test').Page, name: string) {
-  await option(page, name).click();
-  if (!(await option(page, name).textContent())?.includes('Default')) {
-    await page.getByRole('button', { name: 'Make default' }).click();
-    await page.getByRole('dialog', { name: 'Make default' }).getByRole('button', { name: 'Make default' }).click();
-  }
-  await expect(option(page, name)).toContainText('Default');
-}
+import { addPlainRelay, busyServer, makeDefault, newApiToken, signInAsAdmin, unique } from './helpers';
 
 test('Resend sends a failed mail through the template\'s current settings and says how it went', async ({ page, request }) => {
   const refusing = await busyServer('550 5.7.1 Relaying denied');
@@ -22,10 +13,7 @@ test('Resend sends a failed mail through the template\'s current settings and sa
     await addPlainRelay(page, broken, refusing.port);
     await makeDefault(page, broken);
 
-    await page.getByRole('link', { name: 'API tokens' }).click();
-    await page.getByLabel('Name').fill(unique('Billing system'));
-    await page.getByRole('button', { name: 'Create token' }).click();
-    const token = await page.getByLabel('New API token').inputValue();
+    const token = await newApiToken(page);
     const recipient = `${unique('ada').replace(' ', '.')}@example.com`;
     const response = await request.post(`${BASE_URL}/api/v1/messages`, {
       headers: { authorization: `Bearer ${token}` },

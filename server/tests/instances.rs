@@ -90,7 +90,11 @@ async fn instances_starting_together_migrate_and_bootstrap_once() {
     assert_eq!(count(&url, "select count(*) from _sqlx_migrations").await, migrations, "each migration ran once");
     assert_eq!(count(&url, "select count(*) from users").await, 1, "one first administrator");
     assert_eq!(count(&url, "select count(*) from audit_log where action = 'first administrator created'").await, 1);
-    assert_eq!(count(&url, "select count(*) from email_templates where builtin is not null").await, 2);
+    assert_eq!(
+        count(&url, "select count(*) from email_templates where builtin is not null").await,
+        3,
+        "Password reset, Invitation, Invoice"
+    );
     a.admin().await;
     b.admin().await;
 

@@ -64,10 +64,18 @@ impl AccountPassword {
     }
 }
 
+/// How long a password-reset link works.
+pub const RESET_LINK_MINUTES: i64 = 60;
+/// How long an invitation link works.
+pub const INVITE_LINK_DAYS: i64 = 3;
+
 /// zxcvbn's score 0 or 1: found within about a million guesses from its lists and patterns.
+/// Only the first 100 characters are weighed: zxcvbn's matching grows steeply with crafted long
+/// input, and "auth/reset" is open to anyone; a guessable start with 100 more is no common password.
 #[cfg(feature = "ssr")]
 fn guessable(raw: &str) -> bool {
-    zxcvbn::zxcvbn(raw, &[]).score() < zxcvbn::Score::Two
+    let start: String = raw.chars().take(100).collect();
+    zxcvbn::zxcvbn(&start, &[]).score() < zxcvbn::Score::Two
 }
 
 impl std::fmt::Debug for AccountPassword {

@@ -19,7 +19,7 @@ mod settings;
 pub mod template;
 mod text;
 
-pub use account::{AccountPassword, DisplayName, Role};
+pub use account::{AccountPassword, DisplayName, Role, INVITE_LINK_DAYS, RESET_LINK_MINUTES};
 pub use certificate::CertificatePin;
 pub use email::EmailAddress;
 pub use field::Field;

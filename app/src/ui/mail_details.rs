@@ -54,15 +54,19 @@ pub fn MailDetailsDialog(
     let pending = RwSignal::new(false);
     modal_while(dialog, move || open.with(Option::is_some));
     let shown = move |e: AppError| error.set(session.unless_signed_out(e).map(|e| e.to_string()));
-    // Fetched on opening, and again whenever the log's row for it changes.
+    // Fetched on opening, and again whenever the log's row for it changes; only the newest
+    // answer is shown, so a slow older one cannot bring back a state since left.
+    let asked = StoredValue::new(0_u64);
     Effect::new(move |_| {
         let (Some(id), _) = (open.get(), row.get()) else {
             details.set(None);
             return;
         };
+        let ticket = asked.get_value() + 1;
+        asked.set_value(ticket);
         spawn_local(async move {
             let answer = get_mail(id).await;
-            if open.try_get_untracked() != Some(Some(id)) {
+            if asked.try_get_value() != Some(ticket) || open.try_get_untracked() != Some(Some(id)) {
                 return;
             }
             match answer {
@@ -79,6 +83,8 @@ pub fn MailDetailsDialog(
         pending.set(true);
         spawn_local(async move {
             let done = if retry { retry_mail_now(id).await } else { cancel_mail(id).await };
+            // The row's change refetches the details; a newer ticket drops any answer on its way.
+            let _ = asked.try_update_value(|t| *t += 1);
             match done {
                 Ok(mail) => {
                     toasts.show(if retry {

@@ -7,7 +7,7 @@ use super::session::session;
 use super::toast::toasts;
 use crate::api::users::{create_user, invite_user, list_users, remove_user, send_reset_link, set_role};
 use crate::api::{AppError, NewInvite, NewUser, UserView};
-use crate::domain::{AccountPassword, DisplayName, EmailAddress, FieldErrors, Role};
+use crate::domain::{AccountPassword, DisplayName, EmailAddress, FieldErrors, Role, INVITE_LINK_DAYS, RESET_LINK_MINUTES};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -38,7 +38,7 @@ pub fn UsersPage() -> impl IntoView {
     let send_reset = move |user: UserView| {
         spawn_local(async move {
             match send_reset_link(user.id).await {
-                Ok(_) => toasts.show(format!("Reset link sent to {}; it works for 60 minutes.", user.email)),
+                Ok(_) => toasts.show(format!("Reset link sent to {}; it works for {RESET_LINK_MINUTES} minutes.", user.email)),
                 Err(e) => {
                     if let Some(e) = session.unless_signed_out(e) {
                         toasts.show(e.to_string());
@@ -236,17 +236,20 @@ fn AddUser(on_added: Callback<()>) -> impl IntoView {
             };
             match done {
                 Ok(user) if invite => {
-                    toasts.show(format!("Invited {}: the link sent to {} works for 3 days.", user.name, user.email));
+                    toasts.show(format!(
+                        "Invited {}: the link sent to {} works for {INVITE_LINK_DAYS} days.",
+                        user.name, user.email
+                    ));
                     name.set(String::new());
                     email.set(String::new());
-                    on_added.run(());
+                    let _ = on_added.try_run(());
                 }
                 Ok(user) => {
                     toasts.show(format!("Added {}.", user.name));
                     name.set(String::new());
                     email.set(String::new());
                     password.set(String::new());
-                    on_added.run(());
+                    let _ = on_added.try_run(());
                 }
                 Err(AppError::Invalid(e)) => errors.set(e),
                 Err(e) => general.set(session.unless_signed_out(e).map(|e| e.to_string())),
@@ -271,7 +274,7 @@ fn AddUser(on_added: Callback<()>) -> impl IntoView {
                 <label><input type="radio" name="first-sign-in" prop:checked=move || !inviting.get() on:change=move |_| inviting.set(false) />
                     " Type a password for them now"</label>
                 <label><input type="radio" name="first-sign-in" prop:checked=move || inviting.get() on:change=move |_| inviting.set(true) />
-                    " Email an invitation: they choose their password from a link that works for 3 days"</label>
+                    {format!(" Email an invitation: they choose their password from a link that works for {INVITE_LINK_DAYS} days")}</label>
             </fieldset>
             <Show when=move || !inviting.get()>
                 <TextField label="Initial password" kind="password" autocomplete="new-password" value=password on_input=move |v| password.set(v) error=error("Initial password") required=true />

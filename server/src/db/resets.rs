@@ -3,18 +3,22 @@
 use super::{now_ms, on, Db};
 
 impl Db {
-    pub async fn insert_password_reset(&self, hash: &[u8], user_id: i64, expires_at: i64) -> sqlx::Result<()> {
+    /// Stores a link for the user while they still sign in with `email_key`: false if their
+    /// address changed meanwhile (a link mailed to the old one must not work).
+    pub async fn insert_password_reset(&self, hash: &[u8], user_id: i64, email_key: &str, expires_at: i64) -> sqlx::Result<bool> {
         let now = now_ms();
         on!(self.write(), |e| query!(
-            "insert into password_resets (token_hash, user_id, created_at, expires_at) values ($1, $2, $3, $4)",
+            "insert into password_resets (token_hash, user_id, created_at, expires_at)
+             select $1, id, $3, $4 from users where id = $2 and email_key = $5",
             hash,
             user_id,
             now,
-            expires_at
+            expires_at,
+            email_key
         )
         .execute(e)
         .await
-        .map(drop))
+        .map(|done| done.rows_affected() == 1))
     }
 
     /// Uses a reset link up: the user it was for, only once and only before it expires.

@@ -193,10 +193,13 @@ impl Db {
     }
 
     /// Changes a user's name and email address if they are still at `version`; false when
-    /// someone changed them since (or removed them).
+    /// someone changed them since (or removed them). A new address ends the reset links mailed
+    /// to the old one, in the same transaction.
     pub async fn set_profile(&self, id: i64, version: i64, name: &str, email: &str, by: i64) -> sqlx::Result<bool> {
         let (key, now) = (email.to_lowercase(), now_ms());
-        on!(self.write(), |e| query!(
+        let mut tx = self.begin().await?;
+        let old_key = on!(tx.on(), |e| query_scalar!("select email_key from users where id = $1", id).fetch_optional(e).await)?;
+        let changed = on!(tx.on(), |e| query!(
             "update users set name = $1, email = $2, email_key = $3, version = version + 1, updated_at = $4, updated_by = $5
              where id = $6 and version = $7",
             name,
@@ -209,7 +212,12 @@ impl Db {
         )
         .execute(e)
         .await
-        .map(|done| done.rows_affected() == 1))
+        .map(|done| done.rows_affected() == 1))?;
+        if changed && old_key.as_deref() != Some(key.as_str()) {
+            on!(tx.on(), |e| query!("delete from password_resets where user_id = $1", id).execute(e).await.map(drop))?;
+        }
+        tx.commit().await?;
+        Ok(changed)
     }
 
     pub async fn touch_sign_in(&self, id: i64) -> sqlx::Result<()> {

@@ -30,8 +30,9 @@ pub enum RenderError {
     Failed(String),
 }
 
-/// The placeholder that carries a credential, which must stay out of the Subject.
-const SECRET: &str = "reset_link";
+/// The placeholders that carry a credential, which must stay out of the Subject: the Delivery
+/// log, its details and the audit log show subjects as they are.
+const SECRETS: &[&str] = &["reset_link", "invite_link"];
 
 fn environment() -> Environment<'static> {
     let mut env = Environment::new();
@@ -78,8 +79,8 @@ pub fn check(sources: &Sources<'_>, rule: PlaceholderRule) -> FieldErrors {
                 let used: BTreeSet<String> = template.undeclared_variables(true).into_iter().collect();
                 if let Some(refusal) = used.iter().find_map(|path| rule.refusal(field, path)) {
                     errors.push(field, refusal);
-                } else if field == SUBJECT && used.contains(SECRET) {
-                    errors.push(field, format!("{{{{ {SECRET} }}}} is a credential; put it in the body, not the Subject, which the delivery log shows."));
+                } else if let Some(secret) = SECRETS.iter().find(|s| field == SUBJECT && used.contains(**s)) {
+                    errors.push(field, format!("{{{{ {secret} }}}} is a credential; put it in the body, not the Subject, which the delivery log shows."));
                 }
             }
         }
@@ -142,6 +143,9 @@ mod tests {
         let system = check(&sources("Invoice", "Reset: {{ reset_link }}", ""), application);
         assert!(system.get(TEXT_BODY).unwrap().contains("only Mailroom's own account mail has"), "{system:?}");
         assert!(check(&sources("Reset via {{ reset_link }}", "x", ""), account).get(SUBJECT).unwrap().contains("credential"));
+        let invitation = PlaceholderRule::of(Some(app::domain::template::INVITATION_KEY));
+        let subject = check(&sources("Join: {{ invite_link }}", "{{ invite_link }}", ""), invitation);
+        assert!(subject.get(SUBJECT).unwrap().starts_with("{{ invite_link }} is a credential"), "{subject:?}");
     }
 
     #[test]

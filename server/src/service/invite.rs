@@ -1,19 +1,18 @@
 //! Inviting someone by email instead of typing a password for them: the account is created
-//! with a password nobody knows, and the Invitation mail carries a link, good for three days,
+//! with a password nobody knows, and the Invitation mail carries a link, good for a few days,
 //! where they choose their own (the reset page, with a longer-lived link).
 
+use super::account_links::AccountMail;
 use super::auth::current_user;
-use super::delivery::MailRequest;
-use super::{Mailroom, OrInternal};
-use crate::crypto::{new_token, token_hash};
-use crate::db::{is_unique_violation, now_ms};
-use crate::mail::read::RESET_LINK_QUERY;
-use app::api::{AppError, CurrentUser, NewInvite, RequestMeta, UserView};
+use super::bootstrap::check_person;
+use super::users::{no_such_user, user_target};
+use super::{Mailroom, OrInternal, QueueError};
+use crate::crypto::new_token;
+use crate::db::is_unique_violation;
+use app::api::{AppError, CurrentUser, Id, NewInvite, RequestMeta, UserView};
 use app::domain::template::INVITATION_KEY;
-use app::domain::{DisplayName, EmailAddress, FieldErrors};
+use app::domain::INVITE_LINK_DAYS;
 use serde_json::json;
-
-const INVITE_DAYS: i64 = 3;
 
 impl Mailroom {
     pub(super) async fn users_invite(
@@ -22,17 +21,7 @@ impl Mailroom {
         actor: &CurrentUser,
         invite: NewInvite,
     ) -> Result<UserView, AppError> {
-        let mut errors = FieldErrors::default();
-        let name = DisplayName::parse(&invite.name).map_err(|m| errors.push("Name", m)).ok();
-        let email = EmailAddress::parse_as(&invite.email, "Email address").map_err(|m| errors.push("Email address", m)).ok();
-        let (Some(name), Some(email)) = (name, email) else { return Err(AppError::Invalid(errors)) };
-        let Some(template_id) =
-            self.db.template_by_builtin(INVITATION_KEY).await.or_internal("finding the invitation template")?
-        else {
-            return Err(AppError::Conflict(
-                "The built-in Invitation template is missing; set an initial password instead.".into(),
-            ));
-        };
+        let (name, email) = check_person(&invite.name, &invite.email).map_err(AppError::Invalid)?;
         // A password nobody knows: the account opens only through the link.
         let unknown = self.hashing.hash(new_token()).await?;
         let id = match self.db.insert_user(name.as_str(), email.as_str(), &unknown, invite.role.as_str()).await {
@@ -41,44 +30,38 @@ impl Mailroom {
             }
             other => other.or_internal("adding the user")?,
         };
-        let user = current_user(
-            &self
-                .db
-                .user_by_id(id)
-                .await
-                .or_internal("loading the user")?
-                .ok_or_else(|| AppError::Conflict("The user was removed while the invitation was being sent.".into()))?,
-        );
-        let token = new_token();
-        let expires = now_ms() + INVITE_DAYS * 24 * 3_600_000;
-        self.db.insert_password_reset(&token_hash(&token), id, expires).await.or_internal("creating the invitation link")?;
-        let variables = json!({
-            "user": { "name": user.name, "email": user.email },
-            "invite_link": format!("{}{RESET_LINK_QUERY}{token}", self.public_url),
-            "invite_expires_days": INVITE_DAYS.to_string(),
-            "invited_by": actor.name,
-        });
-        let request = MailRequest {
-            template_id,
-            to_name: &user.name,
-            to: &email,
-            variables,
-            attachments: Vec::new(),
-            api_token: None,
-            idempotency_key: None,
-            expires_at: Some(expires),
-        };
-        let mail = match self.enqueue(request).await {
-            Ok(mail) => mail,
-            Err(e) => {
+        match self.mail_invitation(actor, id).await {
+            Ok(mail) => {
+                let invited = self.user_view(id).await?;
+                let details = format!(
+                    "role: {}; invitation mail #{mail}, the link works for {INVITE_LINK_DAYS} days",
+                    invited.role.label()
+                );
+                self.audit(req, Some(actor), "user invited", &user_target(&invited.name, &invited.email), &details).await;
+                Ok(invited)
+            }
+            Err(refusal) => {
                 // Nobody could ever sign in to it: take it back.
                 self.db.delete_user(id).await.or_internal("taking back the invited user")?;
-                return Err(AppError::Conflict(format!("The invitation was not sent, so {} was not added: {e}.", user.name)));
+                Err(refusal)
             }
+        }
+    }
+
+    /// Queues the Invitation for the user just added: the mail's outbox id.
+    async fn mail_invitation(&self, actor: &CurrentUser, id: Id) -> Result<Id, AppError> {
+        let user = current_user(&self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(no_such_user)?);
+        let mail = AccountMail {
+            template: INVITATION_KEY,
+            link: "invite_link",
+            lifetime_ms: INVITE_LINK_DAYS * 24 * 3_600_000,
+            extra: json!({ "invite_expires_days": INVITE_LINK_DAYS.to_string(), "invited_by": actor.name }),
+            what: "Invitation",
         };
-        let invited = self.user_view(id).await?;
-        let details = format!("role: {}; invitation mail #{mail}, the link works for {INVITE_DAYS} days", invited.role.label());
-        self.audit(req, Some(actor), "user invited", &format!("user {} <{}>", invited.name, invited.email), &details).await;
-        Ok(invited)
+        match self.queue_account_link(&user, mail).await? {
+            Ok(mail) => Ok(mail),
+            Err(QueueError::Db(e)) => Err(e).or_internal("queueing the invitation"),
+            Err(e) => Err(AppError::Conflict(format!("The invitation was not sent, so {} was not added: {e}.", user.name))),
+        }
     }
 }

@@ -61,11 +61,13 @@ impl Mailroom {
 
     pub(super) async fn mail_retry_now(&self, req: &RequestMeta, actor: &CurrentUser, id: Id) -> Result<MailView, AppError> {
         let mail = self.mail_now(id).await?;
+        let tries = self.db.mail_tries(id).await.or_internal("reading the delivery log")?.unwrap_or(mail.attempts);
         if !self.db.retry_mail_now(id).await.or_internal("queueing the mail")? {
             return Err(not_waiting(&self.mail_now(id).await?, "retried now"));
         }
         self.wake.notify_one();
-        let details = format!("“{}”, attempt {} now instead of at its set time", mail.subject, mail.attempts + 1);
+        let details =
+            format!("“{}”, attempt {} of {} now instead of at its set time", mail.subject, tries + 1, self.max_attempts);
         self.audit(req, Some(actor), "mail retried now", &format!("mail #{id} to {}", mail.recipient), &details).await;
         self.mail_now(id).await
     }

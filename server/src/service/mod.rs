@@ -1,6 +1,7 @@
 //! The operations behind the server functions: who may do what, the rules across records,
 //! and turning storage and crypto results into answers the user can act on.
 
+mod account_links;
 mod attempts;
 mod audit;
 mod auth;

@@ -3,23 +3,21 @@
 //! account within its limits, mails a single-use link (stored hashed, valid one hour) with the
 //! "Password reset" template.
 
+use super::account_links::AccountMail;
 use super::attempts::Attempt;
 use super::audit::client_of;
 use super::auth::current_user;
-use super::delivery::{MailRequest, QueueError};
+use super::delivery::QueueError;
 use super::templates::PASSWORD_RESET;
 use super::{Mailroom, OrInternal};
-use crate::crypto::{new_token, token_hash};
-use crate::db::now_ms;
-use crate::mail::read::RESET_LINK_QUERY;
+use crate::crypto::token_hash;
 use app::api::{AppError, CurrentUser, Id, RequestMeta, SetCookie};
-use app::domain::{AccountPassword, EmailAddress};
+use app::domain::{AccountPassword, EmailAddress, RESET_LINK_MINUTES};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Instant;
 use tokio::sync::mpsc;
 
-pub(super) const LINK_MINUTES: i64 = 60;
 /// Requests waiting for the background task; more are answered the same and dropped.
 pub(super) const QUEUED_REQUESTS: usize = 256;
 
@@ -88,32 +86,14 @@ impl Mailroom {
     /// Creates a reset link for `user` and queues the Password reset mail with it: the mail's
     /// outbox id, or why it could not be queued.
     pub(super) async fn queue_reset_link(&self, user: &CurrentUser) -> Result<Result<Id, QueueError>, AppError> {
-        let token = new_token();
-        let expires = now_ms() + LINK_MINUTES * 60_000;
-        self.db.insert_password_reset(&token_hash(&token), user.id, expires).await.or_internal("creating the reset link")?;
-        let template = self.db.template_by_builtin(PASSWORD_RESET).await.or_internal("finding the reset template")?;
-        let Some(template_id) = template else {
-            tracing::error!("the built-in Password reset template is missing");
-            return Ok(Err(QueueError::NoTemplate));
+        let mail = AccountMail {
+            template: PASSWORD_RESET,
+            link: "reset_link",
+            lifetime_ms: RESET_LINK_MINUTES * 60_000,
+            extra: json!({ "reset_expires_minutes": RESET_LINK_MINUTES.to_string() }),
+            what: "Password reset",
         };
-        let to = EmailAddress::parse(&user.email).map_err(AppError::Server)?;
-        let variables = json!({
-            "user": { "name": user.name, "email": user.email },
-            "reset_link": format!("{}{RESET_LINK_QUERY}{token}", self.public_url),
-            "reset_expires_minutes": LINK_MINUTES.to_string(),
-        });
-        let request = MailRequest {
-            template_id,
-            to_name: &user.name,
-            to: &to,
-            variables,
-            attachments: Vec::new(),
-            api_token: None,
-            idempotency_key: None,
-            // A link that arrives after it expired helps nobody.
-            expires_at: Some(expires),
-        };
-        Ok(self.enqueue(request).await)
+        self.queue_account_link(user, mail).await
     }
 
     pub(super) async fn reset_valid(&self, token: &str) -> Result<bool, AppError> {
@@ -126,13 +106,14 @@ impl Mailroom {
         token: String,
         password: String,
     ) -> Result<(CurrentUser, SetCookie), AppError> {
-        let password = AccountPassword::parse(&password).map_err(|m| AppError::field("New password", m))?;
         let used_up =
             || AppError::Refused("This reset link has expired or has been used. Ask for a new one from the sign-in page.".into());
-        // Hashed before the link is used up, so a busy server does not cost the user their link.
+        // The link first: only its holder gets the password weighed.
         if !self.reset_valid(&token).await? {
             return Err(used_up());
         }
+        let password = AccountPassword::parse(&password).map_err(|m| AppError::field("New password", m))?;
+        // Hashed before the link is used up, so a busy server does not cost the user their link.
         let hashed = self.hashing.hash(password.expose().to_owned()).await?;
         let user_id = self.db.take_password_reset(&token_hash(&token)).await.or_internal("using the reset link")?;
         let user_id = user_id.ok_or_else(used_up)?;

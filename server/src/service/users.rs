@@ -1,11 +1,11 @@
 //! The Users panel's operations. The last administrator can be neither demoted nor removed.
 
 use super::auth::current_user;
-use super::bootstrap::check_new_user;
-use super::{Mailroom, OrInternal};
+use super::bootstrap::{check_new_user, check_person};
+use super::{Mailroom, OrInternal, QueueError};
 use crate::db::{is_unique_violation, RoleChange, UserRow};
 use app::api::{AppError, CurrentUser, Id, NewUser, RequestMeta, UserView};
-use app::domain::{DisplayName, EmailAddress, FieldErrors, Role};
+use app::domain::{Role, RESET_LINK_MINUTES};
 
 fn view(row: UserRow) -> UserView {
     UserView {
@@ -19,8 +19,12 @@ fn view(row: UserRow) -> UserView {
     }
 }
 
-fn user_target(user: &UserView) -> String {
-    format!("user {} <{}>", user.name, user.email)
+pub(super) fn user_target(name: &str, email: &str) -> String {
+    format!("user {name} <{email}>")
+}
+
+pub(super) fn no_such_user() -> AppError {
+    AppError::NotFound("This user no longer exists.".into())
 }
 
 const LAST_ADMIN: &str = "This is the last administrator. Make someone else an administrator first.";
@@ -40,13 +44,20 @@ impl Mailroom {
             other => other.or_internal("adding the user")?,
         };
         let created = self.user_view(id).await?;
-        self.audit(req, Some(actor), "user added", &user_target(&created), &format!("role: {}", created.role.label())).await;
+        self.audit(
+            req,
+            Some(actor),
+            "user added",
+            &user_target(&created.name, &created.email),
+            &format!("role: {}", created.role.label()),
+        )
+        .await;
         Ok(created)
     }
 
     pub(super) async fn user_view(&self, id: Id) -> Result<UserView, AppError> {
         let row = self.db.user_by_id(id).await.or_internal("loading the user")?;
-        row.map(view).ok_or_else(|| AppError::NotFound("This user no longer exists.".into()))
+        row.map(view).ok_or_else(no_such_user)
     }
 
     pub(super) async fn users_set_role(
@@ -60,8 +71,7 @@ impl Mailroom {
         if actor.id == id && role != Role::Administrator {
             return Err(AppError::Refused("You cannot remove your own administrator role; ask another administrator.".into()));
         }
-        let gone = || AppError::NotFound("This user no longer exists.".into());
-        let existing = self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(gone)?;
+        let existing = self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(no_such_user)?;
         let stale = |row: &UserRow| AppError::Stale { by: row.updated_by.clone(), at: row.updated_at.unwrap_or(row.created_at) };
         if existing.version != version {
             // Someone else already made the same change: nothing is overwritten, nothing to refuse.
@@ -73,7 +83,7 @@ impl Mailroom {
         match self.db.set_role(id, role.as_str(), version, actor.id).await.or_internal("changing the role")? {
             RoleChange::Done => {}
             RoleChange::Refused => return Err(AppError::Conflict(LAST_ADMIN.into())),
-            RoleChange::Gone => return Err(gone()),
+            RoleChange::Gone => return Err(no_such_user()),
             RoleChange::Stale => {
                 return Err(stale(&self.db.user_by_id(id).await.or_internal("loading the user")?.unwrap_or(existing)))
             }
@@ -82,7 +92,7 @@ impl Mailroom {
         if existing.role != role {
             self.db.delete_sessions_of(id, None).await.or_internal("signing the user out")?;
             let details = format!("role: {} → {}", existing.role.label(), role.label());
-            self.audit(req, Some(actor), "user role changed", &user_target(&existing), &details).await;
+            self.audit(req, Some(actor), "user role changed", &user_target(&existing.name, &existing.email), &details).await;
         }
         self.user_view(id).await
     }
@@ -97,12 +107,8 @@ impl Mailroom {
         version: i64,
         (name, email): (String, String),
     ) -> Result<UserView, AppError> {
-        let mut errors = FieldErrors::default();
-        let name = DisplayName::parse(&name).map_err(|m| errors.push("Name", m)).ok();
-        let email = EmailAddress::parse_as(&email, "Email address").map_err(|m| errors.push("Email address", m)).ok();
-        let (Some(name), Some(email)) = (name, email) else { return Err(AppError::Invalid(errors)) };
-        let gone = || AppError::NotFound("This user no longer exists.".into());
-        let existing = self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(gone)?;
+        let (name, email) = check_person(&name, &email).map_err(AppError::Invalid)?;
+        let existing = self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(no_such_user)?;
         let stale = |row: &UserRow| AppError::Stale { by: row.updated_by.clone(), at: row.updated_at.unwrap_or(row.created_at) };
         if existing.version != version {
             return Err(stale(&existing));
@@ -120,7 +126,9 @@ impl Mailroom {
             Err(e) if is_unique_violation(&e) => {
                 return Err(AppError::field("Email address", "Another user already has this address."))
             }
-            Ok(false) => return Err(stale(&self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(gone)?)),
+            Ok(false) => {
+                return Err(stale(&self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(no_such_user)?))
+            }
             other => other.or_internal("changing the user")?,
         };
         let mut changes = Vec::new();
@@ -128,17 +136,15 @@ impl Mailroom {
             changes.push(format!("Name: “{}” → “{}”", existing.name, name.as_str()));
         }
         if existing.email != email.as_str() {
-            self.db.delete_password_resets_of(id).await.or_internal("ending the old address's reset links")?;
             changes.push(format!("Email address: “{}” → “{}”", existing.email, email.as_str()));
         }
-        self.audit(req, Some(actor), "user changed", &user_target(&view(existing)), &changes.join("; ")).await;
+        self.audit(req, Some(actor), "user changed", &user_target(&existing.name, &existing.email), &changes.join("; ")).await;
         self.user_view(id).await
     }
 
     /// Mails `id` a link to choose a new password, as "Forgot password?" would.
     pub(super) async fn users_send_reset(&self, req: &RequestMeta, actor: &CurrentUser, id: Id) -> Result<Id, AppError> {
-        let gone = || AppError::NotFound("This user no longer exists.".into());
-        let user = current_user(&self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(gone)?);
+        let user = current_user(&self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(no_such_user)?);
         if !self.reset_mail_allowed(&user).await? {
             return Err(AppError::Conflict(format!(
                 "{} reset links went to {} in the last hour; wait before sending another.",
@@ -146,10 +152,13 @@ impl Mailroom {
                 user.email
             )));
         }
-        let mail =
-            self.queue_reset_link(&user).await?.map_err(|e| AppError::Conflict(format!("The reset link was not sent: {e}.")))?;
-        let details = format!("to {}, mail #{mail}; the link works for {} minutes", user.email, super::reset::LINK_MINUTES);
-        self.audit(req, Some(actor), "reset link sent", &format!("user {} <{}>", user.name, user.email), &details).await;
+        let mail = match self.queue_reset_link(&user).await? {
+            Ok(mail) => mail,
+            Err(QueueError::Db(e)) => return Err(e).or_internal("queueing the reset mail"),
+            Err(e) => return Err(AppError::Conflict(format!("The reset link was not sent: {e}."))),
+        };
+        let details = format!("to {}, mail #{mail}; the link works for {RESET_LINK_MINUTES} minutes", user.email);
+        self.audit(req, Some(actor), "reset link sent", &user_target(&user.name, &user.email), &details).await;
         Ok(mail)
     }
 
@@ -161,7 +170,7 @@ impl Mailroom {
         if !self.db.delete_user(id).await.or_internal("removing the user")? {
             return Err(AppError::Conflict(LAST_ADMIN.into()));
         }
-        self.audit(req, Some(actor), "user removed", &user_target(&removed), "").await;
+        self.audit(req, Some(actor), "user removed", &user_target(&removed.name, &removed.email), "").await;
         Ok(())
     }
 }

@@ -169,7 +169,7 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
                     toasts.show(format!("Saved “{}”.", view.form.name));
                     if creating {
                         ctx.prefetched.set_value(Some(view.clone()));
-                        ctx.sample.set_value(sample_text.get_untracked());
+                        ctx.sample.set_value(sample_text.try_get_untracked().unwrap_or_default());
                         nav.replace(&Selection::Existing(view.id).path_in(BASE));
                         return;
                     }
