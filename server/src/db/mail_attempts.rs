@@ -54,13 +54,6 @@ impl Db {
         })
     }
 
-    /// How many attempts the retry limit counts now: those since it was queued or resent.
-    pub async fn mail_tries(&self, id: i64) -> sqlx::Result<Option<i64>> {
-        on!(self.read(), |e| query_scalar!(r#"select attempts - attempt_base as "tries!: i64" from outbox where id = $1"#, id)
-            .fetch_optional(e)
-            .await)
-    }
-
     /// Makes a queued mail due now; false unless it was queued (not being sent, sent or failed).
     pub async fn retry_mail_now(&self, id: i64) -> sqlx::Result<bool> {
         let now = now_ms();

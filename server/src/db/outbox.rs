@@ -70,6 +70,8 @@ pub struct MailRow {
     pub expires_at: Option<i64>,
     /// The settings that sent it, when a backup carried it.
     pub sent_via: Option<String>,
+    /// The attempts made before the last resend; the retry limit counts from there.
+    pub attempt_base: i64,
 }
 
 impl Db {
@@ -298,7 +300,7 @@ impl Db {
         on!(self.read(), |e| query_as!(
             MailRow,
             r#"select id as "id!", created_at, template_name, settings_name, recipient, subject, size, status, attempts,
-                      next_attempt_at, last_error, smtp_reply, sent_at, expires_at, sent_via
+                      next_attempt_at, last_error, smtp_reply, sent_at, expires_at, sent_via, attempt_base
                from outbox where id = $1 and api_token_id = $2"#,
             id,
             token_id
@@ -311,7 +313,7 @@ impl Db {
         on!(self.read(), |e| query_as!(
             MailRow,
             r#"select id as "id!", created_at, template_name, settings_name, recipient, subject, size, status, attempts,
-                      next_attempt_at, last_error, smtp_reply, sent_at, expires_at, sent_via
+                      next_attempt_at, last_error, smtp_reply, sent_at, expires_at, sent_via, attempt_base
                from outbox where id = $1"#,
             id
         )
@@ -336,7 +338,7 @@ impl Db {
             query_as!(
             MailRow,
             sqlite: r#"select id as "id!", created_at, template_name, settings_name, recipient, subject, size, status, attempts,
-                      next_attempt_at, last_error, smtp_reply, sent_at, expires_at, sent_via
+                      next_attempt_at, last_error, smtp_reply, sent_at, expires_at, sent_via, attempt_base
                from outbox
                where id < $1
                  and (recipient like $2 escape '\' or subject like $2 escape '\' or template_name like $2 escape '\'
@@ -344,7 +346,7 @@ impl Db {
                  and status = coalesce($4, status) and created_at >= $5 and created_at < $6
                order by id desc limit $3"#,
             postgres: r#"select id as "id!", created_at, template_name, settings_name, recipient, subject, size, status, attempts,
-                      next_attempt_at, last_error, smtp_reply, sent_at, expires_at, sent_via
+                      next_attempt_at, last_error, smtp_reply, sent_at, expires_at, sent_via, attempt_base
                from outbox
                where id < $1
                  and (recipient ilike $2 escape '\' or subject ilike $2 escape '\' or template_name ilike $2 escape '\'

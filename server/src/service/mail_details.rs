@@ -4,6 +4,7 @@
 use super::delivery::mail_view;
 use super::{Mailroom, OrInternal};
 use crate::crypto::outbox_aad;
+use crate::db::MailRow;
 use crate::mail::queue_id::queue_id;
 use crate::mail::read::read;
 use app::api::delivery::{AttemptOutcome, AttemptView, MailDetails, MailStatus, MailView};
@@ -24,13 +25,17 @@ fn not_waiting(mail: &MailView, doing: &str) -> AppError {
 }
 
 impl Mailroom {
+    async fn mail_row(&self, id: Id) -> Result<MailRow, AppError> {
+        self.db.mail_by_id(id).await.or_internal("reading the delivery log")?.ok_or_else(not_in_log)
+    }
+
     async fn mail_now(&self, id: Id) -> Result<MailView, AppError> {
-        let row = self.db.mail_by_id(id).await.or_internal("reading the delivery log")?;
-        row.map(mail_view).ok_or_else(not_in_log)
+        self.mail_row(id).await.map(mail_view)
     }
 
     pub(super) async fn mail_details_of(&self, id: Id) -> Result<MailDetails, AppError> {
-        let mail = self.mail_now(id).await?;
+        let row = self.mail_row(id).await?;
+        let tries = row.attempts - row.attempt_base;
         let source = self.db.resend_source(id).await.or_internal("reading the delivery log")?.ok_or_else(not_in_log)?;
         let raw = self.secrets.open_bytes(&source.message, &outbox_aad(id)).or_internal("opening the queued mail")?;
         let message = read(&raw).unwrap_or_default();
@@ -46,9 +51,8 @@ impl Mailroom {
                 AttemptView { number: a.number, at: a.at, settings: a.settings_name, outcome, reply: a.reply, queue_id }
             })
             .collect();
-        let tries = self.db.mail_tries(id).await.or_internal("reading the delivery log")?.unwrap_or(mail.attempts);
         Ok(MailDetails {
-            mail,
+            mail: mail_view(row),
             headers: message.headers,
             text: message.text,
             html: message.html,
@@ -60,15 +64,14 @@ impl Mailroom {
     }
 
     pub(super) async fn mail_retry_now(&self, req: &RequestMeta, actor: &CurrentUser, id: Id) -> Result<MailView, AppError> {
-        let mail = self.mail_now(id).await?;
-        let tries = self.db.mail_tries(id).await.or_internal("reading the delivery log")?.unwrap_or(mail.attempts);
+        let row = self.mail_row(id).await?;
+        let tries = row.attempts - row.attempt_base;
         if !self.db.retry_mail_now(id).await.or_internal("queueing the mail")? {
             return Err(not_waiting(&self.mail_now(id).await?, "retried now"));
         }
         self.wake.notify_one();
-        let details =
-            format!("“{}”, attempt {} of {} now instead of at its set time", mail.subject, tries + 1, self.max_attempts);
-        self.audit(req, Some(actor), "mail retried now", &format!("mail #{id} to {}", mail.recipient), &details).await;
+        let details = format!("“{}”, attempt {} of {} now instead of at its set time", row.subject, tries + 1, self.max_attempts);
+        self.audit(req, Some(actor), "mail retried now", &format!("mail #{id} to {}", row.recipient), &details).await;
         self.mail_now(id).await
     }
 
