@@ -3,6 +3,7 @@
 //! start-up with one sentence naming the variable.
 
 use crate::http::client_ip::TrustedProxies;
+use secrecy::SecretString;
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -17,9 +18,9 @@ pub struct Config {
     /// Scheme, host and port the browser uses; server functions accept only this Origin.
     pub public_url: String,
     pub admin_email: Option<String>,
-    pub admin_password: Option<String>,
+    pub admin_password: Option<SecretString>,
     /// Base64 of 32 bytes; when absent, a key file in the data directory is used.
-    pub secret_key: Option<String>,
+    pub secret_key: Option<SecretString>,
     pub session_idle: Duration,
     pub session_lifetime: Duration,
     /// Extra trusted roots (PEM) for SMTP servers with a private CA.
@@ -50,6 +51,11 @@ impl std::fmt::Debug for Config {
             .field("secret_key", &hidden(self.secret_key.is_some()))
             .finish_non_exhaustive()
     }
+}
+
+/// A secret from the environment; never from the file, which may be shared or committed.
+fn secret_var(name: &str) -> Option<SecretString> {
+    std::env::var(name).ok().filter(|v| !v.is_empty()).map(SecretString::from)
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -139,8 +145,8 @@ impl Config {
             database_url,
             public_url,
             admin_email: var("MAILROOM_ADMIN_EMAIL", &file.admin_email),
-            admin_password: std::env::var("MAILROOM_ADMIN_PASSWORD").ok().filter(|v| !v.is_empty()),
-            secret_key: std::env::var("MAILROOM_SECRET_KEY").ok().filter(|v| !v.is_empty()),
+            admin_password: secret_var("MAILROOM_ADMIN_PASSWORD"),
+            secret_key: secret_var("MAILROOM_SECRET_KEY"),
             session_idle: Duration::from_secs(minutes * 60),
             session_lifetime: Duration::from_secs(hours * 3600),
         })
@@ -235,8 +241,8 @@ mod tests {
     fn debug_output_shows_no_secret() {
         let mut config = Config::for_tests(PathBuf::from("/srv/mailroom"));
         config.database_url = "postgres://mailroom:db-Pa55word@db.internal/mail".into();
-        config.admin_password = Some("admin-Pa55word".into());
-        config.secret_key = Some("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=".into());
+        config.admin_password = Some(SecretString::from("admin-Pa55word"));
+        config.secret_key = Some(SecretString::from("AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="));
         let shown = format!("{config:?}");
         for secret in ["db-Pa55word", "admin-Pa55word", "AAECAwQF"] {
             assert!(!shown.contains(secret), "{shown}");

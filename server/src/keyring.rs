@@ -2,6 +2,7 @@
 //! the key is kept in the database, so a wrong or missing key is caught before anything is
 //! read or written.
 
+use secrecy::ExposeSecret;
 use std::collections::HashMap;
 
 use crate::config::Config;
@@ -26,7 +27,8 @@ pub enum KeyringError {
 
 pub async fn unlock(db: &Db, config: &Config) -> Result<SecretBox, KeyringError> {
     let check = db.meta_get(CHECK_KEY).await?;
-    let (key, source) = load_or_create_key(config.secret_key.as_deref(), &config.data_dir, check.is_none())?;
+    let (key, source) =
+        load_or_create_key(config.secret_key.as_ref().map(ExposeSecret::expose_secret), &config.data_dir, check.is_none())?;
     let secrets = SecretBox::new(&key);
     let stored = match check {
         Some(sealed) => sealed,
@@ -46,7 +48,7 @@ pub async fn unlock(db: &Db, config: &Config) -> Result<SecretBox, KeyringError>
 /// key is: the key file (replaced atomically), or the key itself to put in MAILROOM_SECRET_KEY.
 pub async fn rotate(db: &Db, config: &Config) -> Result<String, KeyringError> {
     let old = unlock(db, config).await?;
-    let (_, source) = load_or_create_key(config.secret_key.as_deref(), &config.data_dir, false)?;
+    let (_, source) = load_or_create_key(config.secret_key.as_ref().map(ExposeSecret::expose_secret), &config.data_dir, false)?;
     let new_key = random_key();
     let new = SecretBox::new(&new_key);
     let staged = key_file(&config.data_dir).with_extension("key.new");

@@ -1,10 +1,8 @@
 //! Server function for the Audit log panel: read-only, newest first, filtered on the server.
 
+use super::operations::operations;
 use super::span::Span;
 use super::types::{Id, Millis};
-use super::AppError;
-use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,14 +39,10 @@ pub struct AuditChoices {
 /// How many entries one page holds.
 pub const AUDIT_PAGE: usize = 200;
 
-#[server(prefix = "/api", endpoint = "audit/list", input = Json)]
-pub async fn list_audit(filter: String, before: Option<Id>, narrow: Option<AuditNarrow>) -> Result<Vec<AuditEntry>, AppError> {
-    let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.list_audit(&req, filter, before, narrow.unwrap_or_default()).await)
-}
-
-#[server(prefix = "/api", endpoint = "audit/facets", input = Json)]
-pub async fn audit_facets() -> Result<AuditChoices, AppError> {
-    let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.audit_facets(&req).await)
+operations! {
+    /// The Audit log panel.
+    pub trait AuditApi {
+        Admin "audit/list" => fn list_audit(filter: String, before: Option<Id>, narrow: Option<AuditNarrow>) -> Vec<AuditEntry>;
+        Admin "audit/facets" => fn audit_facets() -> AuditChoices;
+    }
 }

@@ -1,10 +1,8 @@
 //! Server functions for the Delivery log panel: the outbox, newest first, and resending.
 
+use super::operations::operations;
 use super::span::Span;
 use super::types::{Id, Millis};
-use super::AppError;
-use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -69,10 +67,26 @@ pub struct DeliveryAlert {
     pub waiting: i64,
 }
 
-#[server(prefix = "/api", endpoint = "delivery/alerts", input = Json)]
-pub async fn delivery_alerts() -> Result<Vec<DeliveryAlert>, AppError> {
-    let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.delivery_alerts(&req).await)
+operations! {
+    /// The Delivery log and its alerts.
+    pub trait DeliveryApi {
+        Admin "delivery/alerts" => fn delivery_alerts() -> Vec<DeliveryAlert>;
+        Admin "delivery/list" => fn list_mail(filter: String, before: Option<Id>, narrow: Option<MailNarrow>) -> Vec<MailView>;
+        /// Sends a failed mail again: through `settings`, or when None, through the settings its
+        /// template uses now.
+        Admin "delivery/resend" => fn resend_mail(id: Id, settings: Option<Id>) -> MailView;
+    }
+}
+
+operations! {
+    /// One mail in the Delivery log, and what may be done to it while it waits.
+    pub trait MailApi {
+        Admin "delivery/get" => fn get_mail(id: Id) -> MailDetails;
+        /// Makes a queued mail due now instead of at its next attempt's time.
+        Admin "delivery/retry-now" => fn retry_mail_now(id: Id) -> MailView;
+        /// Stops a queued mail from being sent: it fails, saying who cancelled it. It can be resent.
+        Admin "delivery/cancel" => fn cancel_mail(id: Id) -> MailView;
+    }
 }
 
 /// Narrows the log beyond the text filter: one status, and when the mail was queued.
@@ -156,38 +170,4 @@ pub struct MailDetails {
     /// Attempts since it was queued or last resent, of `max_attempts` allowed.
     pub tries: i64,
     pub max_attempts: i64,
-}
-
-#[server(prefix = "/api", endpoint = "delivery/list", input = Json)]
-pub async fn list_mail(filter: String, before: Option<Id>, narrow: Option<MailNarrow>) -> Result<Vec<MailView>, AppError> {
-    let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.list_mail(&req, filter, before, narrow.unwrap_or_default()).await)
-}
-
-#[server(prefix = "/api", endpoint = "delivery/get", input = Json)]
-pub async fn get_mail(id: Id) -> Result<MailDetails, AppError> {
-    let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.mail_details(&req, id).await)
-}
-
-/// Makes a queued mail due now instead of at its next attempt's time.
-#[server(prefix = "/api", endpoint = "delivery/retry-now", input = Json)]
-pub async fn retry_mail_now(id: Id) -> Result<MailView, AppError> {
-    let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.retry_mail_now(&req, id).await)
-}
-
-/// Stops a queued mail from being sent: it fails, saying who cancelled it. It can be resent.
-#[server(prefix = "/api", endpoint = "delivery/cancel", input = Json)]
-pub async fn cancel_mail(id: Id) -> Result<MailView, AppError> {
-    let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.cancel_mail(&req, id).await)
-}
-
-/// Sends a failed mail again: through `settings`, or when None, through the settings its
-/// template uses now.
-#[server(prefix = "/api", endpoint = "delivery/resend", input = Json)]
-pub async fn resend_mail(id: Id, settings: Option<Id>) -> Result<MailView, AppError> {
-    let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.resend_mail(&req, id, settings).await)
 }

@@ -1,12 +1,10 @@
 //! Revisions: every save of SMTP settings or of a template is kept, and any kept version can be
 //! compared with the one saved now and put back.
 
+use super::operations::operations;
 use super::templates::TemplateView;
 use super::types::{Id, Millis, SettingsView};
-use super::AppError;
 use crate::domain::changes::Change;
-use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 /// The outcome of the test emails sent through exactly one revision's values.
@@ -32,28 +30,14 @@ pub struct Revision {
     pub changes: Vec<Change>,
 }
 
-#[server(prefix = "/api", endpoint = "settings/history", input = Json)]
-pub async fn settings_history(id: Id) -> Result<Vec<Revision>, AppError> {
-    let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.settings_history(&req, id).await)
-}
-
-/// Saves revision `number` again as a new version, its password included; refused unless
-/// `version` is still the one saved.
-#[server(prefix = "/api", endpoint = "settings/restore-revision", input = Json)]
-pub async fn restore_settings_revision(id: Id, number: i64, version: i64) -> Result<SettingsView, AppError> {
-    let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.restore_settings_revision(&req, id, number, version).await)
-}
-
-#[server(prefix = "/api", endpoint = "templates/history", input = Json)]
-pub async fn template_history(id: Id) -> Result<Vec<Revision>, AppError> {
-    let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.template_history(&req, id).await)
-}
-
-#[server(prefix = "/api", endpoint = "templates/restore-revision", input = Json)]
-pub async fn restore_template_revision(id: Id, number: i64, version: i64) -> Result<TemplateView, AppError> {
-    let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.restore_template_revision(&req, id, number, version).await)
+operations! {
+    /// Revisions of SMTP settings and templates, and putting one back.
+    pub trait HistoryApi {
+        Admin "settings/history" => fn settings_history(id: Id) -> Vec<Revision>;
+        /// Saves revision `number` again as a new version, its password included; refused unless
+        /// `version` is still the one saved.
+        Admin "settings/restore-revision" => fn restore_settings_revision(id: Id, number: i64, version: i64) -> SettingsView;
+        Admin "templates/history" => fn template_history(id: Id) -> Vec<Revision>;
+        Admin "templates/restore-revision" => fn restore_template_revision(id: Id, number: i64, version: i64) -> TemplateView;
+    }
 }

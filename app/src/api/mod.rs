@@ -2,9 +2,12 @@
 
 pub mod audit;
 pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod caller;
 pub mod delivery;
 mod error;
 pub mod history;
+mod operations;
 pub mod settings;
 mod span;
 pub mod templates;
@@ -23,4 +26,8 @@ pub use span::Span;
 pub use types::*;
 
 #[cfg(feature = "ssr")]
-pub use backend::{Api, Backend, ClientAddr, RequestMeta, SetCookie, TestEvents};
+pub use backend::{Api, Backend};
+#[cfg(feature = "ssr")]
+pub use context::{ClientAddr, CookiePolicy};
+#[cfg(feature = "ssr")]
+pub use test_email::TestEvents;

@@ -1,10 +1,8 @@
 //! Server functions for the Email templates panel.
 
+use super::operations::operations;
 use super::types::{Id, Millis};
-use super::AppError;
 use crate::domain::TemplateForm;
-use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,53 +75,26 @@ pub struct TemplateTest {
     pub to: String,
 }
 
-#[server(prefix = "/api", endpoint = "templates/list", input = Json)]
-pub async fn list_templates() -> Result<Vec<TemplateSummary>, AppError> {
-    let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.list_templates(&req).await)
+operations! {
+    /// The Templates panel.
+    pub trait TemplatesApi {
+        Admin "templates/list" => fn list_templates() -> Vec<TemplateSummary>;
+        Admin "templates/get" => fn get_template(id: Id) -> TemplateView;
+        Admin "templates/save" => fn save_template(input: TemplateInput) -> TemplateView;
+        Admin "templates/delete" => fn delete_template(id: Id) -> ();
+        /// Puts a built-in template's text and From back as shipped; refused over a newer version.
+        Admin "templates/restore" => fn restore_template(id: Id, version: i64) -> TemplateView;
+        /// Renders `form` with `sample` (or samples for the placeholders it uses), checked as a save
+        /// of template `id` (None: a new one) would be.
+        Admin "templates/preview" => fn preview_template(form: TemplateForm, id: Option<Id>, sample: Option<serde_json::Value>) -> Preview;
+    }
 }
 
-#[server(prefix = "/api", endpoint = "templates/get", input = Json)]
-pub async fn get_template(id: Id) -> Result<TemplateView, AppError> {
-    let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.get_template(&req, id).await)
-}
-
-#[server(prefix = "/api", endpoint = "templates/save", input = Json)]
-pub async fn save_template(input: TemplateInput) -> Result<TemplateView, AppError> {
-    let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.save_template(&req, input).await)
-}
-
-#[server(prefix = "/api", endpoint = "templates/delete", input = Json)]
-pub async fn delete_template(id: Id) -> Result<(), AppError> {
-    let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.delete_template(&req, id).await)
-}
-
-/// Puts a built-in template's text and From back as shipped; refused over a newer version.
-#[server(prefix = "/api", endpoint = "templates/restore", input = Json)]
-pub async fn restore_template(id: Id, version: i64) -> Result<TemplateView, AppError> {
-    let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.restore_template(&req, id, version).await)
-}
-
-/// Renders `form` with `sample` (or samples for the placeholders it uses), checked as a save
-/// of template `id` (None: a new one) would be.
-#[server(prefix = "/api", endpoint = "templates/preview", input = Json)]
-pub async fn preview_template(
-    form: TemplateForm,
-    id: Option<Id>,
-    sample: Option<serde_json::Value>,
-) -> Result<Preview, AppError> {
-    let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.preview_template(&req, form, id, sample).await)
-}
-
-/// Queues the saved template `id`, rendered with `sample` (or samples), to the signed-in
-/// administrator through the template's SMTP settings.
-#[server(prefix = "/api", endpoint = "templates/send-test", input = Json)]
-pub async fn send_template_test(id: Id, sample: Option<serde_json::Value>) -> Result<TemplateTest, AppError> {
-    let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.send_template_test(&req, id, sample).await)
+operations! {
+    /// "Send test" for a saved template.
+    pub trait TemplateTestApi {
+        /// Queues the saved template `id`, rendered with `sample` (or samples), to the signed-in
+        /// administrator through the template's SMTP settings.
+        Admin "templates/send-test" => fn send_template_test(id: Id, sample: Option<serde_json::Value>) -> TemplateTest;
+    }
 }

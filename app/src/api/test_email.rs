@@ -144,10 +144,24 @@ pub struct LastTest {
     pub summary: String,
 }
 
+/// The progress of a test, ending with `TestEvent::Finished`.
+#[cfg(feature = "ssr")]
+pub type TestEvents = std::pin::Pin<Box<dyn futures::Stream<Item = TestEvent> + Send>>;
+
+/// Sending a test email. Written out rather than declared with `operations!`, because its
+/// answer is a stream of lines.
+#[cfg(feature = "ssr")]
+#[async_trait::async_trait]
+pub trait TestEmailApi: Send + Sync {
+    /// Checks the request, then runs the test.
+    async fn send_test_email(&self, admin: super::caller::Admin, request: TestEmailRequest) -> Result<TestEvents, AppError>;
+}
+
 #[server(prefix = "/api", endpoint = "settings/test", input = Json, output = StreamingText)]
 pub async fn send_test_email(request: TestEmailRequest) -> Result<TextStream<AppError>, AppError> {
+    use crate::api::context::{caller, finish};
     use futures::StreamExt;
-    let (api, req) = crate::api::context::api()?;
-    let events = crate::api::context::finish(api.send_test_email(&req, request).await)?;
+    let (api, admin) = caller::<super::caller::Admin>().await?;
+    let events = finish(api.send_test_email(admin, request).await)?;
     Ok(TextStream::new(events.map(|event| Ok(format!("{}\n", serde_json::to_string(&event).unwrap_or_default())))))
 }

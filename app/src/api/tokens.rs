@@ -1,9 +1,7 @@
 //! Server functions for API tokens: the host application's key to POST /api/v1/messages.
 
+use super::operations::operations;
 use super::types::{Id, Millis};
-use super::AppError;
-use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -31,20 +29,11 @@ impl std::fmt::Debug for NewToken {
     }
 }
 
-#[server(prefix = "/api", endpoint = "tokens/list", input = Json)]
-pub async fn list_tokens() -> Result<Vec<TokenView>, AppError> {
-    let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.list_tokens(&req).await)
-}
-
-#[server(prefix = "/api", endpoint = "tokens/create", input = Json)]
-pub async fn create_token(name: String) -> Result<NewToken, AppError> {
-    let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.create_token(&req, name).await)
-}
-
-#[server(prefix = "/api", endpoint = "tokens/revoke", input = Json)]
-pub async fn revoke_token(id: Id) -> Result<TokenView, AppError> {
-    let (api, req) = crate::api::context::api()?;
-    crate::api::context::finish(api.revoke_token(&req, id).await)
+operations! {
+    /// The API tokens panel.
+    pub trait TokensApi {
+        Admin "tokens/list" => fn list_tokens() -> Vec<TokenView>;
+        Admin "tokens/create" => fn create_token(name: String) -> NewToken;
+        Admin "tokens/revoke" => fn revoke_token(id: Id) -> TokenView;
+    }
 }

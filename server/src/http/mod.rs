@@ -10,7 +10,7 @@ mod oauth;
 
 use crate::config::Config;
 use crate::service::Mailroom;
-use app::api::Api;
+use app::api::{Api, CookiePolicy};
 use axum::extract::{Request, State};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -26,7 +26,7 @@ use tower_http::trace::TraceLayer;
 const API_BODY_LIMIT: usize = 2 * 1024 * 1024;
 
 pub fn router(mailroom: Arc<Mailroom>, config: &Config) -> Router {
-    let api: Api = mailroom.clone();
+    let api = ServerFns { api: mailroom.clone(), cookie: CookiePolicy::new(config.uses_https(), config.session_lifetime) };
     let origin: Arc<str> = Arc::from(config.public_url.as_str());
     // The API reads its own body, after the token check and within its own limit.
     let v1 = Router::new()
@@ -51,6 +51,17 @@ pub fn router(mailroom: Arc<Mailroom>, config: &Config) -> Router {
         .layer(TraceLayer::new_for_http())
 }
 
-async fn server_fn(State(api): State<Api>, request: Request) -> impl IntoResponse {
-    leptos_axum::handle_server_fns_with_context(move || provide_context(api.clone()), request).await
+/// What the server functions are given with each request.
+#[derive(Clone)]
+struct ServerFns {
+    api: Api,
+    cookie: CookiePolicy,
+}
+
+async fn server_fn(State(context): State<ServerFns>, request: Request) -> impl IntoResponse {
+    let provide = move || {
+        provide_context(context.api.clone());
+        provide_context(context.cookie.clone());
+    };
+    leptos_axum::handle_server_fns_with_context(provide, request).await
 }

@@ -4,15 +4,63 @@
 use super::attempts::{Attempt, Record};
 use super::{Mailroom, OrInternal};
 use crate::db::NewAudit;
-use app::api::audit::{AuditEntry, AuditNarrow, AUDIT_PAGE};
-use app::api::{AppError, CurrentUser, Id, RequestMeta};
+use app::api::audit::{AuditApi, AuditChoices, AuditEntry, AuditNarrow, AUDIT_PAGE};
+use app::api::caller::{Admin, Member, Visitor};
+use app::api::{AppError, CurrentUser, Id};
 use app::domain::changes;
 use app::domain::{Field, PasswordChange, SettingsForm};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-pub(super) fn client_of(req: &RequestMeta) -> String {
-    req.client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+/// Whom an audit entry names: the client's address, and the person when known.
+pub(super) trait Origin: Sync {
+    fn client(&self) -> Option<IpAddr>;
+    fn person(&self) -> Option<&CurrentUser>;
+
+    /// The client's address as the audit log and the rate limits record it.
+    fn client_text(&self) -> String {
+        self.client().map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+    }
+}
+
+impl Origin for Visitor {
+    fn client(&self) -> Option<IpAddr> {
+        self.client
+    }
+    fn person(&self) -> Option<&CurrentUser> {
+        None
+    }
+}
+
+impl Origin for Member {
+    fn client(&self) -> Option<IpAddr> {
+        Member::client(self)
+    }
+    fn person(&self) -> Option<&CurrentUser> {
+        Some(self.user())
+    }
+}
+
+impl Origin for Admin {
+    fn client(&self) -> Option<IpAddr> {
+        Admin::client(self)
+    }
+    fn person(&self) -> Option<&CurrentUser> {
+        Some(self.user())
+    }
+}
+
+/// Someone identified by the action itself: signing in, or coming back from a provider.
+pub(super) struct Identified<'a>(pub Option<IpAddr>, pub &'a CurrentUser);
+
+impl Origin for Identified<'_> {
+    fn client(&self) -> Option<IpAddr> {
+        self.0
+    }
+    fn person(&self) -> Option<&CurrentUser> {
+        Some(self.1)
+    }
 }
 
 pub(super) fn who(user: &CurrentUser) -> String {
@@ -58,9 +106,10 @@ pub(super) fn settings_changes(old: Option<&SettingsForm>, new: &SettingsForm, p
 
 impl Mailroom {
     /// Appends an entry. A failure to record is logged loudly but does not undo the action.
-    pub(super) async fn audit(&self, req: &RequestMeta, actor: Option<&CurrentUser>, action: &str, target: &str, details: &str) {
+    pub(super) async fn audit(&self, by: &impl Origin, action: &str, target: &str, details: &str) {
+        let actor = by.person();
         let actor_text = actor.map_or_else(|| "anonymous".to_owned(), who);
-        let client = client_of(req);
+        let client = by.client_text();
         let entry = NewAudit { actor_id: actor.map(|a| a.id), actor: &actor_text, action, target, details, client: &client };
         if let Err(error) = self.db.insert_audit(&entry).await {
             tracing::error!(%error, action, target, "could not write the audit log");
@@ -69,11 +118,11 @@ impl Mailroom {
 
     /// Records a refused anonymous attempt now, or folds it into the client's next summary.
     /// `account` is what was typed, shortened to what an address can be.
-    pub(super) async fn audit_refused(&self, req: &RequestMeta, attempt: Attempt, account: &str, action: &str, details: &str) {
-        if self.attempts.note(&client_of(req), attempt, account, Instant::now()) == Record::Now {
+    pub(super) async fn audit_refused(&self, by: &Visitor, attempt: Attempt, account: &str, action: &str, details: &str) {
+        if self.attempts.note(&by.client_text(), attempt, account, Instant::now()) == Record::Now {
             let shown: String = account.chars().take(app::domain::EmailAddress::MAX_CHARS).collect();
             let more = if shown.len() < account.len() { "…" } else { "" };
-            self.audit(req, None, action, &format!("account {shown}{more}"), details).await;
+            self.audit(by, action, &format!("account {shown}{more}"), details).await;
         }
     }
 
@@ -94,16 +143,21 @@ impl Mailroom {
             }
         }
     }
+}
 
-    pub(super) async fn audit_list(
+#[async_trait::async_trait]
+impl AuditApi for Mailroom {
+    async fn list_audit(
         &self,
-        filter: &str,
+        _: Admin,
+        filter: String,
         before: Option<Id>,
-        narrow: &AuditNarrow,
+        narrow: Option<AuditNarrow>,
     ) -> Result<Vec<AuditEntry>, AppError> {
+        let narrow = narrow.unwrap_or_default();
         narrow.span.bounds()?;
         let rows =
-            self.db.list_audit(filter.trim(), before, narrow, AUDIT_PAGE as i64).await.or_internal("reading the audit log")?;
+            self.db.list_audit(filter.trim(), before, &narrow, AUDIT_PAGE as i64).await.or_internal("reading the audit log")?;
         Ok(rows
             .into_iter()
             .map(|r| AuditEntry {
@@ -116,6 +170,11 @@ impl Mailroom {
                 client: r.client,
             })
             .collect())
+    }
+
+    async fn audit_facets(&self, _: Admin) -> Result<AuditChoices, AppError> {
+        let (actions, actors) = self.db.audit_facets().await.or_internal("reading the audit log")?;
+        Ok(AuditChoices { actions, actors })
     }
 }
 

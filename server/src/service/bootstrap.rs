@@ -1,14 +1,17 @@
 //! The first administrator: from `MAILROOM_ADMIN_EMAIL`/`MAILROOM_ADMIN_PASSWORD` when set,
 //! otherwise through a one-time setup link printed at start-up.
 
+use super::audit::Identified;
 use super::auth::current_user;
 use super::hashing::HashGate;
 use super::{Mailroom, OrInternal};
 use crate::config::{Config, ConfigError};
 use crate::crypto::{new_token, token_hash};
 use crate::db::{Db, NewAudit};
-use app::api::{AppError, CurrentUser, NewUser, RequestMeta, SetCookie};
+use app::api::caller::{SignedIn, Visitor};
+use app::api::{AppError, NewUser};
 use app::domain::{AccountPassword, DisplayName, EmailAddress, FieldErrors, Role};
+use secrecy::ExposeSecret;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BootstrapError {
@@ -28,7 +31,7 @@ pub async fn bootstrap_first_admin(db: &Db, config: &Config) -> Result<Option<St
         (Some(email), Some(password)) => {
             let email = EmailAddress::parse_as(email, "The address")
                 .map_err(|message| ConfigError { variable: "MAILROOM_ADMIN_EMAIL", message })?;
-            let password = AccountPassword::parse(password)
+            let password = AccountPassword::parse(password.expose_secret())
                 .map_err(|message| ConfigError { variable: "MAILROOM_ADMIN_PASSWORD", message })?;
             let gate = HashGate::new(1);
             let hashed = gate.turn().await.expect("a new gate has room").hash(password.expose().to_owned()).await;
@@ -99,12 +102,7 @@ impl Mailroom {
         Ok(exists && self.db.count_users().await.or_internal("checking the setup link")? == 0)
     }
 
-    pub(super) async fn setup_first_admin(
-        &self,
-        req: &RequestMeta,
-        token: String,
-        user: NewUser,
-    ) -> Result<(CurrentUser, SetCookie), AppError> {
+    pub(super) async fn setup_first_admin(&self, visitor: &Visitor, token: String, user: NewUser) -> Result<SignedIn, AppError> {
         let (name, email, password) = check_new_user(&user, "Password")?;
         if !self.check_setup_token(&token).await?
             || !self.db.take_setup_token(&token_hash(&token)).await.or_internal("using the setup link")?
@@ -123,17 +121,16 @@ impl Mailroom {
             return Err(AppError::Refused("This setup link has been used already or is not valid. Sign in instead.".into()));
         };
         let row = self.db.user_by_id(id).await.or_internal("creating the administrator")?.ok_or(AppError::SignedOut)?;
-        let cookie = self.start_session(id).await?;
+        let signed = self.start_session(current_user(&row)).await?;
         tracing::info!(user = id, "first administrator created through the setup link");
-        let user = current_user(&row);
+        let target = format!("user {}", signed.user.email);
         self.audit(
-            req,
-            Some(&user),
+            &Identified(visitor.client, &signed.user),
             "first administrator created",
-            &format!("user {}", user.email),
+            &target,
             "through the one-time setup link",
         )
         .await;
-        Ok((user, cookie))
+        Ok(signed)
     }
 }

@@ -6,8 +6,10 @@ use crate::crypto::outbox_aad;
 use crate::db::{now_ms, Db, HealthRow, MailRow, NewMail};
 use crate::mail::compose::{compose, sender, with_from, Attachment};
 use crate::mail::render::{render, RenderError, Sources};
+use app::api::caller::Admin;
+use app::api::delivery::DeliveryApi;
 use app::api::delivery::{DeliveryAlert, MailNarrow, MailStatus, MailView, MAIL_PAGE};
-use app::api::{AppError, CurrentUser, DeliveryHealth, Id, RequestMeta};
+use app::api::{AppError, DeliveryHealth, Id};
 use app::domain::EmailAddress;
 use std::collections::HashMap;
 
@@ -102,24 +104,23 @@ impl Mailroom {
         Ok(id)
     }
 
-    pub(super) async fn mail_list(
-        &self,
-        filter: &str,
-        before: Option<Id>,
-        narrow: MailNarrow,
-    ) -> Result<Vec<MailView>, AppError> {
-        let span = narrow.span.bounds()?;
-        let status = narrow.status.map(MailStatus::label);
-        let rows = self
-            .db
-            .list_mail(filter.trim(), before, status, span, MAIL_PAGE as i64)
-            .await
-            .or_internal("reading the delivery log")?;
-        Ok(rows.into_iter().map(mail_view).collect())
+    /// Each settings' delivery in the last 24 hours and now.
+    pub(super) async fn delivery_health(&self) -> Result<HashMap<Id, DeliveryHealth>, AppError> {
+        let health = self.db.delivery_health(now_ms() - DAY_MS).await.or_internal("reading the outbox")?;
+        Ok(health
+            .into_iter()
+            .map(|r| {
+                let failing_since = failing_since(&r);
+                (r.settings_id, DeliveryHealth { sent_24h: r.sent, failed_24h: r.failed, waiting: r.waiting, failing_since })
+            })
+            .collect())
     }
+}
 
+#[async_trait::async_trait]
+impl DeliveryApi for Mailroom {
     /// Settings through which mail waits after failed attempts, oldest failure first.
-    pub(super) async fn mail_alerts(&self) -> Result<Vec<DeliveryAlert>, AppError> {
+    async fn delivery_alerts(&self, _: Admin) -> Result<Vec<DeliveryAlert>, AppError> {
         let health = self.db.delivery_health(now_ms() - DAY_MS).await.or_internal("reading the outbox")?;
         let mut alerts: Vec<DeliveryAlert> = health
             .into_iter()
@@ -132,28 +133,28 @@ impl Mailroom {
         Ok(alerts)
     }
 
-    /// Each settings' delivery in the last 24 hours and now.
-    pub(super) async fn delivery_health(&self) -> Result<HashMap<Id, DeliveryHealth>, AppError> {
-        let health = self.db.delivery_health(now_ms() - DAY_MS).await.or_internal("reading the outbox")?;
-        Ok(health
-            .into_iter()
-            .map(|r| {
-                let failing_since = failing_since(&r);
-                (r.settings_id, DeliveryHealth { sent_24h: r.sent, failed_24h: r.failed, waiting: r.waiting, failing_since })
-            })
-            .collect())
+    async fn list_mail(
+        &self,
+        _: Admin,
+        filter: String,
+        before: Option<Id>,
+        narrow: Option<MailNarrow>,
+    ) -> Result<Vec<MailView>, AppError> {
+        let narrow = narrow.unwrap_or_default();
+        let span = narrow.span.bounds()?;
+        let status = narrow.status.map(MailStatus::label);
+        let rows = self
+            .db
+            .list_mail(filter.trim(), before, status, span, MAIL_PAGE as i64)
+            .await
+            .or_internal("reading the delivery log")?;
+        Ok(rows.into_iter().map(mail_view).collect())
     }
 
     /// Queues a failed mail again, through `through` or else the settings its template sends
     /// through now (the default settings for a template without its own), with the From that
     /// template and those settings give.
-    pub(super) async fn mail_resend(
-        &self,
-        req: &RequestMeta,
-        actor: &CurrentUser,
-        id: Id,
-        through: Option<Id>,
-    ) -> Result<MailView, AppError> {
+    async fn resend_mail(&self, admin: Admin, id: Id, through: Option<Id>) -> Result<MailView, AppError> {
         let gone = || AppError::NotFound("This mail is not in the delivery log.".into());
         let row = self.db.mail_by_id(id).await.or_internal("reading the delivery log")?.ok_or_else(gone)?;
         if row.status != "failed" {
@@ -206,7 +207,7 @@ impl Mailroom {
         }
         self.wake.notify_one();
         let details = format!("“{}” through “{}”, attempt {} onwards", row.subject, settings.name, row.attempts + 1);
-        self.audit(req, Some(actor), "mail resent", &format!("mail #{id} to {}", row.recipient), &details).await;
+        self.audit(&admin, "mail resent", &format!("mail #{id} to {}", row.recipient), &details).await;
         let row = self.db.mail_by_id(id).await.or_internal("reading the delivery log")?;
         row.map(mail_view).ok_or_else(|| AppError::NotFound("This mail is not in the delivery log.".into()))
     }

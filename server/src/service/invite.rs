@@ -9,18 +9,36 @@ use super::users::{no_such_user, user_target};
 use super::{Mailroom, OrInternal, QueueError};
 use crate::crypto::new_token;
 use crate::db::is_unique_violation;
-use app::api::{AppError, CurrentUser, Id, NewInvite, RequestMeta, UserView};
+use app::api::caller::Admin;
+use app::api::users::InviteApi;
+use app::api::{AppError, CurrentUser, Id, NewInvite, UserView};
 use app::domain::template::INVITATION_KEY;
 use app::domain::INVITE_LINK_DAYS;
 use serde_json::json;
 
 impl Mailroom {
-    pub(super) async fn users_invite(
-        &self,
-        req: &RequestMeta,
-        actor: &CurrentUser,
-        invite: NewInvite,
-    ) -> Result<UserView, AppError> {
+    /// Queues the Invitation for the user just added: the mail's outbox id.
+    async fn mail_invitation(&self, actor: &CurrentUser, id: Id) -> Result<Id, AppError> {
+        let user = current_user(&self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(no_such_user)?);
+        let mail = AccountMail {
+            template: INVITATION_KEY,
+            link: "invite_link",
+            lifetime_ms: INVITE_LINK_DAYS * 24 * 3_600_000,
+            extra: json!({ "invite_expires_days": INVITE_LINK_DAYS.to_string(), "invited_by": actor.name }),
+            what: "Invitation",
+        };
+        match self.queue_account_link(&user, mail).await? {
+            Ok(mail) => Ok(mail),
+            Err(QueueError::Db(e)) => Err(e).or_internal("queueing the invitation"),
+            Err(e) => Err(AppError::Conflict(format!("The invitation was not sent, so {} was not added: {e}.", user.name))),
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl InviteApi for Mailroom {
+    async fn invite_user(&self, admin: Admin, invite: NewInvite) -> Result<UserView, AppError> {
+        let actor = admin.user();
         let (name, email) = check_person(&invite.name, &invite.email).map_err(AppError::Invalid)?;
         // A password nobody knows: the account opens only through the link.
         let unknown = self.hashing.hash(new_token()).await?;
@@ -37,7 +55,7 @@ impl Mailroom {
                     "role: {}; invitation mail #{mail}, the link works for {INVITE_LINK_DAYS} days",
                     invited.role.label()
                 );
-                self.audit(req, Some(actor), "user invited", &user_target(&invited.name, &invited.email), &details).await;
+                self.audit(&admin, "user invited", &user_target(&invited.name, &invited.email), &details).await;
                 Ok(invited)
             }
             Err(refusal) => {
@@ -45,23 +63,6 @@ impl Mailroom {
                 self.db.delete_user(id).await.or_internal("taking back the invited user")?;
                 Err(refusal)
             }
-        }
-    }
-
-    /// Queues the Invitation for the user just added: the mail's outbox id.
-    async fn mail_invitation(&self, actor: &CurrentUser, id: Id) -> Result<Id, AppError> {
-        let user = current_user(&self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(no_such_user)?);
-        let mail = AccountMail {
-            template: INVITATION_KEY,
-            link: "invite_link",
-            lifetime_ms: INVITE_LINK_DAYS * 24 * 3_600_000,
-            extra: json!({ "invite_expires_days": INVITE_LINK_DAYS.to_string(), "invited_by": actor.name }),
-            what: "Invitation",
-        };
-        match self.queue_account_link(&user, mail).await? {
-            Ok(mail) => Ok(mail),
-            Err(QueueError::Db(e)) => Err(e).or_internal("queueing the invitation"),
-            Err(e) => Err(AppError::Conflict(format!("The invitation was not sent, so {} was not added: {e}.", user.name))),
         }
     }
 }

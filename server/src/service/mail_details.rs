@@ -7,8 +7,10 @@ use crate::crypto::outbox_aad;
 use crate::db::MailRow;
 use crate::mail::queue_id::queue_id;
 use crate::mail::read::read;
+use app::api::caller::Admin;
+use app::api::delivery::MailApi;
 use app::api::delivery::{AttemptOutcome, AttemptView, MailDetails, MailStatus, MailView};
-use app::api::{AppError, CurrentUser, Id, RequestMeta};
+use app::api::{AppError, Id};
 
 fn not_in_log() -> AppError {
     AppError::NotFound("This mail is not in the delivery log.".into())
@@ -32,8 +34,11 @@ impl Mailroom {
     async fn mail_now(&self, id: Id) -> Result<MailView, AppError> {
         self.mail_row(id).await.map(mail_view)
     }
+}
 
-    pub(super) async fn mail_details_of(&self, id: Id) -> Result<MailDetails, AppError> {
+#[async_trait::async_trait]
+impl MailApi for Mailroom {
+    async fn get_mail(&self, _: Admin, id: Id) -> Result<MailDetails, AppError> {
         let row = self.mail_row(id).await?;
         let tries = row.attempts - row.attempt_base;
         let source = self.db.resend_source(id).await.or_internal("reading the delivery log")?.ok_or_else(not_in_log)?;
@@ -63,7 +68,7 @@ impl Mailroom {
         })
     }
 
-    pub(super) async fn mail_retry_now(&self, req: &RequestMeta, actor: &CurrentUser, id: Id) -> Result<MailView, AppError> {
+    async fn retry_mail_now(&self, admin: Admin, id: Id) -> Result<MailView, AppError> {
         let row = self.mail_row(id).await?;
         let tries = row.attempts - row.attempt_base;
         if !self.db.retry_mail_now(id).await.or_internal("queueing the mail")? {
@@ -71,18 +76,19 @@ impl Mailroom {
         }
         self.wake.notify_one();
         let details = format!("“{}”, attempt {} of {} now instead of at its set time", row.subject, tries + 1, self.max_attempts);
-        self.audit(req, Some(actor), "mail retried now", &format!("mail #{id} to {}", row.recipient), &details).await;
+        self.audit(&admin, "mail retried now", &format!("mail #{id} to {}", row.recipient), &details).await;
         self.mail_now(id).await
     }
 
-    pub(super) async fn mail_cancel(&self, req: &RequestMeta, actor: &CurrentUser, id: Id) -> Result<MailView, AppError> {
+    async fn cancel_mail(&self, admin: Admin, id: Id) -> Result<MailView, AppError> {
+        let actor = admin.user();
         let mail = self.mail_now(id).await?;
         let reason = format!("Cancelled by {} before it was sent.", actor.name);
         if !self.db.cancel_mail(id, &reason).await.or_internal("cancelling the mail")? {
             return Err(not_waiting(&self.mail_now(id).await?, "cancelled"));
         }
         let details = format!("“{}” after {} attempt{}", mail.subject, mail.attempts, if mail.attempts == 1 { "" } else { "s" });
-        self.audit(req, Some(actor), "mail cancelled", &format!("mail #{id} to {}", mail.recipient), &details).await;
+        self.audit(&admin, "mail cancelled", &format!("mail #{id} to {}", mail.recipient), &details).await;
         self.mail_now(id).await
     }
 }

@@ -5,7 +5,6 @@ mod account_links;
 mod attempts;
 mod audit;
 mod auth;
-mod backend;
 mod bootstrap;
 mod builtin_templates;
 mod delivery;
@@ -40,7 +39,6 @@ use tokio::sync::{mpsc, Notify};
 pub struct Mailroom {
     db: Db,
     secrets: Arc<SecretBox>,
-    cookie: auth::CookiePolicy,
     session_idle: Duration,
     session_lifetime: Duration,
     probe: Arc<Probe>,
@@ -104,7 +102,6 @@ impl Mailroom {
             cool_downs,
             max_attempts: config.outbox.max_attempts,
             revisions_keep: i64::try_from(config.revisions_keep).unwrap_or(i64::MAX),
-            cookie: auth::CookiePolicy::new(config.uses_https(), config.session_lifetime),
             session_idle: config.session_idle,
             session_lifetime: config.session_lifetime,
         };

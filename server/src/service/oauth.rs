@@ -3,13 +3,16 @@
 //! is sealed like the client secret and used to get access tokens from then on.
 
 use super::audit::who;
+use super::audit::Identified;
 use super::auth::current_user;
 use super::settings::{form_of, settings_target};
 use super::{Mailroom, OrInternal};
 use crate::crypto::{new_token, oauth_state_aad};
 use crate::db::OAuthState;
 use crate::mail::oauth::{Client, Grant};
-use app::api::{AppError, CurrentUser, Id, RequestMeta};
+use app::api::caller::Admin;
+use app::api::settings::OAuthApi;
+use app::api::{AppError, Id};
 use app::domain::{Auth, Role};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -38,9 +41,13 @@ impl Mailroom {
     pub fn oauth_redirect_uri(&self) -> String {
         format!("{}/oauth/callback", self.public_url.trim_end_matches('/'))
     }
+}
 
+#[async_trait::async_trait]
+impl OAuthApi for Mailroom {
     /// The provider's sign-in page for these saved settings.
-    pub(super) async fn oauth_connect(&self, actor: &CurrentUser, id: Id) -> Result<String, AppError> {
+    async fn oauth_connect(&self, admin: Admin, id: Id) -> Result<String, AppError> {
+        let actor = admin.user();
         let row = self.settings_row(id).await?;
         let valid = form_of(&row).validate().map_err(AppError::Invalid)?;
         let Auth::OAuth2 { client_id, scope, authorize_url: Some(authorize_url), .. } = &valid.auth else {
@@ -74,7 +81,9 @@ impl Mailroom {
             .append_pair("login_hint", valid.username.as_str());
         Ok(url.into())
     }
+}
 
+impl Mailroom {
     /// The way back from the provider: the settings now connected, or why not, in words.
     pub async fn oauth_callback(&self, client: Option<std::net::IpAddr>, back: Callback) -> Result<Id, String> {
         let pending = self.db.take_oauth_state(&state_hash(&back.state)).await.map_err(hidden)?;
@@ -110,9 +119,8 @@ impl Mailroom {
         if !self.db.set_refresh_token(id, row.version, &sealed, &actor.name).await.map_err(hidden)? {
             return Err("These SMTP settings were changed while you signed in. Choose Connect again.".into());
         }
-        let req = RequestMeta { cookies: None, client };
         let details = format!("refresh token for {} from {}", valid.username.as_str(), token_url.as_str());
-        self.audit(&req, Some(&actor), "OAuth2 connected", &settings_target(&row.name, id), &details).await;
+        self.audit(&Identified(client, &actor), "OAuth2 connected", &settings_target(&row.name, id), &details).await;
         tracing::info!(settings = id, user = actor.id, actor = %who(&actor), "OAuth2 connected");
         Ok(id)
     }

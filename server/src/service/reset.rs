@@ -5,13 +5,15 @@
 
 use super::account_links::AccountMail;
 use super::attempts::Attempt;
-use super::audit::client_of;
+use super::audit::{Identified, Origin};
 use super::auth::current_user;
 use super::delivery::QueueError;
 use super::templates::PASSWORD_RESET;
 use super::{Mailroom, OrInternal};
 use crate::crypto::token_hash;
-use app::api::{AppError, CurrentUser, Id, RequestMeta, SetCookie};
+use app::api::auth::AuthApi;
+use app::api::caller::{SignedIn, Visitor};
+use app::api::{AppError, CurrentUser, Id};
 use app::domain::{AccountPassword, EmailAddress, RESET_LINK_MINUTES};
 use serde_json::json;
 use std::sync::Arc;
@@ -25,7 +27,7 @@ pub(super) const QUEUED_REQUESTS: usize = 256;
 pub(super) struct ResetRequest {
     address: EmailAddress,
     /// Only the client's address: what the audit entry records.
-    origin: RequestMeta,
+    origin: Visitor,
 }
 
 /// Works through the queued requests one at a time until the queue closes.
@@ -37,25 +39,36 @@ pub(super) async fn answer_resets(mailroom: Arc<Mailroom>, mut requests: mpsc::R
     }
 }
 
-impl Mailroom {
-    pub(super) async fn forgot(&self, req: &RequestMeta, email: String) -> Result<(), AppError> {
+#[async_trait::async_trait]
+impl AuthApi for Mailroom {
+    async fn setup_token_valid(&self, _: Visitor, token: String) -> Result<bool, AppError> {
+        self.check_setup_token(&token).await
+    }
+
+    async fn forgot_password(&self, visitor: Visitor, email: String) -> Result<(), AppError> {
         let Ok(address) = EmailAddress::parse_as(&email, "Email address") else {
             return Err(AppError::field("Email address", "Enter the email address you sign in with."));
         };
-        let origin = RequestMeta { cookies: None, client: req.client };
+        let origin = Visitor { client: visitor.client, session: None };
         if self.resets.try_send(ResetRequest { address, origin }).is_err() {
-            tracing::warn!(client = %client_of(req), "password reset requests are arriving faster than they are handled");
+            tracing::warn!(client = %visitor.client_text(), "password reset requests are arriving faster than they are handled");
         }
         Ok(())
     }
 
+    async fn reset_link_valid(&self, _: Visitor, token: String) -> Result<bool, AppError> {
+        self.reset_valid(&token).await
+    }
+}
+
+impl Mailroom {
     async fn mail_reset_link(&self, request: &ResetRequest) -> Result<(), AppError> {
         let (req, address) = (&request.origin, request.address.as_str());
         let nothing_sent = |why: &'static str| async move {
             self.audit_refused(req, Attempt::ResetRequest, address, "password reset requested", why).await;
             Ok(())
         };
-        if self.reset_client_limiter.hit(client_of(req), Instant::now()).is_err() {
+        if self.reset_client_limiter.hit(req.client_text(), Instant::now()).is_err() {
             return nothing_sent("too many requests from this address; nothing sent").await;
         }
         let Some(user) = self.db.user_by_email(&address.to_lowercase()).await.or_internal("looking up the account")? else {
@@ -72,7 +85,7 @@ impl Mailroom {
                 format!("the reset mail could not be queued: {error}")
             }
         };
-        self.audit(req, None, "password reset requested", &format!("account {}", user.email), &details).await;
+        self.audit(req, "password reset requested", &format!("account {}", user.email), &details).await;
         Ok(())
     }
 
@@ -100,12 +113,7 @@ impl Mailroom {
         self.db.password_reset_valid(&token_hash(token)).await.or_internal("checking the reset link")
     }
 
-    pub(super) async fn reset(
-        &self,
-        req: &RequestMeta,
-        token: String,
-        password: String,
-    ) -> Result<(CurrentUser, SetCookie), AppError> {
+    pub(super) async fn reset_with_link(&self, visitor: &Visitor, token: String, password: String) -> Result<SignedIn, AppError> {
         let used_up =
             || AppError::Refused("This reset link has expired or has been used. Ask for a new one from the sign-in page.".into());
         // The link first: only its holder gets the password weighed.
@@ -123,16 +131,10 @@ impl Mailroom {
         self.db.delete_sessions_of(user_id, None).await.or_internal("ending the old sessions")?;
         self.db.delete_password_resets_of(user_id).await.or_internal("retiring the other reset links")?;
         self.db.clear_sign_in_failures(&row.email.to_lowercase()).await.or_internal("clearing failed sign-ins")?;
-        let cookie = self.start_session(user_id).await?;
-        let user = current_user(&row);
-        self.audit(
-            req,
-            Some(&user),
-            "password reset",
-            &format!("user {}", user.email),
-            "through an emailed link; other sessions ended",
-        )
-        .await;
-        Ok((user, cookie))
+        let signed = self.start_session(current_user(&row)).await?;
+        let details = "through an emailed link; other sessions ended";
+        self.audit(&Identified(visitor.client, &signed.user), "password reset", &format!("user {}", signed.user.email), details)
+            .await;
+        Ok(signed)
     }
 }

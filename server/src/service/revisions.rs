@@ -8,9 +8,11 @@ use super::{Mailroom, OrInternal};
 use crate::db::{
     is_foreign_key_violation, is_unique_violation, History, SettingsRevisionRow, TemplateRevisionRow, TemplateWrite,
 };
+use app::api::caller::Admin;
+use app::api::history::HistoryApi;
 use app::api::history::{Revision, TestMark};
 use app::api::templates::TemplateView;
-use app::api::{AppError, CurrentUser, Id, RequestMeta, SettingsView};
+use app::api::{AppError, Id, SettingsView};
 use app::domain::changes::{settings_changes, template_changes, Change};
 use app::domain::{name_key, Field, FieldErrors, SettingsForm, TemplateForm};
 use std::collections::HashMap;
@@ -106,8 +108,17 @@ impl Mailroom {
         let all = self.db.backups().await.or_internal("reading the SMTP settings' names")?;
         Ok(all.into_iter().map(|(id, _, name)| (id, name)).collect())
     }
+}
 
-    pub(super) async fn settings_revisions(&self, id: Id) -> Result<Vec<Revision>, AppError> {
+fn name_taken_by_another(number: i64, name: &str) -> AppError {
+    AppError::Conflict(format!(
+        "Version {number} is named “{name}”, which another template now uses. Rename that one first, then restore."
+    ))
+}
+
+#[async_trait::async_trait]
+impl HistoryApi for Mailroom {
+    async fn settings_history(&self, _: Admin, id: Id) -> Result<Vec<Revision>, AppError> {
         let row = self.settings_row(id).await?;
         let now = form_of(&row);
         let names = self.settings_names().await?;
@@ -135,14 +146,8 @@ impl Mailroom {
 
     /// Saves revision `number` again as a new version, with the password sealed for exactly
     /// its server, port and username. Checked like a save: the version, the name, the backup.
-    pub(super) async fn settings_restore(
-        &self,
-        req: &RequestMeta,
-        actor: &CurrentUser,
-        id: Id,
-        number: i64,
-        version: i64,
-    ) -> Result<SettingsView, AppError> {
+    async fn restore_settings_revision(&self, admin: Admin, id: Id, number: i64, version: i64) -> Result<SettingsView, AppError> {
+        let actor = admin.user();
         let row = self.settings_row(id).await?;
         if version != row.version {
             return Err(AppError::Stale { by: row.updated_by, at: row.updated_at });
@@ -187,11 +192,11 @@ impl Mailroom {
         let view = self.settings_get(id).await?;
         tracing::info!(settings = id, number, user = actor.id, "SMTP settings revision restored");
         let details = format!("version {number} restored as version {}: {}", view.version, described(&changes, usize::MAX));
-        self.audit(req, Some(actor), "SMTP settings restored", &settings_target(&view.form.name, id), &details).await;
+        self.audit(&admin, "SMTP settings restored", &settings_target(&view.form.name, id), &details).await;
         Ok(view)
     }
 
-    pub(super) async fn template_revisions(&self, id: Id) -> Result<Vec<Revision>, AppError> {
+    async fn template_history(&self, _: Admin, id: Id) -> Result<Vec<Revision>, AppError> {
         let row = self.template_row(id).await?;
         let now = template_form_of(&row);
         let names = self.settings_names().await?;
@@ -216,14 +221,8 @@ impl Mailroom {
     }
 
     /// Saves template revision `number` again as a new version, checked like a save.
-    pub(super) async fn template_restore_revision(
-        &self,
-        req: &RequestMeta,
-        actor: &CurrentUser,
-        id: Id,
-        number: i64,
-        version: i64,
-    ) -> Result<TemplateView, AppError> {
+    async fn restore_template_revision(&self, admin: Admin, id: Id, number: i64, version: i64) -> Result<TemplateView, AppError> {
+        let actor = admin.user();
         let row = self.template_row(id).await?;
         let stale = |by: Option<String>, at| AppError::Stale { by, at };
         if version != row.version {
@@ -274,15 +273,9 @@ impl Mailroom {
         let view = self.template_get(id).await?;
         let changes = template_changes(&template_form_of(&row), &view.form, |s| template_settings_name(s, &names));
         let details = format!("version {number} restored as version {}: {}", view.version, described(&changes, 60));
-        self.audit(req, Some(actor), "template restored", &format!("template “{}” (#{id})", view.form.name), &details).await;
+        self.audit(&admin, "template restored", &format!("template “{}” (#{id})", view.form.name), &details).await;
         Ok(view)
     }
-}
-
-fn name_taken_by_another(number: i64, name: &str) -> AppError {
-    AppError::Conflict(format!(
-        "Version {number} is named “{name}”, which another template now uses. Rename that one first, then restore."
-    ))
 }
 
 #[cfg(test)]

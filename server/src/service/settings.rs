@@ -5,8 +5,10 @@ use super::audit::{settings_changes, NO_CHANGES};
 use super::{Mailroom, OrInternal};
 use crate::crypto::settings_secret_aad;
 use crate::db::{is_foreign_key_violation, is_unique_violation, Db, History, SettingsRow, SettingsWrite};
+use app::api::caller::Admin;
+use app::api::settings::SettingsApi;
 use app::api::test_email::LastTest;
-use app::api::{AppError, CurrentUser, Id, RequestMeta, SettingsInput, SettingsSummary, SettingsView};
+use app::api::{AppError, CurrentUser, Id, SettingsInput, SettingsSummary, SettingsView};
 use app::domain::{check_password, Auth, AuthMethod, Field, PasswordChange, SettingsForm, ValidSettings};
 
 const NOT_FOUND: &str = "These SMTP settings no longer exist; someone may have deleted them.";
@@ -85,80 +87,12 @@ pub(super) fn name_taken() -> AppError {
 }
 
 impl Mailroom {
-    pub(super) async fn settings_list(&self) -> Result<Vec<SettingsSummary>, AppError> {
-        let rows = self.db.list_settings().await.or_internal("listing SMTP settings")?;
-        let mut health = self.delivery_health().await?;
-        let failing_over = self.cool_downs.failing_over();
-        Ok(rows
-            .into_iter()
-            .map(|r| SettingsSummary {
-                health: health.remove(&r.id).unwrap_or_default(),
-                failing_over: failing_over.contains(&r.id) && r.backup_id.is_some(),
-                backs_up: r.backs_up,
-                cert_expires_at: r.cert_expires_at,
-                last_test: last_test(r.last_test_at, r.last_test_ok, r.last_test_summary),
-                is_default: r.is_default,
-                template_count: r.template_count,
-                id: r.id,
-                name: r.name,
-                host: r.host,
-                port: r.port as u16,
-                email: r.email,
-                username: r.username,
-            })
-            .collect())
-    }
-
     pub(super) async fn settings_row(&self, id: Id) -> Result<SettingsRow, AppError> {
         self.db.get_settings(id).await.or_internal("loading SMTP settings")?.ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))
     }
 
     pub(super) async fn settings_get(&self, id: Id) -> Result<SettingsView, AppError> {
         self.settings_row(id).await.map(view_of)
-    }
-
-    pub(super) async fn settings_save(
-        &self,
-        req: &RequestMeta,
-        actor: &CurrentUser,
-        input: SettingsInput,
-    ) -> Result<SettingsView, AppError> {
-        let mut new = input.form.validate().map_err(AppError::Invalid)?;
-        input.password.recheck().map_err(|m| AppError::field(Field::Password.label(), m))?;
-        let existing = match input.id {
-            Some(id) => Some(self.settings_row(id).await?),
-            None => None,
-        };
-        if let Some(row) = &existing {
-            if input.version != Some(row.version) {
-                return Err(AppError::Stale { by: row.updated_by.clone(), at: row.updated_at });
-            }
-        }
-        let old = existing.as_ref().map(|row| (form_of(row).validate(), row.password_secret.is_some()));
-        let saved = match &old {
-            Some((Ok(form), has)) => Some((form, *has)),
-            _ => None,
-        };
-        check_password(&new, &input.password, saved).map_err(|m| AppError::field(Field::Password.label(), m))?;
-        if let Some((old, _)) = saved {
-            new.forget_moved_certificate(old);
-        }
-        if let Some(backup) = new.backup {
-            let all = self.db.backups().await.or_internal("checking the backup settings")?;
-            backup_chain(input.id, new.name.as_str(), backup, &all).map_err(|m| AppError::field(Field::Backup.label(), m))?;
-        }
-        let history = History { keep: self.revisions_keep, restored_from: None };
-        let id = self.write_settings(actor, &new, existing.as_ref(), SecretWrite::Form(&input.password), history).await?;
-        let view = self.settings_get(id).await?;
-        tracing::info!(settings = id, user = actor.id, "SMTP settings saved");
-        let before = existing.as_ref().map(form_of);
-        let action = if before.is_some() { "SMTP settings changed" } else { "SMTP settings created" };
-        let details = settings_changes(before.as_ref(), &view.form, &input.password);
-        // Saving without a change is not an event.
-        if before.is_none() || details != NO_CHANGES {
-            self.audit(req, Some(actor), action, &settings_target(&view.form.name, id), &details).await;
-        }
-        Ok(view)
     }
 
     /// Writes the settings and keeps the result as a revision, in one transaction.
@@ -247,17 +181,88 @@ impl Mailroom {
         tx.commit().await.or_internal("saving SMTP settings")?;
         Ok(id)
     }
+}
 
-    pub(super) async fn settings_make_default(&self, req: &RequestMeta, actor: &CurrentUser, id: Id) -> Result<(), AppError> {
+#[async_trait::async_trait]
+impl SettingsApi for Mailroom {
+    async fn get_settings(&self, _: Admin, id: Id) -> Result<SettingsView, AppError> {
+        self.settings_get(id).await
+    }
+
+    async fn list_settings(&self, _: Admin) -> Result<Vec<SettingsSummary>, AppError> {
+        let rows = self.db.list_settings().await.or_internal("listing SMTP settings")?;
+        let mut health = self.delivery_health().await?;
+        let failing_over = self.cool_downs.failing_over();
+        Ok(rows
+            .into_iter()
+            .map(|r| SettingsSummary {
+                health: health.remove(&r.id).unwrap_or_default(),
+                failing_over: failing_over.contains(&r.id) && r.backup_id.is_some(),
+                backs_up: r.backs_up,
+                cert_expires_at: r.cert_expires_at,
+                last_test: last_test(r.last_test_at, r.last_test_ok, r.last_test_summary),
+                is_default: r.is_default,
+                template_count: r.template_count,
+                id: r.id,
+                name: r.name,
+                host: r.host,
+                port: r.port as u16,
+                email: r.email,
+                username: r.username,
+            })
+            .collect())
+    }
+
+    async fn save_settings(&self, admin: Admin, input: SettingsInput) -> Result<SettingsView, AppError> {
+        let actor = admin.user();
+        let mut new = input.form.validate().map_err(AppError::Invalid)?;
+        input.password.recheck().map_err(|m| AppError::field(Field::Password.label(), m))?;
+        let existing = match input.id {
+            Some(id) => Some(self.settings_row(id).await?),
+            None => None,
+        };
+        if let Some(row) = &existing {
+            if input.version != Some(row.version) {
+                return Err(AppError::Stale { by: row.updated_by.clone(), at: row.updated_at });
+            }
+        }
+        let old = existing.as_ref().map(|row| (form_of(row).validate(), row.password_secret.is_some()));
+        let saved = match &old {
+            Some((Ok(form), has)) => Some((form, *has)),
+            _ => None,
+        };
+        check_password(&new, &input.password, saved).map_err(|m| AppError::field(Field::Password.label(), m))?;
+        if let Some((old, _)) = saved {
+            new.forget_moved_certificate(old);
+        }
+        if let Some(backup) = new.backup {
+            let all = self.db.backups().await.or_internal("checking the backup settings")?;
+            backup_chain(input.id, new.name.as_str(), backup, &all).map_err(|m| AppError::field(Field::Backup.label(), m))?;
+        }
+        let history = History { keep: self.revisions_keep, restored_from: None };
+        let id = self.write_settings(actor, &new, existing.as_ref(), SecretWrite::Form(&input.password), history).await?;
+        let view = self.settings_get(id).await?;
+        tracing::info!(settings = id, user = actor.id, "SMTP settings saved");
+        let before = existing.as_ref().map(form_of);
+        let action = if before.is_some() { "SMTP settings changed" } else { "SMTP settings created" };
+        let details = settings_changes(before.as_ref(), &view.form, &input.password);
+        // Saving without a change is not an event.
+        if before.is_none() || details != NO_CHANGES {
+            self.audit(&admin, action, &settings_target(&view.form.name, id), &details).await;
+        }
+        Ok(view)
+    }
+
+    async fn make_default(&self, admin: Admin, id: Id) -> Result<(), AppError> {
         let row = self.settings_row(id).await?;
         if !self.db.make_default_settings(id).await.or_internal("changing the default SMTP settings")? {
             return Err(AppError::NotFound(NOT_FOUND.into()));
         }
-        self.audit(req, Some(actor), "default SMTP settings changed", &settings_target(&row.name, id), "").await;
+        self.audit(&admin, "default SMTP settings changed", &settings_target(&row.name, id), "").await;
         Ok(())
     }
 
-    pub(super) async fn settings_delete(&self, req: &RequestMeta, actor: &CurrentUser, id: Id) -> Result<(), AppError> {
+    async fn delete_settings(&self, admin: Admin, id: Id) -> Result<(), AppError> {
         let row = self.settings_row(id).await?;
         let others = self.db.list_settings().await.or_internal("deleting SMTP settings")?.len() > 1;
         if row.is_default && others {
@@ -290,14 +295,7 @@ impl Mailroom {
             return Err(AppError::NotFound(NOT_FOUND.into()));
         }
         tracing::info!(settings = id, "SMTP settings deleted");
-        self.audit(
-            req,
-            Some(actor),
-            "SMTP settings deleted",
-            &settings_target(&row.name, id),
-            &format!("{}:{}", row.host, row.port),
-        )
-        .await;
+        self.audit(&admin, "SMTP settings deleted", &settings_target(&row.name, id), &format!("{}:{}", row.host, row.port)).await;
         Ok(())
     }
 }

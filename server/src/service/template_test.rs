@@ -6,18 +6,21 @@ use super::delivery::{MailRequest, QueueError};
 use super::templates::{checked_sample, sample_lacks, sources};
 use super::{Mailroom, OrInternal};
 use crate::mail::render::{needed, RenderError};
+use app::api::caller::Admin;
 use app::api::templates::TemplateTest;
-use app::api::{AppError, CurrentUser, Id, RequestMeta};
+use app::api::templates::TemplateTestApi;
+use app::api::{AppError, Id};
 use app::domain::EmailAddress;
 
-impl Mailroom {
-    pub(super) async fn template_test(
+#[async_trait::async_trait]
+impl TemplateTestApi for Mailroom {
+    async fn send_template_test(
         &self,
-        req: &RequestMeta,
-        actor: &CurrentUser,
+        admin: Admin,
         id: Id,
         sample: Option<serde_json::Value>,
     ) -> Result<TemplateTest, AppError> {
+        let actor = admin.user();
         let row = self.template_row(id).await?;
         let form = super::templates::form_of(&row);
         let needs: Vec<String> = needed(&sources(&form)).into_iter().collect();
@@ -45,7 +48,7 @@ impl Mailroom {
             Err(QueueError::Db(e)) => return Err(e).or_internal("queueing the test"),
         };
         let details = format!("to {}, mail #{mail} in the Delivery log", actor.email);
-        self.audit(req, Some(actor), "template test sent", &format!("template “{}” (#{id})", row.name), &details).await;
+        self.audit(&admin, "template test sent", &format!("template “{}” (#{id})", row.name), &details).await;
         Ok(TemplateTest { mail, to: actor.email.clone() })
     }
 }

@@ -8,8 +8,10 @@ use super::{Mailroom, OrInternal};
 use crate::db::{is_unique_violation, History, TemplateRow, TemplateWrite};
 use crate::mail::compose::sender;
 use crate::mail::render::{check, check_required, needed, render, RenderError, Sources};
+use app::api::caller::Admin;
+use app::api::templates::TemplatesApi;
 use app::api::templates::{Preview, TemplateInput, TemplateSummary, TemplateView};
-use app::api::{AppError, CurrentUser, Id, RequestMeta};
+use app::api::{AppError, Id};
 use app::domain::changes::template_changes;
 use app::domain::template::{SAMPLE_DATA, SETTINGS, TEMPLATE_NAME};
 use app::domain::{name_key, sample_for, PlaceholderRule, TemplateForm};
@@ -73,20 +75,6 @@ impl Mailroom {
         Ok(described(&changes, 60))
     }
 
-    pub(super) async fn templates_list(&self) -> Result<Vec<TemplateSummary>, AppError> {
-        let rows = self.db.list_templates().await.or_internal("listing templates")?;
-        Ok(rows
-            .into_iter()
-            .map(|r| TemplateSummary {
-                id: r.id,
-                name: r.name,
-                subject: r.subject,
-                builtin: r.builtin.is_some(),
-                settings_name: r.settings_name,
-            })
-            .collect())
-    }
-
     pub(super) async fn template_row(&self, id: Id) -> Result<TemplateRow, AppError> {
         self.db.template_by_id(id).await.or_internal("loading the template")?.ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))
     }
@@ -118,13 +106,30 @@ impl Mailroom {
             Err(AppError::Invalid(errors))
         }
     }
+}
 
-    pub(super) async fn template_save(
-        &self,
-        req: &RequestMeta,
-        actor: &CurrentUser,
-        input: TemplateInput,
-    ) -> Result<TemplateView, AppError> {
+#[async_trait::async_trait]
+impl TemplatesApi for Mailroom {
+    async fn get_template(&self, _: Admin, id: Id) -> Result<TemplateView, AppError> {
+        self.template_get(id).await
+    }
+
+    async fn list_templates(&self, _: Admin) -> Result<Vec<TemplateSummary>, AppError> {
+        let rows = self.db.list_templates().await.or_internal("listing templates")?;
+        Ok(rows
+            .into_iter()
+            .map(|r| TemplateSummary {
+                id: r.id,
+                name: r.name,
+                subject: r.subject,
+                builtin: r.builtin.is_some(),
+                settings_name: r.settings_name,
+            })
+            .collect())
+    }
+
+    async fn save_template(&self, admin: Admin, input: TemplateInput) -> Result<TemplateView, AppError> {
+        let actor = admin.user();
         let form = input.form;
         let existing = match input.id {
             Some(id) => Some(self.template_row(id).await?),
@@ -167,11 +172,11 @@ impl Mailroom {
             }
         };
         let view = self.template_get(id).await?;
-        self.audit(req, Some(actor), action, &format!("template “{}” (#{id})", view.form.name), &details).await;
+        self.audit(&admin, action, &format!("template “{}” (#{id})", view.form.name), &details).await;
         Ok(view)
     }
 
-    pub(super) async fn template_delete(&self, req: &RequestMeta, actor: &CurrentUser, id: Id) -> Result<(), AppError> {
+    async fn delete_template(&self, admin: Admin, id: Id) -> Result<(), AppError> {
         let row = self.template_row(id).await?;
         if row.builtin.is_some() {
             return Err(AppError::Refused(format!(
@@ -182,19 +187,14 @@ impl Mailroom {
         if !self.db.delete_template(id).await.or_internal("deleting the template")? {
             return Err(AppError::NotFound(NOT_FOUND.into()));
         }
-        self.audit(req, Some(actor), "template deleted", &format!("template “{}” (#{id})", row.name), "").await;
+        self.audit(&admin, "template deleted", &format!("template “{}” (#{id})", row.name), "").await;
         Ok(())
     }
 
     /// Puts a built-in template's subject, bodies and From back as Mailroom shipped them; its
     /// name and SMTP settings stay. Refused over a newer version, like a save.
-    pub(super) async fn template_restore(
-        &self,
-        req: &RequestMeta,
-        actor: &CurrentUser,
-        id: Id,
-        version: i64,
-    ) -> Result<TemplateView, AppError> {
+    async fn restore_template(&self, admin: Admin, id: Id, version: i64) -> Result<TemplateView, AppError> {
+        let actor = admin.user();
         let row = self.template_row(id).await?;
         let Some(original) = row.builtin.as_deref().and_then(builtin) else {
             return Err(AppError::Refused(format!("“{}” is not built in, so it has no default to restore.", row.name)));
@@ -211,14 +211,15 @@ impl Mailroom {
         }
         let view = self.template_get(id).await?;
         let details = self.template_changes(&form_of(&row), &view.form).await?;
-        self.audit(req, Some(actor), "template restored to default", &format!("template “{}” (#{id})", row.name), &details).await;
+        self.audit(&admin, "template restored to default", &format!("template “{}” (#{id})", row.name), &details).await;
         Ok(view)
     }
 
     /// Checked as a save of template `id` would be, then rendered with `sample` or samples for
     /// the placeholders it uses.
-    pub(super) async fn template_preview(
+    async fn preview_template(
         &self,
+        _: Admin,
         form: TemplateForm,
         id: Option<Id>,
         sample: Option<serde_json::Value>,

@@ -1,28 +1,27 @@
 //! "Send test email": which values and which password to test, the per-user limit, and
 //! recording the result of testing saved settings.
 
-use super::audit::{client_of, who};
+use super::audit::{who, Origin};
 use super::settings::form_of;
 use super::settings::settings_target;
 use super::{Mailroom, OrInternal};
 use crate::db::NewAudit;
 use crate::mail::policy::{Policy, SignInSecrets};
 use crate::mail::Target;
+use app::api::caller::Admin;
+use app::api::test_email::TestEmailApi;
 use app::api::test_email::{LastTest, TestEmailRequest, TestEvent};
-use app::api::{AppError, CurrentUser, RequestMeta, TestEvents};
+use app::api::{AppError, TestEvents};
 use app::domain::{EmailAddress, Field, NewPassword, SettingsForm};
 use futures::StreamExt;
 use secrecy::SecretString;
 
 const RECIPIENT: &str = "Recipient";
 
-impl Mailroom {
-    pub(super) async fn test_email(
-        &self,
-        req: &RequestMeta,
-        actor: &CurrentUser,
-        request: TestEmailRequest,
-    ) -> Result<TestEvents, AppError> {
+#[async_trait::async_trait]
+impl TestEmailApi for Mailroom {
+    async fn send_test_email(&self, admin: Admin, request: TestEmailRequest) -> Result<TestEvents, AppError> {
+        let actor = admin.user();
         let recipient = EmailAddress::parse_as(&request.recipient, RECIPIENT).map_err(|m| AppError::field(RECIPIENT, m))?;
         let saved = match request.settings_id {
             Some(id) => Some(self.settings_row(id).await?),
@@ -100,7 +99,7 @@ impl Mailroom {
         // Recorded even if the browser goes away before the end: the mail may have been sent.
         let (stored_tx, stored_rx) = tokio::sync::oneshot::channel();
         let (db, actor_id, actor_text, client, recipient) =
-            (self.db.clone(), actor.id, who(actor), client_of(req), recipient.as_str().to_owned());
+            (self.db.clone(), actor.id, who(actor), admin.client_text(), recipient.as_str().to_owned());
         tokio::spawn(async move {
             let Ok(ended) = task.await else { return };
             let summary = match &ended.failure {

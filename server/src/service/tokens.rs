@@ -3,8 +3,10 @@
 use super::{Mailroom, OrInternal};
 use crate::crypto::{new_token, token_hash};
 use crate::db::TokenRow;
+use app::api::caller::Admin;
+use app::api::tokens::TokensApi;
 use app::api::tokens::{NewToken, TokenView};
-use app::api::{AppError, CurrentUser, Id, RequestMeta};
+use app::api::{AppError, Id};
 
 /// What every token starts with, so a leaked one is easy to recognise in a scan.
 pub const TOKEN_PREFIX: &str = "mr_";
@@ -22,10 +24,6 @@ fn view_of(row: TokenRow) -> TokenView {
 }
 
 impl Mailroom {
-    pub(super) async fn tokens_list(&self) -> Result<Vec<TokenView>, AppError> {
-        Ok(self.db.list_api_tokens().await.or_internal("listing API tokens")?.into_iter().map(view_of).collect())
-    }
-
     async fn token_view(&self, id: Id) -> Result<TokenView, AppError> {
         let rows = self.db.list_api_tokens().await.or_internal("listing API tokens")?;
         rows.into_iter()
@@ -34,7 +32,23 @@ impl Mailroom {
             .ok_or_else(|| AppError::NotFound("This API token no longer exists.".into()))
     }
 
-    pub(super) async fn token_create(&self, req: &RequestMeta, actor: &CurrentUser, name: String) -> Result<NewToken, AppError> {
+    /// The token's id and name, if the bearer value is a live token.
+    pub(crate) async fn api_caller(&self, bearer: &str) -> Result<Option<(Id, String)>, AppError> {
+        if !bearer.starts_with(TOKEN_PREFIX) {
+            return Ok(None);
+        }
+        self.db.use_api_token(&token_hash(bearer)).await.or_internal("checking the API token")
+    }
+}
+
+#[async_trait::async_trait]
+impl TokensApi for Mailroom {
+    async fn list_tokens(&self, _: Admin) -> Result<Vec<TokenView>, AppError> {
+        Ok(self.db.list_api_tokens().await.or_internal("listing API tokens")?.into_iter().map(view_of).collect())
+    }
+
+    async fn create_token(&self, admin: Admin, name: String) -> Result<NewToken, AppError> {
+        let actor = admin.user();
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
             return Err(AppError::field("Name", "Name the token after what uses it (1 to 100 characters), e.g. Billing system."));
@@ -43,24 +57,16 @@ impl Mailroom {
         let prefix = format!("{}…", &token[..TOKEN_PREFIX.len() + 6]);
         let id =
             self.db.insert_api_token(name, &token_hash(&token), &prefix, actor.id).await.or_internal("creating the API token")?;
-        self.audit(req, Some(actor), "API token created", &format!("API token “{name}” ({prefix})"), "").await;
+        self.audit(&admin, "API token created", &format!("API token “{name}” ({prefix})"), "").await;
         Ok(NewToken { view: self.token_view(id).await?, token })
     }
 
-    pub(super) async fn token_revoke(&self, req: &RequestMeta, actor: &CurrentUser, id: Id) -> Result<TokenView, AppError> {
+    async fn revoke_token(&self, admin: Admin, id: Id) -> Result<TokenView, AppError> {
         let view = self.token_view(id).await?;
         if !self.db.revoke_api_token(id).await.or_internal("revoking the API token")? {
             return Err(AppError::Conflict("This API token was already revoked.".into()));
         }
-        self.audit(req, Some(actor), "API token revoked", &format!("API token “{}” ({})", view.name, view.prefix), "").await;
+        self.audit(&admin, "API token revoked", &format!("API token “{}” ({})", view.name, view.prefix), "").await;
         self.token_view(id).await
-    }
-
-    /// The token's id and name, if the bearer value is a live token.
-    pub(crate) async fn api_caller(&self, bearer: &str) -> Result<Option<(Id, String)>, AppError> {
-        if !bearer.starts_with(TOKEN_PREFIX) {
-            return Ok(None);
-        }
-        self.db.use_api_token(&token_hash(bearer)).await.or_internal("checking the API token")
     }
 }

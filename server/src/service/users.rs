@@ -4,7 +4,9 @@ use super::auth::current_user;
 use super::bootstrap::{check_new_user, check_person};
 use super::{Mailroom, OrInternal, QueueError};
 use crate::db::{is_unique_violation, RoleChange, UserRow};
-use app::api::{AppError, CurrentUser, Id, NewUser, RequestMeta, UserView};
+use app::api::caller::Admin;
+use app::api::users::UsersApi;
+use app::api::{AppError, Id, NewUser, UserView};
 use app::domain::{Role, RESET_LINK_MINUTES};
 
 fn view(row: UserRow) -> UserView {
@@ -30,11 +32,19 @@ pub(super) fn no_such_user() -> AppError {
 const LAST_ADMIN: &str = "This is the last administrator. Make someone else an administrator first.";
 
 impl Mailroom {
-    pub(super) async fn users_list(&self) -> Result<Vec<UserView>, AppError> {
+    pub(super) async fn user_view(&self, id: Id) -> Result<UserView, AppError> {
+        let row = self.db.user_by_id(id).await.or_internal("loading the user")?;
+        row.map(view).ok_or_else(no_such_user)
+    }
+}
+
+#[async_trait::async_trait]
+impl UsersApi for Mailroom {
+    async fn list_users(&self, _: Admin) -> Result<Vec<UserView>, AppError> {
         Ok(self.db.list_users().await.or_internal("listing users")?.into_iter().map(view).collect())
     }
 
-    pub(super) async fn users_create(&self, req: &RequestMeta, actor: &CurrentUser, user: NewUser) -> Result<UserView, AppError> {
+    async fn create_user(&self, admin: Admin, user: NewUser) -> Result<UserView, AppError> {
         let (name, email, password) = check_new_user(&user, "Initial password")?;
         let hashed = self.hashing.hash(password.expose().to_owned()).await?;
         let id = match self.db.insert_user(name.as_str(), email.as_str(), &hashed, user.role.as_str()).await {
@@ -44,30 +54,13 @@ impl Mailroom {
             other => other.or_internal("adding the user")?,
         };
         let created = self.user_view(id).await?;
-        self.audit(
-            req,
-            Some(actor),
-            "user added",
-            &user_target(&created.name, &created.email),
-            &format!("role: {}", created.role.label()),
-        )
-        .await;
+        self.audit(&admin, "user added", &user_target(&created.name, &created.email), &format!("role: {}", created.role.label()))
+            .await;
         Ok(created)
     }
 
-    pub(super) async fn user_view(&self, id: Id) -> Result<UserView, AppError> {
-        let row = self.db.user_by_id(id).await.or_internal("loading the user")?;
-        row.map(view).ok_or_else(no_such_user)
-    }
-
-    pub(super) async fn users_set_role(
-        &self,
-        req: &RequestMeta,
-        actor: &CurrentUser,
-        id: Id,
-        version: i64,
-        role: Role,
-    ) -> Result<UserView, AppError> {
+    async fn set_role(&self, admin: Admin, id: Id, version: i64, role: Role) -> Result<UserView, AppError> {
+        let actor = admin.user();
         if actor.id == id && role != Role::Administrator {
             return Err(AppError::Refused("You cannot remove your own administrator role; ask another administrator.".into()));
         }
@@ -92,21 +85,15 @@ impl Mailroom {
         if existing.role != role {
             self.db.delete_sessions_of(id, None).await.or_internal("signing the user out")?;
             let details = format!("role: {} → {}", existing.role.label(), role.label());
-            self.audit(req, Some(actor), "user role changed", &user_target(&existing.name, &existing.email), &details).await;
+            self.audit(&admin, "user role changed", &user_target(&existing.name, &existing.email), &details).await;
         }
         self.user_view(id).await
     }
 
     /// Changes a user's name and sign-in address. Reset links already mailed to the old
     /// address stop working.
-    pub(super) async fn users_update(
-        &self,
-        req: &RequestMeta,
-        actor: &CurrentUser,
-        id: Id,
-        version: i64,
-        (name, email): (String, String),
-    ) -> Result<UserView, AppError> {
+    async fn update_user(&self, admin: Admin, id: Id, version: i64, name: String, email: String) -> Result<UserView, AppError> {
+        let actor = admin.user();
         let (name, email) = check_person(&name, &email).map_err(AppError::Invalid)?;
         let existing = self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(no_such_user)?;
         let stale = |row: &UserRow| AppError::Stale { by: row.updated_by.clone(), at: row.updated_at.unwrap_or(row.created_at) };
@@ -138,12 +125,12 @@ impl Mailroom {
         if existing.email != email.as_str() {
             changes.push(format!("Email address: “{}” → “{}”", existing.email, email.as_str()));
         }
-        self.audit(req, Some(actor), "user changed", &user_target(&existing.name, &existing.email), &changes.join("; ")).await;
+        self.audit(&admin, "user changed", &user_target(&existing.name, &existing.email), &changes.join("; ")).await;
         self.user_view(id).await
     }
 
     /// Mails `id` a link to choose a new password, as "Forgot password?" would.
-    pub(super) async fn users_send_reset(&self, req: &RequestMeta, actor: &CurrentUser, id: Id) -> Result<Id, AppError> {
+    async fn send_reset_link(&self, admin: Admin, id: Id) -> Result<Id, AppError> {
         let user = current_user(&self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(no_such_user)?);
         if !self.reset_mail_allowed(&user).await? {
             return Err(AppError::Conflict(format!(
@@ -158,11 +145,12 @@ impl Mailroom {
             Err(e) => return Err(AppError::Conflict(format!("The reset link was not sent: {e}."))),
         };
         let details = format!("to {}, mail #{mail}; the link works for {RESET_LINK_MINUTES} minutes", user.email);
-        self.audit(req, Some(actor), "reset link sent", &user_target(&user.name, &user.email), &details).await;
+        self.audit(&admin, "reset link sent", &user_target(&user.name, &user.email), &details).await;
         Ok(mail)
     }
 
-    pub(super) async fn users_remove(&self, req: &RequestMeta, actor: &CurrentUser, id: Id) -> Result<(), AppError> {
+    async fn remove_user(&self, admin: Admin, id: Id) -> Result<(), AppError> {
+        let actor = admin.user();
         if actor.id == id {
             return Err(AppError::Refused("You cannot remove yourself; ask another administrator.".into()));
         }
@@ -170,7 +158,7 @@ impl Mailroom {
         if !self.db.delete_user(id).await.or_internal("removing the user")? {
             return Err(AppError::Conflict(LAST_ADMIN.into()));
         }
-        self.audit(req, Some(actor), "user removed", &user_target(&removed.name, &removed.email), "").await;
+        self.audit(&admin, "user removed", &user_target(&removed.name, &removed.email), "").await;
         Ok(())
     }
 }
