@@ -101,6 +101,12 @@ async fn errors_name_the_bad_field() {
             422,
             "attachments[0].content_base64",
         ),
+        (json!({ "template": "Invoice", "to": 5 }).to_string(), 422, "to"),
+        (
+            json!({ "template": "Invoice", "to": "a@example.com", "attachments": [{ "content_type": "application/pdf", "content_base64": "" }] }).to_string(),
+            422,
+            "attachments[0].filename",
+        ),
     ];
     for (body, status, field) in cases {
         let (got, answer) = api.post(&body, None).await;

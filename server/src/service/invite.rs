@@ -5,8 +5,9 @@
 use super::account_links::AccountMail;
 use super::auth::current_user;
 use super::bootstrap::check_person;
+use super::delivery::QueueError;
 use super::users::{no_such_user, user_target};
-use super::{Mailroom, OrInternal, QueueError};
+use super::{Mailroom, OrInternal};
 use crate::crypto::new_token;
 use crate::db::is_unique_violation;
 use app::api::caller::Admin;

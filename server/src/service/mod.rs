@@ -12,6 +12,7 @@ mod hashing;
 mod invite;
 mod limiter;
 mod mail_details;
+pub mod messages;
 pub mod oauth;
 mod reset;
 mod revisions;
@@ -23,8 +24,7 @@ mod tokens;
 mod users;
 
 pub use bootstrap::{bootstrap_first_admin, BootstrapError};
-pub use builtin_templates::{is_system_template, seed_builtin_templates};
-pub use delivery::{MailRequest, QueueError};
+pub use builtin_templates::seed_builtin_templates;
 
 use crate::config::Config;
 use crate::crypto::SecretBox;
@@ -106,12 +106,6 @@ impl Mailroom {
             session_lifetime: config.session_lifetime,
         };
         (mailroom, Background { resets: queued })
-    }
-}
-
-impl Mailroom {
-    pub fn db(&self) -> &Db {
-        &self.db
     }
 }
 

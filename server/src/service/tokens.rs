@@ -31,14 +31,6 @@ impl Mailroom {
             .map(view_of)
             .ok_or_else(|| AppError::NotFound("This API token no longer exists.".into()))
     }
-
-    /// The token's id and name, if the bearer value is a live token.
-    pub(crate) async fn api_caller(&self, bearer: &str) -> Result<Option<(Id, String)>, AppError> {
-        if !bearer.starts_with(TOKEN_PREFIX) {
-            return Ok(None);
-        }
-        self.db.use_api_token(&token_hash(bearer)).await.or_internal("checking the API token")
-    }
 }
 
 #[async_trait::async_trait]

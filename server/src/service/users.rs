@@ -2,7 +2,8 @@
 
 use super::auth::current_user;
 use super::bootstrap::{check_new_user, check_person};
-use super::{Mailroom, OrInternal, QueueError};
+use super::delivery::QueueError;
+use super::{Mailroom, OrInternal};
 use crate::db::{is_unique_violation, RoleChange, UserRow};
 use app::api::caller::Admin;
 use app::api::users::UsersApi;
