@@ -1,10 +1,10 @@
-//! Settings in layers: embedded defaults, then an optional TOML file (`MAILROOM_CONFIG`, or
-//! `mailroom.toml` in the working directory), then environment variables. A bad value stops
-//! start-up with one sentence naming the variable.
+//! Mailroom's settings, checked: built from the layers (defaults, file, environment) in
+//! `layers`. A bad value stops start-up with one sentence naming the variable.
+
+mod layers;
 
 use crate::http::client_ip::TrustedProxies;
 use secrecy::SecretString;
-use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -69,39 +69,30 @@ fn fail(variable: &'static str, message: impl Into<String>) -> ConfigError {
     ConfigError { variable, message: message.into() }
 }
 
-/// The keys a config file may hold; each is the environment variable without `MAILROOM_`,
-/// lower-cased.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FileLayer {
-    addr: Option<String>,
-    data_dir: Option<String>,
-    database_url: Option<String>,
-    public_url: Option<String>,
-    admin_email: Option<String>,
-    session_idle_minutes: Option<String>,
-    session_lifetime_hours: Option<String>,
-    smtp_ca_file: Option<String>,
-    smtp_connect_timeout_secs: Option<String>,
-    smtp_timeout_secs: Option<String>,
-    outbox_claim_timeout_secs: Option<String>,
-    trusted_proxies: Option<String>,
-    revisions_keep: Option<String>,
-}
-
 impl Config {
     pub fn from_env() -> Result<Self, ConfigError> {
-        let file = read_file_layer()?;
-        let var = |name: &str, from_file: &Option<String>| {
-            std::env::var(name).ok().filter(|v| !v.is_empty()).or_else(|| from_file.clone())
+        Self::checked(layers::Layers::read()?)
+    }
+
+    /// For tests: the defaults, with everything under `data_dir`, on `127.0.0.1:0`.
+    pub fn for_tests(data_dir: PathBuf) -> Self {
+        let layers = layers::Layers {
+            addr: "127.0.0.1:0".into(),
+            public_url: Some("http://127.0.0.1".into()),
+            data_dir,
+            ..Default::default()
         };
-        let addr_text = var("MAILROOM_ADDR", &file.addr).unwrap_or_else(|| "127.0.0.1:3000".into());
-        let addr: SocketAddr = addr_text
-            .parse()
-            .map_err(|_| fail("MAILROOM_ADDR", format!("\"{addr_text}\" is not an address and port such as 127.0.0.1:3000.")))?;
-        let data_dir = PathBuf::from(var("MAILROOM_DATA_DIR", &file.data_dir).unwrap_or_else(|| "./data".into()));
-        let database_url = var("DATABASE_URL", &file.database_url)
-            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("mailroom.db").display()));
+        let config = Self::checked(layers).expect("the defaults are valid");
+        Self { admin_password: None, secret_key: None, ..config }
+    }
+
+    fn checked(layers: layers::Layers) -> Result<Self, ConfigError> {
+        let number = |key: &str, value: u64| positive(layers::variable(key), value);
+        let addr: SocketAddr = layers.addr.parse().map_err(|_| {
+            fail("MAILROOM_ADDR", format!("\"{}\" is not an address and port such as 127.0.0.1:3000.", layers.addr))
+        })?;
+        let data_dir = layers.data_dir;
+        let database_url = layers.database_url.unwrap_or_else(|| format!("sqlite://{}", data_dir.join("mailroom.db").display()));
         if !database_url.starts_with("sqlite:") && !crate::db::is_postgres(&database_url) {
             let shown = crate::db::redact(&database_url);
             return Err(fail(
@@ -109,69 +100,26 @@ impl Config {
                 format!("\"{shown}\" is not supported; use a sqlite:// or postgres://user:password@host:5432/database URL."),
             ));
         }
-        let public_url = parse_public_url(var("MAILROOM_PUBLIC_URL", &file.public_url), addr)?;
-        let minutes =
-            parse_number("MAILROOM_SESSION_IDLE_MINUTES", var("MAILROOM_SESSION_IDLE_MINUTES", &file.session_idle_minutes), 120)?;
-        let hours = parse_number(
-            "MAILROOM_SESSION_LIFETIME_HOURS",
-            var("MAILROOM_SESSION_LIFETIME_HOURS", &file.session_lifetime_hours),
-            12,
-        )?;
-        let connect_secs = parse_number(
-            "MAILROOM_SMTP_CONNECT_TIMEOUT_SECS",
-            var("MAILROOM_SMTP_CONNECT_TIMEOUT_SECS", &file.smtp_connect_timeout_secs),
-            10,
-        )?;
-        let smtp_secs =
-            parse_number("MAILROOM_SMTP_TIMEOUT_SECS", var("MAILROOM_SMTP_TIMEOUT_SECS", &file.smtp_timeout_secs), 30)?;
-        let claim_secs = parse_number(
-            "MAILROOM_OUTBOX_CLAIM_TIMEOUT_SECS",
-            var("MAILROOM_OUTBOX_CLAIM_TIMEOUT_SECS", &file.outbox_claim_timeout_secs),
-            600,
-        )?;
-        let revisions_keep = parse_number("MAILROOM_REVISIONS_KEEP", var("MAILROOM_REVISIONS_KEEP", &file.revisions_keep), 50)?;
-        let trusted_proxies = TrustedProxies::parse(&var("MAILROOM_TRUSTED_PROXIES", &file.trusted_proxies).unwrap_or_default())
-            .map_err(|m| fail("MAILROOM_TRUSTED_PROXIES", m))?;
+        let trusted_proxies = TrustedProxies::parse(&layers.trusted_proxies).map_err(|m| fail("MAILROOM_TRUSTED_PROXIES", m))?;
+        let claim_secs = number("outbox_claim_timeout_secs", layers.outbox_claim_timeout_secs)?;
         Ok(Self {
-            revisions_keep,
+            public_url: parse_public_url(layers.public_url, addr)?,
+            revisions_keep: number("revisions_keep", layers.revisions_keep)?,
             trusted_proxies,
             audit_fold_window: Duration::from_secs(60),
-            smtp_ca_file: var("MAILROOM_SMTP_CA_FILE", &file.smtp_ca_file).map(PathBuf::from),
-            smtp_connect_timeout: Duration::from_secs(connect_secs),
-            smtp_timeout: Duration::from_secs(smtp_secs),
+            smtp_ca_file: layers.smtp_ca_file,
+            smtp_connect_timeout: Duration::from_secs(number("smtp_connect_timeout_secs", layers.smtp_connect_timeout_secs)?),
+            smtp_timeout: Duration::from_secs(number("smtp_timeout_secs", layers.smtp_timeout_secs)?),
             outbox: crate::outbox::OutboxConfig { claim_timeout: Duration::from_secs(claim_secs), ..Default::default() },
             addr,
             data_dir,
             database_url,
-            public_url,
-            admin_email: var("MAILROOM_ADMIN_EMAIL", &file.admin_email),
+            admin_email: layers.admin_email,
             admin_password: secret_var("MAILROOM_ADMIN_PASSWORD"),
             secret_key: secret_var("MAILROOM_SECRET_KEY"),
-            session_idle: Duration::from_secs(minutes * 60),
-            session_lifetime: Duration::from_secs(hours * 3600),
+            session_idle: Duration::from_secs(number("session_idle_minutes", layers.session_idle_minutes)? * 60),
+            session_lifetime: Duration::from_secs(number("session_lifetime_hours", layers.session_lifetime_hours)? * 3600),
         })
-    }
-
-    /// For tests: everything under `data_dir`, on `127.0.0.1:0`.
-    pub fn for_tests(data_dir: PathBuf) -> Self {
-        Self {
-            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
-            database_url: format!("sqlite://{}", data_dir.join("mailroom.db").display()),
-            data_dir,
-            public_url: "http://127.0.0.1".into(),
-            admin_email: None,
-            admin_password: None,
-            secret_key: None,
-            session_idle: Duration::from_secs(7200),
-            session_lifetime: Duration::from_secs(12 * 3600),
-            smtp_ca_file: None,
-            smtp_connect_timeout: Duration::from_secs(10),
-            smtp_timeout: Duration::from_secs(30),
-            outbox: crate::outbox::OutboxConfig::default(),
-            trusted_proxies: TrustedProxies::default(),
-            audit_fold_window: Duration::from_secs(60),
-            revisions_keep: 50,
-        }
     }
 
     pub fn uses_https(&self) -> bool {
@@ -179,28 +127,10 @@ impl Config {
     }
 }
 
-fn read_file_layer() -> Result<FileLayer, ConfigError> {
-    let (path, required) = match std::env::var("MAILROOM_CONFIG") {
-        Ok(path) if !path.is_empty() => (PathBuf::from(path), true),
-        _ => (PathBuf::from("mailroom.toml"), false),
-    };
-    match std::fs::read_to_string(&path) {
-        Ok(text) => toml::from_str(&text)
-            .map_err(|e| fail("MAILROOM_CONFIG", format!("{} is not valid: {}", path.display(), e.message()))),
-        Err(_) if !required => Ok(FileLayer::default()),
-        Err(e) => Err(fail("MAILROOM_CONFIG", format!("cannot read {}: {e}.", path.display()))),
-    }
-}
-
-fn parse_number(variable: &'static str, value: Option<String>, default: u64) -> Result<u64, ConfigError> {
+fn positive(variable: &'static str, value: u64) -> Result<u64, ConfigError> {
     match value {
-        None => Ok(default),
-        Some(text) => text
-            .trim()
-            .parse::<u64>()
-            .ok()
-            .filter(|n| *n > 0)
-            .ok_or_else(|| fail(variable, format!("\"{text}\" is not a positive whole number."))),
+        0 => Err(fail(variable, "\"0\" is not a positive whole number.")),
+        n => Ok(n),
     }
 }
 
@@ -252,9 +182,7 @@ mod tests {
 
     #[test]
     fn numbers_must_be_positive() {
-        assert_eq!(parse_number("X", None, 5).unwrap(), 5);
-        assert_eq!(parse_number("X", Some(" 7 ".into()), 5).unwrap(), 7);
-        assert!(parse_number("X", Some("0".into()), 5).unwrap_err().to_string().starts_with("X: "));
-        assert!(parse_number("X", Some("ten".into()), 5).is_err());
+        assert_eq!(positive("X", 7).unwrap(), 7);
+        assert_eq!(positive("X", 0).unwrap_err().to_string(), "X: \"0\" is not a positive whole number.");
     }
 }
