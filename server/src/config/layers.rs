@@ -175,6 +175,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's own test harness returns its error type
     fn a_file_overrides_defaults_and_names_a_bad_value() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("mailroom.toml", "session_idle_minutes = 30\naddr = \"0.0.0.0:8080\"")?;
