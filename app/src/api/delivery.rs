@@ -3,6 +3,7 @@
 use super::operations::operations;
 use super::span::Span;
 use super::types::{Id, Millis};
+use crate::domain::UnknownStored;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -14,13 +15,9 @@ pub enum MailStatus {
 }
 
 impl MailStatus {
-    pub fn parse(raw: &str) -> Self {
-        match raw {
-            "sending" => Self::Sending,
-            "sent" => Self::Sent,
-            "failed" => Self::Failed,
-            _ => Self::Queued,
-        }
+    /// As the database keeps it (the same words as the label).
+    pub fn from_stored(stored: &str) -> Result<Self, UnknownStored> {
+        crate::domain::stored::from_stored("mail status", &Self::ALL, Self::label, stored)
     }
 
     pub const ALL: [Self; 4] = [Self::Queued, Self::Sending, Self::Sent, Self::Failed];
@@ -132,8 +129,8 @@ impl AttemptOutcome {
         }
     }
 
-    pub fn from_stored(stored: &str) -> Option<Self> {
-        [Self::Sent, Self::Retry, Self::Failed].into_iter().find(|o| o.stored() == stored)
+    pub fn from_stored(stored: &str) -> Result<Self, UnknownStored> {
+        crate::domain::stored::from_stored("attempt outcome", &[Self::Sent, Self::Retry, Self::Failed], Self::stored, stored)
     }
 
     /// As the Delivery log says it.

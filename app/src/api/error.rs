@@ -89,6 +89,11 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(e) | ServerFnErrorErr::MissingArg(e) => {
                 Self::Refused(format!("The request was not understood: {e}"))
             }
+            // On the server, what could not be read is the request: its arguments, each parsed
+            // by its type's own rules.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(e) => Self::Refused(format!("The request was not understood: {e}")),
+            #[cfg(not(feature = "ssr"))]
             ServerFnErrorErr::Deserialization(_) => {
                 Self::Server("The server sent an answer this page could not read. Reload the page.".into())
             }

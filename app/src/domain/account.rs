@@ -98,6 +98,11 @@ impl Role {
         }
     }
 
+    /// As the database keeps it.
+    pub fn from_stored(stored: &str) -> Result<Self, super::UnknownStored> {
+        super::stored::from_stored("role", &[Role::Administrator, Role::User], Role::as_str, stored)
+    }
+
     pub fn parse(raw: &str) -> Result<Self, String> {
         match raw {
             "administrator" => Ok(Role::Administrator),

@@ -16,6 +16,7 @@ mod port;
 mod presets;
 mod secret_rules;
 mod settings;
+pub(crate) mod stored;
 pub mod template;
 mod text;
 
@@ -32,5 +33,6 @@ pub use port::Port;
 pub use presets::{preset, presets, Preset};
 pub use secret_rules::check_password;
 pub use settings::{SettingsForm, ValidSettings};
+pub use stored::UnknownStored;
 pub use template::{sample_for, sample_variables, PlaceholderRule, TemplateForm, PLACEHOLDERS, SYSTEM_VARIABLES};
 pub use text::{FromName, Username};

@@ -7,8 +7,24 @@ use std::fmt;
 /// What the placeholder of a saved password reads. Typing it in never makes it the password.
 pub const SAVED_PASSWORD_PLACEHOLDER: &str = "•••••••• (saved)";
 
+/// Arrives through `parse` on both sides, over the wire included.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct NewPassword(String);
+
+impl TryFrom<String> for NewPassword {
+    type Error = String;
+
+    fn try_from(raw: String) -> Result<Self, String> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<NewPassword> for String {
+    fn from(password: NewPassword) -> String {
+        password.0
+    }
+}
 
 impl NewPassword {
     pub const MAX_CHARS: usize = 1024;
@@ -62,14 +78,6 @@ impl PasswordChange {
         }
     }
 
-    /// Runs the rules again on a value that arrived over the wire.
-    pub fn recheck(&self) -> Result<(), String> {
-        match self {
-            Self::Set(password) => NewPassword::parse(password.expose()).map(|_| ()),
-            Self::Keep | Self::Clear => Ok(()),
-        }
-    }
-
     /// Whether a password exists after the change is applied.
     pub fn leaves_password(&self, stored: bool) -> bool {
         match self {
@@ -83,6 +91,16 @@ impl PasswordChange {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_password_off_the_wire_is_parsed_like_a_typed_one() {
+        let placeholder = serde_json::json!({ "Set": SAVED_PASSWORD_PLACEHOLDER });
+        let refused = serde_json::from_value::<PasswordChange>(placeholder).unwrap_err();
+        assert!(refused.to_string().contains("placeholder"), "{refused}");
+        assert!(serde_json::from_value::<PasswordChange>(serde_json::json!({ "Set": "a\r\nRCPT" })).is_err());
+        let fine: PasswordChange = serde_json::from_value(serde_json::json!({ "Set": "s3cret" })).unwrap();
+        assert_eq!(serde_json::to_value(&fine).unwrap(), serde_json::json!({ "Set": "s3cret" }));
+    }
 
     #[test]
     fn debug_never_shows_the_value() {

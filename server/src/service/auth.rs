@@ -28,13 +28,13 @@ pub(crate) fn backoff_ms(failures: i64, latest: i64, now: i64, free: i64) -> i64
     (latest + minutes.min(60) * MINUTE_MS - now).max(0)
 }
 
-pub(super) fn current_user(row: &UserRow) -> CurrentUser {
-    CurrentUser {
+pub(super) fn current_user(row: &UserRow) -> Result<CurrentUser, AppError> {
+    Ok(CurrentUser {
         id: row.id,
         name: row.name.clone(),
         email: row.email.clone(),
-        role: Role::parse(&row.role).unwrap_or(Role::User),
-    }
+        role: Role::from_stored(&row.role).or_internal("reading the account")?,
+    })
 }
 
 /// Whether a sign-in could possibly succeed: no account has an address over the RFC's 254
@@ -99,7 +99,8 @@ impl Sessions for Mailroom {
             self.db.touch_session(&key).await.or_internal("refreshing your session")?;
         }
         let user = self.db.user_by_id(session.user_id).await.or_internal("loading your account")?;
-        Ok(user.map(|u| Member::checked(current_user(&u), visitor.client, token.clone())))
+        let Some(user) = user else { return Ok(None) };
+        Ok(Some(Member::checked(current_user(&user)?, visitor.client, token.clone())))
     }
 
     async fn sign_in(&self, visitor: Visitor, credentials: Credentials) -> Result<SignedIn, AppError> {
@@ -126,7 +127,7 @@ impl Sessions for Mailroom {
             }
             Err(error) => return Err(error),
         };
-        let signed = self.start_session(current_user(&user)).await?;
+        let signed = self.start_session(current_user(&user)?).await?;
         tracing::info!(user = user.id, client = %visitor.client_text(), "signed in");
         self.audit(&Identified(visitor.client, &signed.user), "signed in", "session", "").await;
         Ok(signed)

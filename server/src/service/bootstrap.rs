@@ -121,7 +121,7 @@ impl Mailroom {
             return Err(AppError::Refused("This setup link has been used already or is not valid. Sign in instead.".into()));
         };
         let row = self.db.user_by_id(id).await.or_internal("creating the administrator")?.ok_or(AppError::SignedOut)?;
-        let signed = self.start_session(current_user(&row)).await?;
+        let signed = self.start_session(current_user(&row)?).await?;
         tracing::info!(user = id, "first administrator created through the setup link");
         let target = format!("user {}", signed.user.email);
         self.audit(

@@ -40,22 +40,22 @@ pub enum QueueError {
     Db(#[from] sqlx::Error),
 }
 
-pub(super) fn mail_view(row: MailRow) -> MailView {
-    MailView {
+pub(super) fn mail_view(row: MailRow) -> Result<MailView, AppError> {
+    Ok(MailView {
         id: row.id,
         created_at: row.created_at,
         template: row.template_name,
         settings: row.settings_name,
         recipient: row.recipient,
         subject: row.subject,
-        status: MailStatus::parse(&row.status),
+        status: MailStatus::from_stored(&row.status).or_internal("reading the delivery log")?,
         attempts: row.attempts,
         next_attempt_at: row.next_attempt_at,
         last_error: row.last_error,
         smtp_reply: row.smtp_reply,
         sent_at: row.sent_at,
         sent_via: row.sent_via,
-    }
+    })
 }
 
 /// The window of the sent and failed counts.
@@ -148,7 +148,7 @@ impl DeliveryApi for Mailroom {
             .list_mail(filter.trim(), before, status, span, MAIL_PAGE as i64)
             .await
             .or_internal("reading the delivery log")?;
-        Ok(rows.into_iter().map(mail_view).collect())
+        rows.into_iter().map(mail_view).collect()
     }
 
     /// Queues a failed mail again, through `through` or else the settings its template sends
@@ -209,6 +209,6 @@ impl DeliveryApi for Mailroom {
         let details = format!("“{}” through “{}”, attempt {} onwards", row.subject, settings.name, row.attempts + 1);
         self.audit(&admin, "mail resent", &format!("mail #{id} to {}", row.recipient), &details).await;
         let row = self.db.mail_by_id(id).await.or_internal("reading the delivery log")?;
-        row.map(mail_view).ok_or_else(|| AppError::NotFound("This mail is not in the delivery log.".into()))
+        mail_view(row.ok_or_else(|| AppError::NotFound("This mail is not in the delivery log.".into()))?)
     }
 }

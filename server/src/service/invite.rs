@@ -20,7 +20,7 @@ use serde_json::json;
 impl Mailroom {
     /// Queues the Invitation for the user just added: the mail's outbox id.
     async fn mail_invitation(&self, actor: &CurrentUser, id: Id) -> Result<Id, AppError> {
-        let user = current_user(&self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(no_such_user)?);
+        let user = current_user(&self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(no_such_user)?)?;
         let mail = AccountMail {
             template: INVITATION_KEY,
             link: "invite_link",

@@ -32,7 +32,7 @@ impl Mailroom {
     }
 
     async fn mail_now(&self, id: Id) -> Result<MailView, AppError> {
-        self.mail_row(id).await.map(mail_view)
+        mail_view(self.mail_row(id).await?)
     }
 }
 
@@ -51,13 +51,13 @@ impl MailApi for Mailroom {
             .or_internal("reading the mail's attempts")?
             .into_iter()
             .map(|a| {
-                let outcome = AttemptOutcome::from_stored(&a.outcome).unwrap_or(AttemptOutcome::Failed);
+                let outcome = AttemptOutcome::from_stored(&a.outcome).or_internal("reading the mail's attempts")?;
                 let queue_id = (outcome == AttemptOutcome::Sent).then(|| queue_id(&a.reply)).flatten();
-                AttemptView { number: a.number, at: a.at, settings: a.settings_name, outcome, reply: a.reply, queue_id }
+                Ok(AttemptView { number: a.number, at: a.at, settings: a.settings_name, outcome, reply: a.reply, queue_id })
             })
-            .collect();
+            .collect::<Result<_, AppError>>()?;
         Ok(MailDetails {
-            mail: mail_view(row),
+            mail: mail_view(row)?,
             headers: message.headers,
             text: message.text,
             html: message.html,

@@ -113,7 +113,7 @@ impl Mailroom {
             .await
             .map_err(|e| format!("Exchanging the code failed: {e}."))?;
         let user = self.db.user_by_id(pending.user_id).await.map_err(hidden)?;
-        let actor = user.as_ref().map(current_user).filter(|u| u.role == Role::Administrator);
+        let actor = user.as_ref().map(current_user).transpose().map_err(hidden)?.filter(|u| u.role == Role::Administrator);
         let actor = actor.ok_or("Your account is no longer an administrator's, so it cannot connect settings.")?;
         let sealed = self.secrets.seal(refresh.expose_secret(), &row.refresh_aad());
         if !self.db.set_refresh_token(id, row.version, &sealed, &actor.name).await.map_err(hidden)? {

@@ -74,7 +74,7 @@ impl Mailroom {
         let Some(user) = self.db.user_by_email(&address.to_lowercase()).await.or_internal("looking up the account")? else {
             return nothing_sent("no such account; nothing sent").await;
         };
-        let user = current_user(&user);
+        let user = current_user(&user)?;
         if !self.reset_mail_allowed(&user).await? {
             return nothing_sent("too many requests for this account; nothing sent").await;
         }
@@ -131,7 +131,7 @@ impl Mailroom {
         self.db.delete_sessions_of(user_id, None).await.or_internal("ending the old sessions")?;
         self.db.delete_password_resets_of(user_id).await.or_internal("retiring the other reset links")?;
         self.db.clear_sign_in_failures(&row.email.to_lowercase()).await.or_internal("clearing failed sign-ins")?;
-        let signed = self.start_session(current_user(&row)).await?;
+        let signed = self.start_session(current_user(&row)?).await?;
         let details = "through an emailed link; other sessions ended";
         self.audit(&Identified(visitor.client, &signed.user), "password reset", &format!("user {}", signed.user.email), details)
             .await;

@@ -216,7 +216,6 @@ impl SettingsApi for Mailroom {
     async fn save_settings(&self, admin: Admin, input: SettingsInput) -> Result<SettingsView, AppError> {
         let actor = admin.user();
         let mut new = input.form.validate().map_err(AppError::Invalid)?;
-        input.password.recheck().map_err(|m| AppError::field(Field::Password.label(), m))?;
         let existing = match input.id {
             Some(id) => Some(self.settings_row(id).await?),
             None => None,

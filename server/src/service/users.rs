@@ -10,16 +10,16 @@ use app::api::users::UsersApi;
 use app::api::{AppError, Id, NewUser, UserView};
 use app::domain::{Role, RESET_LINK_MINUTES};
 
-fn view(row: UserRow) -> UserView {
-    UserView {
+fn view(row: UserRow) -> Result<UserView, AppError> {
+    Ok(UserView {
+        role: Role::from_stored(&row.role).or_internal("reading the users")?,
         id: row.id,
         name: row.name,
         email: row.email,
-        role: Role::parse(&row.role).unwrap_or(Role::User),
         created_at: row.created_at,
         last_sign_in: row.last_sign_in,
         version: row.version,
-    }
+    })
 }
 
 pub(super) fn user_target(name: &str, email: &str) -> String {
@@ -35,14 +35,14 @@ const LAST_ADMIN: &str = "This is the last administrator. Make someone else an a
 impl Mailroom {
     pub(super) async fn user_view(&self, id: Id) -> Result<UserView, AppError> {
         let row = self.db.user_by_id(id).await.or_internal("loading the user")?;
-        row.map(view).ok_or_else(no_such_user)
+        view(row.ok_or_else(no_such_user)?)
     }
 }
 
 #[async_trait::async_trait]
 impl UsersApi for Mailroom {
     async fn list_users(&self, _: Admin) -> Result<Vec<UserView>, AppError> {
-        Ok(self.db.list_users().await.or_internal("listing users")?.into_iter().map(view).collect())
+        self.db.list_users().await.or_internal("listing users")?.into_iter().map(view).collect()
     }
 
     async fn create_user(&self, admin: Admin, user: NewUser) -> Result<UserView, AppError> {
@@ -70,7 +70,7 @@ impl UsersApi for Mailroom {
         if existing.version != version {
             // Someone else already made the same change: nothing is overwritten, nothing to refuse.
             if existing.role == role.as_str() {
-                return Ok(view(existing));
+                return view(existing);
             }
             return Err(stale(&existing));
         }
@@ -82,7 +82,7 @@ impl UsersApi for Mailroom {
                 return Err(stale(&self.db.user_by_id(id).await.or_internal("loading the user")?.unwrap_or(existing)))
             }
         }
-        let existing = view(existing);
+        let existing = view(existing)?;
         if existing.role != role {
             self.db.delete_sessions_of(id, None).await.or_internal("signing the user out")?;
             let details = format!("role: {} → {}", existing.role.label(), role.label());
@@ -102,7 +102,7 @@ impl UsersApi for Mailroom {
             return Err(stale(&existing));
         }
         if existing.name == name.as_str() && existing.email == email.as_str() {
-            return Ok(view(existing));
+            return view(existing);
         }
         if actor.id == id && existing.email != email.as_str() {
             return Err(AppError::field(
@@ -132,7 +132,7 @@ impl UsersApi for Mailroom {
 
     /// Mails `id` a link to choose a new password, as "Forgot password?" would.
     async fn send_reset_link(&self, admin: Admin, id: Id) -> Result<Id, AppError> {
-        let user = current_user(&self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(no_such_user)?);
+        let user = current_user(&self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(no_such_user)?)?;
         if !self.reset_mail_allowed(&user).await? {
             return Err(AppError::Conflict(format!(
                 "{} reset links went to {} in the last hour; wait before sending another.",
