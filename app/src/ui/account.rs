@@ -1,13 +1,11 @@
 //! Each person's own account: their password and their email address.
 
 use super::fields::TextField;
-use super::session::{session, Session, SessionState};
+use super::session::{session, SessionState};
+use super::submit::Submit;
 use super::toast::toasts;
 use crate::api::users::{change_own_email, change_own_password};
-use crate::api::AppError;
-use crate::domain::FieldErrors;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
@@ -22,48 +20,30 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
-fn field(errors: RwSignal<FieldErrors>, label: &'static str) -> Signal<Option<String>> {
-    Signal::derive(move || errors.with(|e| e.get(label).map(str::to_owned)))
-}
-
-fn fail(session: Session, error: AppError, errors: RwSignal<FieldErrors>, general: RwSignal<Option<String>>) {
-    match error {
-        AppError::Invalid(e) => errors.set(e),
-        e => general.set(session.unless_signed_out(e).map(|e| e.to_string())),
-    }
-}
-
 #[component]
 fn ChangePassword() -> impl IntoView {
-    let session = session();
     let toasts = toasts();
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
-    let errors = RwSignal::new(FieldErrors::default());
-    let general = RwSignal::new(None::<String>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
+    let submit = Submit::new(
+        |(current, new): &(String, String)| change_own_password(current.clone(), new.clone()),
+        move |()| {
+            current.set(String::new());
+            new.set(String::new());
+            toasts.show("Your password was changed. Other sessions were signed out.");
+        },
+    );
+    let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        errors.set(FieldErrors::default());
-        general.set(None);
-        let (c, n) = (current.get_untracked(), new.get_untracked());
-        spawn_local(async move {
-            match change_own_password(c, n).await {
-                Ok(()) => {
-                    current.set(String::new());
-                    new.set(String::new());
-                    toasts.show("Your password was changed. Other sessions were signed out.");
-                }
-                Err(e) => fail(session, e, errors, general),
-            }
-        });
+        submit.send((current.get_untracked(), new.get_untracked()));
     };
     view! {
-        <form class="card inline-form" on:submit=submit novalidate>
+        <form class="card inline-form" on:submit=send novalidate>
             <h2>"Change password"</h2>
-            <TextField label="Current password" kind="password" autocomplete="current-password" value=current on_input=move |v| current.set(v) error=field(errors, "Current password") />
-            <TextField label="New password" kind="password" autocomplete="new-password" value=new on_input=move |v| new.set(v) error=field(errors, "New password") />
-            <Show when=move || general.with(Option::is_some)><p class="alert" role="alert">{move || general.get()}</p></Show>
-            <button type="submit" class="primary">"Change password"</button>
+            <TextField label="Current password" kind="password" autocomplete="current-password" value=current on_input=move |v| current.set(v) error=submit.error("Current password") />
+            <TextField label="New password" kind="password" autocomplete="new-password" value=new on_input=move |v| new.set(v) error=submit.error("New password") />
+            {submit.alert()}
+            <button type="submit" class="primary" disabled=submit.pending()>"Change password"</button>
         </form>
     }
 }
@@ -74,32 +54,26 @@ fn ChangeEmail() -> impl IntoView {
     let toasts = toasts();
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    let errors = RwSignal::new(FieldErrors::default());
-    let general = RwSignal::new(None::<String>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
+    let submit = Submit::new(
+        |(password, email): &(String, String)| change_own_email(password.clone(), email.clone()),
+        move |user: crate::api::CurrentUser| {
+            password.set(String::new());
+            email.set(String::new());
+            toasts.show(format!("Your email address is now {}.", user.email));
+            session.state.set(SessionState::SignedIn(user));
+        },
+    );
+    let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        errors.set(FieldErrors::default());
-        general.set(None);
-        let (p, e) = (password.get_untracked(), email.get_untracked());
-        spawn_local(async move {
-            match change_own_email(p, e).await {
-                Ok(user) => {
-                    password.set(String::new());
-                    email.set(String::new());
-                    toasts.show(format!("Your email address is now {}.", user.email));
-                    session.state.set(SessionState::SignedIn(user));
-                }
-                Err(e) => fail(session, e, errors, general),
-            }
-        });
+        submit.send((password.get_untracked(), email.get_untracked()));
     };
     view! {
-        <form class="card inline-form" on:submit=submit novalidate>
+        <form class="card inline-form" on:submit=send novalidate>
             <h2>"Change email address"</h2>
-            <TextField label="New email address" kind="email" autocomplete="email" value=email on_input=move |v| email.set(v) error=field(errors, "New email address") />
-            <TextField label="Password" kind="password" autocomplete="current-password" value=password on_input=move |v| password.set(v) error=field(errors, "Password") />
-            <Show when=move || general.with(Option::is_some)><p class="alert" role="alert">{move || general.get()}</p></Show>
-            <button type="submit" class="primary">"Change email address"</button>
+            <TextField label="New email address" kind="email" autocomplete="email" value=email on_input=move |v| email.set(v) error=submit.error("New email address") />
+            <TextField label="Password" kind="password" autocomplete="current-password" value=password on_input=move |v| password.set(v) error=submit.error("Password") />
+            {submit.alert()}
+            <button type="submit" class="primary" disabled=submit.pending()>"Change email address"</button>
         </form>
     }
 }

@@ -4,27 +4,19 @@ use super::fields::TextField;
 use super::nav::{nav, Link};
 use super::route::Route;
 use super::session::{session, SessionState};
+use super::submit::Submit;
 use crate::api::auth::{forgot_password, reset_link_valid, reset_password};
-use crate::api::AppError;
-use crate::domain::AccountPassword;
+use crate::domain::{AccountPassword, FieldErrors};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 #[component]
 pub fn ForgotPage() -> impl IntoView {
     let email = RwSignal::new(String::new());
     let sent = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
+    let submit = Submit::new(|address: &String| forgot_password(address.clone()), move |()| sent.set(true));
+    let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let address = email.get_untracked();
-        spawn_local(async move {
-            match forgot_password(address).await {
-                Ok(()) => sent.set(true),
-                Err(AppError::Invalid(e)) => error.set(e.get("Email address").map(str::to_owned)),
-                Err(e) => error.set(Some(e.to_string())),
-            }
-        });
+        submit.send(email.get_untracked());
     };
     view! {
         <main class="centered">
@@ -35,11 +27,12 @@ pub fn ForgotPage() -> impl IntoView {
                     <Link href="/sign-in">"Back to sign in"</Link>
                 </section>
             }>
-                <form class="card" on:submit=submit novalidate>
+                <form class="card" on:submit=send novalidate>
                     <h1>"Forgot your password?"</h1>
                     <p>"Enter the email address you sign in with, and Mailroom mails you a link to choose a new password."</p>
-                    <TextField label="Email address" kind="email" autocomplete="username" value=email on_input=move |v| email.set(v) error=error />
-                    <button type="submit" class="primary">"Send the link"</button>
+                    <TextField label="Email address" kind="email" autocomplete="username" value=email on_input=move |v| email.set(v) error=submit.error("Email address") />
+                    {submit.alert()}
+                    <button type="submit" class="primary" disabled=submit.pending()>"Send the link"</button>
                     <p><Link href="/sign-in">"Back to sign in"</Link></p>
                 </form>
             </Show>
@@ -63,37 +56,31 @@ pub fn ResetPage() -> impl IntoView {
         }
     });
     let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let general = RwSignal::new(None::<String>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
+    let submit = Submit::new(
+        |(token, chosen): &(String, String)| reset_password(token.clone(), chosen.clone()),
+        move |user| {
+            session.state.set(SessionState::SignedIn(user));
+            nav.replace("/smtp-settings");
+        },
+    );
+    let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if let Err(m) = AccountPassword::parse(&password.get_untracked()) {
-            error.set(Some(m));
-            return;
+        match AccountPassword::parse(&password.get_untracked()) {
+            Err(m) => submit.refuse(FieldErrors::one("New password", m)),
+            Ok(_) => submit.send((token.clone(), password.get_untracked())),
         }
-        let (token, chosen) = (token.clone(), password.get_untracked());
-        spawn_local(async move {
-            match reset_password(token, chosen).await {
-                Ok(user) => {
-                    session.state.set(SessionState::SignedIn(user));
-                    nav.replace("/smtp-settings");
-                }
-                Err(AppError::Invalid(e)) => error.set(e.get("New password").map(str::to_owned)),
-                Err(e) => general.set(Some(e.to_string())),
-            }
-        });
     };
     view! {
         <main class="centered">
             {move || match valid.get() {
                 None => view! { <p class="card">"Checking the link…"</p> }.into_any(),
                 Some(Ok(true)) => view! {
-                    <form class="card" on:submit=submit.clone() novalidate>
+                    <form class="card" on:submit=send.clone() novalidate>
                         <h1>"Choose a new password"</h1>
                         <TextField label="New password" kind="password" autocomplete="new-password" value=password on_input=move |v| password.set(v)
-                            error=error required=true hint=Some(format!("At least {} characters.", AccountPassword::MIN_CHARS)) />
-                        <Show when=move || general.with(Option::is_some)><p class="alert" role="alert">{move || general.get()}</p></Show>
-                        <button type="submit" class="primary">"Save and sign in"</button>
+                            error=submit.error("New password") required=true hint=Some(format!("At least {} characters.", AccountPassword::MIN_CHARS)) />
+                        {submit.alert()}
+                        <button type="submit" class="primary" disabled=submit.pending()>"Save and sign in"</button>
                     </form>
                 }.into_any(),
                 Some(Ok(false)) => view! {

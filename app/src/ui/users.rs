@@ -4,10 +4,11 @@ use super::dialog::Confirm;
 use super::fields::TextField;
 use super::format::date_time;
 use super::session::session;
+use super::submit::Submit;
 use super::toast::toasts;
 use crate::api::users::{create_user, invite_user, list_users, remove_user, send_reset_link, set_role};
 use crate::api::{AppError, NewInvite, NewUser, UserView};
-use crate::domain::{AccountPassword, DisplayName, EmailAddress, FieldErrors, Role, INVITE_LINK_DAYS, RESET_LINK_MINUTES};
+use crate::domain::{check_new_person, check_person, Role, INVITE_LINK_DAYS, RESET_LINK_MINUTES};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -191,9 +192,22 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
+/// Someone added with a password typed for them, or invited to choose their own.
+#[derive(Clone)]
+enum Adding {
+    Typed(NewUser),
+    Invited(NewInvite),
+}
+
+async fn add(adding: Adding) -> Result<(bool, UserView), AppError> {
+    match adding {
+        Adding::Typed(user) => create_user(user).await.map(|added| (false, added)),
+        Adding::Invited(invite) => invite_user(invite).await.map(|added| (true, added)),
+    }
+}
+
 #[component]
 fn AddUser(on_added: Callback<()>) -> impl IntoView {
-    let session = session();
     let toasts = toasts();
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
@@ -201,67 +215,40 @@ fn AddUser(on_added: Callback<()>) -> impl IntoView {
     let password = RwSignal::new(String::new());
     // Invited people choose their own password from an emailed link.
     let inviting = RwSignal::new(false);
-    let errors = RwSignal::new(FieldErrors::default());
-    let general = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
-    let error = move |label: &'static str| Signal::derive(move || errors.with(|e| e.get(label).map(str::to_owned)));
-    let submit = move |ev: leptos::ev::SubmitEvent| {
+    let submit = Submit::new(
+        |adding: &Adding| add(adding.clone()),
+        move |(invited, user): (bool, UserView)| {
+            toasts.show(match invited {
+                true => format!("Invited {}: the link sent to {} works for {INVITE_LINK_DAYS} days.", user.name, user.email),
+                false => format!("Added {}.", user.name),
+            });
+            name.set(String::new());
+            email.set(String::new());
+            password.set(String::new());
+            let _ = on_added.try_run(());
+        },
+    );
+    let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let mut local = FieldErrors::default();
-        if let Err(m) = DisplayName::parse(&name.get_untracked()) {
-            local.push("Name", m);
-        }
-        if let Err(m) = EmailAddress::parse_as(&email.get_untracked(), "Email address") {
-            local.push("Email address", m);
-        }
-        let invite = inviting.get_untracked();
-        if !invite {
-            if let Err(m) = AccountPassword::parse(&password.get_untracked()) {
-                local.push("Initial password", m);
+        let (name, email, role) = (name.get_untracked(), email.get_untracked(), role.get_untracked());
+        let checked = match inviting.get_untracked() {
+            true => check_person(&name, &email).map(|_| Adding::Invited(NewInvite { name, email, role })),
+            false => {
+                let password = password.get_untracked();
+                check_new_person(&name, &email, &password, "Initial password")
+                    .map(|_| Adding::Typed(NewUser { name, email, role, password }))
             }
+        };
+        match checked {
+            Ok(adding) => submit.send(adding),
+            Err(found) => submit.refuse(found),
         }
-        errors.set(local.clone());
-        if !local.is_empty() {
-            return;
-        }
-        let (name_now, email_now, role_now) = (name.get_untracked(), email.get_untracked(), role.get_untracked());
-        let password_now = password.get_untracked();
-        pending.set(true);
-        general.set(None);
-        spawn_local(async move {
-            let done = if invite {
-                invite_user(NewInvite { name: name_now, email: email_now, role: role_now }).await
-            } else {
-                create_user(NewUser { name: name_now, email: email_now, role: role_now, password: password_now }).await
-            };
-            match done {
-                Ok(user) if invite => {
-                    toasts.show(format!(
-                        "Invited {}: the link sent to {} works for {INVITE_LINK_DAYS} days.",
-                        user.name, user.email
-                    ));
-                    name.set(String::new());
-                    email.set(String::new());
-                    let _ = on_added.try_run(());
-                }
-                Ok(user) => {
-                    toasts.show(format!("Added {}.", user.name));
-                    name.set(String::new());
-                    email.set(String::new());
-                    password.set(String::new());
-                    let _ = on_added.try_run(());
-                }
-                Err(AppError::Invalid(e)) => errors.set(e),
-                Err(e) => general.set(session.unless_signed_out(e).map(|e| e.to_string())),
-            }
-            pending.set(false);
-        });
     };
     view! {
-        <form class="card inline-form" on:submit=submit novalidate>
+        <form class="card inline-form" on:submit=send novalidate>
             <h2>"Add user"</h2>
-            <TextField label="Name" value=name on_input=move |v| name.set(v) error=error("Name") required=true autocomplete="off" />
-            <TextField label="Email address" kind="email" value=email on_input=move |v| email.set(v) error=error("Email address") required=true autocomplete="off" />
+            <TextField label="Name" value=name on_input=move |v| name.set(v) error=submit.error("Name") required=true autocomplete="off" />
+            <TextField label="Email address" kind="email" value=email on_input=move |v| email.set(v) error=submit.error("Email address") required=true autocomplete="off" />
             <div class="field">
                 <label for="field-new-role">"Role"</label>
                 <select id="field-new-role" on:change=move |ev| if let Ok(r) = Role::parse(&event_target_value(&ev)) { role.set(r) }>
@@ -277,12 +264,10 @@ fn AddUser(on_added: Callback<()>) -> impl IntoView {
                     {format!(" Email an invitation: they choose their password from a link that works for {INVITE_LINK_DAYS} days")}</label>
             </fieldset>
             <Show when=move || !inviting.get()>
-                <TextField label="Initial password" kind="password" autocomplete="new-password" value=password on_input=move |v| password.set(v) error=error("Initial password") required=true />
+                <TextField label="Initial password" kind="password" autocomplete="new-password" value=password on_input=move |v| password.set(v) error=submit.error("Initial password") required=true />
             </Show>
-            <Show when=move || general.with(Option::is_some)>
-                <p class="alert" role="alert">{move || general.get()}</p>
-            </Show>
-            <button type="submit" class="primary" disabled=pending>{move || if inviting.get() { "Send invitation" } else { "Add user" }}</button>
+            {submit.alert()}
+            <button type="submit" class="primary" disabled=submit.pending()>{move || if inviting.get() { "Send invitation" } else { "Add user" }}</button>
         </form>
     }
 }

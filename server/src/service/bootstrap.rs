@@ -10,7 +10,7 @@ use crate::crypto::{new_token, token_hash};
 use crate::db::{Db, NewAudit};
 use app::api::caller::{SignedIn, Visitor};
 use app::api::{AppError, NewUser};
-use app::domain::{AccountPassword, DisplayName, EmailAddress, FieldErrors, Role};
+use app::domain::{check_new_person, AccountPassword, DisplayName, EmailAddress, Role};
 use secrecy::ExposeSecret;
 
 #[derive(Debug, thiserror::Error)]
@@ -73,27 +73,12 @@ pub async fn bootstrap_first_admin(db: &Db, config: &Config) -> Result<Option<St
 
 /// The same rules the browser applies before sending.
 /// A person's name and sign-in address, or every message about them.
-pub(super) fn check_person(name: &str, email: &str) -> Result<(DisplayName, EmailAddress), FieldErrors> {
-    let mut errors = FieldErrors::default();
-    let name = DisplayName::parse(name).map_err(|m| errors.push("Name", m)).ok();
-    let email = EmailAddress::parse_as(email, "Email address").map_err(|m| errors.push("Email address", m)).ok();
-    match (name, email) {
-        (Some(n), Some(e)) => Ok((n, e)),
-        _ => Err(errors),
-    }
-}
-
+/// The new user's fields, every message at once.
 pub(super) fn check_new_user(
     user: &NewUser,
     password_label: &str,
 ) -> Result<(DisplayName, EmailAddress, AccountPassword), AppError> {
-    let person = check_person(&user.name, &user.email);
-    let mut errors = person.as_ref().err().cloned().unwrap_or_default();
-    let password = AccountPassword::parse(&user.password).map_err(|m| errors.push(password_label, m)).ok();
-    match (person, password) {
-        (Ok((n, e)), Some(p)) => Ok((n, e, p)),
-        _ => Err(AppError::Invalid(errors)),
-    }
+    check_new_person(&user.name, &user.email, &user.password, password_label).map_err(AppError::Invalid)
 }
 
 impl Mailroom {

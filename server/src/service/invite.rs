@@ -4,7 +4,6 @@
 
 use super::account_links::AccountMail;
 use super::auth::current_user;
-use super::bootstrap::check_person;
 use super::delivery::QueueError;
 use super::users::{no_such_user, user_target};
 use super::{Mailroom, OrInternal};
@@ -13,6 +12,7 @@ use crate::db::is_unique_violation;
 use app::api::caller::Admin;
 use app::api::users::InviteApi;
 use app::api::{AppError, CurrentUser, Id, NewInvite, UserView};
+use app::domain::check_person;
 use app::domain::template::INVITATION_KEY;
 use app::domain::INVITE_LINK_DAYS;
 use serde_json::json;

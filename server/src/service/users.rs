@@ -1,13 +1,14 @@
 //! The Users panel's operations. The last administrator can be neither demoted nor removed.
 
 use super::auth::current_user;
-use super::bootstrap::{check_new_user, check_person};
+use super::bootstrap::check_new_user;
 use super::delivery::QueueError;
 use super::{Mailroom, OrInternal};
 use crate::db::{is_unique_violation, RoleChange, UserRow};
 use app::api::caller::Admin;
 use app::api::users::UsersApi;
 use app::api::{AppError, Id, NewUser, UserView};
+use app::domain::check_person;
 use app::domain::{Role, RESET_LINK_MINUTES};
 
 fn view(row: UserRow) -> Result<UserView, AppError> {

@@ -1,0 +1,99 @@
+//! One form's state, built on a Leptos `Action`: whether its request is pending (so the button
+//! can say so), the server's messages under their fields, and the one that belongs to no field.
+//! Only the latest answer lands, and an answer that arrives after the form is gone is dropped.
+
+use super::fields::focus_first_invalid;
+use super::session::session;
+use crate::api::AppError;
+use crate::domain::FieldErrors;
+use leptos::prelude::*;
+use std::future::Future;
+
+pub struct Submit<I: 'static, O: 'static> {
+    action: Action<I, Result<O, AppError>>,
+    errors: RwSignal<FieldErrors>,
+    general: RwSignal<Option<String>>,
+}
+
+impl<I, O> Clone for Submit<I, O> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<I, O> Copy for Submit<I, O> {}
+
+impl<I: 'static, O: Clone + 'static> Submit<I, O> {
+    /// `call` sends the request; `done` runs with each success.
+    pub fn new<F, Fut>(call: F, done: impl Fn(O) + 'static) -> Self
+    where
+        F: Fn(&I) -> Fut + 'static,
+        Fut: Future<Output = Result<O, AppError>> + 'static,
+    {
+        Self::explained(call, done, |error| error.to_string())
+    }
+
+    /// As `new`, with `explain` wording the errors that belong to no field.
+    pub fn explained<F, Fut>(call: F, done: impl Fn(O) + 'static, explain: impl Fn(AppError) -> String + 'static) -> Self
+    where
+        F: Fn(&I) -> Fut + 'static,
+        Fut: Future<Output = Result<O, AppError>> + 'static,
+    {
+        let session = session();
+        let action = Action::new_local(call);
+        let errors = RwSignal::new(FieldErrors::default());
+        let general = RwSignal::new(None::<String>);
+        Effect::new(move |_| {
+            let Some(answer) = action.value().get() else { return };
+            untrack(|| match answer {
+                Ok(out) => done(out),
+                Err(AppError::Invalid(found)) => {
+                    errors.set(found);
+                    focus_first_invalid();
+                }
+                Err(error) => general.set(session.unless_signed_out(error).map(&explain)),
+            });
+        });
+        Self { action, errors, general }
+    }
+
+    /// Clears the last answer's messages and sends `input`.
+    pub fn send(&self, input: I) {
+        self.errors.set(FieldErrors::default());
+        self.general.set(None);
+        self.action.dispatch_local(input);
+    }
+
+    /// Shows messages found before sending (the same rules the server applies), instead of sending.
+    pub fn refuse(&self, found: FieldErrors) {
+        self.errors.set(found);
+        self.general.set(None);
+        focus_first_invalid();
+    }
+
+    pub fn pending(&self) -> Signal<bool> {
+        self.action.pending().into()
+    }
+
+    /// The message under the field labelled `label`.
+    pub fn error(&self, label: &'static str) -> Signal<Option<String>> {
+        let errors = self.errors;
+        Signal::derive(move || errors.with(|e| e.get(label).map(str::to_owned)))
+    }
+
+    /// Forgets the messages, as when the form is opened again.
+    pub fn reset(&self) {
+        self.errors.set(FieldErrors::default());
+        self.general.set(None);
+    }
+
+    /// The message that belongs to no field, shown as an alert while there is one.
+    pub fn alert(&self) -> impl IntoView {
+        let general = self.general;
+        view! {
+            <Show when=move || general.with(Option::is_some)>
+                <p class="alert" role="alert">{move || general.get()}</p>
+            </Show>
+        }
+    }
+}
