@@ -7,9 +7,9 @@ use crate::api::templates::TemplateView;
 use crate::api::{AppError, Id, SettingsView};
 use crate::ui::dialog::Confirm;
 use crate::ui::format::{date_time, when_by};
-use crate::ui::session::session;
+use crate::ui::loaded::loaded;
+use crate::ui::submit::Submit;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 /// Whose history this is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -55,42 +55,39 @@ pub fn History(
     /// Someone saved meanwhile: the editor offers to reload.
     stale: Callback<AppError>,
 ) -> impl IntoView {
-    let session = session();
     let error = RwSignal::new(None::<String>);
-    let failed = move |e: AppError| {
-        if matches!(e, AppError::Stale { .. }) {
-            // The editor may have closed while the request was out.
-            let _ = stale.try_run(e.clone());
-        }
-        error.set(session.unless_signed_out(e).map(|e| e.to_string()));
-    };
     let open = RwSignal::new(false);
-    let revisions = RwSignal::new(None::<Result<Vec<Revision>, String>>);
     let comparing = RwSignal::new(None::<i64>);
     let asking = RwSignal::new(None::<i64>);
-    let pending = RwSignal::new(false);
-    // Only the answer to the newest request is shown.
-    let asked = StoredValue::new(0_u32);
-    Effect::new(move |_| {
+    // Read when opened, and again when the saved version or its last test changes.
+    let revisions = loaded(move || {
         tested.track();
-        let (true, Some(_)) = (open.get(), version.get()) else { return };
-        let ticket = asked.get_value() + 1;
-        asked.set_value(ticket);
-        spawn_local(async move {
-            let answer = load(of).await;
-            // Also stops here if the editor closed meanwhile.
-            if asked.try_get_value() != Some(ticket) {
-                return;
+        let ready = open.get() && version.get().is_some();
+        async move {
+            match ready {
+                true => load(of).await.map(Some),
+                false => Ok(None),
             }
-            match answer {
-                Ok(list) => revisions.set(Some(Ok(list))),
-                Err(e) => revisions.set(session.unless_signed_out(e).map(|e| Err(e.to_string()))),
-            }
-        });
+        }
     });
+    let submit = Submit::handled(
+        move |(number, version): &(i64, i64)| restore(of, *number, *version),
+        move |done| {
+            comparing.set(None);
+            let _ = restored.try_run(done);
+        },
+        move |e: AppError| {
+            if matches!(e, AppError::Stale { .. }) {
+                // The editor may have closed while the request was out.
+                let _ = stale.try_run(e.clone());
+            }
+            error.set(Some(e.to_string()));
+        },
+    );
+    let pending = submit.pending();
     let last_working = move || {
         revisions.with(|r| match r {
-            Some(Ok(list)) => list.iter().find(|r| r.test.is_some_and(|t| t.ok)).map(|r| r.number),
+            Some(Ok(Some(list))) => list.iter().find(|r| r.test.is_some_and(|t| t.ok)).map(|r| r.number),
             _ => None,
         })
     };
@@ -104,18 +101,8 @@ pub fn History(
         let number = asking.get_untracked();
         asking.set(None);
         let (Some(number), Some(version), true) = (number, version.get_untracked(), yes) else { return };
-        pending.set(true);
         error.set(None);
-        spawn_local(async move {
-            match restore(of, number, version).await {
-                Ok(done) => {
-                    comparing.set(None);
-                    let _ = restored.try_run(done);
-                }
-                Err(e) => failed(e),
-            }
-            pending.set(false);
-        });
+        submit.send((number, version));
     });
 
     view! {
@@ -130,9 +117,9 @@ pub fn History(
                 <div id="history-list">
                     {move || error.get().map(|e| view! { <p class="alert" role="alert">{e}</p> })}
                     {move || match revisions.get() {
-                        None => view! { <p class="empty" role="status">"Loading the history…"</p> }.into_any(),
+                        None | Some(Ok(None)) => view! { <p class="empty" role="status">"Loading the history…"</p> }.into_any(),
                         Some(Err(e)) => view! { <p class="alert" role="alert">{e}</p> }.into_any(),
-                        Some(Ok(list)) => view! {
+                        Some(Ok(Some(list))) => view! {
                             <ol class="revisions">
                                 {list.into_iter().map(|r| view! {
                                     <RevisionItem revision=r last_working comparing asking pending />
@@ -153,7 +140,7 @@ fn RevisionItem(
     last_working: impl Fn() -> Option<i64> + Send + Sync + Copy + 'static,
     comparing: RwSignal<Option<i64>>,
     asking: RwSignal<Option<i64>>,
-    pending: RwSignal<bool>,
+    pending: Signal<bool>,
 ) -> impl IntoView {
     let number = revision.number;
     let heading = format!("revision-{number}");

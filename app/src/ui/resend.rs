@@ -3,56 +3,51 @@
 
 use super::dialog::{keep_focus_inside, modal_while};
 use super::fields::SelectField;
-use super::session::session;
+use super::loaded::loaded;
+use super::submit::Submit;
 use crate::api::delivery::{resend_mail, MailView};
 use crate::api::settings::list_settings;
+use crate::api::Id;
 use leptos::html::Dialog;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 /// The choice that means "whatever the template uses now".
 const TEMPLATES: &str = "";
 
 #[component]
 pub fn ResendDialog(mail: RwSignal<Option<MailView>>, resent: Callback<MailView>) -> impl IntoView {
-    let session = session();
     let dialog = NodeRef::<Dialog>::new();
-    let options = RwSignal::new(vec![(TEMPLATES.to_owned(), "The settings its template uses now".to_owned())]);
+    // Read again each time the dialog opens, so settings added meanwhile are offered.
+    let settings = loaded(list_settings);
+    let options = Signal::derive(move || {
+        let template = (TEMPLATES.to_owned(), "The settings its template uses now".to_owned());
+        let others = settings.get().and_then(Result::ok).unwrap_or_default();
+        std::iter::once(template)
+            .chain(others.into_iter().map(|s| (s.id.to_string(), format!("{} ({}:{})", s.name, s.host, s.port))))
+            .collect::<Vec<_>>()
+    });
     let chosen = RwSignal::new(TEMPLATES.to_owned());
-    let error = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
+    let submit = Submit::new(
+        |(id, through): &(Id, Option<Id>)| resend_mail(*id, *through),
+        move |view| {
+            mail.set(None);
+            resent.run(view);
+        },
+    );
+    let pending = submit.pending();
     modal_while(dialog, move || mail.with(Option::is_some));
     Effect::new(move |_| {
         if mail.with(Option::is_none) {
             return;
         }
         chosen.set(TEMPLATES.to_owned());
-        error.set(None);
-        spawn_local(async move {
-            if let Ok(all) = list_settings().await {
-                let others = all.into_iter().map(|s| (s.id.to_string(), format!("{} ({}:{})", s.name, s.host, s.port)));
-                options.set(
-                    std::iter::once((TEMPLATES.to_owned(), "The settings its template uses now".to_owned()))
-                        .chain(others)
-                        .collect(),
-                );
-            }
-        });
+        submit.reset();
+        settings.refetch();
     });
     let send = move |_| {
-        let Some(current) = mail.get_untracked() else { return };
-        let through = chosen.get_untracked().parse().ok();
-        pending.set(true);
-        spawn_local(async move {
-            match resend_mail(current.id, through).await {
-                Ok(view) => {
-                    mail.set(None);
-                    resent.run(view);
-                }
-                Err(e) => error.set(session.unless_signed_out(e).map(|e| e.to_string())),
-            }
-            pending.set(false);
-        });
+        if let Some(current) = mail.get_untracked() {
+            submit.send((current.id, chosen.get_untracked().parse().ok()));
+        }
     };
     view! {
         <dialog node_ref=dialog class="confirm" aria-labelledby="resend-title" on:keydown=keep_focus_inside
@@ -63,9 +58,7 @@ pub fn ResendDialog(mail: RwSignal<Option<MailView>>, resent: Callback<MailView>
                     if m.attempts == 1 { "" } else { "s" }, m.last_error.unwrap_or_else(|| "none".into()))}</p>
             })}
             <SelectField label="Send through" options=options value=chosen on_change=Callback::new(move |v| chosen.set(v)) />
-            <Show when=move || error.with(Option::is_some)>
-                <p class="alert" role="alert">{move || error.get()}</p>
-            </Show>
+            {submit.alert()}
             <div class="dialog-buttons">
                 <button type="button" class="primary" disabled=pending on:click=send>
                     {move || if pending.get() { "Resending…" } else { "Resend" }}

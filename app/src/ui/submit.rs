@@ -39,19 +39,49 @@ impl<I: 'static, O: Clone + 'static> Submit<I, O> {
         F: Fn(&I) -> Fut + 'static,
         Fut: Future<Output = Result<O, AppError>> + 'static,
     {
-        let session = session();
-        let action = Action::new_local(call);
         let errors = RwSignal::new(FieldErrors::default());
         let general = RwSignal::new(None::<String>);
+        let failed = move |error| match error {
+            AppError::Invalid(found) => {
+                errors.set(found);
+                focus_first_invalid();
+            }
+            error => general.set(Some(explain(error))),
+        };
+        Self::build(call, done, failed, errors, general)
+    }
+
+    /// As `new`, with every error (but an ended session) handed to `failed` instead of shown.
+    pub fn handled<F, Fut>(call: F, done: impl Fn(O) + 'static, failed: impl Fn(AppError) + 'static) -> Self
+    where
+        F: Fn(&I) -> Fut + 'static,
+        Fut: Future<Output = Result<O, AppError>> + 'static,
+    {
+        Self::build(call, done, failed, RwSignal::new(FieldErrors::default()), RwSignal::new(None))
+    }
+
+    fn build<F, Fut>(
+        call: F,
+        done: impl Fn(O) + 'static,
+        failed: impl Fn(AppError) + 'static,
+        errors: RwSignal<FieldErrors>,
+        general: RwSignal<Option<String>>,
+    ) -> Self
+    where
+        F: Fn(&I) -> Fut + 'static,
+        Fut: Future<Output = Result<O, AppError>> + 'static,
+    {
+        let session = session();
+        let action = Action::new_local(call);
         Effect::new(move |_| {
             let Some(answer) = action.value().get() else { return };
             untrack(|| match answer {
                 Ok(out) => done(out),
-                Err(AppError::Invalid(found)) => {
-                    errors.set(found);
-                    focus_first_invalid();
+                Err(error) => {
+                    if let Some(error) = session.unless_signed_out(error) {
+                        failed(error)
+                    }
                 }
-                Err(error) => general.set(session.unless_signed_out(error).map(&explain)),
             });
         });
         Self { action, errors, general }
@@ -85,6 +115,11 @@ impl<I: 'static, O: Clone + 'static> Submit<I, O> {
     pub fn reset(&self) {
         self.errors.set(FieldErrors::default());
         self.general.set(None);
+    }
+
+    /// The message that belongs to no field, for a dialog that shows it itself.
+    pub fn message(&self) -> Signal<Option<String>> {
+        self.general.into()
     }
 
     /// The message that belongs to no field, shown as an alert while there is one.

@@ -3,122 +3,56 @@
 use super::dialog::Confirm;
 use super::fields::TextField;
 use super::format::date_time;
+use super::loaded::loaded;
 use super::session::session;
 use super::submit::Submit;
 use super::toast::toasts;
 use crate::api::users::{create_user, invite_user, list_users, remove_user, send_reset_link, set_role};
-use crate::api::{AppError, NewInvite, NewUser, UserView};
+use crate::api::{AppError, Id, NewInvite, NewUser, UserView};
 use crate::domain::{check_new_person, check_person, Role, INVITE_LINK_DAYS, RESET_LINK_MINUTES};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let session = session();
     let toasts = toasts();
-    let users = RwSignal::new(None::<Result<Vec<UserView>, String>>);
-    let refresh = move || {
-        spawn_local(async move {
-            match list_users().await {
-                Ok(list) => users.set(Some(Ok(list))),
-                Err(e) => {
-                    if let Some(e) = session.unless_signed_out(e) {
-                        users.set(Some(Err(e.to_string())));
-                    }
-                }
-            }
-        })
-    };
-    refresh();
+    let users = loaded(list_users);
     let removing = RwSignal::new(None::<UserView>);
     let editing = RwSignal::new(None::<UserView>);
     let edited = Callback::new(move |user: UserView| {
         toasts.show(format!("Saved {}.", user.name));
-        refresh();
+        users.refetch();
     });
-    let send_reset = move |user: UserView| {
-        spawn_local(async move {
-            match send_reset_link(user.id).await {
-                Ok(_) => toasts.show(format!("Reset link sent to {}; it works for {RESET_LINK_MINUTES} minutes.", user.email)),
-                Err(e) => {
-                    if let Some(e) = session.unless_signed_out(e) {
-                        toasts.show(e.to_string());
-                    }
-                }
-            }
-        });
-    };
-    let remove_error = RwSignal::new(None::<String>);
-    let me = session.user().map(|u| u.id);
-
-    // `shown` is the row as listed; a refused change puts the select back to its role, and the
-    // refreshed list (keyed by version) shows whatever is stored now.
-    let change_role = move |shown: UserView, select: web_sys::HtmlSelectElement, role: Role| {
-        spawn_local(async move {
-            let result = set_role(shown.id, shown.version, role).await;
-            if result.is_err() {
-                select.set_value(shown.role.as_str());
-            }
-            match result {
-                Ok(user) => toasts.show(format!(
-                    "{} is now {}.",
-                    user.name,
-                    if user.role == Role::Administrator { "an administrator" } else { "a user" }
-                )),
-                Err(AppError::Stale { by, at }) => toasts.show(format!(
-                    "{} changed {} at {}, after you opened the list. The list now shows their change; choose again if you still want yours.",
-                    by.unwrap_or_else(|| "Someone else".into()),
-                    shown.name,
-                    date_time(at)
-                )),
-                Err(e) => {
-                    if let Some(e) = session.unless_signed_out(e) {
-                        toasts.show(e.to_string());
-                    }
-                }
-            }
-            refresh();
-        });
-    };
-    // A role change waits for a Yes: it signs the person out, so a stray arrow key must not.
-    let confirming = RwSignal::new(None::<(UserView, Role)>);
-    let confirming_select = StoredValue::new_local(None::<web_sys::HtmlSelectElement>);
-    let role_answer = Callback::new(move |yes: bool| {
-        let Some((shown, role)) = confirming.get_untracked() else { return };
-        confirming.set(None);
-        let Some(select) = confirming_select.get_value() else { return };
-        if yes {
-            change_role(shown, select, role);
-        } else {
-            select.set_value(shown.role.as_str());
-        }
-    });
-    let role_question = Signal::derive(move || {
-        confirming.get().map(|(user, role)| {
-            let becomes = if role == Role::Administrator { "an administrator" } else { "a user" };
-            format!("Make {0} {becomes}? {0} will be signed out and must sign in again.", user.name)
-        })
-    });
-    let answer = Callback::new(move |yes: bool| {
-        let Some(user) = removing.get_untracked() else { return };
-        if !yes {
+    let send_reset = Submit::handled(
+        |user: &UserView| {
+            let user = user.clone();
+            async move { send_reset_link(user.id).await.map(|_| user) }
+        },
+        move |user: UserView| {
+            toasts.show(format!("Reset link sent to {}; it works for {RESET_LINK_MINUTES} minutes.", user.email))
+        },
+        move |error| toasts.show(error.to_string()),
+    );
+    let remove = Submit::new(
+        |user: &UserView| {
+            let user = user.clone();
+            async move { remove_user(user.id).await.map(|()| user) }
+        },
+        move |user: UserView| {
             removing.set(None);
-            remove_error.set(None);
-            return;
+            toasts.show(format!("Removed {}.", user.name));
+            users.refetch();
+        },
+    );
+    let answer = Callback::new(move |yes: bool| match removing.get_untracked() {
+        Some(user) if yes => remove.send(user),
+        _ => {
+            removing.set(None);
+            remove.reset();
         }
-        spawn_local(async move {
-            match remove_user(user.id).await {
-                Ok(()) => {
-                    removing.set(None);
-                    remove_error.set(None);
-                    toasts.show(format!("Removed {}.", user.name));
-                    refresh();
-                }
-                Err(e) => remove_error.set(session.unless_signed_out(e).map(|e| e.to_string())),
-            }
-        });
     });
-
+    let me = session.user().map(|u| u.id);
+    let confirming = RoleChange::asked(Callback::new(move |()| users.refetch()));
     view! {
         <section class="page">
             <h1>"Users"</h1>
@@ -127,68 +61,158 @@ pub fn UsersPage() -> impl IntoView {
                 None => view! { <p class="empty">"Loading…"</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="alert" role="alert">{e}</p> }.into_any(),
                 Some(Ok(list)) => view! {
-                    <table class="users cards">
-                        <thead><tr><th>"Name"</th><th>"Email address"</th><th>"Role"</th><th>"Last sign-in"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
-                        <tbody>
-                            <For each=move || list.clone() key=|u| (u.id, u.version, u.last_sign_in) let:user>
-                                {
-                                    let (id, name) = (user.id, user.name.clone());
-                                    let is_me = Some(id) == me;
-                                    let shown = user.clone();
-                                    view! {
-                                        <tr>
-                                            <td data-label="Name">{user.name.clone()}</td>
-                                            <td data-label="Email address">{user.email.clone()}</td>
-                                            <td data-label="Role">
-                                                <select
-                                                    aria-label=format!("Role of {name}")
-                                                    disabled=is_me
-                                                    on:change=move |ev| {
-                                                        if let Ok(role) = Role::parse(&event_target_value(&ev)) {
-                                                            confirming_select.set_value(Some(event_target(&ev)));
-                                                            confirming.set(Some((shown.clone(), role)));
-                                                        }
-                                                    }
-                                                >
-                                                    {[Role::Administrator, Role::User].map(|r| view! { <option value=r.as_str() selected=r == user.role>{r.label()}</option> })}
-                                                </select>
-                                            </td>
-                                            <td data-label="Last sign-in">{user.last_sign_in.map(date_time).unwrap_or_else(|| "Never".into())}</td>
-                                            <td data-label="Actions" class="nowrap">
-                                                <button type="button" class="link" aria-label=format!("Edit {name}") on:click={
-                                                    let user = user.clone();
-                                                    move |_| editing.set(Some(user.clone()))
-                                                }>"Edit"</button>
-                                                " "
-                                                <button type="button" class="link" aria-label=format!("Send reset link to {name}") on:click={
-                                                    let user = user.clone();
-                                                    move |_| send_reset(user.clone())
-                                                }>"Send reset link"</button>
-                                                " "
-                                                <button type="button" class="link" aria-label=format!("Remove {name}") disabled=is_me on:click={
-                                                    let user = user.clone();
-                                                    move |_| removing.set(Some(user.clone()))
-                                                }>"Remove"</button>
-                                            </td>
-                                        </tr>
-                                    }
-                                }
-                            </For>
-                        </tbody>
-                    </table>
+                    <UserTable list me editing removing confirming send_reset=Callback::new(move |user| send_reset.send(user)) />
                 }.into_any(),
             }}
-            <AddUser on_added=Callback::new(move |()| refresh()) />
+            <AddUser on_added=Callback::new(move |()| users.refetch()) />
             <super::user_edit::EditUserDialog user=editing saved=edited />
-            <Confirm question=role_question title="Change role" answer=role_answer yes_label="Change role" />
+            {confirming.dialog()}
             <Confirm
                 question=Signal::derive(move || removing.get().map(|u| format!("Remove {} ({})? They are signed out at once.", u.name, u.email)))
                 title="Remove user"
                 answer
-                error=remove_error
+                error=remove.message()
                 yes_label="Remove"
             />
         </section>
+    }
+}
+
+#[component]
+fn UserTable(
+    list: Vec<UserView>,
+    me: Option<Id>,
+    editing: RwSignal<Option<UserView>>,
+    removing: RwSignal<Option<UserView>>,
+    confirming: RoleChange,
+    send_reset: Callback<UserView>,
+) -> impl IntoView {
+    view! {
+        <table class="users cards">
+            <thead><tr><th>"Name"</th><th>"Email address"</th><th>"Role"</th><th>"Last sign-in"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
+            <tbody>
+                <For each=move || list.clone() key=|u| (u.id, u.version, u.last_sign_in) let:user>
+                    {
+                        let (id, name) = (user.id, user.name.clone());
+                        let is_me = Some(id) == me;
+                        let shown = user.clone();
+                        view! {
+                            <tr>
+                                <td data-label="Name">{user.name.clone()}</td>
+                                <td data-label="Email address">{user.email.clone()}</td>
+                                <td data-label="Role">
+                                    <select
+                                        aria-label=format!("Role of {name}")
+                                        disabled=is_me
+                                        on:change=move |ev| {
+                                            if let Ok(role) = Role::parse(&event_target_value(&ev)) {
+                                                confirming.ask(shown.clone(), event_target(&ev), role);
+                                            }
+                                        }
+                                    >
+                                        {[Role::Administrator, Role::User].map(|r| view! { <option value=r.as_str() selected=r == user.role>{r.label()}</option> })}
+                                    </select>
+                                </td>
+                                <td data-label="Last sign-in">{user.last_sign_in.map(date_time).unwrap_or_else(|| "Never".into())}</td>
+                                <td data-label="Actions" class="nowrap">
+                                    <button type="button" class="link" aria-label=format!("Edit {name}") on:click={
+                                        let user = user.clone();
+                                        move |_| editing.set(Some(user.clone()))
+                                    }>"Edit"</button>
+                                    " "
+                                    <button type="button" class="link" aria-label=format!("Send reset link to {name}") on:click={
+                                        let user = user.clone();
+                                        move |_| send_reset.run(user.clone())
+                                    }>"Send reset link"</button>
+                                    " "
+                                    <button type="button" class="link" aria-label=format!("Remove {name}") disabled=is_me on:click={
+                                        let user = user.clone();
+                                        move |_| removing.set(Some(user.clone()))
+                                    }>"Remove"</button>
+                                </td>
+                            </tr>
+                        }
+                    }
+                </For>
+            </tbody>
+        </table>
+    }
+}
+
+/// A role change, which waits for a Yes: it signs the person out, so a stray arrow key must
+/// not. `shown` is the row as listed: a declined or refused change puts the select back to its
+/// role, and the refreshed list (keyed by version) shows whatever is stored now.
+#[derive(Clone, Copy)]
+struct RoleChange {
+    asking: RwSignal<Option<(UserView, Role)>>,
+    select: StoredValue<Option<web_sys::HtmlSelectElement>, LocalStorage>,
+    sent: StoredValue<Option<UserView>>,
+    submit: Submit<(UserView, Role), UserView>,
+}
+
+fn becomes(role: Role) -> &'static str {
+    if role == Role::Administrator {
+        "an administrator"
+    } else {
+        "a user"
+    }
+}
+
+impl RoleChange {
+    fn asked(changed: Callback<()>) -> Self {
+        let toasts = toasts();
+        let asking = RwSignal::new(None::<(UserView, Role)>);
+        let select = StoredValue::new_local(None::<web_sys::HtmlSelectElement>);
+        let sent = StoredValue::new(None::<UserView>);
+        let submit = Submit::handled(
+            |(shown, role): &(UserView, Role)| set_role(shown.id, shown.version, *role),
+            move |user: UserView| {
+                toasts.show(format!("{} is now {}.", user.name, becomes(user.role)));
+                changed.run(());
+            },
+            move |error| {
+                let Some(shown) = sent.get_value() else { return };
+                if let Some(select) = select.get_value() {
+                    select.set_value(shown.role.as_str());
+                }
+                toasts.show(match error {
+                    AppError::Stale { by, at } => format!(
+                        "{} changed {} at {}, after you opened the list. The list now shows their change; choose again if you still want yours.",
+                        by.unwrap_or_else(|| "Someone else".into()),
+                        shown.name,
+                        date_time(at)
+                    ),
+                    other => other.to_string(),
+                });
+                changed.run(());
+            },
+        );
+        Self { asking, select, sent, submit }
+    }
+
+    fn ask(&self, shown: UserView, select: web_sys::HtmlSelectElement, role: Role) {
+        self.select.set_value(Some(select));
+        self.asking.set(Some((shown, role)));
+    }
+
+    fn dialog(self) -> impl IntoView {
+        let Self { asking, select, sent, submit } = self;
+        let answer = Callback::new(move |yes: bool| {
+            let Some((shown, role)) = asking.get_untracked() else { return };
+            asking.set(None);
+            if yes {
+                sent.set_value(Some(shown.clone()));
+                submit.send((shown, role));
+            } else if let Some(select) = select.get_value() {
+                select.set_value(shown.role.as_str());
+            }
+        });
+        let question = Signal::derive(move || {
+            asking.get().map(|(user, role)| {
+                format!("Make {0} {1}? {0} will be signed out and must sign in again.", user.name, becomes(role))
+            })
+        });
+        view! { <Confirm question title="Change role" answer yes_label="Change role" /> }
     }
 }
 

@@ -2,12 +2,11 @@
 //! is saved (when, by whom), and the button that sends the browser to the provider's sign-in.
 
 use crate::api::settings::oauth_connect;
-use crate::api::SettingsView;
+use crate::api::{Id, SettingsView};
 use crate::domain::{AuthMethod, SettingsForm};
 use crate::ui::format::when_by;
-use crate::ui::session::session;
+use crate::ui::submit::Submit;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 #[component]
 pub fn Connect(
@@ -15,9 +14,13 @@ pub fn Connect(
     draft: RwSignal<SettingsForm>,
     #[prop(into)] dirty: Signal<bool>,
 ) -> impl IntoView {
-    let session = session();
-    let error = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
+    // Success leaves the page for the provider's.
+    let submit = Submit::new(
+        |id: &Id| oauth_connect(*id),
+        |url: String| {
+            let _ = window().location().set_href(&url);
+        },
+    );
     let shown = move || {
         draft.with(|d| d.auth == AuthMethod::OAuth2RefreshToken)
             && saved.with(|s| s.as_ref().is_some_and(|v| v.form.auth == AuthMethod::OAuth2RefreshToken))
@@ -27,26 +30,17 @@ pub fn Connect(
         None => "Not connected: no refresh token is saved.".to_owned(),
     };
     let connect = move |_| {
-        let Some(id) = saved.with_untracked(|s| s.as_ref().map(|v| v.id)) else { return };
-        pending.set(true);
-        spawn_local(async move {
-            match oauth_connect(id).await {
-                Ok(url) => {
-                    let _ = window().location().set_href(&url);
-                }
-                Err(e) => {
-                    error.set(session.unless_signed_out(e).map(|e| e.to_string()));
-                    pending.set(false);
-                }
-            }
-        });
+        if let Some(id) = saved.with_untracked(|s| s.as_ref().map(|v| v.id)) {
+            submit.send(id);
+        }
     };
+    let pending = submit.pending();
     view! {
         <Show when=shown>
             <div class="field connect" role="group" aria-labelledby="connect-label">
                 <span class="label" id="connect-label">"OAuth2 connection"</span>
                 <p role="status">{status}</p>
-                <Show when=move || error.with(Option::is_some)><p class="alert" role="alert">{move || error.get()}</p></Show>
+                {submit.alert()}
                 <button type="button" on:click=connect disabled=move || dirty.get() || pending.get()>"Connect"</button>
                 <Show when=move || dirty.get()><p class="hint">"Save your changes first: Connect signs in for the saved settings."</p></Show>
             </div>

@@ -2,23 +2,19 @@
 //! Escape change nothing.
 
 use super::ctx;
-use crate::api::{settings::delete_settings, AppError};
+use crate::api::{settings::delete_settings, AppError, Id};
 use crate::ui::dialog::Confirm;
 use crate::ui::nav::nav;
 use crate::ui::route::Selection;
-use crate::ui::session::session;
+use crate::ui::submit::Submit;
 use crate::ui::toast::toasts;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 #[component]
 pub fn DeleteDialog() -> impl IntoView {
     let nav = nav();
-    let session = session();
     let toasts = toasts();
     let ctx = ctx();
-    let pending = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
     let target = move || match ctx.selection.get() {
         Selection::Existing(id) => ctx.rows.with(|r| r.get(id).map(|s| (id, s.name.clone()))),
         _ => None,
@@ -37,32 +33,34 @@ pub fn DeleteDialog() -> impl IntoView {
             }
         })
     });
-    let answer = Callback::new(move |yes: bool| {
-        let Some((id, name)) = target() else { return };
-        if !yes {
-            ctx.deleting.set(false);
-            error.set(None);
-            return;
-        }
-        pending.set(true);
-        spawn_local(async move {
-            let outcome = delete_settings(id).await;
-            pending.set(false);
-            let message = match outcome {
-                Ok(()) => format!("Deleted “{name}”."),
-                Err(AppError::NotFound(_)) => format!("“{name}” had already been deleted by someone else."),
-                Err(e) => {
-                    error.set(session.unless_signed_out(e).map(|e| e.to_string()));
-                    return;
+    // Someone else deleting them first is the same outcome: they are gone.
+    let submit = Submit::new(
+        |(id, name): &(Id, String)| {
+            let (id, name) = (*id, name.clone());
+            async move {
+                match delete_settings(id).await {
+                    Ok(()) => Ok((id, format!("Deleted “{name}”."))),
+                    Err(AppError::NotFound(_)) => Ok((id, format!("“{name}” had already been deleted by someone else."))),
+                    Err(e) => Err(e),
                 }
-            };
+            }
+        },
+        move |(id, message): (Id, String)| {
             ctx.deleting.set(false);
-            error.set(None);
             ctx.rows.update(|r| r.remove(id));
             nav.replace(&Selection::Nothing.path());
             toasts.show(message);
-        });
+        },
+    );
+    let answer = Callback::new(move |yes: bool| {
+        let Some(target) = target() else { return };
+        if yes {
+            submit.send(target);
+        } else {
+            ctx.deleting.set(false);
+            submit.reset();
+        }
     });
-    let yes_disabled = Signal::derive(move || pending.get() || blocked.get());
-    view! { <Confirm question title="Delete SMTP Settings" answer yes_disabled error /> }
+    let yes_disabled = Signal::derive(move || submit.pending().get() || blocked.get());
+    view! { <Confirm question title="Delete SMTP Settings" answer yes_disabled error=submit.message() /> }
 }

@@ -5,16 +5,15 @@ use super::ctx;
 use crate::api::{settings::make_default, AppError, Id};
 use crate::ui::dialog::Confirm;
 use crate::ui::format::date_time;
+use crate::ui::submit::Submit;
 use crate::ui::toast::toasts;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 #[component]
 pub fn MakeDefault(id: Id, done: Callback<()>, failed: Callback<AppError>) -> impl IntoView {
     let ctx = ctx();
     let toasts = toasts();
     let asking = RwSignal::new(false);
-    let pending = RwSignal::new(false);
     let doubt = move || {
         ctx.rows.with(|rows| {
             rows.get(id).and_then(|s| match &s.last_test {
@@ -24,20 +23,16 @@ pub fn MakeDefault(id: Id, done: Callback<()>, failed: Callback<AppError>) -> im
             })
         })
     };
-    let make = move || {
-        pending.set(true);
-        spawn_local(async move {
-            match make_default(id).await {
-                Ok(()) => {
-                    ctx.rows.update(|rows| rows.make_default(id));
-                    done.run(());
-                    toasts.show("These are now the default SMTP settings.");
-                }
-                Err(e) => failed.run(e),
-            }
-            pending.set(false);
-        });
-    };
+    let submit = Submit::handled(
+        |id: &Id| make_default(*id),
+        move |()| {
+            ctx.rows.update(|rows| rows.make_default(id));
+            done.run(());
+            toasts.show("These are now the default SMTP settings.");
+        },
+        move |error| failed.run(error),
+    );
+    let make = move || submit.send(id);
     let question = Signal::derive(move || {
         asking.get().then(doubt).flatten().map(|doubt| {
             format!(
@@ -59,7 +54,7 @@ pub fn MakeDefault(id: Id, done: Callback<()>, failed: Callback<AppError>) -> im
         }
     };
     view! {
-        <button type="button" disabled=pending on:click=click>"Make default"</button>
+        <button type="button" disabled=submit.pending() on:click=click>"Make default"</button>
         <Confirm question title="Make default" answer yes_label="Make default" />
     }
 }

@@ -2,10 +2,10 @@
 //! Mailroom shipped (the name and SMTP settings stay), over the version the editor holds.
 
 use crate::api::templates::{restore_template, TemplateView};
-use crate::api::AppError;
+use crate::api::{AppError, Id};
 use crate::ui::dialog::Confirm;
+use crate::ui::submit::Submit;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 #[component]
 pub fn RestoreDefault(
@@ -14,7 +14,11 @@ pub fn RestoreDefault(
     failed: Callback<AppError>,
 ) -> impl IntoView {
     let asking = RwSignal::new(false);
-    let pending = RwSignal::new(false);
+    let submit = Submit::handled(
+        |(id, version): &(Id, i64)| restore_template(*id, *version),
+        move |view| restored.run(view),
+        move |error| failed.run(error),
+    );
     let question = Signal::derive(move || {
         asking.get().then(|| {
             let name = saved.with(|s| s.as_ref().map(|v| v.form.name.clone()).unwrap_or_default());
@@ -26,17 +30,10 @@ pub fn RestoreDefault(
         let Some((id, version)) = saved.with_untracked(|s| s.as_ref().map(|v| (v.id, v.version))).filter(|_| yes) else {
             return;
         };
-        pending.set(true);
-        spawn_local(async move {
-            match restore_template(id, version).await {
-                Ok(view) => restored.run(view),
-                Err(e) => failed.run(e),
-            }
-            pending.set(false);
-        });
+        submit.send((id, version));
     });
     view! {
-        <button type="button" disabled=pending on:click=move |_| asking.set(true)>"Restore default"</button>
+        <button type="button" disabled=submit.pending() on:click=move |_| asking.set(true)>"Restore default"</button>
         <Confirm question title="Restore default" answer yes_label="Restore default" />
     }
 }

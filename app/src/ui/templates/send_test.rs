@@ -3,10 +3,9 @@
 use super::preview::parsed_sample;
 use crate::api::templates::send_template_test;
 use crate::api::{AppError, Id};
-use crate::ui::session::session;
+use crate::ui::submit::Submit;
 use crate::ui::toast::toasts;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 #[component]
 pub fn SendTest(
@@ -16,27 +15,24 @@ pub fn SendTest(
     dirty: Signal<bool>,
     sample_text: RwSignal<String>,
 ) -> impl IntoView {
-    let session = session();
     let toasts = toasts();
-    let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    // The button has no fields of its own: what the server finds is said beside it.
+    let submit = Submit::handled(
+        move |sample: &Option<serde_json::Value>| send_template_test(id, sample.clone()),
+        move |test| toasts.show(format!("Test queued to {}: follow mail #{} in the Delivery log.", test.to, test.mail)),
+        move |failure| {
+            error.set(Some(match failure {
+                AppError::Invalid(errors) => errors.iter().map(|(_, message)| message.to_owned()).collect::<Vec<_>>().join(" "),
+                other => other.to_string(),
+            }))
+        },
+    );
+    let pending = submit.pending();
     let send = move |_| {
         let Ok(sample) = parsed_sample(&sample_text.get_untracked()) else { return };
-        pending.set(true);
         error.set(None);
-        spawn_local(async move {
-            match send_template_test(id, sample).await {
-                Ok(test) => toasts.show(format!("Test queued to {}: follow mail #{} in the Delivery log.", test.to, test.mail)),
-                Err(AppError::Invalid(errors)) => {
-                    let said: Vec<String> = errors.iter().map(|(_, message)| message.to_owned()).collect();
-                    let _ = error.try_set(Some(said.join(" ")));
-                }
-                Err(e) => {
-                    let _ = error.try_set(session.unless_signed_out(e).map(|e| e.to_string()));
-                }
-            }
-            let _ = pending.try_set(false);
-        });
+        submit.send(sample);
     };
     let reason = move || dirty.get().then_some("Save first: Send test sends the saved template.");
     view! {
