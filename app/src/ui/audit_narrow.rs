@@ -4,7 +4,6 @@
 use super::fields::SelectField;
 use crate::api::audit::{audit_facets, AuditChoices, AuditNarrow};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 fn choices(all: Vec<String>, everyone: &str) -> Vec<(String, String)> {
     std::iter::once((String::new(), everyone.to_owned())).chain(all.into_iter().map(|a| (a.clone(), a))).collect()
@@ -12,13 +11,9 @@ fn choices(all: Vec<String>, everyone: &str) -> Vec<(String, String)> {
 
 #[component]
 pub fn AuditNarrowing(narrow: RwSignal<AuditNarrow>, changed: Callback<()>) -> impl IntoView {
-    let facets = RwSignal::new(AuditChoices::default());
-    spawn_local(async move {
-        // Without the lists the text filter still works; a failure shows on the log itself.
-        if let Ok(found) = audit_facets().await {
-            facets.set(found);
-        }
-    });
+    // Without the lists the text filter still works; a failure shows on the log itself.
+    let found = LocalResource::new(audit_facets);
+    let facets = Signal::derive(move || found.get().and_then(Result::ok).unwrap_or_else(AuditChoices::default));
     let set = move |change: &dyn Fn(&mut AuditNarrow)| {
         narrow.update(|n| change(n));
         changed.run(());
