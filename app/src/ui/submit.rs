@@ -1,6 +1,7 @@
 //! One form's state, built on a Leptos `Action`: whether its request is pending (so the button
 //! can say so), the server's messages under their fields, and the one that belongs to no field.
-//! Only the latest answer lands, and an answer that arrives after the form is gone is dropped.
+//! An answer that arrives after the form is gone is dropped; callers that must not send twice
+//! disable their button while `pending()`.
 
 use super::fields::focus_first_invalid;
 use super::session::session;

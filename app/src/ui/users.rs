@@ -71,6 +71,7 @@ pub fn UsersPage() -> impl IntoView {
                 question=Signal::derive(move || removing.get().map(|u| format!("Remove {} ({})? They are signed out at once.", u.name, u.email)))
                 title="Remove user"
                 answer
+                yes_disabled=remove.pending()
                 error=remove.message()
                 yes_label="Remove"
             />
@@ -103,7 +104,7 @@ fn UserTable(
                                 <td data-label="Role">
                                     <select
                                         aria-label=format!("Role of {name}")
-                                        disabled=is_me
+                                        disabled=move || is_me || confirming.submit.pending().get()
                                         on:change=move |ev| {
                                             if let Ok(role) = Role::parse(&event_target_value(&ev)) {
                                                 confirming.ask(shown.clone(), event_target(&ev), role);

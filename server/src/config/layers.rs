@@ -39,21 +39,29 @@ pub(super) fn variable(key: &str) -> &'static str {
 pub(super) struct Layers {
     #[serde(deserialize_with = "text")]
     pub addr: String,
-    pub data_dir: PathBuf,
+    #[serde(deserialize_with = "text")]
+    pub data_dir: String,
     #[serde(deserialize_with = "optional_text")]
     pub database_url: Option<String>,
     #[serde(deserialize_with = "optional_text")]
     pub public_url: Option<String>,
     #[serde(deserialize_with = "optional_text")]
     pub admin_email: Option<String>,
+    #[serde(deserialize_with = "number")]
     pub session_idle_minutes: u64,
+    #[serde(deserialize_with = "number")]
     pub session_lifetime_hours: u64,
-    pub smtp_ca_file: Option<PathBuf>,
+    #[serde(deserialize_with = "optional_text")]
+    pub smtp_ca_file: Option<String>,
+    #[serde(deserialize_with = "number")]
     pub smtp_connect_timeout_secs: u64,
+    #[serde(deserialize_with = "number")]
     pub smtp_timeout_secs: u64,
+    #[serde(deserialize_with = "number")]
     pub outbox_claim_timeout_secs: u64,
     #[serde(deserialize_with = "text")]
     pub trusted_proxies: String,
+    #[serde(deserialize_with = "number")]
     pub revisions_keep: u64,
 }
 
@@ -61,7 +69,7 @@ impl Default for Layers {
     fn default() -> Self {
         Self {
             addr: "127.0.0.1:3000".into(),
-            data_dir: PathBuf::from("./data"),
+            data_dir: "./data".into(),
             database_url: None,
             public_url: None,
             admin_email: None,
@@ -79,6 +87,13 @@ impl Default for Layers {
 
 fn text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
     Ok(shown(&<Value as Deserialize>::deserialize(deserializer)?.to_actual()))
+}
+
+/// A whole number, written as one or as text ("30"), as files written for earlier versions do.
+fn number<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    let value = <Value as Deserialize>::deserialize(deserializer)?;
+    let text = shown(&value.to_actual());
+    text.trim().parse().map_err(|_| serde::de::Error::invalid_value(serde::de::Unexpected::Str(&text), &"a whole number"))
 }
 
 fn optional_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
@@ -149,7 +164,13 @@ impl Layers {
         let file = config_file()?;
         let mut figment = Figment::from(Serialized::defaults(Layers::default()));
         if let Some(path) = &file {
-            figment = figment.merge(Toml::file_exact(path));
+            // Read here first: toml's own message says what is wrong without quoting the line,
+            // which may hold a database password.
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| super::fail("MAILROOM_CONFIG", format!("cannot read {}: {e}.", path.display())))?;
+            toml::from_str::<toml::Table>(&text)
+                .map_err(|e| super::fail("MAILROOM_CONFIG", format!("{} is not valid: {}", path.display(), e.message())))?;
+            figment = figment.merge(Toml::string(&text));
         }
         let keys: Vec<&str> = VARIABLES.iter().map(|(key, _)| *key).filter(|key| *key != "database_url").collect();
         figment = figment
@@ -189,6 +210,12 @@ mod tests {
             let error = Layers::read().unwrap_err();
             assert_eq!(error.to_string(), "MAILROOM_SESSION_IDLE_MINUTES: \"soon\" is not a positive whole number.");
             jail.set_env("MAILROOM_SESSION_IDLE_MINUTES", "45");
+            jail.create_file("mailroom.toml", "revisions_keep = \"20\"")?;
+            assert_eq!(Layers::read().expect("a number written as text").revisions_keep, 20);
+            jail.create_file("mailroom.toml", "database_url = \"postgres://u:hunter2@db/m\"\nport = = 1")?;
+            let error = Layers::read().unwrap_err();
+            assert_eq!(error.variable, "MAILROOM_CONFIG");
+            assert!(!error.message.contains("hunter2"), "{error}");
             jail.create_file("mailroom.toml", "sesion_idle_minutes = 30")?;
             let error = Layers::read().unwrap_err();
             assert_eq!(error.variable, "MAILROOM_CONFIG");

@@ -79,7 +79,7 @@ impl Config {
         let layers = layers::Layers {
             addr: "127.0.0.1:0".into(),
             public_url: Some("http://127.0.0.1".into()),
-            data_dir,
+            data_dir: data_dir.display().to_string(),
             ..Default::default()
         };
         let config = Self::checked(layers).expect("the defaults are valid");
@@ -91,7 +91,7 @@ impl Config {
         let addr: SocketAddr = layers.addr.parse().map_err(|_| {
             fail("MAILROOM_ADDR", format!("\"{}\" is not an address and port such as 127.0.0.1:3000.", layers.addr))
         })?;
-        let data_dir = layers.data_dir;
+        let data_dir = PathBuf::from(layers.data_dir);
         let database_url = layers.database_url.unwrap_or_else(|| format!("sqlite://{}", data_dir.join("mailroom.db").display()));
         if !database_url.starts_with("sqlite:") && !crate::db::is_postgres(&database_url) {
             let shown = crate::db::redact(&database_url);
@@ -107,7 +107,7 @@ impl Config {
             revisions_keep: number("revisions_keep", layers.revisions_keep)?,
             trusted_proxies,
             audit_fold_window: Duration::from_secs(60),
-            smtp_ca_file: layers.smtp_ca_file,
+            smtp_ca_file: layers.smtp_ca_file.map(PathBuf::from),
             smtp_connect_timeout: Duration::from_secs(number("smtp_connect_timeout_secs", layers.smtp_connect_timeout_secs)?),
             smtp_timeout: Duration::from_secs(number("smtp_timeout_secs", layers.smtp_timeout_secs)?),
             outbox: crate::outbox::OutboxConfig { claim_timeout: Duration::from_secs(claim_secs), ..Default::default() },

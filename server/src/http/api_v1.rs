@@ -154,6 +154,11 @@ pub async fn create(State(mailroom): State<Arc<Mailroom>>, headers: HeaderMap, b
     let client = client(&mailroom, &headers).await?;
     let body = read_body(&headers, body).await?;
     let key = idempotency_key(&headers)?;
+    if let Some(key) = &key {
+        if let Some(before) = mailroom.replayed(&client, key).await? {
+            return Ok(answer(StatusCode::OK, before));
+        }
+    }
     let message = parse(&body)?;
     match mailroom.queue_message(&client, key.as_deref(), message).await? {
         (Queued::New, queued) => Ok(answer(StatusCode::ACCEPTED, queued)),

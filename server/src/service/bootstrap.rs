@@ -71,9 +71,7 @@ pub async fn bootstrap_first_admin(db: &Db, config: &Config) -> Result<Option<St
     }
 }
 
-/// The same rules the browser applies before sending.
-/// A person's name and sign-in address, or every message about them.
-/// The new user's fields, every message at once.
+/// The new user's fields, every message at once: the rules the browser applies before sending.
 pub(super) fn check_new_user(
     user: &NewUser,
     password_label: &str,

@@ -150,6 +150,14 @@ impl Mailroom {
         Ok(self.db.mail_by_idempotency_key(client.token_id, key).await.or_internal("reading the Idempotency-Key")?)
     }
 
+    /// The mail `key` queued before for this client, if any: a retry gets it back whatever its body.
+    pub async fn replayed(&self, client: &ApiClient, key: &str) -> Result<Option<MessageStatus>, MessageError> {
+        match self.queued_with_key(client, key).await? {
+            Some(id) => Ok(Some(self.message_status(client, id).await?)),
+            None => Ok(None),
+        }
+    }
+
     /// Queues `message`, or finds the mail `key` queued before for the same client.
     pub async fn queue_message(
         &self,
