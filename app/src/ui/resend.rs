@@ -17,8 +17,16 @@ const TEMPLATES: &str = "";
 #[component]
 pub fn ResendDialog(mail: RwSignal<Option<MailView>>, resent: Callback<MailView>) -> impl IntoView {
     let dialog = NodeRef::<Dialog>::new();
-    // Read again each time the dialog opens, so settings added meanwhile are offered.
-    let settings = loaded(list_settings);
+    // Read each time the dialog opens, so settings added meanwhile are offered; nothing while closed.
+    let settings = loaded(move || {
+        let open = mail.with(Option::is_some);
+        async move {
+            match open {
+                true => list_settings().await,
+                false => Ok(Vec::new()),
+            }
+        }
+    });
     let options = Signal::derive(move || {
         let template = (TEMPLATES.to_owned(), "The settings its template uses now".to_owned());
         let others = settings.get().and_then(Result::ok).unwrap_or_default();
@@ -42,7 +50,6 @@ pub fn ResendDialog(mail: RwSignal<Option<MailView>>, resent: Callback<MailView>
         }
         chosen.set(TEMPLATES.to_owned());
         submit.reset();
-        settings.refetch();
     });
     let send = move |_| {
         if let Some(current) = mail.get_untracked() {

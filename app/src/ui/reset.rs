@@ -3,7 +3,7 @@
 use super::fields::TextField;
 use super::nav::{nav, Link};
 use super::route::Route;
-use super::session::{session, SessionState};
+use super::session::session;
 use super::submit::Submit;
 use crate::api::auth::{forgot_password, reset_link_valid, reset_password};
 use crate::domain::{AccountPassword, FieldErrors};
@@ -58,10 +58,7 @@ pub fn ResetPage() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let submit = Submit::new(
         |(token, chosen): &(String, String)| reset_password(token.clone(), chosen.clone()),
-        move |user| {
-            session.state.set(SessionState::SignedIn(user));
-            nav.replace("/smtp-settings");
-        },
+        move |user| session.enter(user, "/smtp-settings"),
     );
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

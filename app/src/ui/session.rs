@@ -58,6 +58,12 @@ impl Session {
         }
     }
 
+    /// Someone just signed in on this page: they are the session now, and go to `path`.
+    pub fn enter(&self, user: CurrentUser, path: &str) {
+        self.state.set(SessionState::SignedIn(user));
+        self.nav.replace(path);
+    }
+
     /// Called when the server says the session is gone: sign in again, then come back.
     pub fn expired(&self) {
         self.state.set(SessionState::SignedOut);

@@ -4,7 +4,7 @@
 use super::fields::TextField;
 use super::nav::{nav, Link};
 use super::route::Route;
-use super::session::{session, SessionState};
+use super::session::session;
 use super::submit::Submit;
 use crate::api::{auth::complete_setup, auth::setup_token_valid, NewUser};
 use crate::domain::{check_new_person, AccountPassword, Role};
@@ -44,17 +44,13 @@ pub fn Setup() -> impl IntoView {
 
 #[component]
 fn SetupForm(token: String) -> impl IntoView {
-    let nav = nav();
     let session = session();
     let name = RwSignal::new(String::new());
     let email = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let submit = Submit::new(
         |(token, user): &(String, NewUser)| complete_setup(token.clone(), user.clone()),
-        move |user| {
-            session.state.set(SessionState::SignedIn(user));
-            nav.replace("/smtp-settings");
-        },
+        move |user| session.enter(user, "/smtp-settings"),
     );
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

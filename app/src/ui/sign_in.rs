@@ -3,7 +3,7 @@
 use super::fields::TextField;
 use super::nav::{nav, Link};
 use super::route::Route;
-use super::session::{session, SessionState};
+use super::session::session;
 use super::submit::Submit;
 use crate::api::{auth::sign_in, Credentials};
 use leptos::prelude::*;
@@ -20,10 +20,7 @@ pub fn SignIn() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let submit = Submit::explained(
         |credentials: &Credentials| sign_in(credentials.clone()),
-        move |user| {
-            session.state.set(SessionState::SignedIn(user));
-            nav.replace(next.as_deref().unwrap_or("/smtp-settings"));
-        },
+        move |user| session.enter(user, next.as_deref().unwrap_or("/smtp-settings")),
         move |error| {
             password.set(String::new());
             error.to_string()

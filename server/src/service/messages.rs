@@ -158,18 +158,15 @@ impl Mailroom {
         }
     }
 
-    /// Queues `message`, or finds the mail `key` queued before for the same client.
+    /// Queues `message`, or finds the mail `key` queued before for the same client. Callers ask
+    /// `replayed` first, before reading the body; a key used meanwhile is found here through the
+    /// unique index.
     pub async fn queue_message(
         &self,
         client: &ApiClient,
         key: Option<&str>,
         message: NewMessage,
     ) -> Result<(Queued, MessageStatus), MessageError> {
-        if let Some(key) = key {
-            if let Some(id) = self.queued_with_key(client, key).await? {
-                return Ok((Queued::Before, self.message_status(client, id).await?));
-            }
-        }
         let to = EmailAddress::parse_as(&message.to, "`to`").map_err(|m| invalid("to", m))?;
         let to_name = FromName::parse(message.to_name.as_deref().unwrap_or_default())
             .map_err(|m| invalid("to_name", m.replacen("From", "`to_name`", 1)))?;
