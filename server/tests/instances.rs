@@ -130,6 +130,8 @@ async fn a_session_and_a_save_on_one_instance_hold_on_the_other() {
     form["input"]["version"] = json!(saved.version);
     form["input"]["form"]["host"] = json!("smtp.a.example.com");
     let _: SettingsView = on_a.call("settings/save", form.clone()).await.unwrap();
+    let listed: Vec<SettingsSummary> = on_b.call("settings/list", json!({})).await.unwrap();
+    assert_eq!(listed[0].host, "smtp.a.example.com", "B's list, read before A's save, is read again after it");
     form["input"]["form"]["host"] = json!("smtp.b.example.com");
     let stale = on_b.call::<SettingsView>("settings/save", form).await.unwrap_err();
     assert!(matches!(stale.error, AppError::Stale { .. }), "{:?}", stale.error);

@@ -167,6 +167,9 @@ async fn one_default_settings_and_what_blocks_a_delete() {
         .call("templates/save", json!({ "input": { "id": invoice, "version": view["version"], "form": form } }))
         .await
         .unwrap();
+    let list: Vec<SettingsSummary> = admin.call("settings/list", json!({})).await.unwrap();
+    let counts = list.iter().map(|s| (s.name.as_str(), s.template_count)).collect::<Vec<_>>();
+    assert_eq!(counts, [("First", 1), ("Second", 2)], "the list read just before shows the move at once");
     let blocked = admin.call::<()>("settings/delete", json!({ "id": first["id"] })).await.unwrap_err();
     assert!(blocked.error.to_string().contains("“Invoice”"), "{}", blocked.error);
 }

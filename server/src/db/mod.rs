@@ -3,6 +3,7 @@
 
 mod audit;
 mod failures;
+mod flag;
 mod mail_attempts;
 mod meta;
 mod oauth;
@@ -23,7 +24,7 @@ pub use oauth::OAuthState;
 pub use outbox::{Claimed, HealthRow, MailRow, NewMail, ResendSource};
 pub use revisions::{History, SettingsRevisionRow, TemplateRevisionRow};
 pub use sessions::SessionRow;
-pub use settings::{SettingsRow, SettingsWrite};
+pub use settings::{SettingsRow, SettingsWrite, SummaryRow};
 pub use templates::{TemplateRow, TemplateWrite};
 pub use tokens::TokenRow;
 pub use users::{RoleChange, UserRow};
@@ -33,6 +34,11 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool};
 use std::str::FromStr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// A list the database built as one JSON text (see `list_settings`).
+struct JsonList {
+    list: String,
+}
 
 /// One of the two databases' handles of the same kind: pools, transactions, connections.
 #[derive(Clone)]
@@ -212,9 +218,21 @@ impl Db {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
-        let writer = SqlitePoolOptions::new().max_connections(1).connect_with(options.clone()).await.map_err(connect)?;
+        // No ping before each use: an in-process SQLite connection cannot have dropped, and the
+        // ping is a round trip to the connection's thread, as dear as a small query.
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .test_before_acquire(false)
+            .connect_with(options.clone())
+            .await
+            .map_err(connect)?;
         sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(connect)?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .test_before_acquire(false)
+            .connect_with(options)
+            .await
+            .map_err(connect)?;
         Ok(Self { pools: On::Sqlite((pool, writer)) })
     }
 

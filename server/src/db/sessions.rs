@@ -2,11 +2,15 @@
 
 use super::{now_ms, on, Db};
 
+/// A session with the account it belongs to, read together: every signed-in request reads it.
 #[derive(Clone, Debug)]
 pub struct SessionRow {
-    pub user_id: i64,
     pub created_at: i64,
     pub last_seen: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: String,
 }
 
 impl Db {
@@ -27,7 +31,9 @@ impl Db {
     pub async fn session(&self, token_hash: &[u8]) -> sqlx::Result<Option<SessionRow>> {
         on!(self.read(), |e| query_as!(
             SessionRow,
-            "select user_id, created_at, last_seen from sessions where token_hash = $1",
+            r#"select s.created_at, s.last_seen, u.id as "user_id!", u.name, u.email, u.role
+               from sessions s join users u on u.id = s.user_id
+               where s.token_hash = $1"#,
             token_hash
         )
         .fetch_optional(e)

@@ -1,6 +1,6 @@
 //! The smtp_settings table.
 
-use super::{now_ms, on, Db, Table, Tx};
+use super::{flag, now_ms, on, Db, JsonList, Table, Tx};
 
 #[derive(Clone, Debug)]
 pub struct SettingsRow {
@@ -130,6 +130,8 @@ pub struct SettingsWrite<'a> {
     pub backup_id: Option<i64>,
 }
 
+/// One settings in the list. SQLite's JSON writes its booleans as 0 and 1.
+#[derive(serde::Deserialize)]
 pub struct SummaryRow {
     pub id: i64,
     pub name: String,
@@ -138,8 +140,10 @@ pub struct SummaryRow {
     pub email: String,
     pub username: String,
     pub last_test_at: Option<i64>,
+    #[serde(with = "flag::optional")]
     pub last_test_ok: Option<bool>,
     pub last_test_summary: Option<String>,
+    #[serde(with = "flag")]
     pub is_default: bool,
     pub template_count: i64,
     pub cert_expires_at: Option<i64>,
@@ -148,27 +152,53 @@ pub struct SummaryRow {
 }
 
 impl Db {
+    /// A number that moves with every write the settings list shows (kept by triggers).
+    pub async fn settings_list_revision(&self) -> sqlx::Result<i64> {
+        on!(self.read(), |e| query_scalar!(r#"select revision as "revision!: i64" from list_revisions where name = 'settings'"#)
+            .fetch_one(e)
+            .await)
+    }
+
+    /// Every settings with its counts, in name order. The database builds the list as one JSON
+    /// text: a row at a time, each row crossed from SQLite's thread to the server's on its own,
+    /// and that crossing, not the query, was most of the list's cost.
     pub async fn list_settings(&self) -> sqlx::Result<Vec<SummaryRow>> {
-        on!(self.read(), |e| {
+        let list = on!(self.read(), |e| {
             query_as!(
-            SummaryRow,
+            JsonList,
             // Counted once per list with grouped joins, not once per row: a subquery per row
             // made the list quadratic in the number of settings.
-            r#"select s.id as "id!", s.name, s.host, s.port, s.email, s.username, s.last_test_at, s.last_test_ok as "last_test_ok: bool",
-                      s.last_test_summary, s.is_default as "is_default: bool",
-                      coalesce(t.n, 0) + case when s.is_default then coalesce(d.n, 0) else 0 end as "template_count!: i64",
-                      s.cert_expires_at, s.backup_id, coalesce(b.n, 0) as "backs_up!: i64"
+            sqlite: r#"select json_group_array(json_object(
+                          'id', s.id, 'name', s.name, 'host', s.host, 'port', s.port, 'email', s.email,
+                          'username', s.username, 'last_test_at', s.last_test_at, 'last_test_ok', s.last_test_ok,
+                          'last_test_summary', s.last_test_summary, 'is_default', s.is_default,
+                          'template_count', coalesce(t.n, 0) + case when s.is_default then coalesce(d.n, 0) else 0 end,
+                          'cert_expires_at', s.cert_expires_at, 'backup_id', s.backup_id, 'backs_up', coalesce(b.n, 0)
+                      ) order by s.name_key) as "list!: String"
                from smtp_settings s
                left join (select settings_id, count(*) as n from email_templates where settings_id is not null group by settings_id) t
                       on t.settings_id = s.id
                left join (select count(*) as n from email_templates where settings_id is null) d on true
                left join (select backup_id, count(*) as n from smtp_settings where backup_id is not null group by backup_id) b
-                      on b.backup_id = s.id
-               order by s.name_key"#
+                      on b.backup_id = s.id"#,
+            postgres: r#"select coalesce(json_agg(json_build_object(
+                          'id', s.id, 'name', s.name, 'host', s.host, 'port', s.port, 'email', s.email,
+                          'username', s.username, 'last_test_at', s.last_test_at, 'last_test_ok', s.last_test_ok,
+                          'last_test_summary', s.last_test_summary, 'is_default', s.is_default,
+                          'template_count', coalesce(t.n, 0) + case when s.is_default then coalesce(d.n, 0) else 0 end,
+                          'cert_expires_at', s.cert_expires_at, 'backup_id', s.backup_id, 'backs_up', coalesce(b.n, 0)
+                      ) order by s.name_key), '[]')::text as "list!: String"
+               from smtp_settings s
+               left join (select settings_id, count(*) as n from email_templates where settings_id is not null group by settings_id) t
+                      on t.settings_id = s.id
+               left join (select count(*) as n from email_templates where settings_id is null) d on true
+               left join (select backup_id, count(*) as n from smtp_settings where backup_id is not null group by backup_id) b
+                      on b.backup_id = s.id"#
         )
-        .fetch_all(e)
+        .fetch_one(e)
         .await
-        })
+        })?;
+        serde_json::from_str(&list.list).map_err(|e| sqlx::Error::Decode(Box::new(e)))
     }
 
     pub async fn get_settings(&self, id: i64) -> sqlx::Result<Option<SettingsRow>> {

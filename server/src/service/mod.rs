@@ -17,6 +17,7 @@ pub mod oauth;
 mod reset;
 mod revisions;
 mod settings;
+mod settings_list;
 mod template_test;
 mod templates;
 mod test_email;
@@ -56,6 +57,7 @@ pub struct Mailroom {
     max_attempts: i64,
     /// Revisions kept per SMTP settings and per template.
     revisions_keep: i64,
+    settings_list: settings_list::ListCache,
 }
 
 /// Test sends allowed per user per minute, counted in the database across instances.
@@ -104,6 +106,7 @@ impl Mailroom {
             revisions_keep: i64::try_from(config.revisions_keep).unwrap_or(i64::MAX),
             session_idle: config.session_idle,
             session_lifetime: config.session_lifetime,
+            settings_list: Default::default(),
         };
         (mailroom, Background { resets: queued })
     }

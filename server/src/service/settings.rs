@@ -190,25 +190,15 @@ impl SettingsApi for Mailroom {
     }
 
     async fn list_settings(&self, _: Admin) -> Result<Vec<SettingsSummary>, AppError> {
-        let rows = self.db.list_settings().await.or_internal("listing SMTP settings")?;
+        let stored = self.stored_settings_list().await?;
         let mut health = self.delivery_health().await?;
         let failing_over = self.cool_downs.failing_over();
-        Ok(rows
-            .into_iter()
-            .map(|r| SettingsSummary {
-                health: health.remove(&r.id).unwrap_or_default(),
-                failing_over: failing_over.contains(&r.id) && r.backup_id.is_some(),
-                backs_up: r.backs_up,
-                cert_expires_at: r.cert_expires_at,
-                last_test: last_test(r.last_test_at, r.last_test_ok, r.last_test_summary),
-                is_default: r.is_default,
-                template_count: r.template_count,
-                id: r.id,
-                name: r.name,
-                host: r.host,
-                port: r.port as u16,
-                email: r.email,
-                username: r.username,
+        Ok(stored
+            .iter()
+            .map(|s| SettingsSummary {
+                health: health.remove(&s.summary.id).unwrap_or_default(),
+                failing_over: failing_over.contains(&s.summary.id) && s.has_backup,
+                ..s.summary.clone()
             })
             .collect())
     }

@@ -1,0 +1,117 @@
+//! The SMTP settings list as stored, kept between requests for as long as the database's list
+//! revision (moved by triggers on every write the list shows) stays where it was. Each request
+//! still reads the revision, so a write on any instance is seen by the next list on every one.
+//! What moves by itself — delivery health, failover — is added per request by the caller.
+
+use super::{Mailroom, OrInternal};
+use crate::db::SummaryRow;
+use app::api::{AppError, SettingsSummary};
+use std::sync::{Arc, Mutex};
+
+use super::settings::last_test;
+
+/// One settings as stored, ready to be completed with what moves by itself.
+pub(super) struct StoredSummary {
+    pub summary: SettingsSummary,
+    pub has_backup: bool,
+}
+
+#[derive(Default)]
+pub(super) struct ListCache(Mutex<Option<(i64, Arc<[StoredSummary]>)>>);
+
+impl ListCache {
+    fn get(&self, revision: i64) -> Option<Arc<[StoredSummary]>> {
+        let cached = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        cached.as_ref().filter(|(at, _)| *at == revision).map(|(_, list)| list.clone())
+    }
+
+    /// Keeps `list`, read after `revision` was, unless a list read at a later revision is
+    /// already kept. A write between the two reads leaves the list newer than its revision,
+    /// so the next request sees the revision moved and reads again: never older.
+    fn put(&self, revision: i64, list: Arc<[StoredSummary]>) {
+        let mut cached = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if cached.as_ref().is_none_or(|(at, _)| *at <= revision) {
+            *cached = Some((revision, list));
+        }
+    }
+}
+
+impl Mailroom {
+    pub(super) async fn stored_settings_list(&self) -> Result<Arc<[StoredSummary]>, AppError> {
+        let revision = self.db.settings_list_revision().await.or_internal("listing SMTP settings")?;
+        if let Some(list) = self.settings_list.get(revision) {
+            return Ok(list);
+        }
+        let rows = self.db.list_settings().await.or_internal("listing SMTP settings")?;
+        let list: Arc<[StoredSummary]> = rows.into_iter().map(stored).collect();
+        self.settings_list.put(revision, list.clone());
+        Ok(list)
+    }
+}
+
+fn stored(r: SummaryRow) -> StoredSummary {
+    StoredSummary {
+        has_backup: r.backup_id.is_some(),
+        summary: SettingsSummary {
+            health: Default::default(),
+            failing_over: false,
+            backs_up: r.backs_up,
+            cert_expires_at: r.cert_expires_at,
+            last_test: last_test(r.last_test_at, r.last_test_ok, r.last_test_summary),
+            is_default: r.is_default,
+            template_count: r.template_count,
+            id: r.id,
+            name: r.name,
+            host: r.host,
+            port: r.port as u16,
+            email: r.email,
+            username: r.username,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(name: &str) -> Arc<[StoredSummary]> {
+        let summary = SettingsSummary {
+            id: 1,
+            name: name.into(),
+            host: "smtp.example.com".into(),
+            port: 587,
+            email: "billing@example.com".into(),
+            username: String::new(),
+            last_test: None,
+            is_default: true,
+            template_count: 0,
+            health: Default::default(),
+            failing_over: false,
+            backs_up: 0,
+            cert_expires_at: None,
+        };
+        Arc::from(vec![StoredSummary { summary, has_backup: false }])
+    }
+
+    fn name(list: Option<Arc<[StoredSummary]>>) -> Option<String> {
+        list.map(|l| l[0].summary.name.clone())
+    }
+
+    #[test]
+    fn a_list_is_served_only_at_the_revision_it_was_read_at() {
+        let cache = ListCache::default();
+        assert_eq!(name(cache.get(0)), None, "nothing is kept at first");
+        cache.put(3, list("Billing"));
+        assert_eq!(name(cache.get(3)).as_deref(), Some("Billing"));
+        assert_eq!(name(cache.get(4)), None, "a moved revision reads again");
+    }
+
+    #[test]
+    fn a_slower_reader_never_puts_back_an_older_list() {
+        let cache = ListCache::default();
+        cache.put(5, list("Newer"));
+        cache.put(4, list("Older"));
+        assert_eq!(name(cache.get(5)).as_deref(), Some("Newer"));
+        assert_eq!(name(cache.get(4)), None);
+    }
+}
