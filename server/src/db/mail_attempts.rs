@@ -1,7 +1,7 @@
 //! The outbox_attempts table, and what an administrator does to a queued mail by hand:
 //! "Retry now" and "Cancel".
 
-use super::{now_ms, on, storable, Db, Tx};
+use super::{now_ms, on, storable, Db, MailRow, Tx};
 use app::api::delivery::AttemptOutcome;
 
 pub struct AttemptRow {
@@ -54,13 +54,21 @@ impl Db {
         })
     }
 
-    /// Makes a queued mail due now; false unless it was queued (not being sent, sent or failed).
-    pub async fn retry_mail_now(&self, id: i64) -> sqlx::Result<bool> {
+    /// Makes a queued mail due now, and returns it as it was made so: the worker, woken next,
+    /// may have tried it again before anyone reads it. None unless it was queued (not being
+    /// sent, sent or failed).
+    pub async fn retry_mail_now(&self, id: i64) -> sqlx::Result<Option<MailRow>> {
         let now = now_ms();
-        on!(self.write(), |e| query!("update outbox set next_attempt_at = $1 where id = $2 and status = 'queued'", now, id)
-            .execute(e)
-            .await
-            .map(|done| done.rows_affected() == 1))
+        on!(self.write(), |e| query_as!(
+            MailRow,
+            r#"update outbox set next_attempt_at = $1 where id = $2 and status = 'queued'
+               returning id as "id!", created_at, template_name, settings_name, recipient, subject, size, status, attempts,
+                         next_attempt_at, last_error, smtp_reply, sent_at, expires_at, sent_via, attempt_base"#,
+            now,
+            id
+        )
+        .fetch_optional(e)
+        .await)
     }
 
     /// Fails a queued mail with `reason` before it is sent; false unless it was queued.

@@ -25,7 +25,7 @@ pub use outbox::{Claimed, HealthRow, MailRow, NewMail, ResendSource};
 pub use revisions::{History, SettingsRevisionRow, TemplateRevisionRow};
 pub use sessions::SessionRow;
 pub use settings::{SettingsRow, SettingsWrite, SummaryRow};
-pub use templates::{TemplateRow, TemplateWrite};
+pub use templates::{MailSource, TemplateRow, TemplateWrite};
 pub use tokens::TokenRow;
 pub use users::{RoleChange, UserRow};
 
@@ -191,6 +191,13 @@ pub enum OpenError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
+/// SQLite connections for reads: one per core, two to eight. A read runs on its connection's
+/// own thread and uses the CPU alone (the file is in the page cache), so more connections than
+/// cores only add thread switches: with eight on two cores, queueing mail ran 25% slower.
+fn readers() -> u32 {
+    std::thread::available_parallelism().map_or(2, |n| n.get() as u32).clamp(2, 8)
+}
+
 /// Connections each instance keeps to PostgreSQL.
 const PG_CONNECTIONS: u32 = 16;
 
@@ -228,7 +235,7 @@ impl Db {
             .map_err(connect)?;
         sqlx::migrate!("./migrations/sqlite").run(&writer).await?;
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(readers())
             .test_before_acquire(false)
             .connect_with(options)
             .await

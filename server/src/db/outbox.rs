@@ -3,17 +3,17 @@
 use super::{like_pattern, now_ms, on, storable, Db, Tx};
 use app::api::delivery::AttemptOutcome as Outcome;
 
-pub struct NewMail<'a> {
+pub struct NewMail {
     pub template_id: Option<i64>,
-    pub template_name: &'a str,
+    pub template_name: String,
     pub settings_id: i64,
-    pub settings_name: &'a str,
-    pub envelope_from: &'a str,
-    pub recipient: &'a str,
-    pub subject: &'a str,
+    pub settings_name: String,
+    pub envelope_from: String,
+    pub recipient: String,
+    pub subject: String,
     pub size: i64,
     pub api_token_id: Option<i64>,
-    pub idempotency_key: Option<&'a str>,
+    pub idempotency_key: Option<String>,
     /// After this (ms), the mail is not worth sending any more.
     pub expires_at: Option<i64>,
 }
@@ -77,15 +77,18 @@ pub struct MailRow {
 impl Db {
     /// Inserts a queued mail with an empty message; the caller seals it with the id and
     /// stores it in the same transaction.
-    pub async fn insert_mail(tx: &mut Tx, m: &NewMail<'_>) -> sqlx::Result<i64> {
+    /// Inserts a mail with an empty message (sealing binds it to the id this returns).
+    pub async fn insert_mail(tx: &mut Tx, m: &NewMail) -> sqlx::Result<MailRow> {
         let now = now_ms();
         let empty: &[u8] = &[];
         on!(tx.on(), |e| {
-            query_scalar!(
+            query_as!(
+            MailRow,
             r#"insert into outbox (created_at, template_id, template_name, settings_id, settings_name, envelope_from, recipient, subject,
                                  message, size, status, next_attempt_at, api_token_id, idempotency_key, expires_at)
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', $11, $12, $13, $14)
-             returning id as "id!""#,
+             returning id as "id!", created_at, template_name, settings_name, recipient, subject, size, status, attempts,
+                       next_attempt_at, last_error, smtp_reply, sent_at, expires_at, sent_via, attempt_base"#,
             now, m.template_id, m.template_name, m.settings_id, m.settings_name, m.envelope_from, m.recipient, m.subject,
             empty, m.size, now, m.api_token_id, m.idempotency_key, m.expires_at
         )

@@ -3,6 +3,22 @@
 use super::revisions::History;
 use super::{now_ms, on, Db};
 
+/// A template and the settings its mail goes through; see `Db::mail_source`.
+pub struct MailSource {
+    pub id: i64,
+    pub name: String,
+    pub builtin: Option<String>,
+    pub subject: String,
+    pub text_body: String,
+    pub html_body: String,
+    pub from_name: String,
+    pub from_email: String,
+    pub settings_id: Option<i64>,
+    pub settings_name: Option<String>,
+    pub settings_from_name: Option<String>,
+    pub settings_email: Option<String>,
+}
+
 #[derive(Clone, Debug)]
 pub struct TemplateRow {
     pub id: i64,
@@ -73,6 +89,24 @@ impl Db {
             .map(|r| (r.id, r.builtin))
             .fetch_optional(e)
             .await)
+    }
+
+    /// A template by id or by name key, with the settings its mail goes through (its own, else
+    /// the default): all that queueing a mail reads, in one query.
+    pub async fn mail_source(&self, id: Option<i64>, name_key: Option<&str>) -> sqlx::Result<Option<MailSource>> {
+        on!(self.read(), |e| query_as!(
+            MailSource,
+            r#"select t.id as "id!", t.name, t.builtin, t.subject, t.text_body, t.html_body, t.from_name, t.from_email,
+                      s.id as "settings_id?", s.name as "settings_name?", s.from_name as "settings_from_name?",
+                      s.email as "settings_email?"
+               from email_templates t
+               left join smtp_settings s on s.id = coalesce(t.settings_id, (select d.id from smtp_settings d where d.is_default))
+               where t.id = $1 or t.name_key = $2"#,
+            id,
+            name_key
+        )
+        .fetch_optional(e)
+        .await)
     }
 
     /// A built-in template, whatever it has been renamed to.

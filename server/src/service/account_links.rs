@@ -50,8 +50,12 @@ impl Mailroom {
             all.extend(extra);
             all.insert(mail.link.to_owned(), Value::String(format!("{}{RESET_LINK_QUERY}{token}", self.public_url)));
         }
+        let source = match self.mail_source(template_id).await {
+            Ok(source) => source,
+            Err(e) => return Ok(Err(e)),
+        };
         let request = MailRequest {
-            template_id,
+            source,
             to_name: &user.name,
             to: &to,
             variables,
@@ -61,6 +65,6 @@ impl Mailroom {
             // A link that arrives after it expired helps nobody.
             expires_at: Some(expires),
         };
-        Ok(self.enqueue(request).await)
+        Ok(self.enqueue(request).await.map(|mail| mail.id))
     }
 }

@@ -3,7 +3,7 @@
 
 use super::{Mailroom, OrInternal};
 use crate::crypto::outbox_aad;
-use crate::db::{now_ms, Db, HealthRow, MailRow, NewMail};
+use crate::db::{now_ms, HealthRow, MailRow, MailSource, NewMail};
 use crate::mail::compose::{compose, sender, with_from, Attachment};
 use crate::mail::render::{render, RenderError, Sources};
 use app::api::caller::Admin;
@@ -15,7 +15,8 @@ use std::collections::HashMap;
 
 /// One mail to queue.
 pub struct MailRequest<'a> {
-    pub template_id: Id,
+    /// The template and its settings, from `Db::mail_source`.
+    pub source: MailSource,
     pub to_name: &'a str,
     pub to: &'a EmailAddress,
     pub variables: serde_json::Value,
@@ -70,38 +71,38 @@ fn failing_since(health: &HealthRow) -> Option<i64> {
 }
 
 impl Mailroom {
-    /// Renders, seals and queues one mail; returns its outbox id.
-    pub(crate) async fn enqueue(&self, request: MailRequest<'_>) -> Result<Id, QueueError> {
-        let template = self.db.template_by_id(request.template_id).await?.ok_or(QueueError::NoTemplate)?;
-        let settings_id = match template.settings_id {
-            Some(id) => id,
-            None => self.db.default_settings_id().await?.ok_or(QueueError::NoSettings)?,
+    /// The template `id` and the settings its mail goes through.
+    pub(crate) async fn mail_source(&self, id: Id) -> Result<MailSource, QueueError> {
+        self.db.mail_source(Some(id), None).await?.ok_or(QueueError::NoTemplate)
+    }
+
+    /// Renders and queues one mail (sealed by the writer); returns its outbox row once stored.
+    pub(crate) async fn enqueue(&self, request: MailRequest<'_>) -> Result<MailRow, QueueError> {
+        let template = request.source;
+        let (Some(settings_id), Some(settings_name), Some(settings_from_name), Some(settings_email)) =
+            (template.settings_id, template.settings_name, template.settings_from_name, template.settings_email)
+        else {
+            return Err(QueueError::NoSettings);
         };
-        let settings = self.db.get_settings(settings_id).await?.ok_or(QueueError::NoSettings)?;
         let sources = Sources { subject: &template.subject, text: &template.text_body, html: &template.html_body };
         let rendered = render(&sources, &request.variables)?;
-        let from = sender(&template.from_name, &template.from_email, &settings.from_name, &settings.email);
+        let from = sender(&template.from_name, &template.from_email, &settings_from_name, &settings_email);
         let composed = compose(from, (request.to_name, request.to.as_str()), &rendered, &request.attachments)
             .map_err(QueueError::Compose)?;
-        let mut tx = self.db.begin().await?;
-        let row = NewMail {
+        let mail = NewMail {
             template_id: Some(template.id),
-            template_name: &template.name,
-            settings_id: settings.id,
-            settings_name: &settings.name,
-            envelope_from: &composed.envelope_from,
-            recipient: request.to.as_str(),
-            subject: &rendered.subject,
+            template_name: template.name,
+            settings_id,
+            settings_name,
+            envelope_from: composed.envelope_from,
+            recipient: request.to.as_str().to_owned(),
+            subject: rendered.subject,
             size: composed.bytes.len() as i64,
             api_token_id: request.api_token,
-            idempotency_key: request.idempotency_key,
+            idempotency_key: request.idempotency_key.map(str::to_owned),
             expires_at: request.expires_at,
         };
-        let id = Db::insert_mail(&mut tx, &row).await?;
-        Db::set_mail_message(&mut tx, id, &self.secrets.seal_bytes(&composed.bytes, &outbox_aad(id))).await?;
-        tx.commit().await?;
-        self.wake.notify_one();
-        Ok(id)
+        Ok(self.mail_writer.write(mail, composed.bytes).await?)
     }
 
     /// Each settings' delivery in the last 24 hours and now.

@@ -71,13 +71,13 @@ impl MailApi for Mailroom {
     async fn retry_mail_now(&self, admin: Admin, id: Id) -> Result<MailView, AppError> {
         let row = self.mail_row(id).await?;
         let tries = row.attempts - row.attempt_base;
-        if !self.db.retry_mail_now(id).await.or_internal("queueing the mail")? {
+        let Some(due) = self.db.retry_mail_now(id).await.or_internal("queueing the mail")? else {
             return Err(not_waiting(&self.mail_now(id).await?, "retried now"));
-        }
+        };
         self.wake.notify_one();
         let details = format!("“{}”, attempt {} of {} now instead of at its set time", row.subject, tries + 1, self.max_attempts);
         self.audit(&admin, "mail retried now", &format!("mail #{id} to {}", row.recipient), &details).await;
-        self.mail_now(id).await
+        mail_view(due)
     }
 
     async fn cancel_mail(&self, admin: Admin, id: Id) -> Result<MailView, AppError> {

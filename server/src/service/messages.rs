@@ -173,13 +173,13 @@ impl Mailroom {
         let variables = message.variables.unwrap_or_default();
         let attachments = decoded(message.attachments.unwrap_or_default())?;
         let template = message.template;
-        let template_id = match self.db.template_by_name(&name_key(&template)).await.or_internal("finding the template")? {
-            Some((_, Some(builtin))) if is_system_template(&builtin) => {
+        let source = match self.db.mail_source(None, Some(&name_key(&template))).await.or_internal("finding the template")? {
+            Some(source) if source.builtin.as_deref().is_some_and(is_system_template) => {
                 let refusal =
                     format!("“{template}” is account mail that Mailroom sends itself; it cannot be sent through the API.");
                 return Err(invalid("template", refusal));
             }
-            Some((id, _)) => id,
+            Some(source) => source,
             None => return Err(invalid("template", format!("There is no template named “{template}”."))),
         };
         if let Some(name) = variables.keys().find(|k| SYSTEM_VARIABLES.contains(&k.as_str())) {
@@ -187,7 +187,7 @@ impl Mailroom {
             return Err(invalid(format!("variables.{name}"), refusal));
         }
         let request = MailRequest {
-            template_id,
+            source,
             to_name: to_name.as_str(),
             to: &to,
             variables: Value::Object(variables),
@@ -196,8 +196,8 @@ impl Mailroom {
             idempotency_key: key,
             expires_at: None,
         };
-        let id = match self.enqueue(request).await {
-            Ok(id) => id,
+        let mail = match self.enqueue(request).await {
+            Ok(mail) => mail,
             Err(QueueError::Render(RenderError::Missing(paths))) => {
                 let named: Vec<String> = paths.iter().map(|p| format!("variables.{p}")).collect();
                 return Err(invalid(&named[0], format!("The template “{template}” needs {}.", named.join(", "))));
@@ -215,7 +215,7 @@ impl Mailroom {
             Err(QueueError::Db(e)) => return Err(Err::<(), _>(e).or_internal("queueing the mail").unwrap_err().into()),
             Err(e) => return Err(MessageError::Unsendable(e.to_string())),
         };
-        tracing::debug!(mail = id, token = %client.name, "mail queued through the API");
-        Ok((Queued::New, self.message_status(client, id).await?))
+        tracing::debug!(mail = mail.id, token = %client.name, "mail queued through the API");
+        Ok((Queued::New, mail.into()))
     }
 }

@@ -12,6 +12,7 @@ mod hashing;
 mod invite;
 mod limiter;
 mod mail_details;
+mod mail_writer;
 pub mod messages;
 pub mod oauth;
 mod reset;
@@ -58,6 +59,7 @@ pub struct Mailroom {
     /// Revisions kept per SMTP settings and per template.
     revisions_keep: i64,
     settings_list: settings_list::ListCache,
+    mail_writer: mail_writer::MailWriter,
 }
 
 /// Test sends allowed per user per minute, counted in the database across instances.
@@ -72,10 +74,12 @@ const RESETS_PER_CLIENT_HOUR: usize = 10;
 /// The background tasks a `Mailroom` needs, to be started once it is shared.
 pub struct Background {
     resets: mpsc::Receiver<reset::ResetRequest>,
+    mail_writer: mail_writer::WriterTask,
 }
 
 impl Background {
     pub fn spawn(self, mailroom: Arc<Mailroom>) {
+        tokio::spawn(self.mail_writer.run());
         tokio::spawn(reset::answer_resets(mailroom.clone(), self.resets));
         tokio::spawn(audit::write_folded_audit(mailroom));
     }
@@ -91,6 +95,7 @@ impl Mailroom {
         config: &Config,
     ) -> (Self, Background) {
         let (resets, queued) = mpsc::channel(reset::QUEUED_REQUESTS);
+        let (mail_writer, writer_task) = mail_writer::MailWriter::new(db.clone(), secrets.clone(), wake.clone());
         let mailroom = Self {
             db,
             secrets,
@@ -107,8 +112,9 @@ impl Mailroom {
             session_idle: config.session_idle,
             session_lifetime: config.session_lifetime,
             settings_list: Default::default(),
+            mail_writer,
         };
-        (mailroom, Background { resets: queued })
+        (mailroom, Background { resets: queued, mail_writer: writer_task })
     }
 }
 

@@ -26,18 +26,21 @@ impl TemplateTestApi for Mailroom {
         let needs: Vec<String> = needed(&sources(&form)).into_iter().collect();
         let variables = checked_sample(sample, &needs)?;
         let to = EmailAddress::parse(&actor.email).map_err(AppError::Server)?;
-        let request = MailRequest {
-            template_id: id,
-            to_name: &actor.name,
-            to: &to,
-            variables,
-            attachments: Vec::new(),
-            api_token: None,
-            idempotency_key: None,
-            expires_at: None,
+        let queued = async {
+            let request = MailRequest {
+                source: self.mail_source(id).await?,
+                to_name: &actor.name,
+                to: &to,
+                variables,
+                attachments: Vec::new(),
+                api_token: None,
+                idempotency_key: None,
+                expires_at: None,
+            };
+            self.enqueue(request).await
         };
-        let mail = match self.enqueue(request).await {
-            Ok(mail) => mail,
+        let mail = match queued.await {
+            Ok(mail) => mail.id,
             Err(QueueError::Render(RenderError::Missing(paths))) => return Err(sample_lacks(&paths)),
             Err(e @ (QueueError::NoSettings | QueueError::NoTemplate)) => {
                 return Err(AppError::Conflict(format!("The test was not sent: {e}.")))
