@@ -1,6 +1,6 @@
 //! The audit_log table: insert and read, nothing else (triggers refuse updates and deletes).
 
-use super::{like_pattern, now_ms, on, storable, Db};
+use super::{like_pattern, now_ms, on, storable, Db, On, Tx};
 
 pub struct AuditRow {
     pub id: i64,
@@ -21,24 +21,36 @@ pub struct NewAudit<'a> {
     pub client: &'a str,
 }
 
+async fn insert_audit_on<'e, S: sqlx::SqliteExecutor<'e>, P: sqlx::PgExecutor<'e>>(
+    on: On<S, P>,
+    entry: &NewAudit<'_>,
+) -> sqlx::Result<()> {
+    let now = now_ms();
+    let stored = [entry.actor, entry.action, entry.target, entry.details, entry.client].map(storable);
+    let [actor, action, target, details, client] = stored.each_ref().map(|text| &**text);
+    on!(on, |e| query!(
+        "insert into audit_log (at, actor_id, actor, action, target, details, client) values ($1, $2, $3, $4, $5, $6, $7)",
+        now,
+        entry.actor_id,
+        actor,
+        action,
+        target,
+        details,
+        client
+    )
+    .execute(e)
+    .await
+    .map(drop))
+}
+
 impl Db {
     pub async fn insert_audit(&self, entry: &NewAudit<'_>) -> sqlx::Result<()> {
-        let now = now_ms();
-        let stored = [entry.actor, entry.action, entry.target, entry.details, entry.client].map(storable);
-        let [actor, action, target, details, client] = stored.each_ref().map(|text| &**text);
-        on!(self.write(), |e| query!(
-            "insert into audit_log (at, actor_id, actor, action, target, details, client) values ($1, $2, $3, $4, $5, $6, $7)",
-            now,
-            entry.actor_id,
-            actor,
-            action,
-            target,
-            details,
-            client
-        )
-        .execute(e)
-        .await
-        .map(drop))
+        insert_audit_on(self.write(), entry).await
+    }
+
+    /// Records `entry` in `tx`: the entry stands or falls with what it records.
+    pub async fn insert_audit_in(tx: &mut Tx, entry: &NewAudit<'_>) -> sqlx::Result<()> {
+        insert_audit_on(tx.on(), entry).await
     }
 
     /// Newest first, older than `before` (an id), matching `filter` in any text column,

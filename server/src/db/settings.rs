@@ -1,6 +1,6 @@
 //! The smtp_settings table.
 
-use super::{flag, now_ms, on, Db, JsonList, Table, Tx};
+use super::{flag, now_ms, on, Db, JsonList, On, Table, Tx};
 
 #[derive(Clone, Debug)]
 pub struct SettingsRow {
@@ -151,6 +151,27 @@ pub struct SummaryRow {
     pub backs_up: i64,
 }
 
+async fn settings_on<'e, S: sqlx::SqliteExecutor<'e>, P: sqlx::PgExecutor<'e>>(
+    on: On<S, P>,
+    id: i64,
+) -> sqlx::Result<Option<SettingsRow>> {
+    on!(on, |e| query_as!(
+        SettingsRow,
+        r#"select s.id, s.name, s.starttls_only as "starttls_only: bool", s.host, s.port, s.from_name, s.email,
+                      s.username, s.password_secret, s.version, s.created_at, c.name as "created_by?", s.updated_at,
+                      u.name as "updated_by?", s.last_test_at, s.last_test_ok as "last_test_ok: bool", s.last_test_summary,
+                      s.is_default as "is_default: bool", s.certificate, s.auth_method, s.token_url, s.client_id, s.scope,
+                      s.authorize_url, s.refresh_token, s.connected_at, s.connected_by, s.backup_id
+               from smtp_settings s
+               left join users c on c.id = s.created_by
+               left join users u on u.id = s.updated_by
+               where s.id = $1"#,
+        id
+    )
+    .fetch_optional(e)
+    .await)
+}
+
 impl Db {
     /// A number that moves with every write the settings list shows (kept by triggers).
     pub async fn settings_list_revision(&self) -> sqlx::Result<i64> {
@@ -202,21 +223,12 @@ impl Db {
     }
 
     pub async fn get_settings(&self, id: i64) -> sqlx::Result<Option<SettingsRow>> {
-        on!(self.read(), |e| query_as!(
-            SettingsRow,
-            r#"select s.id, s.name, s.starttls_only as "starttls_only: bool", s.host, s.port, s.from_name, s.email,
-                      s.username, s.password_secret, s.version, s.created_at, c.name as "created_by?", s.updated_at,
-                      u.name as "updated_by?", s.last_test_at, s.last_test_ok as "last_test_ok: bool", s.last_test_summary,
-                      s.is_default as "is_default: bool", s.certificate, s.auth_method, s.token_url, s.client_id, s.scope,
-                      s.authorize_url, s.refresh_token, s.connected_at, s.connected_by, s.backup_id
-               from smtp_settings s
-               left join users c on c.id = s.created_by
-               left join users u on u.id = s.updated_by
-               where s.id = $1"#,
-            id
-        )
-        .fetch_optional(e)
-        .await)
+        settings_on(self.read(), id).await
+    }
+
+    /// The settings as a transaction sees them, its own writes included.
+    pub async fn settings_in(tx: &mut Tx, id: i64) -> sqlx::Result<Option<SettingsRow>> {
+        settings_on(tx.on(), id).await
     }
 
     pub async fn insert_settings(tx: &mut Tx, w: &SettingsWrite<'_>, actor: i64) -> sqlx::Result<i64> {

@@ -3,7 +3,7 @@
 
 use super::attempts::{Attempt, Record};
 use super::{Mailroom, OrInternal};
-use crate::db::NewAudit;
+use crate::db::{Db, NewAudit, Tx};
 use app::api::audit::{AuditApi, AuditChoices, AuditEntry, AuditNarrow, AUDIT_PAGE};
 use app::api::caller::{Admin, Member, Visitor};
 use app::api::{AppError, CurrentUser, Id};
@@ -21,6 +21,24 @@ pub(super) trait Origin: Sync {
     /// The client's address as the audit log and the rate limits record it.
     fn client_text(&self) -> String {
         self.client().map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+    }
+}
+
+/// Who acted and from where, as an entry records them.
+struct Author {
+    id: Option<i64>,
+    name: String,
+    client: String,
+}
+
+impl Author {
+    fn of(by: &impl Origin) -> Self {
+        let person = by.person();
+        Self { id: person.map(|a| a.id), name: person.map_or_else(|| "anonymous".to_owned(), who), client: by.client_text() }
+    }
+
+    fn entry<'a>(&'a self, action: &'a str, target: &'a str, details: &'a str) -> NewAudit<'a> {
+        NewAudit { actor_id: self.id, actor: &self.name, action, target, details, client: &self.client }
     }
 }
 
@@ -107,13 +125,22 @@ pub(super) fn settings_changes(old: Option<&SettingsForm>, new: &SettingsForm, p
 impl Mailroom {
     /// Appends an entry. A failure to record is logged loudly but does not undo the action.
     pub(super) async fn audit(&self, by: &impl Origin, action: &str, target: &str, details: &str) {
-        let actor = by.person();
-        let actor_text = actor.map_or_else(|| "anonymous".to_owned(), who);
-        let client = by.client_text();
-        let entry = NewAudit { actor_id: actor.map(|a| a.id), actor: &actor_text, action, target, details, client: &client };
-        if let Err(error) = self.db.insert_audit(&entry).await {
+        let author = Author::of(by);
+        if let Err(error) = self.db.insert_audit(&author.entry(action, target, details)).await {
             tracing::error!(%error, action, target, "could not write the audit log");
         }
+    }
+
+    /// Appends an entry within `tx`, so the entry and what it records commit together.
+    pub(super) async fn audit_in(
+        &self,
+        tx: &mut Tx,
+        by: &impl Origin,
+        action: &str,
+        target: &str,
+        details: &str,
+    ) -> sqlx::Result<()> {
+        Db::insert_audit_in(tx, &Author::of(by).entry(action, target, details)).await
     }
 
     /// Records a refused anonymous attempt now, or folds it into the client's next summary.

@@ -2,7 +2,7 @@
 //! saved now, and putting one back as a new version (a settings' sealed password included).
 
 use super::audit::described;
-use super::settings::{backup_chain, form_of, settings_target, SecretWrite};
+use super::settings::{backup_chain, form_of, Audited, SecretWrite};
 use super::templates::form_of as template_form_of;
 use super::{Mailroom, OrInternal};
 use crate::db::{
@@ -188,11 +188,12 @@ impl HistoryApi for Mailroom {
         }
         let history = History { keep: self.revisions_keep, restored_from: Some(number) };
         let sealed = SecretWrite::Sealed(revision.password_secret.as_deref());
-        self.write_settings(actor, &new, Some(&row), sealed, history).await?;
-        let view = self.settings_get(id).await?;
+        let audited = |view: &SettingsView| {
+            let details = format!("version {number} restored as version {}: {}", view.version, described(&changes, usize::MAX));
+            Some(Audited { action: "SMTP settings restored", details })
+        };
+        let view = self.write_settings(&admin, &new, Some(&row), sealed, history, audited).await?;
         tracing::info!(settings = id, number, user = actor.id, "SMTP settings revision restored");
-        let details = format!("version {number} restored as version {}: {}", view.version, described(&changes, usize::MAX));
-        self.audit(&admin, "SMTP settings restored", &settings_target(&view.form.name, id), &details).await;
         Ok(view)
     }
 

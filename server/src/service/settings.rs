@@ -8,7 +8,7 @@ use crate::db::{is_foreign_key_violation, is_unique_violation, Db, History, Sett
 use app::api::caller::Admin;
 use app::api::settings::SettingsApi;
 use app::api::test_email::LastTest;
-use app::api::{AppError, CurrentUser, Id, SettingsInput, SettingsSummary, SettingsView};
+use app::api::{AppError, Id, SettingsInput, SettingsSummary, SettingsView};
 use app::domain::{check_password, Auth, AuthMethod, Field, PasswordChange, SettingsForm, ValidSettings};
 
 const NOT_FOUND: &str = "These SMTP settings no longer exist; someone may have deleted them.";
@@ -78,6 +78,12 @@ pub(super) enum SecretWrite<'a> {
     Sealed(Option<&'a [u8]>),
 }
 
+/// The audit entry a write of settings makes.
+pub(super) struct Audited {
+    pub action: &'static str,
+    pub details: String,
+}
+
 pub(super) fn settings_target(name: &str, id: Id) -> String {
     format!("SMTP settings “{name}” (#{id})")
 }
@@ -95,15 +101,18 @@ impl Mailroom {
         self.settings_row(id).await.map(view_of)
     }
 
-    /// Writes the settings and keeps the result as a revision, in one transaction.
+    /// Writes the settings, keeps the result as a revision, and records what `audit` makes of
+    /// the settings as saved (nothing for None), all in one transaction; returns them as saved.
     pub(super) async fn write_settings(
         &self,
-        actor: &CurrentUser,
+        admin: &Admin,
         new: &ValidSettings,
         existing: Option<&SettingsRow>,
         secret: SecretWrite<'_>,
         history: History,
-    ) -> Result<Id, AppError> {
+        audit: impl FnOnce(&SettingsView) -> Option<Audited>,
+    ) -> Result<SettingsView, AppError> {
+        let actor = admin.user();
         let name_key = new.name.key();
         let certificate = new.certificate.map(|pin| pin.to_string());
         let oauth = match &new.auth {
@@ -178,8 +187,14 @@ impl Mailroom {
         Db::record_settings_revision(&mut tx, id, secret_changed, history)
             .await
             .or_internal("keeping the SMTP settings' history")?;
+        let saved = Db::settings_in(&mut tx, id).await.or_internal("saving SMTP settings")?;
+        let view = view_of(saved.ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))?);
+        if let Some(Audited { action, details }) = audit(&view) {
+            let target = settings_target(&view.form.name, id);
+            self.audit_in(&mut tx, admin, action, &target, &details).await.or_internal("recording the save in the audit log")?;
+        }
         tx.commit().await.or_internal("saving SMTP settings")?;
-        Ok(id)
+        Ok(view)
     }
 }
 
@@ -229,16 +244,16 @@ impl SettingsApi for Mailroom {
             backup_chain(input.id, new.name.as_str(), backup, &all).map_err(|m| AppError::field(Field::Backup.label(), m))?;
         }
         let history = History { keep: self.revisions_keep, restored_from: None };
-        let id = self.write_settings(actor, &new, existing.as_ref(), SecretWrite::Form(&input.password), history).await?;
-        let view = self.settings_get(id).await?;
-        tracing::info!(settings = id, user = actor.id, "SMTP settings saved");
         let before = existing.as_ref().map(form_of);
-        let action = if before.is_some() { "SMTP settings changed" } else { "SMTP settings created" };
-        let details = settings_changes(before.as_ref(), &view.form, &input.password);
-        // Saving without a change is not an event.
-        if before.is_none() || details != NO_CHANGES {
-            self.audit(&admin, action, &settings_target(&view.form.name, id), &details).await;
-        }
+        let audited = |view: &SettingsView| {
+            let action = if before.is_some() { "SMTP settings changed" } else { "SMTP settings created" };
+            let details = settings_changes(before.as_ref(), &view.form, &input.password);
+            // Saving without a change is not an event.
+            (before.is_none() || details != NO_CHANGES).then(|| Audited { action, details })
+        };
+        let secret = SecretWrite::Form(&input.password);
+        let view = self.write_settings(&admin, &new, existing.as_ref(), secret, history, audited).await?;
+        tracing::info!(settings = view.id, user = actor.id, "SMTP settings saved");
         Ok(view)
     }
 
