@@ -249,7 +249,7 @@ impl SettingsApi for Mailroom {
             let action = if before.is_some() { "SMTP settings changed" } else { "SMTP settings created" };
             let details = settings_changes(before.as_ref(), &view.form, &input.password);
             // Saving without a change is not an event.
-            (before.is_none() || details != NO_CHANGES).then(|| Audited { action, details })
+            (before.is_none() || details != NO_CHANGES).then_some(Audited { action, details })
         };
         let secret = SecretWrite::Form(&input.password);
         let view = self.write_settings(&admin, &new, existing.as_ref(), secret, history, audited).await?;
