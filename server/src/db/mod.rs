@@ -2,6 +2,7 @@
 //! at compile time against both SQLite and PostgreSQL, chosen at start-up by DATABASE_URL.
 
 mod audit;
+pub mod batched;
 mod failures;
 mod flag;
 mod mail_attempts;

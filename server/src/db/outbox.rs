@@ -155,11 +155,12 @@ impl Db {
     // say whether it was: false means another instance took the mail over.
 
     /// Records a mail as sent; `via` names the backup settings that sent it, if one did.
-    pub async fn mark_sent(&self, id: i64, claim: i64, reply: &str, via: Option<&str>) -> sqlx::Result<bool> {
+    /// The outcomes below hold only while `claim` does: false when another instance took the
+    /// mail over. Each records the attempt in `tx` too.
+    pub async fn mark_sent(tx: &mut Tx, id: i64, claim: i64, reply: &str, via: Option<&str>) -> sqlx::Result<bool> {
         let now = now_ms();
         let reply: &str = &storable(reply);
-        let mut tx = self.begin().await?;
-        Db::record_attempt(&mut tx, id, claim, Outcome::Sent, reply, via).await?;
+        Db::record_attempt(tx, id, claim, Outcome::Sent, reply, via).await?;
         let held = on!(tx.on(), |e| query!(
             "update outbox set status = 'sent', sent_at = $1, smtp_reply = $2, last_error = null, claimed_at = null, claim = null,
                                first_failed_at = null, sent_via = $3
@@ -173,14 +174,12 @@ impl Db {
         .execute(e)
         .await
         .map(|done| done.rows_affected() == 1))?;
-        tx.commit().await?;
         Ok(held)
     }
 
-    pub async fn mark_retry(&self, id: i64, claim: i64, error: &str, next_attempt_at: i64) -> sqlx::Result<bool> {
+    pub async fn mark_retry(tx: &mut Tx, id: i64, claim: i64, error: &str, next_attempt_at: i64) -> sqlx::Result<bool> {
         let (error, now): (&str, i64) = (&storable(error), now_ms());
-        let mut tx = self.begin().await?;
-        Db::record_attempt(&mut tx, id, claim, Outcome::Retry, error, None).await?;
+        Db::record_attempt(tx, id, claim, Outcome::Retry, error, None).await?;
         let held = on!(tx.on(), |e| query!(
             "update outbox set status = 'queued', last_error = $1, next_attempt_at = $2, claimed_at = null, claim = null,
                                first_failed_at = coalesce(first_failed_at, $5)
@@ -194,7 +193,6 @@ impl Db {
         .execute(e)
         .await
         .map(|done| done.rows_affected() == 1))?;
-        tx.commit().await?;
         Ok(held)
     }
 
@@ -221,10 +219,9 @@ impl Db {
             .await)
     }
 
-    pub async fn mark_failed(&self, id: i64, claim: i64, error: &str) -> sqlx::Result<bool> {
+    pub async fn mark_failed(tx: &mut Tx, id: i64, claim: i64, error: &str) -> sqlx::Result<bool> {
         let (error, now): (&str, i64) = (&storable(error), now_ms());
-        let mut tx = self.begin().await?;
-        Db::record_attempt(&mut tx, id, claim, Outcome::Failed, error, None).await?;
+        Db::record_attempt(tx, id, claim, Outcome::Failed, error, None).await?;
         let held = on!(tx.on(), |e| query!(
             "update outbox set status = 'failed', last_error = $1, claimed_at = null, claim = null, failed_at = $4,
                                first_failed_at = null
@@ -237,7 +234,6 @@ impl Db {
         .execute(e)
         .await
         .map(|done| done.rows_affected() == 1))?;
-        tx.commit().await?;
         Ok(held)
     }
 

@@ -15,6 +15,7 @@
 //! is never passed on: the backup would only be refused the same way.
 
 pub mod failover;
+mod outcomes;
 
 use crate::crypto::{outbox_aad, SecretBox};
 use crate::db::{now_ms, Claimed, Db, SettingsRow};
@@ -23,6 +24,7 @@ use crate::mail::transport::{Connections, SendError};
 use failover::CoolDowns;
 use lettre::address::Envelope;
 use lettre::transport::smtp::client::AsyncSmtpConnection;
+use outcomes::{Outcome, Outcomes, RecordOutcome, Recorded};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
@@ -64,6 +66,7 @@ pub struct Worker {
     config: OutboxConfig,
     wake: Arc<Notify>,
     cool_downs: Arc<CoolDowns>,
+    outcomes: Outcomes,
 }
 
 /// Settings to send through, with what signing in needs.
@@ -110,7 +113,10 @@ impl Worker {
         wake: Arc<Notify>,
         cool_downs: Arc<CoolDowns>,
     ) -> Self {
-        Self { db, secrets, connections, config, wake, cool_downs }
+        let (outcomes, recording) = Outcomes::new(db.clone(), RecordOutcome);
+        // Ends when the worker is dropped, after storing what it was handed.
+        tokio::spawn(recording.run());
+        Self { db, secrets, connections, config, wake, cool_downs, outcomes }
     }
 
     pub async fn run(self: Arc<Self>, mut stop: watch::Receiver<bool>) {
@@ -152,15 +158,14 @@ impl Worker {
                 Ok(found) => found,
                 Err(error) => {
                     for mail in mails {
-                        let recorded = match &error {
-                            SendError::Permanent(reason) => self.db.mark_failed(mail.id, mail.claim, reason).await,
-                            SendError::Temporary(reason) | SendError::Uncertain(reason) => {
-                                self.db
-                                    .mark_retry(mail.id, mail.claim, reason, now_ms() + self.config.backoff.as_millis() as i64)
-                                    .await
-                            }
+                        let outcome = match &error {
+                            SendError::Permanent(reason) => Outcome::Failed { reason: reason.clone() },
+                            SendError::Temporary(reason) | SendError::Uncertain(reason) => Outcome::Retry {
+                                reason: reason.clone(),
+                                next_attempt_at: now_ms() + self.config.backoff.as_millis() as i64,
+                            },
                         };
-                        self.record(mail.id, recorded);
+                        self.record(&mail, outcome).await;
                     }
                     continue;
                 }
@@ -230,18 +235,15 @@ impl Worker {
         let mut conn: Option<(usize, AsyncSmtpConnection)> = None;
         for mail in mails {
             if *stop.borrow() {
-                self.record(mail.id, self.db.release_mail(mail.id, mail.claim).await);
+                logged(mail.id, self.db.release_mail(mail.id, mail.claim).await);
                 continue;
             }
             if mail.expires_at.is_some_and(|at| at <= now_ms()) {
-                self.record(mail.id, self.db.mark_failed(mail.id, mail.claim, EXPIRED).await);
+                self.record(&mail, failed(EXPIRED)).await;
                 continue;
             }
             let Ok(message) = self.secrets.open_bytes(&mail.message, &outbox_aad(mail.id)) else {
-                self.record(
-                    mail.id,
-                    self.db.mark_failed(mail.id, mail.claim, "The stored message could not be decrypted.").await,
-                );
+                self.record(&mail, failed("The stored message could not be decrypted.")).await;
                 continue;
             };
             let envelope = match (mail.envelope_from.parse(), mail.recipient.parse()) {
@@ -249,28 +251,25 @@ impl Worker {
                 _ => None,
             };
             let Some(envelope) = envelope else {
-                self.record(
-                    mail.id,
-                    self.db.mark_failed(mail.id, mail.claim, "The sender or recipient address cannot be used.").await,
-                );
+                self.record(&mail, failed("The sender or recipient address cannot be used.")).await;
                 continue;
             };
-            let outcome = self.send_by_route(routes, &mut conn, &envelope, &message).await;
-            let recorded = match outcome {
-                Ok((reply, via)) => self.db.mark_sent(mail.id, mail.claim, &reply, via).await,
-                Err(SendError::Permanent(reason)) => self.db.mark_failed(mail.id, mail.claim, &reason).await,
+            let outcome = match self.send_by_route(routes, &mut conn, &envelope, &message).await {
+                Ok((reply, via)) => Outcome::Sent { reply, via: via.map(str::to_owned) },
+                Err(SendError::Permanent(reason)) => Outcome::Failed { reason },
                 Err(SendError::Temporary(reason) | SendError::Uncertain(reason))
                     if mail.attempts - mail.attempt_base >= self.config.max_attempts =>
                 {
                     let tries = mail.attempts - mail.attempt_base;
-                    self.db.mark_failed(mail.id, mail.claim, &format!("Gave up after {tries} attempts: {reason}")).await
+                    Outcome::Failed { reason: format!("Gave up after {tries} attempts: {reason}") }
                 }
                 Err(SendError::Temporary(reason) | SendError::Uncertain(reason)) => {
-                    let next = now_ms() + backoff(self.config.backoff, mail.attempts - mail.attempt_base).as_millis() as i64;
-                    self.db.mark_retry(mail.id, mail.claim, &reason, next).await
+                    let next_attempt_at =
+                        now_ms() + backoff(self.config.backoff, mail.attempts - mail.attempt_base).as_millis() as i64;
+                    Outcome::Retry { reason, next_attempt_at }
                 }
             };
-            self.record(mail.id, recorded);
+            self.record(&mail, outcome).await;
         }
         if let Some((i, c)) = conn {
             self.connections.give_back(&routes[i].settings, c);
@@ -333,14 +332,23 @@ impl Worker {
         Err(SendError::Temporary(failures.join("; ")))
     }
 
-    /// Logs an outcome that could not be recorded, or that arrived after another instance
-    /// took the mail over (this sender went quiet for longer than the claim timeout).
-    fn record(&self, id: i64, outcome: sqlx::Result<bool>) {
-        match outcome {
-            Ok(true) => {}
-            Ok(false) => tracing::warn!(mail = id, "another instance took this mail over; its outcome is theirs to record"),
-            Err(error) => tracing::error!(%error, mail = id, "could not record a delivery outcome"),
-        }
+    /// Stores what came of `mail`; returns once it is stored (or could not be).
+    async fn record(&self, mail: &Claimed, outcome: Outcome) {
+        logged(mail.id, self.outcomes.write(Recorded { id: mail.id, claim: mail.claim, outcome }).await);
+    }
+}
+
+fn failed(reason: &str) -> Outcome {
+    Outcome::Failed { reason: reason.to_owned() }
+}
+
+/// Logs an outcome that could not be recorded, or that arrived after another instance took
+/// the mail over (this sender went quiet for longer than the claim timeout).
+fn logged(id: i64, outcome: sqlx::Result<bool>) {
+    match outcome {
+        Ok(true) => {}
+        Ok(false) => tracing::warn!(mail = id, "another instance took this mail over; its outcome is theirs to record"),
+        Err(error) => tracing::error!(%error, mail = id, "could not record a delivery outcome"),
     }
 }
 

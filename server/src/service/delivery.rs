@@ -1,6 +1,7 @@
 //! Queueing application mail (password resets, the host application's invoices) and the
 //! Delivery log panel. A mail is rendered and sealed when it is queued; the worker sends it.
 
+use super::mail_writer::ToStore;
 use super::{Mailroom, OrInternal};
 use crate::crypto::outbox_aad;
 use crate::db::{now_ms, HealthRow, MailRow, MailSource, NewMail};
@@ -102,7 +103,7 @@ impl Mailroom {
             idempotency_key: request.idempotency_key.map(str::to_owned),
             expires_at: request.expires_at,
         };
-        Ok(self.mail_writer.write(mail, composed.bytes).await?)
+        Ok(self.mail_writer.write(ToStore { mail, message: composed.bytes }).await?)
     }
 
     /// Each settings' delivery in the last 24 hours and now.

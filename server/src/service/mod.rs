@@ -95,7 +95,7 @@ impl Mailroom {
         config: &Config,
     ) -> (Self, Background) {
         let (resets, queued) = mpsc::channel(reset::QUEUED_REQUESTS);
-        let (mail_writer, writer_task) = mail_writer::MailWriter::new(db.clone(), secrets.clone(), wake.clone());
+        let (mail_writer, writer_task) = mail_writer::mail_writer(db.clone(), secrets.clone(), wake.clone());
         let mailroom = Self {
             db,
             secrets,

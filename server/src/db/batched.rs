@@ -1,0 +1,96 @@
+//! Group commit: writes handed over by many tasks at once are stored by one task in shared
+//! transactions. It takes whatever has gathered (up to `BATCH`), so under no load a batch is
+//! one write, done at once, and under load one begin and one commit (one WAL write on SQLite,
+//! one flush on PostgreSQL) serve many writes.
+//!
+//! A writer is answered only after its batch has committed, so an acknowledged write is stored.
+//! If anything in a batch fails, the batch is rolled back and each of its writes is done in a
+//! transaction of its own, so one write's error is that write's alone.
+
+use super::{Db, Tx};
+use std::future::Future;
+use tokio::sync::{mpsc, oneshot};
+
+/// Writes stored in one transaction at most.
+const BATCH: usize = 64;
+/// Writes handed over and not yet stored; a writer waits while this many are.
+const WAITING: usize = 1024;
+
+/// One kind of write that can share a transaction with others of its kind.
+pub trait Batched: Send + Sync + 'static {
+    type Job: Send + 'static;
+    type Done: Send + 'static;
+
+    /// Does `job` within `tx`.
+    fn write<'a>(&'a self, tx: &'a mut Tx, job: &'a Self::Job) -> impl Future<Output = sqlx::Result<Self::Done>> + Send + 'a;
+
+    /// Runs after each batch has committed.
+    fn committed(&self) {}
+}
+
+struct Pending<B: Batched> {
+    job: B::Job,
+    done: oneshot::Sender<sqlx::Result<B::Done>>,
+}
+
+/// Where writes are handed over.
+pub struct Batcher<B: Batched>(mpsc::Sender<Pending<B>>);
+
+/// The task that stores what its `Batcher` is handed: spawn `run`.
+pub struct BatchTask<B: Batched> {
+    pending: mpsc::Receiver<Pending<B>>,
+    db: Db,
+    kind: B,
+}
+
+impl<B: Batched> Batcher<B> {
+    pub fn new(db: Db, kind: B) -> (Self, BatchTask<B>) {
+        let (hand, pending) = mpsc::channel(WAITING);
+        (Self(hand), BatchTask { pending, db, kind })
+    }
+
+    /// Stores `job` and answers once its transaction has committed.
+    pub async fn write(&self, job: B::Job) -> sqlx::Result<B::Done> {
+        let (done, answer) = oneshot::channel();
+        self.0.send(Pending { job, done }).await.map_err(|_| sqlx::Error::PoolClosed)?;
+        answer.await.map_err(|_| sqlx::Error::PoolClosed)?
+    }
+}
+
+impl<B: Batched> BatchTask<B> {
+    /// Runs until every `Batcher` handle is gone.
+    pub async fn run(mut self) {
+        let mut batch = Vec::with_capacity(BATCH);
+        while self.pending.recv_many(&mut batch, BATCH).await > 0 {
+            self.store(std::mem::take(&mut batch)).await;
+            self.kind.committed();
+        }
+    }
+
+    async fn store(&self, batch: Vec<Pending<B>>) {
+        let together = match batch.len() {
+            1 => None,
+            _ => Some(self.store_together(&batch).await),
+        };
+        if let Some(Ok(done)) = together {
+            for (pending, done) in batch.into_iter().zip(done) {
+                let _ = pending.done.send(Ok(done));
+            }
+            return;
+        }
+        for pending in batch {
+            let alone = self.store_together(std::slice::from_ref(&pending)).await;
+            let _ = pending.done.send(alone.map(|mut done| done.remove(0)));
+        }
+    }
+
+    async fn store_together(&self, batch: &[Pending<B>]) -> sqlx::Result<Vec<B::Done>> {
+        let mut tx = self.db.begin().await?;
+        let mut done = Vec::with_capacity(batch.len());
+        for pending in batch {
+            done.push(self.kind.write(&mut tx, &pending.job).await?);
+        }
+        tx.commit().await?;
+        Ok(done)
+    }
+}
