@@ -94,3 +94,55 @@ impl<B: Batched> BatchTask<B> {
         Ok(done)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::NewAudit;
+
+    /// Writes an audit entry per job; a job named "refused" fails after writing its entry.
+    struct Entries;
+
+    impl Batched for Entries {
+        type Job = String;
+        type Done = String;
+
+        async fn write(&self, tx: &mut Tx, job: &String) -> sqlx::Result<String> {
+            let entry = NewAudit { actor_id: None, actor: "test", action: job, target: "", details: "", client: "" };
+            Db::insert_audit_in(tx, &entry).await?;
+            match job.as_str() {
+                "refused" => Err(sqlx::Error::Protocol("refused on purpose".into())),
+                _ => Ok(job.clone()),
+            }
+        }
+    }
+
+    async fn stored(db: &Db) -> Vec<String> {
+        let narrow = Default::default();
+        let mut actions: Vec<String> =
+            db.list_audit("", None, &narrow, 1000).await.unwrap().into_iter().map(|row| row.action).collect();
+        actions.sort();
+        actions
+    }
+
+    #[tokio::test]
+    async fn a_failing_write_fails_alone_and_every_other_write_is_stored_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&format!("sqlite://{}", dir.path().join("t.db").display())).await.unwrap();
+        let (batcher, task) = Batcher::new(db.clone(), Entries);
+        let running = tokio::spawn(task.run());
+        let jobs: Vec<String> = (0..40).map(|i| if i == 17 { "refused".into() } else { format!("job {i:02}") }).collect();
+        let answers = futures::future::join_all(jobs.iter().map(|job| batcher.write(job.clone()))).await;
+        for (job, answer) in jobs.iter().zip(&answers) {
+            match job.as_str() {
+                "refused" => assert!(matches!(answer, Err(sqlx::Error::Protocol(_))), "{answer:?}"),
+                _ => assert_eq!(answer.as_ref().unwrap(), job),
+            }
+        }
+        let mut expected: Vec<String> = jobs.into_iter().filter(|job| job != "refused").collect();
+        expected.sort();
+        assert_eq!(stored(&db).await, expected, "the refused job's entry was rolled back with it");
+        drop(batcher);
+        running.await.unwrap();
+    }
+}
