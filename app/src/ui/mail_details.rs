@@ -6,7 +6,9 @@ use super::dialog::{keep_focus_inside, modal_while};
 use super::format::date_time;
 use super::session::session;
 use super::toast::toasts;
-use crate::api::delivery::{cancel_mail, get_mail, retry_mail_now, MailDetails, MailStatus, MailView};
+use crate::api::delivery::{
+    cancel_mail, get_mail, retry_mail_now, AttachmentInfo, AttemptView, MailDetails, MailStatus, MailView,
+};
 use crate::api::{AppError, Id};
 use leptos::html::Dialog;
 use leptos::prelude::*;
@@ -100,6 +102,18 @@ pub fn MailDetailsDialog(
         });
     };
     let queued = move || details.with(|d| d.as_ref().is_some_and(|d| d.mail.status == MailStatus::Queued));
+    let message = Memo::new(move |_| {
+        details.with(|d| {
+            d.as_ref().map(|d| MessageParts {
+                id: d.mail.id,
+                headers: d.headers.clone(),
+                text: d.text.clone(),
+                html: d.html.clone(),
+                attachments: d.attachments.clone(),
+            })
+        })
+    });
+    let attempts = Memo::new(move |_| details.with(|d| d.as_ref().map(|d| d.attempts.clone())));
     view! {
         <dialog node_ref=dialog class="test-dialog mail-details" aria-labelledby="mail-title" on:keydown=keep_focus_inside
             on:cancel=move |ev: leptos::ev::Event| { ev.prevent_default(); open.set(None); }>
@@ -117,15 +131,27 @@ pub fn MailDetailsDialog(
                 </Show>
                 <button type="button" autofocus on:click=move |_| open.set(None)>"Close"</button>
             </div>
-            {move || details.get().map(|d| view! { <Content details=d /> })}
+            // A mail's message never changes: it is drawn once per mail, so a refresh redraws
+            // only the attempts and the HTML part's frame is not reloaded under the reader.
+            {move || message.get().map(|m| view! { <Message message=m /> })}
+            {move || attempts.get().map(|a| view! { <Attempts attempts=a /> })}
         </dialog>
     }
 }
 
-/// The message itself and its attempts.
+/// What a mail says; the id keeps two mails with the same message apart.
+#[derive(Clone, PartialEq)]
+struct MessageParts {
+    id: Id,
+    headers: Vec<(String, String)>,
+    text: Option<String>,
+    html: Option<String>,
+    attachments: Vec<AttachmentInfo>,
+}
+
 #[component]
-fn Content(details: MailDetails) -> impl IntoView {
-    let MailDetails { headers, text, html, attachments, attempts, .. } = details;
+fn Message(message: MessageParts) -> impl IntoView {
+    let MessageParts { headers, text, html, attachments, .. } = message;
     view! {
         <h3>"Headers"</h3>
         <dl class="headers">
@@ -149,6 +175,12 @@ fn Content(details: MailDetails) -> impl IntoView {
                 <li>{format!("{} ({}, {})", a.name, a.content_type, size(a.size))}</li>
             }).collect_view()}</ul> }.into_any()
         }}
+    }
+}
+
+#[component]
+fn Attempts(attempts: Vec<AttemptView>) -> impl IntoView {
+    view! {
         <h3>"Attempts"</h3>
         {if attempts.is_empty() {
             view! { <p class="hint">"Not attempted yet."</p> }.into_any()
