@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/bin:$(CURDIR)/.tools/npm/node_modules/.bin:$(PATH)
 export TRUNK_SKIP_VERSION_CHECK := true
 
-UI_SOURCES := $(shell find app/src frontend style -type f 2>/dev/null) app/Cargo.toml frontend/Cargo.toml Cargo.toml Cargo.lock Trunk.toml
+UI_SOURCES := $(shell find app/src frontend style -type f 2>/dev/null) .cargo/config.toml app/Cargo.toml frontend/Cargo.toml Cargo.toml Cargo.lock Trunk.toml
 SERVER_SOURCES := $(shell find server/src server/migrations .sqlx -type f 2>/dev/null) server/Cargo.toml server/build.rs
 
 .PHONY: run build tools test bench fuzz sqlx-prepare clean
