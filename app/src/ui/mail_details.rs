@@ -131,8 +131,8 @@ pub fn MailDetailsDialog(
                 </Show>
                 <button type="button" autofocus on:click=move |_| open.set(None)>"Close"</button>
             </div>
-            // A mail's message never changes: it is drawn once per mail, so a refresh redraws
-            // only the attempts and the HTML part's frame is not reloaded under the reader.
+            // The message is redrawn only when it changes (a resend re-seals it), not on every
+            // refresh, so the HTML part's frame is not reloaded under the reader.
             {move || message.get().map(|m| view! { <Message message=m /> })}
             {move || attempts.get().map(|a| view! { <Attempts attempts=a /> })}
         </dialog>

@@ -4,8 +4,10 @@
 //! one flush on PostgreSQL) serve many writes.
 //!
 //! A writer is answered only after its batch has committed, so an acknowledged write is stored.
-//! If anything in a batch fails, the batch is rolled back and each of its writes is done in a
-//! transaction of its own, so one write's error is that write's alone.
+//! If one of a batch's writes fails, the batch is rolled back and each of its writes is done in
+//! a transaction of its own, so one write's error is that write's alone. If the transaction
+//! itself fails (begin or commit), every write in it gets that error and none is replayed: a
+//! commit that failed on the way back may still have been made.
 
 use super::{Db, Tx};
 use std::future::Future;
@@ -24,8 +26,8 @@ pub trait Batched: Send + Sync + 'static {
     /// Does `job` within `tx`.
     fn write<'a>(&'a self, tx: &'a mut Tx, job: &'a Self::Job) -> impl Future<Output = sqlx::Result<Self::Done>> + Send + 'a;
 
-    /// Runs after each batch has committed.
-    fn committed(&self) {}
+    /// Runs after each batch, whatever came of it.
+    fn settled(&self) {}
 }
 
 struct Pending<B: Batched> {
@@ -63,7 +65,7 @@ impl<B: Batched> BatchTask<B> {
         let mut batch = Vec::with_capacity(BATCH);
         while self.pending.recv_many(&mut batch, BATCH).await > 0 {
             self.store(std::mem::take(&mut batch)).await;
-            self.kind.committed();
+            self.kind.settled();
         }
     }
 
@@ -72,26 +74,50 @@ impl<B: Batched> BatchTask<B> {
             1 => None,
             _ => Some(self.store_together(&batch).await),
         };
-        if let Some(Ok(done)) = together {
-            for (pending, done) in batch.into_iter().zip(done) {
-                let _ = pending.done.send(Ok(done));
+        match together {
+            Some(Ok(done)) => {
+                for (pending, done) in batch.into_iter().zip(done) {
+                    let _ = pending.done.send(Ok(done));
+                }
             }
-            return;
-        }
-        for pending in batch {
-            let alone = self.store_together(std::slice::from_ref(&pending)).await;
-            let _ = pending.done.send(alone.map(|mut done| done.remove(0)));
+            Some(Err(Failed::Transaction(error))) => {
+                let message = error.to_string();
+                for pending in batch {
+                    let _ = pending.done.send(Err(sqlx::Error::Protocol(format!("the batch's transaction failed: {message}"))));
+                }
+            }
+            None | Some(Err(Failed::Write(_))) => {
+                for pending in batch {
+                    let alone = self.store_together(std::slice::from_ref(&pending)).await;
+                    let _ = pending.done.send(alone.map(|mut done| done.remove(0)).map_err(Failed::into_inner));
+                }
+            }
         }
     }
 
-    async fn store_together(&self, batch: &[Pending<B>]) -> sqlx::Result<Vec<B::Done>> {
-        let mut tx = self.db.begin().await?;
+    async fn store_together(&self, batch: &[Pending<B>]) -> Result<Vec<B::Done>, Failed> {
+        let mut tx = self.db.begin().await.map_err(Failed::Transaction)?;
         let mut done = Vec::with_capacity(batch.len());
         for pending in batch {
-            done.push(self.kind.write(&mut tx, &pending.job).await?);
+            done.push(self.kind.write(&mut tx, &pending.job).await.map_err(Failed::Write)?);
         }
-        tx.commit().await?;
+        tx.commit().await.map_err(Failed::Transaction)?;
         Ok(done)
+    }
+}
+
+/// Where a batch failed: in one of its writes (the others may be fine alone), or in its
+/// transaction (begin or commit), which no replay could tell apart from success.
+enum Failed {
+    Write(sqlx::Error),
+    Transaction(sqlx::Error),
+}
+
+impl Failed {
+    fn into_inner(self) -> sqlx::Error {
+        match self {
+            Failed::Write(error) | Failed::Transaction(error) => error,
+        }
     }
 }
 

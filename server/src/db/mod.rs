@@ -192,11 +192,13 @@ pub enum OpenError {
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 
-/// SQLite connections for reads: one per core, two to eight. A read runs on its connection's
-/// own thread and uses the CPU alone (the file is in the page cache), so more connections than
-/// cores only add thread switches: with eight on two cores, queueing mail ran 25% slower.
+/// SQLite connections for reads: one per core, four to eight. A read runs on its connection's
+/// own thread and uses the CPU alone (the file is in the page cache), so many more connections
+/// than cores only add thread switches: with eight on two cores, queueing mail ran 25% slower.
+/// At least four, so two slow reads (an audit search, a delivery-log page) cannot hold up every
+/// signed-in request's session check.
 fn readers() -> u32 {
-    std::thread::available_parallelism().map_or(2, |n| n.get() as u32).clamp(2, 8)
+    std::thread::available_parallelism().map_or(4, |n| n.get() as u32).clamp(4, 8)
 }
 
 /// Connections each instance keeps to PostgreSQL.

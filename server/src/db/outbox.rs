@@ -75,9 +75,8 @@ pub struct MailRow {
 }
 
 impl Db {
-    /// Inserts a queued mail with an empty message; the caller seals it with the id and
-    /// stores it in the same transaction.
-    /// Inserts a mail with an empty message (sealing binds it to the id this returns).
+    /// Inserts a queued mail with an empty message; the caller seals it with the id this
+    /// returns and stores it in the same transaction.
     pub async fn insert_mail(tx: &mut Tx, m: &NewMail) -> sqlx::Result<MailRow> {
         let now = now_ms();
         let empty: &[u8] = &[];
@@ -152,11 +151,10 @@ impl Db {
     }
 
     // The outcomes below touch a mail only while it is still under the sender's claim, and
-    // say whether it was: false means another instance took the mail over.
+    // say whether it was: false means another instance took the mail over. Each records the
+    // attempt in `tx` too.
 
     /// Records a mail as sent; `via` names the backup settings that sent it, if one did.
-    /// The outcomes below hold only while `claim` does: false when another instance took the
-    /// mail over. Each records the attempt in `tx` too.
     pub async fn mark_sent(tx: &mut Tx, id: i64, claim: i64, reply: &str, via: Option<&str>) -> sqlx::Result<bool> {
         let now = now_ms();
         let reply: &str = &storable(reply);

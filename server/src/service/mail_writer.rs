@@ -38,7 +38,7 @@ impl Batched for StoreMail {
         Ok(row)
     }
 
-    fn committed(&self) {
+    fn settled(&self) {
         self.wake.notify_one();
     }
 }

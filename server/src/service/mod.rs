@@ -72,6 +72,7 @@ const RESETS_PER_HOUR: i64 = 3;
 const RESETS_PER_CLIENT_HOUR: usize = 10;
 
 /// The background tasks a `Mailroom` needs, to be started once it is shared.
+#[must_use = "the mail writer and reset answers run only once Background::spawn is called"]
 pub struct Background {
     resets: mpsc::Receiver<reset::ResetRequest>,
     mail_writer: mail_writer::WriterTask,
