@@ -268,7 +268,7 @@ impl SettingsApi for Mailroom {
 
     async fn delete_settings(&self, admin: Admin, id: Id) -> Result<(), AppError> {
         let row = self.settings_row(id).await?;
-        let others = self.db.list_settings().await.or_internal("deleting SMTP settings")?.len() > 1;
+        let others = self.stored_settings_list().await?.len() > 1;
         if row.is_default && others {
             return Err(AppError::Conflict(format!(
                 "“{}” is the default SMTP settings. Make other settings the default first, then delete these.",
