@@ -12,7 +12,6 @@ struct Input {
     password: String,
     role: String,
     email: String,
-    what: String,
 }
 
 fuzz_target!(|input: Input| {
@@ -29,22 +28,19 @@ fuzz_target!(|input: Input| {
             assert_eq!(password.expose(), input.password, "a sign-in password is taken exactly as typed");
             assert_eq!(format!("{password:?}"), "AccountPassword([redacted])", "Debug never shows a password");
         }
-        // The message is one of two fixed sentences: it can never echo what was typed.
-        Err(message) => assert!(
-            message.starts_with("Password must be at least ") || message.starts_with("Password must be at most "),
-            "{message}"
-        ),
+        // The refusal carries no text, so it can never echo what was typed.
+        Err(refused) => assert!(!refused.to_string().contains(input.password.as_str()) || input.password.is_empty()),
     }
     if let Ok(role) = Role::parse(&input.role) {
         assert_eq!(Role::parse(role.as_str()), Ok(role));
     }
-    match EmailAddress::parse_as(&input.email, &input.what) {
+    match EmailAddress::parse_as(&input.email, "Email address") {
         Ok(email) => {
             let text = email.as_str();
             assert!(!text.chars().any(char::is_control) && !text.contains(' '), "{text:?}");
             assert_eq!(EmailAddress::parse(text).as_ref(), Ok(&email));
             assert!(text.parse::<lettre::Address>().is_ok(), "the mailer must accept it: {text:?}");
         }
-        Err(message) => assert!(!message.is_empty()),
+        Err(refused) => assert!(refused.to_string().starts_with("Email address ")),
     }
 });

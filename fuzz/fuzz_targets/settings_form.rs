@@ -3,7 +3,7 @@
 #![no_main]
 
 use app::domain::{
-    name_key, EmailAddress, Field, FromName, PasswordChange, Port, SettingsForm, SettingsName, SmtpHost, Username,
+    name_key, EmailAddress, Field, FieldKey, FromName, PasswordChange, Port, SettingsForm, SettingsName, SmtpHost, Username,
 };
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
@@ -40,6 +40,7 @@ fuzz_target!(|input: Input| {
         from_name: f.from_name,
         email: f.email,
         username: f.username,
+        ..SettingsForm::default()
     };
     match form.validate() {
         Ok(valid) => {
@@ -74,14 +75,15 @@ fuzz_target!(|input: Input| {
         }
         Err(errors) => {
             assert!(!errors.is_empty());
-            for (label, message) in errors.iter() {
-                let field = Field::ALL.into_iter().find(|f| f.label() == label).expect("errors are under a field label");
-                assert_eq!(form.check(field).as_deref(), Some(message), "validate and check disagree on {label}");
+            for (key, message) in errors.iter() {
+                let FieldKey::Settings(field) = key else { panic!("{key:?} is not a settings field") };
+                assert_eq!(form.check(field).as_deref(), Some(message), "validate and check disagree on {field:?}");
             }
         }
     }
     if let Ok(change) = PasswordChange::from_input(&input.password, input.clear) {
-        assert_eq!(change.recheck(), Ok(()));
+        let wire = serde_json::to_value(&change).unwrap();
+        assert_eq!(serde_json::from_value::<PasswordChange>(wire).ok(), Some(change.clone()), "off the wire it parses the same");
         if let PasswordChange::Set(password) = &change {
             assert!(!password.expose().contains(['\r', '\n', '\0']));
             assert_eq!(format!("{change:?}"), "Set(NewPassword([redacted]))", "Debug never shows a password");

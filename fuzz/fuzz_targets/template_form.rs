@@ -2,7 +2,7 @@
 //! template that passes both renders with the sample data the preview uses.
 #![no_main]
 
-use app::domain::{sample_variables, TemplateForm};
+use app::domain::{sample_variables, PlaceholderRule, TemplateForm};
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use mailroom::mail::render::{check, render, Sources};
@@ -29,7 +29,7 @@ fuzz_target!(|input: Input| {
     };
     let form_errors = form.check();
     let sources = Sources { subject: &form.subject, text: &form.text_body, html: &form.html_body };
-    let template_errors = check(&sources);
+    let template_errors = check(&sources, PlaceholderRule::Application);
     if !form_errors.is_empty() || !template_errors.is_empty() {
         return;
     }

@@ -46,6 +46,7 @@ fuzz_target!(|input: Input| {
         from_name: input.from_name.clone(),
         email: input.email.clone(),
         username: String::new(),
+        ..SettingsForm::default()
     };
     let (Ok(valid), Ok(recipient)) = (form.validate(), EmailAddress::parse(&input.recipient)) else { return };
     let about = About {

@@ -3,6 +3,7 @@
 mod support;
 
 use app::api::{AppError, CurrentUser, SettingsSummary, UserView};
+use app::domain::FieldKey;
 use serde_json::{json, Value};
 use std::time::Duration;
 use support::{config, TestApp, ADMIN_EMAIL, ADMIN_PASSWORD};
@@ -174,7 +175,7 @@ async fn the_last_administrator_stays() {
         )
         .await
         .unwrap_err();
-    assert!(duplicate.error.field_errors().unwrap().get("Email address").is_some());
+    assert!(duplicate.error.field_errors().unwrap().get(FieldKey::PersonEmail).is_some());
 }
 
 #[tokio::test]
@@ -226,9 +227,9 @@ async fn changing_your_password_signs_out_your_other_sessions() {
     let elsewhere = app.admin().await;
     let wrong =
         here.call::<()>("account/password", json!({ "current": "nope", "new": "a brand new passphrase" })).await.unwrap_err();
-    assert!(wrong.error.field_errors().unwrap().get("Current password").is_some());
+    assert!(wrong.error.field_errors().unwrap().get(FieldKey::CurrentPassword).is_some());
     let short = here.call::<()>("account/password", json!({ "current": ADMIN_PASSWORD, "new": "short" })).await.unwrap_err();
-    assert!(short.error.field_errors().unwrap().get("New password").unwrap().contains("at least 12"));
+    assert!(short.error.field_errors().unwrap().get(FieldKey::NewPassword).unwrap().contains("at least 12"));
     let () = here.call("account/password", json!({ "current": ADMIN_PASSWORD, "new": "a brand new passphrase" })).await.unwrap();
     let _: Vec<SettingsSummary> = here.call("settings/list", json!({})).await.unwrap();
     assert_eq!(elsewhere.call::<Value>("settings/list", json!({})).await.unwrap_err().error, AppError::SignedOut);
@@ -280,7 +281,11 @@ async fn the_setup_link_works_once() {
         .await
         .unwrap_err();
     let errors = invalid.error.field_errors().unwrap().clone();
-    assert!(errors.get("Name").is_some() && errors.get("Email address").is_some() && errors.get("Password").is_some());
+    assert!(
+        errors.get(FieldKey::PersonName).is_some()
+            && errors.get(FieldKey::PersonEmail).is_some()
+            && errors.get(FieldKey::Password).is_some()
+    );
     let me: CurrentUser = browser.call("auth/setup", json!({ "token": token, "user": user })).await.unwrap();
     assert_eq!(me.role, app::domain::Role::Administrator);
     let _: Vec<SettingsSummary> = browser.call("settings/list", json!({})).await.expect("signed in by the setup");

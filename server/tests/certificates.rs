@@ -110,7 +110,7 @@ async fn a_trusted_certificate_carries_the_test_and_the_outbox_and_a_changed_one
         .await
         .unwrap_err();
     let app::api::AppError::Invalid(errors) = kept.error else { panic!("{:?}", kept.error) };
-    assert!(errors.get(Field::Password.label()).unwrap().contains("trusted certificate"));
+    assert!(errors.get(Field::Password).unwrap().contains("trusted certificate"));
     let trusted =
         save(&admin, Some(settings.id), Some(settings.version), form(smtp.port, &pin.to_string()), json!({ "Set": PASSWORD }))
             .await;
@@ -165,5 +165,5 @@ async fn moving_to_another_host_or_port_forgets_the_trusted_certificate() {
         .await
         .unwrap_err();
     let app::api::AppError::Invalid(errors) = bad.error else { panic!("a field error, not {:?}", bad.error) };
-    assert!(errors.get(Field::Certificate.label()).unwrap().contains("64 hexadecimal digits"));
+    assert!(errors.get(Field::Certificate).unwrap().contains("64 hexadecimal digits"));
 }

@@ -128,7 +128,7 @@ async fn a_backup_loop_cannot_be_saved() {
         .unwrap_err();
     let AppError::Invalid(errors) = refused.error else { panic!("{:?}", refused.error) };
     assert_eq!(
-        errors.get(Field::Backup.label()),
+        errors.get(Field::Backup),
         Some("This backup would make a loop (Relay A → Relay B → Relay A); choose settings that do not lead back here.")
     );
 }

@@ -6,6 +6,7 @@ mod support;
 
 use app::api::audit::AuditEntry;
 use app::api::{AppError, CurrentUser};
+use app::domain::FieldKey;
 use futures::future::join_all;
 use serde_json::{json, Value};
 use sqlx::{Connection, SqliteConnection};
@@ -289,7 +290,7 @@ async fn the_account_page_password_check_backs_off_like_sign_in() {
             .call::<()>("account/password", json!({ "current": "not my password", "new": "a new long passphrase" }))
             .await
             .unwrap_err();
-        assert!(wrong.error.field_errors().unwrap().get("Current password").is_some());
+        assert!(wrong.error.field_errors().unwrap().get(FieldKey::CurrentPassword).is_some());
     }
     let right = admin.call::<()>("account/password", json!({ "current": ADMIN_PASSWORD, "new": "a new long passphrase" })).await;
     assert_eq!(right.unwrap_err().error, AppError::RateLimited(1));

@@ -5,6 +5,7 @@ mod support;
 
 use app::api::delivery::{MailStatus, MailView};
 use app::api::{AppError, CurrentUser, SettingsSummary};
+use app::domain::{FieldKey, TemplateField};
 use serde_json::{json, Value};
 use support::smtp::{free_port, SmtpServer};
 use support::{eventually, fast_outbox_app, new_settings, plain_relay, ADMIN_EMAIL, ADMIN_PASSWORD};
@@ -43,7 +44,7 @@ async fn a_reset_link_is_mailed_used_once_and_ends_old_sessions() {
     let valid: bool = stranger.call("auth/reset-valid", json!({ "token": token })).await.unwrap();
     assert!(valid);
     let short = stranger.call::<CurrentUser>("auth/reset", json!({ "token": token, "password": "short" })).await.unwrap_err();
-    assert!(short.error.field_errors().unwrap().get("New password").is_some());
+    assert!(short.error.field_errors().unwrap().get(FieldKey::NewPassword).is_some());
     let me: CurrentUser =
         stranger.call("auth/reset", json!({ "token": token, "password": "a fresh passphrase here" })).await.unwrap();
     assert_eq!(me.email, ADMIN_EMAIL);
@@ -105,8 +106,8 @@ async fn templates_are_checked_versioned_and_built_ins_stay() {
         .await
         .unwrap_err();
     let errors = bad.error.field_errors().unwrap().clone();
-    assert!(errors.get("Subject").unwrap().contains("{{ reset_link }}, which only Mailroom's own account mail has"));
-    assert!(errors.get("Text body").unwrap().contains("template error"));
+    assert!(errors.get(TemplateField::Subject).unwrap().contains("{{ reset_link }}, which only Mailroom's own account mail has"));
+    assert!(errors.get(TemplateField::TextBody).unwrap().contains("template error"));
 
     let form = json!({ "name": "Reminder", "subject": "Reminder: {{ invoice.number }}", "text_body": "Hi {{ contact.name }}",
                        "html_body": "<p>Hi {{ contact.name }}</p>", "from_name": "Accounts", "from_email": "", "settings_id": null });
@@ -116,7 +117,7 @@ async fn templates_are_checked_versioned_and_built_ins_stay() {
         .call::<Value>("templates/save", json!({ "input": { "id": null, "version": null, "form": form } }))
         .await
         .unwrap_err();
-    assert!(dup.error.field_errors().unwrap().get("Name").is_some());
+    assert!(dup.error.field_errors().unwrap().get(TemplateField::Name).is_some());
     let stale = admin
         .call::<Value>("templates/save", json!({ "input": { "id": saved["id"], "version": 0, "form": form } }))
         .await
@@ -188,13 +189,13 @@ async fn the_password_reset_template_keeps_its_link_and_can_be_restored() {
     broken["html_body"] = json!("");
     let refused = admin.call::<Value>("templates/save", save(broken.clone(), &original["version"])).await.unwrap_err();
     let errors = refused.error.field_errors().unwrap().clone();
-    assert!(errors.get("Text body").unwrap().contains("{{ reset_link }}"), "{errors:?}");
-    assert!(errors.get("HTML body").is_none(), "an empty HTML body is not sent, so it needs nothing");
+    assert!(errors.get(TemplateField::TextBody).unwrap().contains("{{ reset_link }}"), "{errors:?}");
+    assert!(errors.get(TemplateField::HtmlBody).is_none(), "an empty HTML body is not sent, so it needs nothing");
 
     broken["text_body"] = original["form"]["text_body"].clone();
     broken["html_body"] = json!("<p>Hello</p>");
     let refused = admin.call::<Value>("templates/save", save(broken.clone(), &original["version"])).await.unwrap_err();
-    assert!(refused.error.field_errors().unwrap().get("HTML body").unwrap().contains("{{ reset_link }}"));
+    assert!(refused.error.field_errors().unwrap().get(TemplateField::HtmlBody).unwrap().contains("{{ reset_link }}"));
 
     let mut edited = original["form"].clone();
     edited["subject"] = json!("Your Acme password");

@@ -3,6 +3,7 @@
 mod support;
 
 use app::api::{AppError, SettingsSummary, SettingsView};
+use app::domain::Field;
 use serde_json::{json, Value};
 use support::{new_settings, TestApp};
 
@@ -63,11 +64,11 @@ async fn invalid_fields_come_back_under_their_labels() {
     let failure = admin.call::<SettingsView>("settings/save", body).await.unwrap_err();
     assert_eq!(failure.status, 422);
     let errors = failure.error.field_errors().expect("field errors").clone();
-    assert!(errors.get("Server Host Name").unwrap().contains("Port field"));
-    assert!(errors.get("Port").unwrap().contains("65535"));
-    assert!(errors.get("Email Address").unwrap().contains("@"));
-    assert!(errors.get("From").unwrap().contains("line break"));
-    assert!(errors.get("Name").is_none());
+    assert!(errors.get(Field::Host).unwrap().contains("Port field"));
+    assert!(errors.get(Field::Port).unwrap().contains("65535"));
+    assert!(errors.get(Field::Email).unwrap().contains("@"));
+    assert!(errors.get(Field::From).unwrap().contains("line break"));
+    assert!(errors.get(Field::Name).is_none());
     let list: Vec<SettingsSummary> = admin.call("settings/list", json!({})).await.unwrap();
     assert!(list.is_empty(), "nothing is stored from an invalid form");
 }
@@ -78,7 +79,10 @@ async fn names_are_unique_ignoring_case_even_under_a_race() {
     let admin = app.admin().await;
     create(&admin, "Mailgun", None).await;
     let failure = admin.call::<SettingsView>("settings/save", new_settings("MAILGUN", None)).await.unwrap_err();
-    assert_eq!(failure.error.field_errors().and_then(|e| e.get("Name")).map(|m| m.contains("already has this name")), Some(true));
+    assert_eq!(
+        failure.error.field_errors().and_then(|e| e.get(Field::Name)).map(|m| m.contains("already has this name")),
+        Some(true)
+    );
 
     let (a, b) = tokio::join!(
         admin.call::<SettingsView>("settings/save", new_settings("Race", None)),
@@ -88,7 +92,7 @@ async fn names_are_unique_ignoring_case_even_under_a_race() {
     assert_eq!(outcomes.iter().filter(|r| r.is_ok()).count(), 1);
     let loser = outcomes.into_iter().find_map(Result::err).unwrap();
     assert_eq!(loser.status, 422, "a lost race is a field error, never a 500");
-    assert!(loser.error.field_errors().unwrap().get("Name").is_some());
+    assert!(loser.error.field_errors().unwrap().get(Field::Name).is_some());
 }
 
 #[tokio::test]
@@ -120,7 +124,7 @@ async fn clear_password_and_the_endpoint_rule() {
     let mut moved = form_of(&created);
     moved["host"] = json!("evil.example.net");
     let failure = admin.call::<SettingsView>("settings/save", update(&created, moved.clone(), json!("Keep"))).await.unwrap_err();
-    let message = failure.error.field_errors().and_then(|e| e.get("Password")).unwrap().to_owned();
+    let message = failure.error.field_errors().and_then(|e| e.get(Field::Password)).unwrap().to_owned();
     assert!(message.contains("will not be sent there"), "{message}");
     let retyped: SettingsView = admin.call("settings/save", update(&created, moved, json!({ "Set": "pw" }))).await.unwrap();
     assert_eq!(retyped.form.host, "evil.example.net");

@@ -4,6 +4,7 @@
 mod support;
 
 use app::api::templates::{Preview, TemplateTest, TemplateView};
+use app::domain::{FieldKey, TemplateField};
 use serde_json::{json, Value};
 use support::smtp::SmtpServer;
 use support::{eventually, fast_outbox_app, plain_relay, Browser, ADMIN_EMAIL};
@@ -44,7 +45,7 @@ async fn application_mail_takes_any_placeholder_and_account_mail_only_mailroom_s
         .call::<Preview>("templates/preview", json!({ "form": shipping, "sample": { "order": { "id": "A-17" } } }))
         .await
         .unwrap_err();
-    let said = short.error.field_errors().and_then(|e| e.get("Sample data (JSON)")).unwrap_or_default().to_owned();
+    let said = short.error.field_errors().and_then(|e| e.get(FieldKey::SampleData)).unwrap_or_default().to_owned();
     assert!(said.contains("{{ customer.first_name }}, {{ order.tracking_url }}"), "{short:?}");
 
     // Mailroom's own placeholders are not the application's to supply.
@@ -52,7 +53,7 @@ async fn application_mail_takes_any_placeholder_and_account_mail_only_mailroom_s
     let refused = admin
         .call::<TemplateView>("templates/save", json!({ "input": { "id": null, "version": null, "form": with_link } }))
         .await;
-    let message = refused.unwrap_err().error.field_errors().and_then(|e| e.get("Text body").map(str::to_owned));
+    let message = refused.unwrap_err().error.field_errors().and_then(|e| e.get(TemplateField::TextBody).map(str::to_owned));
     assert!(message.unwrap_or_default().contains("only Mailroom's own account mail has"));
 
     // The Password reset mail: only what Mailroom fills, checked before a save as well.
@@ -61,7 +62,7 @@ async fn application_mail_takes_any_placeholder_and_account_mail_only_mailroom_s
     let mut typo = serde_json::to_value(&reset.form).unwrap();
     typo["subject"] = json!("Reset for {{ user.nmae }}");
     let found = admin.call::<Preview>("templates/preview", json!({ "form": typo, "id": reset.id })).await.unwrap_err();
-    let subject = found.error.field_errors().and_then(|e| e.get("Subject").map(str::to_owned)).unwrap_or_default();
+    let subject = found.error.field_errors().and_then(|e| e.get(TemplateField::Subject).map(str::to_owned)).unwrap_or_default();
     assert!(subject.starts_with("Subject uses unknown placeholder {{ user.nmae }}"), "{subject}");
     let invoice = builtin(&admin, "Invoice").await;
     assert!(!invoice.system);
@@ -90,7 +91,7 @@ async fn send_test_mails_the_saved_template_to_the_signed_in_administrator() {
     assert_eq!(smtp.of_kind("message")[1]["headers"]["Subject"], "Invoice INV-2026-0042 from Example Ltd");
     let lacking =
         admin.call::<TemplateTest>("templates/send-test", json!({ "id": invoice.id, "sample": { "contact": {} } })).await;
-    let said = lacking.unwrap_err().error.field_errors().and_then(|e| e.get("Sample data (JSON)").map(str::to_owned));
+    let said = lacking.unwrap_err().error.field_errors().and_then(|e| e.get(FieldKey::SampleData).map(str::to_owned));
     assert!(said.unwrap_or_default().contains("no value for {{ company.name }}"), "sample data lacking placeholders is refused");
 
     let audit: Value = admin.call("audit/list", json!({ "filter": "template test sent", "before": null })).await.unwrap();

@@ -292,7 +292,7 @@ async fn unsaved_edits_reuse_the_password_only_for_the_same_endpoint() {
         .await;
     assert_eq!(status, 422);
     let error: AppError = serde_json::from_str(&text).unwrap();
-    assert!(error.field_errors().unwrap().get("Password").unwrap().contains("Type the password"));
+    assert!(error.field_errors().unwrap().get(Field::Password).unwrap().contains("Type the password"));
 }
 
 #[tokio::test]

@@ -5,12 +5,13 @@ mod support;
 
 use app::api::AppError;
 use app::api::UserView;
+use app::domain::FieldKey;
 use serde_json::{json, Value};
 use support::smtp::SmtpServer;
 use support::{eventually, fast_outbox_app, plain_relay, ADMIN_EMAIL, ADMIN_PASSWORD};
 
-fn field(error: &AppError, name: &str) -> String {
-    error.field_errors().and_then(|e| e.get(name)).unwrap_or_default().to_owned()
+fn field(error: &AppError, key: FieldKey) -> String {
+    error.field_errors().and_then(|e| e.get(key)).unwrap_or_default().to_owned()
 }
 
 #[tokio::test]
@@ -44,9 +45,9 @@ async fn an_administrator_edits_a_name_and_address_and_old_reset_links_stop_work
     let stale = admin.call::<UserView>("users/update", update(grace.version, "Grace", "grace@example.com")).await.unwrap_err();
     assert!(matches!(stale.error, AppError::Stale { .. }), "{stale:?}");
     let taken = admin.call::<UserView>("users/update", update(changed.version, "Grace", ADMIN_EMAIL)).await.unwrap_err();
-    assert_eq!(field(&taken.error, "Email address"), "Another user already has this address.");
+    assert_eq!(field(&taken.error, FieldKey::PersonEmail), "Another user already has this address.");
     let bad = admin.call::<UserView>("users/update", update(changed.version, " ", "not an address")).await.unwrap_err();
-    assert!(!field(&bad.error, "Name").is_empty() && !field(&bad.error, "Email address").is_empty());
+    assert!(!field(&bad.error, FieldKey::PersonName).is_empty() && !field(&bad.error, FieldKey::PersonEmail).is_empty());
 
     let me: Vec<UserView> = admin.call("users/list", json!({})).await.unwrap();
     let me = me.into_iter().find(|u| u.email == ADMIN_EMAIL).unwrap();
@@ -56,7 +57,7 @@ async fn an_administrator_edits_a_name_and_address_and_old_reset_links_stop_work
             json!({ "id": me.id, "version": me.version, "name": me.name, "email": "boss@example.com" }),
         )
         .await;
-    assert!(field(&own.unwrap_err().error, "Email address").contains("Account page"));
+    assert!(field(&own.unwrap_err().error, FieldKey::PersonEmail).contains("Account page"));
 
     let entries: Value = admin.call("audit/list", json!({ "filter": "user changed", "before": null })).await.unwrap();
     assert_eq!(entries.as_array().unwrap().len(), 1);
@@ -103,9 +104,9 @@ async fn common_passwords_are_refused_however_long() {
         )
         .await
         .unwrap_err();
-    assert!(field(&refused.error, "Initial password").contains("among the most common"), "{refused:?}");
+    assert!(field(&refused.error, FieldKey::InitialPassword).contains("among the most common"), "{refused:?}");
     let own = admin.call::<()>("account/password", json!({ "current": ADMIN_PASSWORD, "new": "qwertyuiop123" })).await;
-    assert!(field(&own.unwrap_err().error, "New password").contains("among the most common"));
+    assert!(field(&own.unwrap_err().error, FieldKey::NewPassword).contains("among the most common"));
 }
 
 #[tokio::test]
@@ -137,7 +138,7 @@ async fn an_invited_person_chooses_their_password_from_the_emailed_link() {
     assert_eq!(me.email, "lin@example.com");
     assert!(app.browser().sign_in("lin@example.com", "lin's own passphrase").await.is_ok());
     let again = admin.call::<UserView>("users/invite", invite).await.unwrap_err();
-    assert_eq!(field(&again.error, "Email address"), "Another user already has this address.");
+    assert_eq!(field(&again.error, FieldKey::PersonEmail), "Another user already has this address.");
     let entries: Value = admin.call("audit/list", json!({ "filter": "user invited", "before": null })).await.unwrap();
     assert_eq!(entries.as_array().unwrap().len(), 1);
 }

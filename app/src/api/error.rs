@@ -1,7 +1,7 @@
 //! The one error type every server function returns. Expected failures carry the text the user
 //! reads; unexpected ones are logged in full on the server and arrive here as a short message.
 
-use crate::domain::FieldErrors;
+use crate::domain::{FieldErrors, FieldKey};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
@@ -40,11 +40,11 @@ pub enum AppError {
 }
 
 fn summary(errors: &FieldErrors) -> String {
-    errors.iter().map(|(field, _)| field).collect::<Vec<_>>().join(", ")
+    errors.iter().map(|(field, _)| field.label()).collect::<Vec<_>>().join(", ")
 }
 
 impl AppError {
-    pub fn field(field: &str, message: impl Into<String>) -> Self {
+    pub fn field(field: impl Into<FieldKey>, message: impl ToString) -> Self {
         Self::Invalid(FieldErrors::one(field, message))
     }
 

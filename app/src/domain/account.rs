@@ -1,5 +1,6 @@
 //! People who use the panel: their display name, the password they sign in with, their role.
 
+use super::text::{parse_required_line, TextError};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -8,19 +9,8 @@ pub struct DisplayName(String);
 impl DisplayName {
     pub const MAX_CHARS: usize = 100;
 
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let value = raw.trim();
-        let len = value.chars().count();
-        if len == 0 {
-            return Err("Name is required; enter the person's name.".into());
-        }
-        if len > Self::MAX_CHARS {
-            return Err(format!("Name is {len} characters long; shorten it to {} or fewer.", Self::MAX_CHARS));
-        }
-        if value.chars().any(char::is_control) {
-            return Err("Name contains a line break or other control character; remove it.".into());
-        }
-        Ok(Self(value.to_owned()))
+    pub fn parse(raw: &str) -> Result<Self, TextError> {
+        parse_required_line(raw, Self::MAX_CHARS, "Name", "enter the person's name.").map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -35,26 +25,32 @@ impl DisplayName {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountPassword(String);
 
+/// Why a sign-in password being chosen was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum AccountPasswordError {
+    #[error("Password must be at least {min} characters; a few unrelated words make a good one.", min = AccountPassword::MIN_CHARS)]
+    TooShort,
+    #[error("Password must be at most {max} characters.", max = AccountPassword::MAX_CHARS)]
+    TooLong,
+    #[error("This password is among the most common ones or a simple pattern; choose a few unrelated words instead.")]
+    Guessable,
+}
+
 impl AccountPassword {
     pub const MIN_CHARS: usize = 12;
     pub const MAX_CHARS: usize = 256;
 
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, AccountPasswordError> {
         let len = raw.chars().count();
         if len < Self::MIN_CHARS {
-            return Err(format!(
-                "Password must be at least {} characters; a few unrelated words make a good one.",
-                Self::MIN_CHARS
-            ));
+            return Err(AccountPasswordError::TooShort);
         }
         if len > Self::MAX_CHARS {
-            return Err(format!("Password must be at most {} characters.", Self::MAX_CHARS));
+            return Err(AccountPasswordError::TooLong);
         }
         #[cfg(feature = "ssr")]
         if guessable(raw) {
-            return Err(
-                "This password is among the most common ones or a simple pattern; choose a few unrelated words instead.".into()
-            );
+            return Err(AccountPasswordError::Guessable);
         }
         Ok(Self(raw.to_owned()))
     }
@@ -84,6 +80,10 @@ impl std::fmt::Debug for AccountPassword {
     }
 }
 
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("Role must be administrator or user, not \"{0}\".")]
+pub struct UnknownRole(pub String);
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Role {
     Administrator,
@@ -103,11 +103,11 @@ impl Role {
         super::stored::from_stored("role", &[Role::Administrator, Role::User], Role::as_str, stored)
     }
 
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, UnknownRole> {
         match raw {
             "administrator" => Ok(Role::Administrator),
             "user" => Ok(Role::User),
-            other => Err(format!("Role must be administrator or user, not \"{other}\".")),
+            other => Err(UnknownRole(other.to_owned())),
         }
     }
 
@@ -126,9 +126,10 @@ mod tests {
 
     #[test]
     fn password_length_rules() {
-        assert!(AccountPassword::parse("short").unwrap_err().contains("at least 12"));
+        assert_eq!(AccountPassword::parse("short"), Err(AccountPasswordError::TooShort));
+        assert!(AccountPasswordError::TooShort.to_string().contains("at least 12"));
         assert!(AccountPassword::parse("correct horse battery").is_ok());
-        assert!(AccountPassword::parse(&"x".repeat(257)).is_err());
+        assert_eq!(AccountPassword::parse(&"x".repeat(257)), Err(AccountPasswordError::TooLong));
         assert!(!format!("{:?}", AccountPassword::parse("correct horse battery").unwrap()).contains("horse"));
     }
 
@@ -136,8 +137,7 @@ mod tests {
     #[test]
     fn common_passwords_and_patterns_are_refused_on_the_server() {
         for common in ["passwordpassword", "qwertyuiop123", "123456789012", "iloveyou1234", "aaaaaaaaaaaa"] {
-            let refused = AccountPassword::parse(common).unwrap_err();
-            assert!(refused.contains("among the most common"), "{common}: {refused}");
+            assert_eq!(AccountPassword::parse(common), Err(AccountPasswordError::Guessable), "{common}");
         }
         for fine in ["correct horse battery staple", "a fresh passphrase here", "tangerine lamp orbit 47"] {
             assert!(AccountPassword::parse(fine).is_ok(), "{fine}");
@@ -147,7 +147,8 @@ mod tests {
     #[test]
     fn display_name_is_trimmed_and_required() {
         assert_eq!(DisplayName::parse(" Ada ").unwrap().as_str(), "Ada");
-        assert!(DisplayName::parse("").is_err());
+        assert_eq!(DisplayName::parse(""), Err(TextError::Missing { field: "Name", hint: "enter the person's name." }));
+        assert_eq!(Role::parse("root"), Err(UnknownRole("root".into())));
     }
 
     proptest! {

@@ -7,6 +7,11 @@ use serde::{Deserialize, Serialize};
 #[serde(try_from = "String", into = "String")]
 pub struct CertificatePin([u8; 32]);
 
+/// A fingerprint that is not 64 hexadecimal digits; it holds the text as typed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("A certificate fingerprint is 64 hexadecimal digits (SHA-256), such as “AB:12:…”; “{0}” is not.")]
+pub struct PinError(pub String);
+
 impl CertificatePin {
     pub fn from_digest(digest: [u8; 32]) -> Self {
         Self(digest)
@@ -17,11 +22,9 @@ impl CertificatePin {
     }
 
     /// Accepts 64 hex digits, in either case, with or without colons or spaces between pairs.
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, PinError> {
         let digits: Vec<u8> = raw.bytes().filter(|b| !matches!(b, b':' | b' ')).collect();
-        let bad = || {
-            format!("A certificate fingerprint is 64 hexadecimal digits (SHA-256), such as “AB:12:…”; “{}” is not.", raw.trim())
-        };
+        let bad = || PinError(raw.trim().to_owned());
         if digits.len() != 64 || !digits.iter().all(u8::is_ascii_hexdigit) {
             return Err(bad());
         }
@@ -34,7 +37,7 @@ impl CertificatePin {
     }
 
     /// An empty text means no pinned certificate.
-    pub fn parse_optional(raw: &str) -> Result<Option<Self>, String> {
+    pub fn parse_optional(raw: &str) -> Result<Option<Self>, PinError> {
         if raw.trim().is_empty() {
             Ok(None)
         } else {
@@ -62,8 +65,8 @@ impl std::fmt::Debug for CertificatePin {
 }
 
 impl TryFrom<String> for CertificatePin {
-    type Error = String;
-    fn try_from(text: String) -> Result<Self, String> {
+    type Error = PinError;
+    fn try_from(text: String) -> Result<Self, PinError> {
         Self::parse(&text)
     }
 }
@@ -91,13 +94,14 @@ mod tests {
     #[test]
     fn refuses_anything_but_64_hex_digits() {
         for bad in ["", "AB", &"G".repeat(64), &"A".repeat(63), &"A".repeat(66), "+A".repeat(32).as_str()] {
-            assert!(CertificatePin::parse(bad).unwrap_err().contains("64 hexadecimal digits"), "{bad}");
+            assert_eq!(CertificatePin::parse(bad), Err(PinError(bad.trim().to_owned())), "{bad}");
         }
     }
 
     #[test]
     fn deserialising_runs_the_parser() {
-        assert!(serde_json::from_str::<CertificatePin>("\"nope\"").is_err());
+        let refused = serde_json::from_str::<CertificatePin>("\"nope\"").unwrap_err();
+        assert!(refused.to_string().contains("64 hexadecimal digits"), "{refused}");
         let pin = CertificatePin::from_digest([7; 32]);
         let text = serde_json::to_string(&pin).unwrap();
         assert_eq!(serde_json::from_str::<CertificatePin>(&text).unwrap(), pin);

@@ -1,8 +1,7 @@
 //! What differs between two versions of SMTP settings or of a template, field by field, each
 //! side as a person reads it. The audit log, the History view and its diff all use these.
 
-use super::template::{FROM_EMAIL, FROM_NAME, HTML_BODY, SETTINGS, SUBJECT, TEMPLATE_NAME, TEXT_BODY};
-use super::{Field, SettingsForm, TemplateForm};
+use super::{Field, SettingsForm, TemplateField, TemplateForm};
 use serde::{Deserialize, Serialize};
 
 /// One field that differs: its label, then the value before and after.
@@ -41,21 +40,21 @@ pub fn settings_changes(before: &SettingsForm, after: &SettingsForm) -> Vec<Chan
 pub fn template_changes(before: &TemplateForm, after: &TemplateForm, settings: impl Fn(Option<i64>) -> String) -> Vec<Change> {
     let quoted = |s: &str| format!("“{s}”");
     let texts = [
-        (TEMPLATE_NAME, &before.name, &after.name),
-        (SUBJECT, &before.subject, &after.subject),
-        (TEXT_BODY, &before.text_body, &after.text_body),
-        (HTML_BODY, &before.html_body, &after.html_body),
-        (FROM_NAME, &before.from_name, &after.from_name),
-        (FROM_EMAIL, &before.from_email, &after.from_email),
+        (TemplateField::Name, &before.name, &after.name),
+        (TemplateField::Subject, &before.subject, &after.subject),
+        (TemplateField::TextBody, &before.text_body, &after.text_body),
+        (TemplateField::HtmlBody, &before.html_body, &after.html_body),
+        (TemplateField::FromName, &before.from_name, &after.from_name),
+        (TemplateField::FromEmail, &before.from_email, &after.from_email),
     ];
     let mut changes: Vec<Change> = texts
         .into_iter()
         .filter(|(_, b, a)| b != a)
-        .map(|(field, b, a)| Change { field: field.to_owned(), before: quoted(b), after: quoted(a) })
+        .map(|(field, b, a)| Change { field: field.label().to_owned(), before: quoted(b), after: quoted(a) })
         .collect();
     if before.settings_id != after.settings_id {
         changes.push(Change {
-            field: SETTINGS.to_owned(),
+            field: TemplateField::Settings.label().to_owned(),
             before: settings(before.settings_id),
             after: settings(after.settings_id),
         });
@@ -103,8 +102,10 @@ mod tests {
         assert_eq!(
             changes,
             [
-                Change { field: SUBJECT.into(), before: "“”".into(), after: "“Your invoice”".into() },
-                Change { field: SETTINGS.into(), before: "Default".into(), after: "#3".into() },
+                Change {
+                    field: TemplateField::Subject.label().into(), before: "“”".into(), after: "“Your invoice”".into()
+                },
+                Change { field: TemplateField::Settings.label().into(), before: "Default".into(), after: "#3".into() },
             ]
         );
         assert_eq!(one_line(&changes, 4), "Subject: “” → “You…; SMTP settings: Defa… → #3");

@@ -6,28 +6,52 @@ use std::net::{IpAddr, Ipv6Addr};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SmtpHost(String);
 
+/// Why a Server Host Name was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum HostError {
+    #[error("Server Host Name is required; enter the mail server's name, e.g. smtp.example.com.")]
+    Missing,
+    #[error("\"{0}\" is not a valid IPv6 address.")]
+    BadIpv6(String),
+    #[error("Enter only the host name, without \"smtp://\" or a path, e.g. smtp.example.com.")]
+    HasSchemeOrPath,
+    #[error("Enter the host name without a port; put the port in the Port field.")]
+    HasPort,
+    #[error("Server Host Name has non-ASCII characters; enter its ASCII (xn--…) form.")]
+    NotAscii,
+    #[error("Server Host Name is {0} characters long; a DNS name has at most {max}.", max = SmtpHost::MAX_CHARS)]
+    TooLong(usize),
+    #[error("Server Host Name has an empty part between dots; remove the extra dot.")]
+    EmptyLabel,
+    #[error("\"{0}\" is longer than the 63 characters a DNS label allows.")]
+    LabelTooLong(String),
+    #[error("Server Host Name cannot contain \"{0}\"; use letters, digits, hyphens and dots.")]
+    BadCharacter(char),
+    #[error("\"{0}\" cannot start or end with a hyphen.")]
+    HyphenAtEdge(String),
+    #[error("\"{0}\" looks like an IP address but is not a valid one.")]
+    BadIp(String),
+}
+
 impl SmtpHost {
     pub const MAX_CHARS: usize = 253;
 
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, HostError> {
         let value = raw.trim();
         if value.is_empty() {
-            return Err("Server Host Name is required; enter the mail server's name, e.g. smtp.example.com.".into());
+            return Err(HostError::Missing);
         }
         if let Some(inner) = value.strip_prefix('[').and_then(|v| v.strip_suffix(']')) {
-            return inner
-                .parse::<Ipv6Addr>()
-                .map(|ip| Self(ip.to_string()))
-                .map_err(|_| format!("\"{value}\" is not a valid IPv6 address."));
+            return inner.parse::<Ipv6Addr>().map(|ip| Self(ip.to_string())).map_err(|_| HostError::BadIpv6(value.to_owned()));
         }
         if let Ok(ip) = value.parse::<IpAddr>() {
             return Ok(Self(ip.to_string()));
         }
         if value.contains("://") || value.contains('/') {
-            return Err("Enter only the host name, without \"smtp://\" or a path, e.g. smtp.example.com.".into());
+            return Err(HostError::HasSchemeOrPath);
         }
         if value.contains(':') {
-            return Err("Enter the host name without a port; put the port in the Port field.".into());
+            return Err(HostError::HasPort);
         }
         let name = value.strip_suffix('.').unwrap_or(value);
         check_dns_name(name).map(|()| Self(name.to_ascii_lowercase()))
@@ -42,35 +66,31 @@ impl SmtpHost {
     }
 }
 
-fn check_dns_name(name: &str) -> Result<(), String> {
+fn check_dns_name(name: &str) -> Result<(), HostError> {
     if !name.is_ascii() {
-        return Err("Server Host Name has non-ASCII characters; enter its ASCII (xn--…) form.".into());
+        return Err(HostError::NotAscii);
     }
     if name.len() > SmtpHost::MAX_CHARS {
-        return Err(format!(
-            "Server Host Name is {} characters long; a DNS name has at most {}.",
-            name.len(),
-            SmtpHost::MAX_CHARS
-        ));
+        return Err(HostError::TooLong(name.len()));
     }
     let labels: Vec<&str> = name.split('.').collect();
     for label in &labels {
         if label.is_empty() {
-            return Err("Server Host Name has an empty part between dots; remove the extra dot.".into());
+            return Err(HostError::EmptyLabel);
         }
         if label.len() > 63 {
-            return Err(format!("\"{label}\" is longer than the 63 characters a DNS label allows."));
+            return Err(HostError::LabelTooLong((*label).to_owned()));
         }
         if let Some(bad) = label.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-')) {
-            return Err(format!("Server Host Name cannot contain \"{bad}\"; use letters, digits, hyphens and dots."));
+            return Err(HostError::BadCharacter(bad));
         }
         if label.starts_with('-') || label.ends_with('-') {
-            return Err(format!("\"{label}\" cannot start or end with a hyphen."));
+            return Err(HostError::HyphenAtEdge((*label).to_owned()));
         }
     }
     let last = labels.last().copied().unwrap_or_default();
     if last.chars().all(|c| c.is_ascii_digit()) {
-        return Err(format!("\"{name}\" looks like an IP address but is not a valid one."));
+        return Err(HostError::BadIp(name.to_owned()));
     }
     Ok(())
 }
@@ -96,14 +116,17 @@ mod tests {
 
     #[test]
     fn explains_common_mistakes() {
-        assert!(SmtpHost::parse("smtp.example.com:587").unwrap_err().contains("Port field"));
-        assert!(SmtpHost::parse("smtps://smtp.example.com").unwrap_err().contains("without"));
-        assert!(SmtpHost::parse("smtp..example.com").unwrap_err().contains("empty part"));
-        assert!(SmtpHost::parse("-smtp.example.com").unwrap_err().contains("hyphen"));
-        assert!(SmtpHost::parse("smtp_relay.local").unwrap_err().contains("\"_\""));
-        assert!(SmtpHost::parse("300.1.1.1").unwrap_err().contains("IP address"));
-        assert!(SmtpHost::parse("smtp.bücher.de").unwrap_err().contains("xn--"));
-        assert!(SmtpHost::parse(&format!("{}.com", "a.".repeat(130))).unwrap_err().contains("253"));
+        assert_eq!(SmtpHost::parse(""), Err(HostError::Missing));
+        assert_eq!(SmtpHost::parse("smtp.example.com:587"), Err(HostError::HasPort));
+        assert_eq!(SmtpHost::parse("smtps://smtp.example.com"), Err(HostError::HasSchemeOrPath));
+        assert_eq!(SmtpHost::parse("smtp..example.com"), Err(HostError::EmptyLabel));
+        assert_eq!(SmtpHost::parse("-smtp.example.com"), Err(HostError::HyphenAtEdge("-smtp".into())));
+        assert_eq!(SmtpHost::parse("smtp_relay.local"), Err(HostError::BadCharacter('_')));
+        assert_eq!(SmtpHost::parse("300.1.1.1"), Err(HostError::BadIp("300.1.1.1".into())));
+        assert_eq!(SmtpHost::parse("smtp.bücher.de"), Err(HostError::NotAscii));
+        assert_eq!(SmtpHost::parse(&format!("{}.com", "a.".repeat(130))), Err(HostError::TooLong(264)));
+        assert!(HostError::HasPort.to_string().contains("Port field"));
+        assert!(HostError::TooLong(264).to_string().contains("at most 253"));
     }
 
     proptest! {

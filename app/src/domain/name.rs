@@ -1,5 +1,6 @@
 //! The settings' Name: what administrators pick from the list, unique ignoring case.
 
+use super::text::{parse_required_line, TextError};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -8,19 +9,8 @@ pub struct SettingsName(String);
 impl SettingsName {
     pub const MAX_CHARS: usize = 100;
 
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let value = raw.trim();
-        let len = value.chars().count();
-        if len == 0 {
-            return Err("Name is required; enter a name such as the mail server's name.".into());
-        }
-        if len > Self::MAX_CHARS {
-            return Err(format!("Name is {len} characters long; shorten it to {} or fewer.", Self::MAX_CHARS));
-        }
-        if value.chars().any(char::is_control) {
-            return Err("Name contains a line break, tab or other control character; remove it.".into());
-        }
-        Ok(Self(value.to_owned()))
+    pub fn parse(raw: &str) -> Result<Self, TextError> {
+        parse_required_line(raw, Self::MAX_CHARS, "Name", "enter a name such as the mail server's name.").map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -46,13 +36,13 @@ mod tests {
     #[test]
     fn trims_and_requires_text() {
         assert_eq!(SettingsName::parse("  Office 365 ").unwrap().as_str(), "Office 365");
-        assert!(SettingsName::parse("   ").unwrap_err().contains("required"));
+        assert!(matches!(SettingsName::parse("   "), Err(TextError::Missing { field: "Name", .. })));
     }
 
     #[test]
     fn limit_is_one_hundred_characters() {
         assert!(SettingsName::parse(&"n".repeat(100)).is_ok());
-        assert!(SettingsName::parse(&"n".repeat(101)).unwrap_err().contains("101"));
+        assert_eq!(SettingsName::parse(&"n".repeat(101)), Err(TextError::TooLong { field: "Name", len: 101, max: 100 }));
     }
 
     #[test]

@@ -34,9 +34,33 @@ impl AuthMethod {
         }
     }
 
-    pub fn from_key(key: &str) -> Result<Self, String> {
-        Self::ALL.into_iter().find(|m| m.key() == key).ok_or_else(|| format!("“{key}” is not a sign-in method Mailroom knows."))
+    pub fn from_key(key: &str) -> Result<Self, UnknownAuthMethod> {
+        Self::ALL.into_iter().find(|m| m.key() == key).ok_or_else(|| UnknownAuthMethod(key.to_owned()))
     }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("“{0}” is not a sign-in method Mailroom knows.")]
+pub struct UnknownAuthMethod(pub String);
+
+/// Why a Token URL or Authorization URL was refused; `field` names which.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum UrlError {
+    #[error("{field} is required for OAuth2; for Microsoft 365 it is https://login.microsoftonline.com/<tenant ID>/oauth2/v2.0/token.")]
+    Missing { field: &'static str },
+    #[error("{field} must be one address without spaces or line breaks.")]
+    NotOneLine { field: &'static str },
+    #[error("{field} must start with https:// and name a host (the client secret travels to it); “{value}” does not.")]
+    NotHttps { field: &'static str, value: String },
+}
+
+/// Why a Client ID or Scope was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ValueError {
+    #[error("{field} is required for OAuth2, for example {example}.")]
+    Missing { field: &'static str, example: &'static str },
+    #[error("{field} must be at most {max} characters on one line.")]
+    TooLong { field: &'static str, max: usize },
 }
 
 /// Google's authorisation endpoint, token endpoint and scope for SMTP.
@@ -58,21 +82,22 @@ pub fn microsoft_token_url(tenant: &str) -> String {
 pub struct TokenUrl(String);
 
 impl TokenUrl {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, UrlError> {
+        Self::parse_as(raw, "Token URL")
+    }
+
+    /// As `parse`, naming the field `field` in the message.
+    pub fn parse_as(raw: &str, field: &'static str) -> Result<Self, UrlError> {
         let value = raw.trim();
         if value.is_empty() {
-            return Err("Token URL is required for OAuth2; for Microsoft 365 it is https://login.microsoftonline.com/<tenant ID>/oauth2/v2.0/token.".into());
+            return Err(UrlError::Missing { field });
         }
         if value.len() > 2000 || value.chars().any(|c| c.is_control() || c.is_whitespace()) {
-            return Err("Token URL must be one address without spaces or line breaks.".into());
+            return Err(UrlError::NotOneLine { field });
         }
         // The authority is everything up to the path; a user name or password in it ("@") is
         // refused, so the host cannot hide behind it.
-        let refuse = || {
-            Err(format!(
-                "Token URL must start with https:// and name a host (the client secret travels to it); “{value}” does not."
-            ))
-        };
+        let refuse = || Err(UrlError::NotHttps { field, value: value.to_owned() });
         let (secure, rest) = match (value.strip_prefix("https://"), value.strip_prefix("http://")) {
             (Some(rest), _) => (true, rest),
             (None, Some(rest)) => (false, rest),
@@ -99,8 +124,8 @@ impl TokenUrl {
 }
 
 impl TryFrom<String> for TokenUrl {
-    type Error = String;
-    fn try_from(text: String) -> Result<Self, String> {
+    type Error = UrlError;
+    fn try_from(text: String) -> Result<Self, UrlError> {
         Self::parse(&text)
     }
 }
@@ -112,13 +137,13 @@ impl From<TokenUrl> for String {
 }
 
 /// A short printable value such as a client ID or a scope list.
-fn parse_value(raw: &str, what: &str, max: usize, example: &str) -> Result<String, String> {
+fn parse_value(raw: &str, field: &'static str, max: usize, example: &'static str) -> Result<String, ValueError> {
     let value = raw.trim();
     if value.is_empty() {
-        return Err(format!("{what} is required for OAuth2, for example {example}."));
+        return Err(ValueError::Missing { field, example });
     }
     if value.chars().count() > max || value.chars().any(char::is_control) {
-        return Err(format!("{what} must be at most {max} characters on one line."));
+        return Err(ValueError::TooLong { field, max });
     }
     Ok(value.to_owned())
 }
@@ -129,7 +154,7 @@ fn parse_value(raw: &str, what: &str, max: usize, example: &str) -> Result<Strin
 pub struct ClientId(String);
 
 impl ClientId {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, ValueError> {
         parse_value(raw, "Client ID", 255, "the application (client) ID from the app registration").map(Self)
     }
 
@@ -139,8 +164,8 @@ impl ClientId {
 }
 
 impl TryFrom<String> for ClientId {
-    type Error = String;
-    fn try_from(text: String) -> Result<Self, String> {
+    type Error = ValueError;
+    fn try_from(text: String) -> Result<Self, ValueError> {
         Self::parse(&text)
     }
 }
@@ -157,7 +182,7 @@ impl From<ClientId> for String {
 pub struct Scope(String);
 
 impl Scope {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, ValueError> {
         parse_value(raw, "Scope", 1000, MICROSOFT_SCOPE).map(|s| Self(s.split_whitespace().collect::<Vec<_>>().join(" ")))
     }
 
@@ -167,8 +192,8 @@ impl Scope {
 }
 
 impl TryFrom<String> for Scope {
-    type Error = String;
-    fn try_from(text: String) -> Result<Self, String> {
+    type Error = ValueError;
+    fn try_from(text: String) -> Result<Self, ValueError> {
         Self::parse(&text)
     }
 }
@@ -228,8 +253,9 @@ mod tests {
     #[test]
     fn scopes_are_normalised_and_required() {
         assert_eq!(Scope::parse("  a   b ").unwrap().as_str(), "a b");
-        assert!(Scope::parse(" ").unwrap_err().contains(MICROSOFT_SCOPE));
-        assert!(ClientId::parse("x\ny").is_err());
+        assert_eq!(Scope::parse(" "), Err(ValueError::Missing { field: "Scope", example: MICROSOFT_SCOPE }));
+        assert_eq!(ClientId::parse("x\ny"), Err(ValueError::TooLong { field: "Client ID", max: 255 }));
+        assert_eq!(TokenUrl::parse_as("", "Authorization URL"), Err(UrlError::Missing { field: "Authorization URL" }));
         assert!(serde_json::from_str::<TokenUrl>("\"http://evil.example/t\"").is_err(), "deserialising runs the parser");
     }
 

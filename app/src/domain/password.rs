@@ -12,10 +12,21 @@ pub const SAVED_PASSWORD_PLACEHOLDER: &str = "•••••••• (saved)";
 #[serde(try_from = "String", into = "String")]
 pub struct NewPassword(String);
 
-impl TryFrom<String> for NewPassword {
-    type Error = String;
+/// Why a typed SMTP password was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordError {
+    #[error("Password is {0} characters long; the limit is {max}.", max = NewPassword::MAX_CHARS)]
+    TooLong(usize),
+    #[error("That is the placeholder for the saved password; type the real password or leave the field empty.")]
+    Placeholder,
+    #[error("Password contains a line break; SMTP servers cannot accept one.")]
+    LineBreak,
+}
 
-    fn try_from(raw: String) -> Result<Self, String> {
+impl TryFrom<String> for NewPassword {
+    type Error = PasswordError;
+
+    fn try_from(raw: String) -> Result<Self, PasswordError> {
         Self::parse(&raw)
     }
 }
@@ -29,16 +40,16 @@ impl From<NewPassword> for String {
 impl NewPassword {
     pub const MAX_CHARS: usize = 1024;
 
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, PasswordError> {
         let len = raw.chars().count();
         if len > Self::MAX_CHARS {
-            return Err(format!("Password is {len} characters long; the limit is {}.", Self::MAX_CHARS));
+            return Err(PasswordError::TooLong(len));
         }
         if raw == SAVED_PASSWORD_PLACEHOLDER {
-            return Err("That is the placeholder for the saved password; type the real password or leave the field empty.".into());
+            return Err(PasswordError::Placeholder);
         }
         if raw.contains(['\r', '\n', '\0']) {
-            return Err("Password contains a line break; SMTP servers cannot accept one.".into());
+            return Err(PasswordError::LineBreak);
         }
         Ok(Self(raw.to_owned()))
     }
@@ -68,7 +79,7 @@ pub enum PasswordChange {
 
 impl PasswordChange {
     /// From the Password input: empty means keep.
-    pub fn from_input(raw: &str, clear: bool) -> Result<Self, String> {
+    pub fn from_input(raw: &str, clear: bool) -> Result<Self, PasswordError> {
         if clear {
             Ok(Self::Clear)
         } else if raw.is_empty() {
@@ -110,7 +121,7 @@ mod tests {
 
     #[test]
     fn placeholder_can_never_become_the_password() {
-        assert!(PasswordChange::from_input(SAVED_PASSWORD_PLACEHOLDER, false).is_err());
+        assert_eq!(PasswordChange::from_input(SAVED_PASSWORD_PLACEHOLDER, false), Err(PasswordError::Placeholder));
     }
 
     #[test]
@@ -125,6 +136,7 @@ mod tests {
     #[test]
     fn limit_is_1024_characters() {
         assert!(NewPassword::parse(&"p".repeat(1024)).is_ok());
-        assert!(NewPassword::parse(&"p".repeat(1025)).unwrap_err().contains("1025"));
+        assert_eq!(NewPassword::parse(&"p".repeat(1025)), Err(PasswordError::TooLong(1025)));
+        assert!(PasswordError::TooLong(1025).to_string().contains("1025 characters long; the limit is 1024"));
     }
 }

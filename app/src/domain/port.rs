@@ -5,20 +5,27 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Port(u16);
 
+/// Why a Port was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PortError {
+    #[error("Port is required; enter the server's port, usually 587 or 465.")]
+    Missing,
+    #[error("Port must be a whole number from 1 to 65535; \"{0}\" is not. Common ports are 587 (STARTTLS) and 465 (TLS).")]
+    NotAPort(String),
+}
+
 impl Port {
     /// SMTP submission with implicit TLS (RFC 8314).
     pub const SMTPS: u16 = 465;
 
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, PortError> {
         let value = raw.trim();
         if value.is_empty() {
-            return Err("Port is required; enter the server's port, usually 587 or 465.".into());
+            return Err(PortError::Missing);
         }
         match value.parse::<u32>() {
             Ok(n @ 1..=65535) => Ok(Self(n as u16)),
-            _ => Err(format!(
-                "Port must be a whole number from 1 to 65535; \"{value}\" is not. Common ports are 587 (STARTTLS) and 465 (TLS)."
-            )),
+            _ => Err(PortError::NotAPort(value.to_owned())),
         }
     }
 
@@ -35,9 +42,9 @@ mod tests {
     #[test]
     fn rejects_out_of_range_and_non_numbers() {
         for bad in ["0", "65536", "-1", "58 7", "587.0", "abc", "99999999999"] {
-            assert!(Port::parse(bad).is_err(), "{bad}");
+            assert_eq!(Port::parse(bad), Err(PortError::NotAPort(bad.into())));
         }
-        assert!(Port::parse("").unwrap_err().contains("required"));
+        assert_eq!(Port::parse(" "), Err(PortError::Missing));
     }
 
     proptest! {

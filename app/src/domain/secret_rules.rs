@@ -4,24 +4,41 @@
 use super::oauth::Auth;
 use super::{PasswordChange, ValidSettings};
 
+/// Why the secret cannot be saved as asked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SecretError {
+    #[error("The server, port, username, STARTTLS choice or trusted certificate changed, so the saved password will not be sent there. Type the password again, or choose Clear password.")]
+    PasswordUnbound,
+    #[error("The sign-in method, server, port, username, STARTTLS choice, trusted certificate, Token URL or Client ID changed, so the saved secret will not be used. Type the client secret again.")]
+    ClientSecretUnbound,
+    #[error("Enter the client secret for this Client ID.")]
+    MissingClientSecret,
+    #[error("Enter the password for this Username, or empty Username if the server needs no sign-in.")]
+    MissingPassword,
+    #[error("A password needs a Username to go with it; enter the Username or choose Clear password.")]
+    MissingUsername,
+}
+
 /// The cross-field rules for the password. `saved` is what is stored now (if anything) and
 /// whether it has a password.
-pub fn check_password(new: &ValidSettings, change: &PasswordChange, saved: Option<(&ValidSettings, bool)>) -> Result<(), String> {
+pub fn check_password(
+    new: &ValidSettings,
+    change: &PasswordChange,
+    saved: Option<(&ValidSettings, bool)>,
+) -> Result<(), SecretError> {
     let stored = saved.is_some_and(|(_, has)| has);
+    let oauth = matches!(new.auth, Auth::OAuth2 { .. });
     if matches!(change, PasswordChange::Keep) && stored {
         let (old, _) = saved.expect("stored implies saved");
         if !new.same_endpoint(old) {
-            return Err(match new.auth {
-                Auth::Password => "The server, port, username, STARTTLS choice or trusted certificate changed, so the saved password will not be sent there. Type the password again, or choose Clear password.".into(),
-                Auth::OAuth2 { .. } => "The sign-in method, server, port, username, STARTTLS choice, trusted certificate, Token URL or Client ID changed, so the saved secret will not be used. Type the client secret again.".into(),
-            });
+            return Err(if oauth { SecretError::ClientSecretUnbound } else { SecretError::PasswordUnbound });
         }
     }
     let will_have = change.leaves_password(stored);
     match (new.username.is_empty(), will_have) {
-        (false, false) if matches!(new.auth, Auth::OAuth2 { .. }) => Err("Enter the client secret for this Client ID.".into()),
-        (false, false) => Err("Enter the password for this Username, or empty Username if the server needs no sign-in.".into()),
-        (true, true) => Err("A password needs a Username to go with it; enter the Username or choose Clear password.".into()),
+        (false, false) if oauth => Err(SecretError::MissingClientSecret),
+        (false, false) => Err(SecretError::MissingPassword),
+        (true, true) => Err(SecretError::MissingUsername),
         _ => Ok(()),
     }
 }
@@ -40,7 +57,7 @@ mod tests {
     fn saved_password_is_not_reused_for_a_changed_endpoint() {
         let old = form().validate().unwrap();
         let moved = SettingsForm { host: "evil.example.net".into(), ..form() }.validate().unwrap();
-        assert!(check_password(&moved, &PasswordChange::Keep, Some((&old, true))).is_err());
+        assert_eq!(check_password(&moved, &PasswordChange::Keep, Some((&old, true))), Err(SecretError::PasswordUnbound));
         assert!(check_password(&moved, &set("again"), Some((&old, true))).is_ok());
         let renamed = SettingsForm { name: "Other".into(), ..form() }.validate().unwrap();
         assert!(check_password(&renamed, &PasswordChange::Keep, Some((&old, true))).is_ok());
@@ -49,10 +66,10 @@ mod tests {
     #[test]
     fn username_and_password_go_together() {
         let new = form().validate().unwrap();
-        assert!(check_password(&new, &PasswordChange::Keep, None).unwrap_err().contains("Enter the password"));
+        assert_eq!(check_password(&new, &PasswordChange::Keep, None).unwrap_err(), SecretError::MissingPassword);
         let anonymous = SettingsForm { username: String::new(), ..form() }.validate().unwrap();
         assert!(check_password(&anonymous, &PasswordChange::Keep, None).is_ok());
-        assert!(check_password(&anonymous, &set("p"), None).unwrap_err().contains("needs a Username"));
+        assert_eq!(check_password(&anonymous, &set("p"), None), Err(SecretError::MissingUsername));
     }
 
     #[test]
@@ -72,6 +89,6 @@ mod tests {
         assert!(check_password(&old, &PasswordChange::Keep, Some((&pinned, true))).is_ok(), "removing the trust is not");
         let rescoped = SettingsForm { scope: "https://outlook.office.com/SMTP.Send".into(), ..oauth_form() }.validate().unwrap();
         assert!(check_password(&rescoped, &PasswordChange::Keep, Some((&old, true))).is_ok());
-        assert!(check_password(&old, &PasswordChange::Keep, None).unwrap_err().contains("client secret"));
+        assert_eq!(check_password(&old, &PasswordChange::Keep, None), Err(SecretError::MissingClientSecret));
     }
 }

@@ -56,26 +56,26 @@ impl SettingsForm {
     /// The message for one field, if its current text is not acceptable.
     pub fn check(&self, field: Field) -> Option<String> {
         match field {
-            Field::Name => SettingsName::parse(&self.name).err(),
+            Field::Name => message(SettingsName::parse(&self.name)),
             Field::StartTlsOnly | Field::Password => None,
-            Field::Host => SmtpHost::parse(&self.host).err(),
-            Field::Port => Port::parse(&self.port).err(),
-            Field::From => FromName::parse(&self.from_name).err(),
-            Field::Email => EmailAddress::parse(&self.email).err(),
+            Field::Host => message(SmtpHost::parse(&self.host)),
+            Field::Port => message(Port::parse(&self.port)),
+            Field::From => message(FromName::parse(&self.from_name)),
+            Field::Email => message(EmailAddress::parse(&self.email)),
             Field::Username if self.oauth() && self.username.trim().is_empty() => {
                 Some("Username is required for OAuth2: enter the mailbox to send as, for example billing@yourcompany.com.".into())
             }
-            Field::Username => Username::parse(&self.username).err(),
+            Field::Username => message(Username::parse(&self.username)),
             Field::Auth => None,
-            Field::Backup => parse_backup(&self.backup).err(),
-            Field::TokenUrl if self.oauth() => TokenUrl::parse(&self.token_url).err(),
-            Field::ClientId if self.oauth() => ClientId::parse(&self.client_id).err(),
-            Field::Scope if self.oauth() => Scope::parse(&self.scope).err(),
+            Field::Backup => message(parse_backup(&self.backup)),
+            Field::TokenUrl if self.oauth() => message(TokenUrl::parse(&self.token_url)),
+            Field::ClientId if self.oauth() => message(ClientId::parse(&self.client_id)),
+            Field::Scope if self.oauth() => message(Scope::parse(&self.scope)),
             Field::AuthorizeUrl if self.auth == AuthMethod::OAuth2RefreshToken => {
-                TokenUrl::parse(&self.authorize_url).err().map(|m| m.replace("Token URL", "Authorization URL"))
+                message(TokenUrl::parse_as(&self.authorize_url, Field::AuthorizeUrl.label()))
             }
             Field::TokenUrl | Field::ClientId | Field::Scope | Field::AuthorizeUrl => None,
-            Field::Certificate => CertificatePin::parse_optional(&self.certificate).err(),
+            Field::Certificate => message(CertificatePin::parse_optional(&self.certificate)),
         }
     }
 
@@ -135,7 +135,7 @@ impl SettingsForm {
         let from_name = keep(&mut errors, Field::From, FromName::parse(&self.from_name));
         let email = keep(&mut errors, Field::Email, EmailAddress::parse(&self.email));
         let username = match self.check(Field::Username) {
-            Some(message) => keep::<Username>(&mut errors, Field::Username, Err(message)),
+            Some(message) => keep::<Username, String>(&mut errors, Field::Username, Err(message)),
             None => keep(&mut errors, Field::Username, Username::parse(&self.username)),
         };
         let certificate = keep(&mut errors, Field::Certificate, CertificatePin::parse_optional(&self.certificate));
@@ -147,8 +147,8 @@ impl SettingsForm {
                 let scope = keep(&mut errors, Field::Scope, Scope::parse(&self.scope));
                 let authorize_url = match self.auth {
                     AuthMethod::OAuth2RefreshToken => match self.check(Field::AuthorizeUrl) {
-                        Some(message) => keep::<Option<TokenUrl>>(&mut errors, Field::AuthorizeUrl, Err(message)),
-                        None => TokenUrl::parse(&self.authorize_url).ok().map(Some),
+                        Some(message) => keep::<Option<TokenUrl>, String>(&mut errors, Field::AuthorizeUrl, Err(message)),
+                        None => TokenUrl::parse_as(&self.authorize_url, Field::AuthorizeUrl.label()).ok().map(Some),
                     },
                     _ => Some(None),
                 };
@@ -189,15 +189,23 @@ impl SettingsForm {
     }
 }
 
-fn parse_backup(raw: &str) -> Result<Option<i64>, String> {
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("Choose the backup settings from the list.")]
+pub struct BackupError;
+
+fn parse_backup(raw: &str) -> Result<Option<i64>, BackupError> {
     match raw.trim() {
         "" => Ok(None),
-        text => text.parse::<i64>().map(Some).map_err(|_| "Choose the backup settings from the list.".to_owned()),
+        text => text.parse::<i64>().map(Some).map_err(|_| BackupError),
     }
 }
 
-fn keep<T>(errors: &mut FieldErrors, field: Field, parsed: Result<T, String>) -> Option<T> {
-    parsed.map_err(|message| errors.push(field.label(), message)).ok()
+fn message<T, E: std::fmt::Display>(parsed: Result<T, E>) -> Option<String> {
+    parsed.err().map(|e| e.to_string())
+}
+
+fn keep<T, E: std::fmt::Display>(errors: &mut FieldErrors, field: Field, parsed: Result<T, E>) -> Option<T> {
+    parsed.map_err(|e| errors.push(field, e)).ok()
 }
 
 impl SettingsForm {
@@ -277,10 +285,10 @@ pub(crate) mod tests {
     fn validate_reports_every_bad_field_under_its_own_name() {
         let bad = SettingsForm { name: " ".into(), port: "70000".into(), email: "x".into(), ..form() };
         let errors = bad.validate().unwrap_err();
-        assert!(errors.get(Field::Name.label()).is_some());
-        assert!(errors.get(Field::Port.label()).unwrap().contains("65535"));
-        assert!(errors.get(Field::Email.label()).is_some());
-        assert!(errors.get(Field::Host.label()).is_none());
+        assert!(errors.get(Field::Name).is_some());
+        assert!(errors.get(Field::Port).unwrap().contains("65535"));
+        assert!(errors.get(Field::Email).is_some());
+        assert!(errors.get(Field::Host).is_none());
     }
 
     pub(crate) const PIN: &str =
@@ -314,7 +322,7 @@ pub(crate) mod tests {
     #[test]
     fn a_malformed_fingerprint_is_refused_under_its_own_name() {
         let errors = SettingsForm { certificate: "not a hash".into(), ..form() }.validate().unwrap_err();
-        assert!(errors.get(Field::Certificate.label()).unwrap().contains("64 hexadecimal digits"));
+        assert!(errors.get(Field::Certificate).unwrap().contains("64 hexadecimal digits"));
     }
 
     #[test]
@@ -346,9 +354,9 @@ pub(crate) mod tests {
         }
         .validate()
         .unwrap_err();
-        assert!(errors.get(Field::TokenUrl.label()).unwrap().contains("https://"));
-        assert!(errors.get(Field::ClientId.label()).is_some());
-        assert!(errors.get(Field::Username.label()).unwrap().contains("mailbox"));
+        assert!(errors.get(Field::TokenUrl).unwrap().contains("https://"));
+        assert!(errors.get(Field::ClientId).is_some());
+        assert!(errors.get(Field::Username).unwrap().contains("mailbox"));
         let password = SettingsForm { auth: AuthMethod::Password, token_url: "junk".into(), ..oauth_form() };
         assert!(password.validate().is_ok(), "the OAuth2 fields do not count for password sign-in");
         assert!(matches!(oauth_form().validate().unwrap().auth, Auth::OAuth2 { .. }));

@@ -1,16 +1,8 @@
 //! An email template as typed: the rules the browser checks while typing and the server checks
 //! again. Placeholder syntax and names are checked on the server, where templates are rendered.
 
-use super::{EmailAddress, FieldErrors, FromName};
+use super::{EmailAddress, FieldErrors, FromName, TemplateField};
 use serde::{Deserialize, Serialize};
-
-pub const TEMPLATE_NAME: &str = "Name";
-pub const SUBJECT: &str = "Subject";
-pub const TEXT_BODY: &str = "Text body";
-pub const HTML_BODY: &str = "HTML body";
-pub const FROM_NAME: &str = "From name";
-pub const FROM_EMAIL: &str = "From email address";
-pub const SETTINGS: &str = "SMTP settings";
 
 /// The placeholders a template may use, with what they mean and the sample the preview shows.
 pub const PLACEHOLDERS: &[(&str, &str, &str)] = &[
@@ -45,9 +37,6 @@ const ACCOUNT_MAIL: &[(&str, &[&str])] = &[
     (PASSWORD_RESET_KEY, &["user.name", "user.email", "reset_link", "reset_expires_minutes"]),
     (INVITATION_KEY, &["user.name", "user.email", "invite_link", "invite_expires_days", "invited_by"]),
 ];
-
-/// The label of the preview's editable sample data.
-pub const SAMPLE_DATA: &str = "Sample data (JSON)";
 
 /// Which placeholders a template may use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,48 +107,50 @@ pub struct TemplateForm {
     pub settings_id: Option<i64>,
 }
 
-fn limit(errors: &mut FieldErrors, field: &str, value: &str, max: usize, required: bool) {
+fn limit(errors: &mut FieldErrors, field: TemplateField, value: &str, max: usize, required: bool) {
     let len = value.chars().count();
+    let label = field.label();
     if required && value.trim().is_empty() {
-        errors.push(field, format!("{field} is required."));
+        errors.push(field, format!("{label} is required."));
     } else if len > max {
-        errors.push(field, format!("{field} is {len} characters long; the limit is {max}."));
+        errors.push(field, format!("{label} is {len} characters long; the limit is {max}."));
     }
 }
 
 impl TemplateForm {
     /// The messages for every field, in form order; empty when the template may be saved.
     pub fn check(&self) -> FieldErrors {
+        use TemplateField as T;
         let mut errors = FieldErrors::default();
-        limit(&mut errors, TEMPLATE_NAME, self.name.trim(), 100, true);
+        limit(&mut errors, T::Name, self.name.trim(), 100, true);
         if self.name.chars().any(char::is_control) {
-            errors.push(TEMPLATE_NAME, "Name contains a line break or other control character; remove it.");
+            errors.push(T::Name, "Name contains a line break or other control character; remove it.");
         }
-        limit(&mut errors, SUBJECT, &self.subject, 300, true);
+        limit(&mut errors, T::Subject, &self.subject, 300, true);
         if self.subject.contains(['\r', '\n']) {
-            errors.push(SUBJECT, "Subject must be one line; remove the line break.");
+            errors.push(T::Subject, "Subject must be one line; remove the line break.");
         }
-        limit(&mut errors, TEXT_BODY, &self.text_body, 100_000, true);
-        limit(&mut errors, HTML_BODY, &self.html_body, 200_000, false);
+        limit(&mut errors, T::TextBody, &self.text_body, 100_000, true);
+        limit(&mut errors, T::HtmlBody, &self.html_body, 200_000, false);
         // Line breaks and tabs belong in a body; a NUL belongs nowhere (and PostgreSQL text
         // cannot hold one).
-        for (field, value) in [(SUBJECT, &self.subject), (TEXT_BODY, &self.text_body), (HTML_BODY, &self.html_body)] {
+        for (field, value) in [(T::Subject, &self.subject), (T::TextBody, &self.text_body), (T::HtmlBody, &self.html_body)] {
             if value.contains('\0') {
-                errors.push(field, format!("{field} contains a NUL character; remove it."));
+                errors.push(field, format!("{} contains a NUL character; remove it.", field.label()));
             }
         }
-        if let Err(message) = FromName::parse(&self.from_name) {
-            errors.push(FROM_NAME, message.replacen("From", "From name", 1));
+        if let Err(error) = FromName::parse_as(&self.from_name, T::FromName.label()) {
+            errors.push(T::FromName, error);
         }
         if !self.from_email.trim().is_empty() {
-            if let Err(message) = EmailAddress::parse_as(&self.from_email, FROM_EMAIL) {
-                errors.push(FROM_EMAIL, message);
+            if let Err(error) = EmailAddress::parse_as(&self.from_email, T::FromEmail.label()) {
+                errors.push(T::FromEmail, error);
             }
         }
         errors
     }
 
-    pub fn is_required(field: &str) -> bool {
+    pub fn is_required(field: TemplateField) -> bool {
         TemplateForm::default().check().get(field).is_some()
     }
 }
@@ -209,11 +200,18 @@ mod tests {
 
     #[test]
     fn required_fields_follow_the_rules() {
-        let required: Vec<_> = [TEMPLATE_NAME, SUBJECT, TEXT_BODY, HTML_BODY, FROM_NAME, FROM_EMAIL]
-            .into_iter()
-            .filter(|f| TemplateForm::is_required(f))
-            .collect();
-        assert_eq!(required, [TEMPLATE_NAME, SUBJECT, TEXT_BODY]);
+        let required: Vec<_> = [
+            TemplateField::Name,
+            TemplateField::Subject,
+            TemplateField::TextBody,
+            TemplateField::HtmlBody,
+            TemplateField::FromName,
+            TemplateField::FromEmail,
+        ]
+        .into_iter()
+        .filter(|f| TemplateForm::is_required(*f))
+        .collect();
+        assert_eq!(required, [TemplateField::Name, TemplateField::Subject, TemplateField::TextBody]);
     }
 
     #[test]
@@ -222,8 +220,8 @@ mod tests {
         assert!(ok.check().is_empty());
         let bad = TemplateForm { subject: "A\0".into(), text_body: "B\0".into(), html_body: "\0".into(), ..form() };
         let errors = bad.check();
-        for field in [SUBJECT, TEXT_BODY, HTML_BODY] {
-            assert_eq!(errors.get(field).unwrap(), format!("{field} contains a NUL character; remove it."));
+        for field in [TemplateField::Subject, TemplateField::TextBody, TemplateField::HtmlBody] {
+            assert_eq!(errors.get(field).unwrap(), format!("{} contains a NUL character; remove it.", field.label()));
         }
     }
 
@@ -232,26 +230,32 @@ mod tests {
         assert!(form().check().is_empty());
         let bad = TemplateForm { from_email: "billing.example.com".into(), from_name: "A\nB".into(), ..form() };
         let errors = bad.check();
-        assert!(errors.get(FROM_EMAIL).unwrap().starts_with("From email address is not a valid address"));
-        assert!(errors.get(FROM_NAME).unwrap().starts_with("From name contains"));
-        assert!(TemplateForm { subject: "a\r\nBcc: x".into(), ..form() }.check().get(SUBJECT).is_some());
+        assert!(errors.get(TemplateField::FromEmail).unwrap().starts_with("From email address is not a valid address"));
+        assert!(errors.get(TemplateField::FromName).unwrap().starts_with("From name contains"));
+        assert!(TemplateForm { subject: "a\r\nBcc: x".into(), ..form() }.check().get(TemplateField::Subject).is_some());
     }
 
     #[test]
     fn account_mail_uses_only_what_mailroom_fills_and_application_mail_anything_else() {
         let reset = PlaceholderRule::of(Some(PASSWORD_RESET_KEY));
-        assert_eq!(reset.refusal(SUBJECT, "reset_link"), None);
-        let unknown = reset.refusal(SUBJECT, "invoice.number").unwrap();
+        assert_eq!(reset.refusal(TemplateField::Subject.label(), "reset_link"), None);
+        let unknown = reset.refusal(TemplateField::Subject.label(), "invoice.number").unwrap();
         assert!(unknown.starts_with("Subject uses unknown placeholder {{ invoice.number }}"), "{unknown}");
-        assert!(reset.refusal(TEXT_BODY, "invite_link").is_some(), "the reset mail has no invitation link");
+        assert!(reset.refusal(TemplateField::TextBody.label(), "invite_link").is_some(), "the reset mail has no invitation link");
         let invitation = PlaceholderRule::of(Some(INVITATION_KEY));
-        assert_eq!(invitation.refusal(TEXT_BODY, "invite_link"), None);
-        assert!(invitation.refusal(TEXT_BODY, "reset_link").is_some());
+        assert_eq!(invitation.refusal(TemplateField::TextBody.label(), "invite_link"), None);
+        assert!(invitation.refusal(TemplateField::TextBody.label(), "reset_link").is_some());
         let application = PlaceholderRule::of(Some("invoice"));
         assert_eq!(application, PlaceholderRule::of(None));
-        assert_eq!(application.refusal(TEXT_BODY, "order.tracking_code"), None);
+        assert_eq!(application.refusal(TemplateField::TextBody.label(), "order.tracking_code"), None);
         for own in SYSTEM_VARIABLES {
-            assert!(application.refusal(TEXT_BODY, own).unwrap().contains("only Mailroom's own account mail has"), "{own}");
+            assert!(
+                application
+                    .refusal(TemplateField::TextBody.label(), own)
+                    .unwrap()
+                    .contains("only Mailroom's own account mail has"),
+                "{own}"
+            );
         }
         assert!(!application.listed().iter().any(|(p, _)| SYSTEM_VARIABLES.contains(p)), "no reset_link on Invoice");
         assert_eq!((reset.listed().len(), invitation.listed().len()), (4, 5));

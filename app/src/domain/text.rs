@@ -3,17 +3,36 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Shared rule: at most `max` characters and no control characters.
-fn parse_line(raw: &str, max: usize, what: &str) -> Result<String, String> {
+/// Why a one-line text was refused; `field` is the label it was typed under.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TextError {
+    #[error("{field} is required; {hint}")]
+    Missing { field: &'static str, hint: &'static str },
+    #[error("{field} is {len} characters long; shorten it to {max} or fewer.")]
+    TooLong { field: &'static str, len: usize, max: usize },
+    #[error("{field} contains a line break, tab or other control character; remove it.")]
+    ControlCharacter { field: &'static str },
+}
+
+/// Shared rule: trimmed, at most `max` characters and no control characters.
+pub(super) fn parse_line(raw: &str, max: usize, field: &'static str) -> Result<String, TextError> {
     let value = raw.trim();
     let len = value.chars().count();
     if len > max {
-        return Err(format!("{what} is {len} characters long; shorten it to {max} or fewer."));
+        return Err(TextError::TooLong { field, len, max });
     }
     if value.chars().any(char::is_control) {
-        return Err(format!("{what} contains a line break, tab or other control character; remove it."));
+        return Err(TextError::ControlCharacter { field });
     }
     Ok(value.to_owned())
+}
+
+/// As `parse_line`, refusing an empty value with `hint` saying what to enter.
+pub(super) fn parse_required_line(raw: &str, max: usize, field: &'static str, hint: &'static str) -> Result<String, TextError> {
+    match parse_line(raw, max, field)? {
+        value if value.is_empty() => Err(TextError::Missing { field, hint }),
+        value => Ok(value),
+    }
 }
 
 /// The display name in the From header. Empty means "no display name".
@@ -23,8 +42,13 @@ pub struct FromName(String);
 impl FromName {
     pub const MAX_CHARS: usize = 100;
 
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        parse_line(raw, Self::MAX_CHARS, "From").map(Self)
+    pub fn parse(raw: &str) -> Result<Self, TextError> {
+        Self::parse_as(raw, "From")
+    }
+
+    /// As `parse`, naming the field `field` in the message.
+    pub fn parse_as(raw: &str, field: &'static str) -> Result<Self, TextError> {
+        parse_line(raw, Self::MAX_CHARS, field).map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -43,7 +67,7 @@ pub struct Username(String);
 impl Username {
     pub const MAX_CHARS: usize = 255;
 
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, TextError> {
         parse_line(raw, Self::MAX_CHARS, "Username").map(Self)
     }
 
@@ -70,7 +94,8 @@ mod tests {
     #[test]
     fn header_injection_is_refused() {
         let err = FromName::parse("Billing\r\nBcc: victim@example.com").unwrap_err();
-        assert!(err.contains("line break"), "{err}");
+        assert_eq!(err, TextError::ControlCharacter { field: "From" });
+        assert!(err.to_string().contains("line break"), "{err}");
         assert!(Username::parse("user\nRCPT TO:<x@y>").is_err());
     }
 
@@ -78,7 +103,8 @@ mod tests {
     fn length_limits_count_characters_not_bytes() {
         assert!(FromName::parse(&"é".repeat(100)).is_ok());
         let err = FromName::parse(&"é".repeat(101)).unwrap_err();
-        assert!(err.contains("101 characters"), "{err}");
+        assert_eq!(err, TextError::TooLong { field: "From", len: 101, max: 100 });
+        assert!(err.to_string().contains("101 characters"), "{err}");
         assert!(Username::parse(&"u".repeat(255)).is_ok());
         assert!(Username::parse(&"u".repeat(256)).is_err());
     }

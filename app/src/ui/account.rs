@@ -5,6 +5,7 @@ use super::session::{session, SessionState};
 use super::submit::Submit;
 use super::toast::toasts;
 use crate::api::users::{change_own_email, change_own_password};
+use crate::domain::FieldKey;
 use leptos::prelude::*;
 
 #[component]
@@ -40,8 +41,8 @@ fn ChangePassword() -> impl IntoView {
     view! {
         <form class="card inline-form" on:submit=send novalidate>
             <h2>"Change password"</h2>
-            <TextField label="Current password" kind="password" autocomplete="current-password" value=current on_input=move |v| current.set(v) error=submit.error("Current password") />
-            <TextField label="New password" kind="password" autocomplete="new-password" value=new on_input=move |v| new.set(v) error=submit.error("New password") />
+            <TextField label=FieldKey::CurrentPassword.label() kind="password" autocomplete="current-password" value=current on_input=move |v| current.set(v) error=submit.error(FieldKey::CurrentPassword) />
+            <TextField label=FieldKey::NewPassword.label() kind="password" autocomplete="new-password" value=new on_input=move |v| new.set(v) error=submit.error(FieldKey::NewPassword) />
             {submit.alert()}
             <button type="submit" class="primary" disabled=submit.pending()>"Change password"</button>
         </form>
@@ -70,8 +71,8 @@ fn ChangeEmail() -> impl IntoView {
     view! {
         <form class="card inline-form" on:submit=send novalidate>
             <h2>"Change email address"</h2>
-            <TextField label="New email address" kind="email" autocomplete="email" value=email on_input=move |v| email.set(v) error=submit.error("New email address") />
-            <TextField label="Password" kind="password" autocomplete="current-password" value=password on_input=move |v| password.set(v) error=submit.error("Password") />
+            <TextField label=FieldKey::NewEmail.label() kind="email" autocomplete="email" value=email on_input=move |v| email.set(v) error=submit.error(FieldKey::NewEmail) />
+            <TextField label=FieldKey::Password.label() kind="password" autocomplete="current-password" value=password on_input=move |v| password.set(v) error=submit.error(FieldKey::Password) />
             {submit.alert()}
             <button type="submit" class="primary" disabled=submit.pending()>"Change email address"</button>
         </form>

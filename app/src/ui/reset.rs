@@ -6,7 +6,7 @@ use super::route::Route;
 use super::session::session;
 use super::submit::Submit;
 use crate::api::auth::{forgot_password, reset_link_valid, reset_password};
-use crate::domain::{AccountPassword, FieldErrors};
+use crate::domain::{AccountPassword, FieldErrors, FieldKey};
 use leptos::prelude::*;
 
 #[component]
@@ -30,7 +30,7 @@ pub fn ForgotPage() -> impl IntoView {
                 <form class="card" on:submit=send novalidate>
                     <h1>"Forgot your password?"</h1>
                     <p>"Enter the email address you sign in with, and Mailroom mails you a link to choose a new password."</p>
-                    <TextField label="Email address" kind="email" autocomplete="username" value=email on_input=move |v| email.set(v) error=submit.error("Email address") />
+                    <TextField label=FieldKey::PersonEmail.label() kind="email" autocomplete="username" value=email on_input=move |v| email.set(v) error=submit.error(FieldKey::PersonEmail) />
                     {submit.alert()}
                     <button type="submit" class="primary" disabled=submit.pending()>"Send the link"</button>
                     <p><Link href="/sign-in">"Back to sign in"</Link></p>
@@ -63,7 +63,7 @@ pub fn ResetPage() -> impl IntoView {
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match AccountPassword::parse(&password.get_untracked()) {
-            Err(m) => submit.refuse(FieldErrors::one("New password", m)),
+            Err(error) => submit.refuse(FieldErrors::one(FieldKey::NewPassword, error)),
             Ok(_) => submit.send((token.clone(), password.get_untracked())),
         }
     };
@@ -74,8 +74,8 @@ pub fn ResetPage() -> impl IntoView {
                 Some(Ok(true)) => view! {
                     <form class="card" on:submit=send.clone() novalidate>
                         <h1>"Choose a new password"</h1>
-                        <TextField label="New password" kind="password" autocomplete="new-password" value=password on_input=move |v| password.set(v)
-                            error=submit.error("New password") required=true hint=Some(format!("At least {} characters.", AccountPassword::MIN_CHARS)) />
+                        <TextField label=FieldKey::NewPassword.label() kind="password" autocomplete="new-password" value=password on_input=move |v| password.set(v)
+                            error=submit.error(FieldKey::NewPassword) required=true hint=Some(format!("At least {} characters.", AccountPassword::MIN_CHARS)) />
                         {submit.alert()}
                         <button type="submit" class="primary" disabled=submit.pending()>"Save and sign in"</button>
                     </form>

@@ -7,7 +7,7 @@ use super::route::Route;
 use super::session::session;
 use super::submit::Submit;
 use crate::api::{auth::complete_setup, auth::setup_token_valid, NewUser};
-use crate::domain::{check_new_person, AccountPassword, Role};
+use crate::domain::{check_new_person, AccountPassword, FieldKey, Role};
 use leptos::prelude::*;
 
 #[component]
@@ -60,7 +60,7 @@ fn SetupForm(token: String) -> impl IntoView {
             role: Role::Administrator,
             password: password.get_untracked(),
         };
-        match check_new_person(&user.name, &user.email, &user.password, "Password") {
+        match check_new_person(&user.name, &user.email, &user.password, FieldKey::Password) {
             Err(found) => submit.refuse(found),
             Ok(_) => submit.send((token.clone(), user)),
         }
@@ -69,9 +69,9 @@ fn SetupForm(token: String) -> impl IntoView {
         <form class="card" on:submit=send>
             <h1>"Create the first administrator"</h1>
             <p>"This account manages Mailroom's SMTP settings and its users."</p>
-            <TextField label="Name" autocomplete="name" value=name on_input=move |v| name.set(v) error=submit.error("Name") required=true />
-            <TextField label="Email address" kind="email" autocomplete="username" value=email on_input=move |v| email.set(v) error=submit.error("Email address") required=true />
-            <TextField label="Password" kind="password" autocomplete="new-password" value=password on_input=move |v| password.set(v) error=submit.error("Password") required=true hint=Some(format!("At least {} characters.", AccountPassword::MIN_CHARS)) />
+            <TextField label=FieldKey::PersonName.label() autocomplete="name" value=name on_input=move |v| name.set(v) error=submit.error(FieldKey::PersonName) required=true />
+            <TextField label=FieldKey::PersonEmail.label() kind="email" autocomplete="username" value=email on_input=move |v| email.set(v) error=submit.error(FieldKey::PersonEmail) required=true />
+            <TextField label=FieldKey::Password.label() kind="password" autocomplete="new-password" value=password on_input=move |v| password.set(v) error=submit.error(FieldKey::Password) required=true hint=Some(format!("At least {} characters.", AccountPassword::MIN_CHARS)) />
             {submit.alert()}
             <button type="submit" class="primary" disabled=submit.pending()>"Create administrator"</button>
         </form>

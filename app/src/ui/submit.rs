@@ -6,7 +6,7 @@
 use super::fields::focus_first_invalid;
 use super::session::session;
 use crate::api::AppError;
-use crate::domain::FieldErrors;
+use crate::domain::{FieldErrors, FieldKey};
 use leptos::prelude::*;
 use std::future::Future;
 
@@ -106,10 +106,10 @@ impl<I: 'static, O: Clone + 'static> Submit<I, O> {
         self.action.pending().into()
     }
 
-    /// The message under the field labelled `label`.
-    pub fn error(&self, label: &'static str) -> Signal<Option<String>> {
+    /// The message under `field`.
+    pub fn error(&self, field: FieldKey) -> Signal<Option<String>> {
         let errors = self.errors;
-        Signal::derive(move || errors.with(|e| e.get(label).map(str::to_owned)))
+        Signal::derive(move || errors.with(|e| e.get(field).map(str::to_owned)))
     }
 
     /// Forgets the messages, as when the form is opened again.

@@ -8,6 +8,7 @@ use super::loaded::loaded;
 use super::submit::Submit;
 use super::toast::toasts;
 use crate::api::tokens::{create_token, list_tokens, revoke_token, TokenView};
+use crate::domain::FieldKey;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -62,7 +63,7 @@ fn TokenTable(list: Vec<TokenView>, revoking: RwSignal<Option<TokenView>>) -> im
             <tbody>
                 <For each=move || list.clone() key=|t| t.clone() let:t>
                     <tr>
-                        <td data-label="Name">{t.name.clone()}</td>
+                        <td data-label=FieldKey::TokenName.label()>{t.name.clone()}</td>
                         <td data-label="Token"><code>{t.prefix.clone()}</code></td>
                         <td data-label="Created">{date_time(t.created_at)}</td>
                         <td data-label="Last used">{t.last_used_at.map(date_time).unwrap_or_else(|| "Never".into())}</td>
@@ -97,7 +98,7 @@ fn CreateToken(created: Callback<()>) -> impl IntoView {
     view! {
         <form class="card inline-form" on:submit=send novalidate>
             <h2>"Create a token"</h2>
-            <TextField label="Name" value=name on_input=move |v| name.set(v) error=submit.error("Name") required=true autocomplete="off"
+            <TextField label="Name" value=name on_input=move |v| name.set(v) error=submit.error(FieldKey::TokenName) required=true autocomplete="off"
                 hint=Some("What will use it, e.g. Billing system.".to_owned()) />
             {submit.alert()}
             <button type="submit" class="primary" disabled=submit.pending()>"Create token"</button>

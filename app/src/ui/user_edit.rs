@@ -6,7 +6,7 @@ use super::format::date_time;
 use super::submit::Submit;
 use crate::api::users::update_user;
 use crate::api::{AppError, UserView};
-use crate::domain::check_person;
+use crate::domain::{check_person, FieldKey};
 use leptos::html::Dialog;
 use leptos::prelude::*;
 
@@ -55,8 +55,8 @@ pub fn EditUserDialog(user: RwSignal<Option<UserView>>, saved: Callback<UserView
             <Show when=move || user.with(Option::is_some)>
             <form class="editor" on:submit=save novalidate>
                 <h2 id="edit-user-title">{move || user.with(|u| u.as_ref().map(|u| format!("Edit {}", u.name)))}</h2>
-                <TextField label="Name" scope="edit-user-" value=name on_input=move |v| name.set(v) error=submit.error("Name") required=true autocomplete="off" />
-                <TextField label="Email address" scope="edit-user-" kind="email" value=email on_input=move |v| email.set(v) error=submit.error("Email address") required=true autocomplete="off"
+                <TextField label=FieldKey::PersonName.label() scope="edit-user-" value=name on_input=move |v| name.set(v) error=submit.error(FieldKey::PersonName) required=true autocomplete="off" />
+                <TextField label=FieldKey::PersonEmail.label() scope="edit-user-" kind="email" value=email on_input=move |v| email.set(v) error=submit.error(FieldKey::PersonEmail) required=true autocomplete="off"
                     hint=Some("The address they sign in with. Reset links already sent to the old one stop working.".to_owned()) />
                 {submit.alert()}
                 <div class="dialog-buttons">

@@ -9,7 +9,7 @@ use super::submit::Submit;
 use super::toast::toasts;
 use crate::api::users::{create_user, invite_user, list_users, remove_user, send_reset_link, set_role};
 use crate::api::{AppError, Id, NewInvite, NewUser, UserView};
-use crate::domain::{check_new_person, check_person, Role, INVITE_LINK_DAYS, RESET_LINK_MINUTES};
+use crate::domain::{check_new_person, check_person, FieldKey, Role, INVITE_LINK_DAYS, RESET_LINK_MINUTES};
 use leptos::prelude::*;
 
 #[component]
@@ -99,8 +99,8 @@ fn UserTable(
                         let shown = user.clone();
                         view! {
                             <tr>
-                                <td data-label="Name">{user.name.clone()}</td>
-                                <td data-label="Email address">{user.email.clone()}</td>
+                                <td data-label=FieldKey::PersonName.label()>{user.name.clone()}</td>
+                                <td data-label=FieldKey::PersonEmail.label()>{user.email.clone()}</td>
                                 <td data-label="Role">
                                     <select
                                         aria-label=format!("Role of {name}")
@@ -260,7 +260,7 @@ fn AddUser(on_added: Callback<()>) -> impl IntoView {
             true => check_person(&name, &email).map(|_| Adding::Invited(NewInvite { name, email, role })),
             false => {
                 let password = password.get_untracked();
-                check_new_person(&name, &email, &password, "Initial password")
+                check_new_person(&name, &email, &password, FieldKey::InitialPassword)
                     .map(|_| Adding::Typed(NewUser { name, email, role, password }))
             }
         };
@@ -272,8 +272,8 @@ fn AddUser(on_added: Callback<()>) -> impl IntoView {
     view! {
         <form class="card inline-form" on:submit=send novalidate>
             <h2>"Add user"</h2>
-            <TextField label="Name" value=name on_input=move |v| name.set(v) error=submit.error("Name") required=true autocomplete="off" />
-            <TextField label="Email address" kind="email" value=email on_input=move |v| email.set(v) error=submit.error("Email address") required=true autocomplete="off" />
+            <TextField label="Name" value=name on_input=move |v| name.set(v) error=submit.error(FieldKey::PersonName) required=true autocomplete="off" />
+            <TextField label="Email address" kind="email" value=email on_input=move |v| email.set(v) error=submit.error(FieldKey::PersonEmail) required=true autocomplete="off" />
             <div class="field">
                 <label for="field-new-role">"Role"</label>
                 <select id="field-new-role" on:change=move |ev| if let Ok(r) = Role::parse(&event_target_value(&ev)) { role.set(r) }>
@@ -289,7 +289,7 @@ fn AddUser(on_added: Callback<()>) -> impl IntoView {
                     {format!(" Email an invitation: they choose their password from a link that works for {INVITE_LINK_DAYS} days")}</label>
             </fieldset>
             <Show when=move || !inviting.get()>
-                <TextField label="Initial password" kind="password" autocomplete="new-password" value=password on_input=move |v| password.set(v) error=submit.error("Initial password") required=true />
+                <TextField label=FieldKey::InitialPassword.label() kind="password" autocomplete="new-password" value=password on_input=move |v| password.set(v) error=submit.error(FieldKey::InitialPassword) required=true />
             </Show>
             {submit.alert()}
             <button type="submit" class="primary" disabled=submit.pending()>{move || if inviting.get() { "Send invitation" } else { "Add user" }}</button>

@@ -2,8 +2,7 @@
 //! HTML body. Account mail may use only what Mailroom fills, application mail any name but
 //! Mailroom's own (a save-time error otherwise); one the data lacks is a send-time error naming it.
 
-use app::domain::template::{HTML_BODY, SUBJECT, TEXT_BODY};
-use app::domain::{FieldErrors, PlaceholderRule};
+use app::domain::{FieldErrors, PlaceholderRule, TemplateField};
 use minijinja::value::{Serde, Value};
 use minijinja::{AutoEscape, Environment, UndefinedBehavior};
 use std::collections::BTreeSet;
@@ -41,8 +40,12 @@ fn environment() -> Environment<'static> {
     env
 }
 
-fn parts<'a>(sources: &Sources<'a>) -> [(&'static str, &'static str, &'a str); 3] {
-    [(SUBJECT, "subject", sources.subject), (TEXT_BODY, "text", sources.text), (HTML_BODY, "html", sources.html)]
+fn parts<'a>(sources: &Sources<'a>) -> [(TemplateField, &'static str, &'a str); 3] {
+    [
+        (TemplateField::Subject, "subject", sources.subject),
+        (TemplateField::TextBody, "text", sources.text),
+        (TemplateField::HtmlBody, "html", sources.html),
+    ]
 }
 
 /// Placeholders a template cannot work without: the text body must use each, and so must the
@@ -51,15 +54,17 @@ pub fn check_required(sources: &Sources<'_>, required: &[&str]) -> FieldErrors {
     let env = environment();
     let mut errors = FieldErrors::default();
     for (field, name, source) in parts(sources) {
-        if field == SUBJECT || (field == HTML_BODY && source.trim().is_empty()) {
+        if field == TemplateField::Subject || (field == TemplateField::HtmlBody && source.trim().is_empty()) {
             continue;
         }
         let Ok(template) = env.template_from_named_str(name, source) else { continue };
         let used = template.undeclared_variables(true);
         let missing: Vec<String> = required.iter().filter(|r| !used.contains(**r)).map(|r| format!("{{{{ {r} }}}}")).collect();
         if !missing.is_empty() {
-            errors
-                .push(field, format!("{field} must include {}: Mailroom cannot send this mail without it.", missing.join(", ")));
+            errors.push(
+                field,
+                format!("{} must include {}: Mailroom cannot send this mail without it.", field.label(), missing.join(", ")),
+            );
         }
     }
     errors
@@ -73,13 +78,16 @@ pub fn check(sources: &Sources<'_>, rule: PlaceholderRule) -> FieldErrors {
         match env.template_from_named_str(name, source) {
             Err(e) => {
                 let line = e.line().map(|l| format!(" on line {l}")).unwrap_or_default();
-                errors.push(field, format!("{field} has a template error{line}: {}.", e.detail().unwrap_or("invalid syntax")));
+                errors.push(
+                    field,
+                    format!("{} has a template error{line}: {}.", field.label(), e.detail().unwrap_or("invalid syntax")),
+                );
             }
             Ok(template) => {
                 let used: BTreeSet<String> = template.undeclared_variables(true).into_iter().collect();
-                if let Some(refusal) = used.iter().find_map(|path| rule.refusal(field, path)) {
+                if let Some(refusal) = used.iter().find_map(|path| rule.refusal(field.label(), path)) {
                     errors.push(field, refusal);
-                } else if let Some(secret) = SECRETS.iter().find(|s| field == SUBJECT && used.contains(**s)) {
+                } else if let Some(secret) = SECRETS.iter().find(|s| field == TemplateField::Subject && used.contains(**s)) {
                     errors.push(field, format!("{{{{ {secret} }}}} is a credential; put it in the body, not the Subject, which the delivery log shows."));
                 }
             }
@@ -135,17 +143,20 @@ mod tests {
     fn placeholders_outside_the_rule_and_syntax_errors_are_field_errors() {
         let account = PlaceholderRule::of(Some(app::domain::template::PASSWORD_RESET_KEY));
         let errors = check(&sources("Reset {{ user.nmae }}", "Hi {{ user.name }", ""), account);
-        assert!(errors.get(SUBJECT).unwrap().contains("unknown placeholder {{ user.nmae }}"), "{errors:?}");
-        assert!(errors.get(TEXT_BODY).unwrap().contains("template error"), "{errors:?}");
+        assert!(errors.get(TemplateField::Subject).unwrap().contains("unknown placeholder {{ user.nmae }}"), "{errors:?}");
+        assert!(errors.get(TemplateField::TextBody).unwrap().contains("template error"), "{errors:?}");
         let application = PlaceholderRule::Application;
         assert!(check(&sources("Order {{ order.id }}", "Hi {{ customer.first_name }}", "<p>{{ invoice.url }}</p>"), application)
             .is_empty());
         let system = check(&sources("Invoice", "Reset: {{ reset_link }}", ""), application);
-        assert!(system.get(TEXT_BODY).unwrap().contains("only Mailroom's own account mail has"), "{system:?}");
-        assert!(check(&sources("Reset via {{ reset_link }}", "x", ""), account).get(SUBJECT).unwrap().contains("credential"));
+        assert!(system.get(TemplateField::TextBody).unwrap().contains("only Mailroom's own account mail has"), "{system:?}");
+        assert!(check(&sources("Reset via {{ reset_link }}", "x", ""), account)
+            .get(TemplateField::Subject)
+            .unwrap()
+            .contains("credential"));
         let invitation = PlaceholderRule::of(Some(app::domain::template::INVITATION_KEY));
         let subject = check(&sources("Join: {{ invite_link }}", "{{ invite_link }}", ""), invitation);
-        assert!(subject.get(SUBJECT).unwrap().starts_with("{{ invite_link }} is a credential"), "{subject:?}");
+        assert!(subject.get(TemplateField::Subject).unwrap().starts_with("{{ invite_link }} is a credential"), "{subject:?}");
     }
 
     #[test]

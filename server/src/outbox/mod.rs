@@ -210,8 +210,9 @@ impl Worker {
             .map_err(|e| SendError::Temporary(format!("The SMTP settings could not be read: {e}")))?;
         let row = row.ok_or_else(gone)?;
         let valid = row.form().validate().map_err(|errors| {
-            let (field, message) = errors.iter().next().unwrap_or(("settings", "invalid"));
-            SendError::Permanent(format!("The SMTP settings are not valid ({field}: {message}); fix and save them."))
+            let why =
+                errors.iter().next().map_or("invalid".to_owned(), |(field, message)| format!("{}: {message}", field.label()));
+            SendError::Permanent(format!("The SMTP settings are not valid ({why}); fix and save them."))
         })?;
         let open = |sealed: &Option<Vec<u8>>, aad: Vec<u8>, what: &str| match sealed {
             Some(sealed) => self

@@ -44,7 +44,7 @@ impl Mailroom {
             tracing::error!(template = mail.what, "a built-in account template is missing");
             return Ok(Err(QueueError::NoTemplate));
         };
-        let to = EmailAddress::parse(&user.email).map_err(AppError::Server)?;
+        let to = EmailAddress::parse(&user.email).map_err(|e| AppError::Server(e.to_string()))?;
         let mut variables = json!({ "user": { "name": user.name, "email": user.email } });
         if let (Some(all), Value::Object(extra)) = (variables.as_object_mut(), mail.extra) {
             all.extend(extra);

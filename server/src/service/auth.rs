@@ -10,7 +10,7 @@ use app::api::auth::Sessions;
 use app::api::caller::{Member, SessionToken, SignedIn, Visitor};
 use app::api::users::AccountApi;
 use app::api::{AppError, Credentials, CurrentUser, NewUser};
-use app::domain::{AccountPassword, EmailAddress, Role};
+use app::domain::{AccountPassword, EmailAddress, FieldKey, Role};
 
 const MINUTE_MS: i64 = 60_000;
 /// Failures allowed before back-off starts, per account and per client address.
@@ -161,9 +161,9 @@ impl AccountApi for Mailroom {
     async fn change_own_password(&self, member: Member, current: String, new: String) -> Result<(), AppError> {
         let user = member.user();
         if self.checked_password(&member, &user.email.to_lowercase(), current).await?.is_none() {
-            return Err(AppError::field("Current password", "This is not your current password."));
+            return Err(AppError::field(FieldKey::CurrentPassword, "This is not your current password."));
         }
-        let new = AccountPassword::parse(&new).map_err(|m| AppError::field("New password", m))?;
+        let new = AccountPassword::parse(&new).map_err(|e| AppError::field(FieldKey::NewPassword, e))?;
         let hashed = self.hashing.hash(new.expose().to_owned()).await?;
         self.db.set_password_hash(user.id, &hashed).await.or_internal("saving your new password")?;
         let session = token_hash(member.session().expose());
@@ -177,12 +177,13 @@ impl AccountApi for Mailroom {
     async fn change_own_email(&self, member: Member, password: String, email: String) -> Result<CurrentUser, AppError> {
         let user = member.user();
         if self.checked_password(&member, &user.email.to_lowercase(), password).await?.is_none() {
-            return Err(AppError::field("Password", "This is not your current password."));
+            return Err(AppError::field(FieldKey::Password, "This is not your current password."));
         }
-        let email = EmailAddress::parse_as(&email, "New email address").map_err(|m| AppError::field("New email address", m))?;
+        let email =
+            EmailAddress::parse_as(&email, FieldKey::NewEmail.label()).map_err(|e| AppError::field(FieldKey::NewEmail, e))?;
         match self.db.set_email(user.id, email.as_str()).await {
             Err(e) if crate::db::is_unique_violation(&e) => {
-                Err(AppError::field("New email address", "Another account already uses this address."))
+                Err(AppError::field(FieldKey::NewEmail, "Another account already uses this address."))
             }
             other => other.or_internal("saving your email address"),
         }?;

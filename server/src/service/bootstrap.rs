@@ -10,7 +10,7 @@ use crate::crypto::{new_token, token_hash};
 use crate::db::{Db, NewAudit};
 use app::api::caller::{SignedIn, Visitor};
 use app::api::{AppError, NewUser};
-use app::domain::{check_new_person, AccountPassword, DisplayName, EmailAddress, Role};
+use app::domain::{check_new_person, AccountPassword, DisplayName, EmailAddress, FieldKey, Role};
 use secrecy::ExposeSecret;
 
 #[derive(Debug, thiserror::Error)]
@@ -30,9 +30,9 @@ pub async fn bootstrap_first_admin(db: &Db, config: &Config) -> Result<Option<St
     match (&config.admin_email, &config.admin_password) {
         (Some(email), Some(password)) => {
             let email = EmailAddress::parse_as(email, "The address")
-                .map_err(|message| ConfigError { variable: "MAILROOM_ADMIN_EMAIL", message })?;
+                .map_err(|e| ConfigError { variable: "MAILROOM_ADMIN_EMAIL", message: e.to_string() })?;
             let password = AccountPassword::parse(password.expose_secret())
-                .map_err(|message| ConfigError { variable: "MAILROOM_ADMIN_PASSWORD", message })?;
+                .map_err(|e| ConfigError { variable: "MAILROOM_ADMIN_PASSWORD", message: e.to_string() })?;
             let gate = HashGate::new(1);
             let hashed = gate.turn().await.expect("a new gate has room").hash(password.expose().to_owned()).await;
             let Some(id) = db.insert_first_user("Administrator", email.as_str(), &hashed, Role::Administrator.as_str()).await?
@@ -74,9 +74,9 @@ pub async fn bootstrap_first_admin(db: &Db, config: &Config) -> Result<Option<St
 /// The new user's fields, every message at once: the rules the browser applies before sending.
 pub(super) fn check_new_user(
     user: &NewUser,
-    password_label: &str,
+    password_field: FieldKey,
 ) -> Result<(DisplayName, EmailAddress, AccountPassword), AppError> {
-    check_new_person(&user.name, &user.email, &user.password, password_label).map_err(AppError::Invalid)
+    check_new_person(&user.name, &user.email, &user.password, password_field).map_err(AppError::Invalid)
 }
 
 impl Mailroom {
@@ -86,7 +86,7 @@ impl Mailroom {
     }
 
     pub(super) async fn setup_first_admin(&self, visitor: &Visitor, token: String, user: NewUser) -> Result<SignedIn, AppError> {
-        let (name, email, password) = check_new_user(&user, "Password")?;
+        let (name, email, password) = check_new_user(&user, FieldKey::Password)?;
         if !self.check_setup_token(&token).await?
             || !self.db.take_setup_token(&token_hash(&token)).await.or_internal("using the setup link")?
         {

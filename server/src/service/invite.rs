@@ -14,7 +14,7 @@ use app::api::users::InviteApi;
 use app::api::{AppError, CurrentUser, Id, NewInvite, UserView};
 use app::domain::check_person;
 use app::domain::template::INVITATION_KEY;
-use app::domain::INVITE_LINK_DAYS;
+use app::domain::{FieldKey, INVITE_LINK_DAYS};
 use serde_json::json;
 
 impl Mailroom {
@@ -45,7 +45,7 @@ impl InviteApi for Mailroom {
         let unknown = self.hashing.hash(new_token()).await?;
         let id = match self.db.insert_user(name.as_str(), email.as_str(), &unknown, invite.role.as_str()).await {
             Err(e) if is_unique_violation(&e) => {
-                return Err(AppError::field("Email address", "Another user already has this address."))
+                return Err(AppError::field(FieldKey::PersonEmail, "Another user already has this address."))
             }
             other => other.or_internal("adding the user")?,
         };

@@ -167,9 +167,9 @@ impl Mailroom {
         key: Option<&str>,
         message: NewMessage,
     ) -> Result<(Queued, MessageStatus), MessageError> {
-        let to = EmailAddress::parse_as(&message.to, "`to`").map_err(|m| invalid("to", m))?;
-        let to_name = FromName::parse(message.to_name.as_deref().unwrap_or_default())
-            .map_err(|m| invalid("to_name", m.replacen("From", "`to_name`", 1)))?;
+        let to = EmailAddress::parse_as(&message.to, "`to`").map_err(|e| invalid("to", e.to_string()))?;
+        let to_name = FromName::parse_as(message.to_name.as_deref().unwrap_or_default(), "`to_name`")
+            .map_err(|e| invalid("to_name", e.to_string()))?;
         let variables = message.variables.unwrap_or_default();
         let attachments = decoded(message.attachments.unwrap_or_default())?;
         let template = message.template;

@@ -14,7 +14,7 @@ use crate::crypto::token_hash;
 use app::api::auth::AuthApi;
 use app::api::caller::{SignedIn, Visitor};
 use app::api::{AppError, CurrentUser, Id};
-use app::domain::{AccountPassword, EmailAddress, RESET_LINK_MINUTES};
+use app::domain::{AccountPassword, EmailAddress, FieldKey, RESET_LINK_MINUTES};
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Instant;
@@ -46,8 +46,8 @@ impl AuthApi for Mailroom {
     }
 
     async fn forgot_password(&self, visitor: Visitor, email: String) -> Result<(), AppError> {
-        let Ok(address) = EmailAddress::parse_as(&email, "Email address") else {
-            return Err(AppError::field("Email address", "Enter the email address you sign in with."));
+        let Ok(address) = EmailAddress::parse_as(&email, FieldKey::PersonEmail.label()) else {
+            return Err(AppError::field(FieldKey::PersonEmail, "Enter the email address you sign in with."));
         };
         let origin = Visitor { client: visitor.client, session: None };
         if self.resets.try_send(ResetRequest { address, origin }).is_err() {
@@ -120,7 +120,7 @@ impl Mailroom {
         if !self.reset_valid(&token).await? {
             return Err(used_up());
         }
-        let password = AccountPassword::parse(&password).map_err(|m| AppError::field("New password", m))?;
+        let password = AccountPassword::parse(&password).map_err(|e| AppError::field(FieldKey::NewPassword, e))?;
         // Hashed before the link is used up, so a busy server does not cost the user their link.
         let hashed = self.hashing.hash(password.expose().to_owned()).await?;
         let user_id = self.db.take_password_reset(&token_hash(&token)).await.or_internal("using the reset link")?;

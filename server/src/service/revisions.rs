@@ -93,7 +93,7 @@ fn no_longer_kept(number: i64) -> AppError {
 
 /// A kept version that today's rules refuse, naming the first field at fault.
 fn fails_today(number: i64, errors: &FieldErrors) -> AppError {
-    let first = errors.iter().next().map(|(field, message)| format!(" ({field}: {message})")).unwrap_or_default();
+    let first = errors.iter().next().map(|(field, message)| format!(" ({}: {message})", field.label())).unwrap_or_default();
     AppError::Refused(format!(
         "Version {number} does not pass today's checks{first}; copy what you need from it into the form and save instead."
     ))

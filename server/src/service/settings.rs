@@ -89,7 +89,7 @@ pub(super) fn settings_target(name: &str, id: Id) -> String {
 }
 
 pub(super) fn name_taken() -> AppError {
-    AppError::field(Field::Name.label(), "Another SMTP settings already has this name; choose a different name.")
+    AppError::field(Field::Name, "Another SMTP settings already has this name; choose a different name.")
 }
 
 impl Mailroom {
@@ -235,13 +235,13 @@ impl SettingsApi for Mailroom {
             Some((Ok(form), has)) => Some((form, *has)),
             _ => None,
         };
-        check_password(&new, &input.password, saved).map_err(|m| AppError::field(Field::Password.label(), m))?;
+        check_password(&new, &input.password, saved).map_err(|e| AppError::field(Field::Password, e))?;
         if let Some((old, _)) = saved {
             new.forget_moved_certificate(old);
         }
         if let Some(backup) = new.backup {
             let all = self.db.backups().await.or_internal("checking the backup settings")?;
-            backup_chain(input.id, new.name.as_str(), backup, &all).map_err(|m| AppError::field(Field::Backup.label(), m))?;
+            backup_chain(input.id, new.name.as_str(), backup, &all).map_err(|m| AppError::field(Field::Backup, m))?;
         }
         let history = History { keep: self.revisions_keep, restored_from: None };
         let before = existing.as_ref().map(form_of);

@@ -25,7 +25,7 @@ impl TemplateTestApi for Mailroom {
         let form = super::templates::form_of(&row);
         let needs: Vec<String> = needed(&sources(&form)).into_iter().collect();
         let variables = checked_sample(sample, &needs)?;
-        let to = EmailAddress::parse(&actor.email).map_err(AppError::Server)?;
+        let to = EmailAddress::parse(&actor.email).map_err(|e| AppError::Server(e.to_string()))?;
         let queued = async {
             let request = MailRequest {
                 source: self.mail_source(id).await?,

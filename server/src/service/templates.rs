@@ -13,8 +13,7 @@ use app::api::templates::TemplatesApi;
 use app::api::templates::{Preview, TemplateInput, TemplateSummary, TemplateView};
 use app::api::{AppError, Id};
 use app::domain::changes::template_changes;
-use app::domain::template::{SAMPLE_DATA, SETTINGS, TEMPLATE_NAME};
-use app::domain::{name_key, sample_for, PlaceholderRule, TemplateForm};
+use app::domain::{name_key, sample_for, FieldKey, PlaceholderRule, TemplateField, TemplateForm};
 
 pub(super) use super::builtin_templates::PASSWORD_RESET;
 const NOT_FOUND: &str = "This template no longer exists; someone may have deleted it.";
@@ -51,16 +50,20 @@ pub(super) fn checked_sample(sample: Option<serde_json::Value>, needs: &[String]
     match sample {
         None => Ok(sample_for(needs.iter().map(String::as_str))),
         Some(given) if given.is_object() => Ok(given),
-        Some(_) => {
-            Err(AppError::field(SAMPLE_DATA, "Sample data must be a JSON object, such as {\"contact\": {\"name\": \"Grace\"}}."))
-        }
+        Some(_) => Err(AppError::field(
+            FieldKey::SampleData,
+            "Sample data must be a JSON object, such as {\"contact\": {\"name\": \"Grace\"}}.",
+        )),
     }
 }
 
 /// The sample data lacks values the template uses.
 pub(super) fn sample_lacks(paths: &[String]) -> AppError {
     let listed = paths.iter().map(|p| format!("{{{{ {p} }}}}")).collect::<Vec<_>>().join(", ");
-    AppError::field(SAMPLE_DATA, format!("The sample data has no value for {listed}; add it, or empty the field for samples."))
+    AppError::field(
+        FieldKey::SampleData,
+        format!("The sample data has no value for {listed}; add it, or empty the field for samples."),
+    )
 }
 
 pub(super) fn sources(form: &TemplateForm) -> Sources<'_> {
@@ -97,7 +100,7 @@ impl Mailroom {
         }
         if let Some(id) = form.settings_id {
             if self.db.get_settings(id).await.or_internal("checking the SMTP settings")?.is_none() {
-                errors.push(SETTINGS, "These SMTP settings no longer exist; choose others or Default.");
+                errors.push(TemplateField::Settings, "These SMTP settings no longer exist; choose others or Default.");
             }
         }
         if errors.is_empty() {
@@ -148,7 +151,7 @@ impl TemplatesApi for Mailroom {
             from_email: form.from_email.trim(),
             settings_id: form.settings_id,
         };
-        let taken = || AppError::field(TEMPLATE_NAME, "Another template already has this name; choose a different name.");
+        let taken = || AppError::field(TemplateField::Name, "Another template already has this name; choose a different name.");
         let (id, action, details) = match input.id {
             None => match self.db.insert_template(&write, None, Some(actor.id)).await {
                 Err(e) if is_unique_violation(&e) => return Err(taken()),

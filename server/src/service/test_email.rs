@@ -12,17 +12,16 @@ use app::api::caller::Admin;
 use app::api::test_email::TestEmailApi;
 use app::api::test_email::{LastTest, TestEmailRequest, TestEvent};
 use app::api::{AppError, TestEvents};
-use app::domain::{EmailAddress, Field, NewPassword, SettingsForm};
+use app::domain::{EmailAddress, Field, FieldKey, NewPassword, SettingsForm};
 use futures::StreamExt;
 use secrecy::SecretString;
-
-const RECIPIENT: &str = "Recipient";
 
 #[async_trait::async_trait]
 impl TestEmailApi for Mailroom {
     async fn send_test_email(&self, admin: Admin, request: TestEmailRequest) -> Result<TestEvents, AppError> {
         let actor = admin.user();
-        let recipient = EmailAddress::parse_as(&request.recipient, RECIPIENT).map_err(|m| AppError::field(RECIPIENT, m))?;
+        let recipient = EmailAddress::parse_as(&request.recipient, FieldKey::Recipient.label())
+            .map_err(|e| AppError::field(FieldKey::Recipient, e))?;
         let saved = match request.settings_id {
             Some(id) => Some(self.settings_row(id).await?),
             None => None,
@@ -39,14 +38,14 @@ impl TestEmailApi for Mailroom {
 
         let typed = request.password.as_deref().filter(|p| !p.is_empty());
         let password = match (typed, &saved) {
-            (Some(typed), _) => Some(SecretString::from(
-                NewPassword::parse(typed).map_err(|m| AppError::field(Field::Password.label(), m))?.expose(),
-            )),
+            (Some(typed), _) => {
+                Some(SecretString::from(NewPassword::parse(typed).map_err(|e| AppError::field(Field::Password, e))?.expose()))
+            }
             (None, Some(row)) if row.password_secret.is_some() => {
                 if !saved_valid.as_ref().is_some_and(|s| valid.same_endpoint(s)) {
                     let what = valid.secret_name();
                     return Err(AppError::field(
-                        Field::Password.label(),
+                        Field::Password,
                         format!("These values differ from the saved settings where the saved {what} is bound (server, port, username, STARTTLS choice, trusted certificate or OAuth2 client), so it is not used. Type the {what} to test them."),
                     ));
                 }
@@ -58,7 +57,7 @@ impl TestEmailApi for Mailroom {
         };
         if !valid.username.is_empty() && password.is_none() {
             let what = if valid.secret_name() == "password" { "the password for this Username" } else { "the client secret" };
-            return Err(AppError::field(Field::Password.label(), format!("Enter {what} to send a test email.")));
+            return Err(AppError::field(Field::Password, format!("Enter {what} to send a test email.")));
         }
         // "Connect"'s refresh token, only for the values it was granted for.
         let refresh_token = match &saved {

@@ -7,6 +7,7 @@ use app::api::caller::Admin;
 use app::api::tokens::TokensApi;
 use app::api::tokens::{NewToken, TokenView};
 use app::api::{AppError, Id};
+use app::domain::FieldKey;
 
 /// What every token starts with, so a leaked one is easy to recognise in a scan.
 pub const TOKEN_PREFIX: &str = "mr_";
@@ -43,7 +44,10 @@ impl TokensApi for Mailroom {
         let actor = admin.user();
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
-            return Err(AppError::field("Name", "Name the token after what uses it (1 to 100 characters), e.g. Billing system."));
+            return Err(AppError::field(
+                FieldKey::TokenName,
+                "Name the token after what uses it (1 to 100 characters), e.g. Billing system.",
+            ));
         }
         let token = format!("{TOKEN_PREFIX}{}", new_token());
         let prefix = format!("{}…", &token[..TOKEN_PREFIX.len() + 6]);

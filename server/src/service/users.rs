@@ -9,7 +9,7 @@ use app::api::caller::Admin;
 use app::api::users::UsersApi;
 use app::api::{AppError, Id, NewUser, UserView};
 use app::domain::check_person;
-use app::domain::{Role, RESET_LINK_MINUTES};
+use app::domain::{FieldKey, Role, RESET_LINK_MINUTES};
 
 fn view(row: UserRow) -> Result<UserView, AppError> {
     Ok(UserView {
@@ -47,11 +47,11 @@ impl UsersApi for Mailroom {
     }
 
     async fn create_user(&self, admin: Admin, user: NewUser) -> Result<UserView, AppError> {
-        let (name, email, password) = check_new_user(&user, "Initial password")?;
+        let (name, email, password) = check_new_user(&user, FieldKey::InitialPassword)?;
         let hashed = self.hashing.hash(password.expose().to_owned()).await?;
         let id = match self.db.insert_user(name.as_str(), email.as_str(), &hashed, user.role.as_str()).await {
             Err(e) if is_unique_violation(&e) => {
-                return Err(AppError::field("Email address", "Another user already has this address."))
+                return Err(AppError::field(FieldKey::PersonEmail, "Another user already has this address."))
             }
             other => other.or_internal("adding the user")?,
         };
@@ -107,13 +107,13 @@ impl UsersApi for Mailroom {
         }
         if actor.id == id && existing.email != email.as_str() {
             return Err(AppError::field(
-                "Email address",
+                FieldKey::PersonEmail,
                 "Change your own address on the Account page, which asks for your password.",
             ));
         }
         match self.db.set_profile(id, version, name.as_str(), email.as_str(), actor.id).await {
             Err(e) if is_unique_violation(&e) => {
-                return Err(AppError::field("Email address", "Another user already has this address."))
+                return Err(AppError::field(FieldKey::PersonEmail, "Another user already has this address."))
             }
             Ok(false) => {
                 return Err(stale(&self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(no_such_user)?))

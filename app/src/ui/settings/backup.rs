@@ -30,9 +30,9 @@ pub fn BackupChoice(
             value=Signal::derive(move || draft.with(|d| d.backup.clone()))
             on_change=Callback::new(move |v: String| {
                 draft.update(|d| d.set_text(Field::Backup, v));
-                server.update(|s| s.remove(Field::Backup.label()));
+                server.update(|s| s.remove(Field::Backup));
             })
-            error=Signal::derive(move || server.with(|s| s.get(Field::Backup.label()).map(str::to_owned)))
+            error=Signal::derive(move || server.with(|s| s.get(Field::Backup).map(str::to_owned)))
         />
         <p class="hint">
             "When these settings' relay cannot be reached, or answers “try again later”, the backup sends their mail instead (and its own backup after it). A refusal (5xx) is not passed on. These settings are tried again after a minute, then less often while they keep failing."

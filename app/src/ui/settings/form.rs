@@ -71,11 +71,11 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
     let password_message = move || -> Option<String> {
         let change = match PasswordChange::from_input(&password.get(), clear.get()) {
             Ok(change) => change,
-            Err(message) => return Some(message),
+            Err(error) => return Some(error.to_string()),
         };
         let new = draft.with(SettingsForm::validate).ok()?;
         let old = saved.with(|s| s.as_ref().and_then(|v| v.form.validate().ok().map(|f| (f, v.has_password))));
-        check_password(&new, &change, old.as_ref().map(|(f, has)| (f, *has))).err()
+        check_password(&new, &change, old.as_ref().map(|(f, has)| (f, *has))).err().map(|e| e.to_string())
     };
     let local_message = move |field: Field| -> Option<String> {
         match field {
@@ -98,7 +98,7 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
             if !(submitted.get() || touched.with(|t| t.contains(&field))) {
                 return from_test;
             }
-            local_message(field).or_else(|| server.with(|s| s.get(field.label()).map(str::to_owned))).or(from_test)
+            local_message(field).or_else(|| server.with(|s| s.get(field).map(str::to_owned))).or(from_test)
         })
     };
     let touch = move |field: Field| {
@@ -204,7 +204,7 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
                 value=Signal::derive(move || draft.with(|d| d.text(field).to_owned()))
                 on_input=Callback::new(move |v: String| {
                     draft.update(|d| d.set_text(field, v));
-                    server.update(|s| s.remove(field.label()));
+                    server.update(|s| s.remove(field));
                 })
                 on_blur=touch(field)
                 error=message(field)
@@ -225,7 +225,7 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
                 value=password
                 on_input=Callback::new(move |v| {
                     password.set(v);
-                    server.update(|s| s.remove(Field::Password.label()));
+                    server.update(|s| s.remove(Field::Password));
                 })
                 on_blur=touch(Field::Password)
                 error=message(Field::Password)

@@ -4,7 +4,7 @@
 use super::{ctx, EditorHandle};
 use crate::api::test_email::{send_test_email, Diagnosis, Speaker, Step, TestEmailRequest, TestEvent, TranscriptLine};
 use crate::api::AppError;
-use crate::domain::FieldErrors;
+use crate::domain::{FieldErrors, FieldKey};
 use crate::ui::fields::TextField;
 use crate::ui::session::session;
 use futures::StreamExt;
@@ -164,7 +164,7 @@ pub fn TestDialog() -> impl IntoView {
             <form on:submit=send novalidate>
                 <h2 id="test-title">"Send test email"</h2>
                 <p>{about}</p>
-                <TextField label="Recipient" kind="email" autocomplete="email" value=recipient
+                <TextField label=FieldKey::Recipient.label() kind="email" autocomplete="email" value=recipient
                     on_input=move |v| { recipient.set(v); recipient_error.set(None); }
                     error=recipient_error required=true />
                 <Show when=move || general.with(Option::is_some)>
@@ -225,14 +225,14 @@ fn refused_fields(
 ) {
     let mut form_errors = FieldErrors::default();
     for (field, message) in errors.iter() {
-        if field == "Recipient" {
+        if field == FieldKey::Recipient {
             recipient_error.set(Some(message.to_owned()));
         } else {
             form_errors.push(field, message);
         }
     }
     if !form_errors.is_empty() {
-        let fields: Vec<&str> = form_errors.iter().map(|(f, _)| f).collect();
+        let fields: Vec<&str> = form_errors.iter().map(|(f, _)| f.label()).collect();
         general.set(Some(format!(
             "Fix {} in the form first: {}",
             fields.join(", "),

@@ -3,8 +3,7 @@
 use super::{ctx, BASE};
 use crate::api::templates::{delete_template, get_template, save_template, TemplateInput, TemplateView};
 use crate::api::{AppError, Millis};
-use crate::domain::template::{FROM_EMAIL, FROM_NAME, HTML_BODY, SETTINGS, SUBJECT, TEMPLATE_NAME, TEXT_BODY};
-use crate::domain::{name_key, FieldErrors, PlaceholderRule, TemplateForm};
+use crate::domain::{name_key, FieldErrors, PlaceholderRule, TemplateField, TemplateForm};
 use crate::ui::dialog::Confirm;
 use crate::ui::fields::{focus_first_invalid, RecordFacts, SelectField, TextAreaField, TextField};
 use crate::ui::format::date_time;
@@ -71,7 +70,7 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
     let stale = RwSignal::new(None::<(Option<String>, Millis)>);
     let pending = RwSignal::new(false);
     // Fields left once (their messages show from then on), and the live preview's findings.
-    let touched = RwSignal::new(Vec::<&'static str>::new());
+    let touched = RwSignal::new(Vec::<TemplateField>::new());
     let checked = RwSignal::new(FieldErrors::default());
     let sample_text = RwSignal::new(std::mem::take(&mut *ctx.sample.write_value()));
     let deleting = RwSignal::new(false);
@@ -86,10 +85,10 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
     });
     on_cleanup(move || nav.unsaved.set(None));
 
-    let message = move |field: &'static str| {
+    let message = move |field: TemplateField| {
         Signal::derive(move || {
             let local = draft.with(|d| d.check()).get(field).map(str::to_owned).or_else(|| {
-                (field == TEMPLATE_NAME)
+                (field == TemplateField::Name)
                     .then(|| {
                         let key = draft.with(|d| name_key(&d.name));
                         ctx.rows.with(|rows| {
@@ -106,7 +105,7 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
             shown.or_else(|| server.with(|s| s.get(field).map(str::to_owned)))
         })
     };
-    let left = move |field: &'static str| {
+    let left = move |field: TemplateField| {
         Callback::new(move |()| {
             touched.update(|t| {
                 if !t.contains(&field) {
@@ -115,7 +114,7 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
             })
         })
     };
-    let edit = move |f: fn(&mut TemplateForm, String), field: &'static str| {
+    let edit = move |f: fn(&mut TemplateForm, String), field: TemplateField| {
         Callback::new(move |v: String| {
             draft.update(|d| f(d, v));
             server.update(|s| s.remove(field));
@@ -151,7 +150,7 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
         submitted.set(true);
         // The browser's own rules block a save; what the live preview found may be out of
         // date by now, so the server decides on that.
-        if !draft.with_untracked(|d| d.check()).is_empty() || message(TEMPLATE_NAME).get_untracked().is_some() {
+        if !draft.with_untracked(|d| d.check()).is_empty() || message(TemplateField::Name).get_untracked().is_some() {
             focus_first_invalid();
             return;
         }
@@ -232,19 +231,19 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
             {move || stale.get().map(|(by, at)| view! {
                 <p class="alert" role="alert">{format!("{} saved this template at {}, after you opened it. Reload the page to see their version.", by.unwrap_or_else(|| "Someone else".into()), date_time(at))}</p>
             })}
-            <TextField label=TEMPLATE_NAME value=text(|f| &f.name) on_input=edit(|f, v| f.name = v, TEMPLATE_NAME) error=message(TEMPLATE_NAME) on_blur=left(TEMPLATE_NAME) required=true autocomplete="off" />
-            <TextField label=SUBJECT value=text(|f| &f.subject) on_input=edit(|f, v| f.subject = v, SUBJECT) error=message(SUBJECT) on_blur=left(SUBJECT) required=true autocomplete="off" />
-            <TextAreaField label=TEXT_BODY value=text(|f| &f.text_body) on_input=edit(|f, v| f.text_body = v, TEXT_BODY) error=message(TEXT_BODY) on_blur=left(TEXT_BODY) required=true rows=8 />
-            <TextAreaField label=HTML_BODY value=text(|f| &f.html_body) on_input=edit(|f, v| f.html_body = v, HTML_BODY) error=message(HTML_BODY) on_blur=left(HTML_BODY) rows=6
+            <TextField label=TemplateField::Name.label() value=text(|f| &f.name) on_input=edit(|f, v| f.name = v, TemplateField::Name) error=message(TemplateField::Name) on_blur=left(TemplateField::Name) required=true autocomplete="off" />
+            <TextField label=TemplateField::Subject.label() value=text(|f| &f.subject) on_input=edit(|f, v| f.subject = v, TemplateField::Subject) error=message(TemplateField::Subject) on_blur=left(TemplateField::Subject) required=true autocomplete="off" />
+            <TextAreaField label=TemplateField::TextBody.label() value=text(|f| &f.text_body) on_input=edit(|f, v| f.text_body = v, TemplateField::TextBody) error=message(TemplateField::TextBody) on_blur=left(TemplateField::TextBody) required=true rows=8 />
+            <TextAreaField label=TemplateField::HtmlBody.label() value=text(|f| &f.html_body) on_input=edit(|f, v| f.html_body = v, TemplateField::HtmlBody) error=message(TemplateField::HtmlBody) on_blur=left(TemplateField::HtmlBody) rows=6
                 hint="Optional. Placeholders are HTML-escaped here." />
-            <TextField label=FROM_NAME value=text(|f| &f.from_name) on_input=edit(|f, v| f.from_name = v, FROM_NAME) error=message(FROM_NAME) on_blur=left(FROM_NAME) autocomplete="off"
+            <TextField label=TemplateField::FromName.label() value=text(|f| &f.from_name) on_input=edit(|f, v| f.from_name = v, TemplateField::FromName) error=message(TemplateField::FromName) on_blur=left(TemplateField::FromName) autocomplete="off"
                 hint=Some("Overrides the SMTP settings' From when set.".to_owned()) />
-            <TextField label=FROM_EMAIL kind="email" value=text(|f| &f.from_email) on_input=edit(|f, v| f.from_email = v, FROM_EMAIL) error=message(FROM_EMAIL) on_blur=left(FROM_EMAIL) autocomplete="off"
+            <TextField label=TemplateField::FromEmail.label() kind="email" value=text(|f| &f.from_email) on_input=edit(|f, v| f.from_email = v, TemplateField::FromEmail) error=message(TemplateField::FromEmail) on_blur=left(TemplateField::FromEmail) autocomplete="off"
                 hint=Some("Overrides the SMTP settings' Email Address when set.".to_owned()) />
-            <SelectField label=SETTINGS options=settings_options
+            <SelectField label=TemplateField::Settings.label() options=settings_options
                 value=Signal::derive(move || draft.with(|d| d.settings_id.map(|i| i.to_string()).unwrap_or_default()))
-                on_change=Callback::new(move |v: String| { draft.update(|d| d.settings_id = v.parse().ok()); server.update(|s| s.remove(SETTINGS)); })
-                error=message(SETTINGS) />
+                on_change=Callback::new(move |v: String| { draft.update(|d| d.settings_id = v.parse().ok()); server.update(|s| s.remove(TemplateField::Settings)); })
+                error=message(TemplateField::Settings) />
             <div class="form-actions">
                 <button type="submit" class="primary" disabled=pending>{move || if pending.get() { "Saving…" } else { "Save" }}</button>
                 {id().map(|id| view! { <super::send_test::SendTest id dirty sample_text /> })}

@@ -4,8 +4,8 @@
 
 use crate::api::templates::{preview_template, Preview};
 use crate::api::{AppError, Id};
-use crate::domain::template::{described, PlaceholderRule, SAMPLE_DATA};
-use crate::domain::{FieldErrors, TemplateForm};
+use crate::domain::template::{described, PlaceholderRule};
+use crate::domain::{FieldErrors, FieldKey, TemplateForm};
 use crate::ui::fields::TextAreaField;
 use crate::ui::session::session;
 use leptos::prelude::*;
@@ -74,7 +74,7 @@ pub fn LivePreview(
         shown.with(|s| s.as_ref().is_some_and(|(_, form, sample)| draft.with(|d| d == form) && sample_text.with(|t| t == sample)))
     };
     let sample_error = Signal::derive(move || {
-        sample_text.with(|t| parsed_sample(t).err()).or_else(|| checked.with(|c| c.get(SAMPLE_DATA).map(str::to_owned)))
+        sample_text.with(|t| parsed_sample(t).err()).or_else(|| checked.with(|c| c.get(FieldKey::SampleData).map(str::to_owned)))
     });
     view! {
         <section class="preview" aria-labelledby="preview-heading">
@@ -101,7 +101,7 @@ pub fn LivePreview(
             })}
             <details class="sample">
                 <summary>"Sample data"</summary>
-                <TextAreaField label=SAMPLE_DATA rows=6 value=sample_text
+                <TextAreaField label=FieldKey::SampleData.label() rows=6 value=sample_text
                     on_input=Callback::new(move |v: String| sample_text.set(v))
                     error=sample_error
                     hint="Empty: a sample for each placeholder the template uses. Type JSON to preview, and Send test, with your own." />
