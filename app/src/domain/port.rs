@@ -32,6 +32,11 @@ impl Port {
     pub fn get(self) -> u16 {
         self.0
     }
+
+    /// Whether this is the port that speaks TLS from the first byte (RFC 8314).
+    pub fn is_smtps(self) -> bool {
+        self.0 == Self::SMTPS
+    }
 }
 
 #[cfg(test)]

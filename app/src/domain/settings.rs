@@ -208,9 +208,23 @@ fn keep<T, E: std::fmt::Display>(errors: &mut FieldErrors, field: Field, parsed:
     parsed.map_err(|e| errors.push(field, e)).ok()
 }
 
+fn implicit_tls(port: Port, starttls_only: bool) -> bool {
+    port.is_smtps() && !starttls_only
+}
+
 impl SettingsForm {
     pub fn oauth(&self) -> bool {
         self.auth != AuthMethod::Password
+    }
+
+    /// As `ValidSettings::implicit_tls`, for the form as typed (false while the port is not valid).
+    pub fn implicit_tls(&self) -> bool {
+        Port::parse(&self.port).is_ok_and(|port| implicit_tls(port, self.starttls_only))
+    }
+
+    /// Use STARTTLS Only on the implicit-TLS port: a combination no server answers.
+    pub fn starttls_on_tls_port(&self) -> bool {
+        self.starttls_only && Port::parse(&self.port).is_ok_and(Port::is_smtps)
     }
 }
 
@@ -244,7 +258,7 @@ impl ValidSettings {
 
     /// Port 465 is SMTP with TLS from the first byte (RFC 8314), unless STARTTLS is asked for.
     pub fn implicit_tls(&self) -> bool {
-        self.port.get() == Port::SMTPS && !self.starttls_only
+        implicit_tls(self.port, self.starttls_only)
     }
 
     /// A saved trusted certificate does not follow the settings to another host or port; a
@@ -332,6 +346,12 @@ pub(crate) mod tests {
         };
         assert!(on("465", false));
         assert!(!on("465", true) && !on("587", false) && !on("25", false));
+        for (port, starttls_only) in [("465", false), ("465", true), ("587", false), ("25", true)] {
+            let typed = SettingsForm { port: port.into(), starttls_only, ..form() };
+            assert_eq!(typed.implicit_tls(), on(port, starttls_only), "the form and the saved settings agree");
+            assert_eq!(typed.starttls_on_tls_port(), port == "465" && starttls_only);
+        }
+        assert!(!SettingsForm { port: "46x".into(), ..form() }.implicit_tls());
     }
 
     pub(crate) fn oauth_form() -> SettingsForm {

@@ -4,7 +4,7 @@
 use super::reply_guard::Violation;
 pub use super::tls_problem::TlsProblem;
 use app::api::test_email::{Diagnosis, Step};
-use app::domain::Field;
+use app::domain::{Field, Port};
 use std::time::Duration;
 
 /// What went wrong, as observed.
@@ -74,7 +74,7 @@ pub fn diagnose(step: Step, failure: &Failure, cx: &Context<'_>) -> Diagnosis {
             "Check Server Host Name for a typo; it is usually something like smtp.example.com.",
             &[Field::Host],
         ),
-        Failure::Refused if port == 465 && cx.starttls_only => advice(
+        Failure::Refused if port == Port::SMTPS && cx.starttls_only => advice(
             step,
             format!("Nothing accepts connections on {host} port 465 (connection refused)."),
             "Port 465 is for TLS from the first byte, which Use STARTTLS Only rules out. Use the submission port 587 with STARTTLS, or turn Use STARTTLS Only off.",
@@ -141,7 +141,7 @@ pub fn diagnose(step: Step, failure: &Failure, cx: &Context<'_>) -> Diagnosis {
             "The server may have closed the connection on purpose (some do after too many attempts). Check Port, then try again.",
             &[Field::Port],
         ),
-        Failure::Timeout(_) if step == Step::Greeting && port == 465 && cx.starttls_only => advice(
+        Failure::Timeout(_) if step == Step::Greeting && port == Port::SMTPS && cx.starttls_only => advice(
             step,
             "The server on port 465 sent no greeting: it waits for TLS from the first byte, and Use STARTTLS Only is on.".into(),
             "Turn Use STARTTLS Only off for port 465, or use port 587 with STARTTLS.",

@@ -263,7 +263,7 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
             />
             {text_field(Field::Host, "text", "off")}
             {text_field(Field::Port, "text", "off")}
-            <Show when=move || draft.with(|d| d.starttls_only && d.port.trim() == "465")>
+            <Show when=move || draft.with(SettingsForm::starttls_on_tls_port)>
                 <p class="hint warning" role="status">
                     "Port 465 expects TLS from the first byte, which Use STARTTLS Only rules out. Use port 587 with STARTTLS, or turn Use STARTTLS Only off."
                 </p>

@@ -23,10 +23,9 @@ enum StepState {
 
 /// The order the steps happen in: TLS first on port 465 (implicit TLS), after the greeting
 /// otherwise (STARTTLS).
-fn steps_for(port: &str, starttls_only: bool, oauth: bool) -> Vec<Step> {
-    let implicit = port.trim() == "465" && !starttls_only;
+fn steps_for(implicit_tls: bool, oauth: bool) -> Vec<Step> {
     let mut steps = vec![Step::Resolve, Step::Connect, Step::Greeting, Step::Tls];
-    if implicit {
+    if implicit_tls {
         steps.swap(2, 3);
     }
     if oauth {
@@ -101,8 +100,7 @@ pub fn TestDialog() -> impl IntoView {
         ev.prevent_default();
         let Some(editor) = ctx.editor.get_untracked() else { return };
         let form = editor.draft.get_untracked();
-        states
-            .set(steps_for(&form.port, form.starttls_only, form.oauth()).into_iter().map(|s| (s, StepState::Waiting)).collect());
+        states.set(steps_for(form.implicit_tls(), form.oauth()).into_iter().map(|s| (s, StepState::Waiting)).collect());
         diagnosis.set(None);
         transcript.set(Vec::new());
         outcome.set(None);
@@ -324,10 +322,10 @@ mod tests {
 
     #[test]
     fn tls_comes_first_only_for_implicit_tls() {
-        assert_eq!(steps_for("465", false, false)[2], Step::Tls);
-        assert_eq!(steps_for("465", true, false)[2], Step::Greeting);
-        assert_eq!(steps_for("587", false, false)[3], Step::Tls);
-        assert_eq!(steps_for("587", true, false).len(), 8);
-        assert_eq!(steps_for("587", true, true)[4..6], [Step::Token, Step::Authenticate]);
+        assert_eq!(steps_for(true, false)[2], Step::Tls);
+        assert_eq!(steps_for(false, false)[2], Step::Greeting);
+        assert_eq!(steps_for(false, false)[3], Step::Tls);
+        assert_eq!(steps_for(false, false).len(), 8);
+        assert_eq!(steps_for(false, true)[4..6], [Step::Token, Step::Authenticate]);
     }
 }
