@@ -44,7 +44,7 @@ async fn diagnosis_for(certs: &Certs) -> Diagnosis {
     let app = app().await;
     let admin = app.admin().await;
     let settings = save(&admin, None, None, form(smtp.port, ""), json!({ "Set": PASSWORD })).await;
-    let d = failure(&test_saved(&admin, settings.id).await);
+    let d = failure(&test_saved(&admin, settings.id.get()).await);
     assert_eq!(d.step, Step::Tls);
     assert!(smtp.of_kind("auth").is_empty(), "no credentials over an unverified connection");
     assert!(!d.cause.contains("Other(") && !d.cause.contains("Error"), "never a debug string: {}", d.cause);
@@ -88,7 +88,7 @@ async fn an_expired_certificate_is_named_and_not_offered_for_trust_even_when_pin
     let app = app().await;
     let admin = app.admin().await;
     let pinned = save(&admin, None, None, form(smtp.port, &expired.sha256), json!({ "Set": PASSWORD })).await;
-    let d = failure(&test_saved(&admin, pinned.id).await);
+    let d = failure(&test_saved(&admin, pinned.id.get()).await);
     assert!(d.cause.contains("outside its validity dates"), "a trusted certificate must still be within its dates: {}", d.cause);
 }
 
@@ -99,7 +99,7 @@ async fn a_trusted_certificate_carries_the_test_and_the_outbox_and_a_changed_one
     let app = app().await;
     let admin = app.admin().await;
     let settings = save(&admin, None, None, form(smtp.port, ""), json!({ "Set": PASSWORD })).await;
-    let pin = failure(&test_saved(&admin, settings.id).await).certificate.unwrap().sha256;
+    let pin = failure(&test_saved(&admin, settings.id.get()).await).certificate.unwrap().sha256;
 
     // The saved password is bound to the certificate it may go to: trusting one means typing it again.
     let kept = admin
@@ -111,11 +111,16 @@ async fn a_trusted_certificate_carries_the_test_and_the_outbox_and_a_changed_one
         .unwrap_err();
     let app::api::AppError::Invalid(errors) = kept.error else { panic!("{:?}", kept.error) };
     assert!(errors.get(Field::Password).unwrap().contains("trusted certificate"));
-    let trusted =
-        save(&admin, Some(settings.id), Some(settings.version), form(smtp.port, &pin.to_string()), json!({ "Set": PASSWORD }))
-            .await;
+    let trusted = save(
+        &admin,
+        Some(settings.id.get()),
+        Some(settings.version),
+        form(smtp.port, &pin.to_string()),
+        json!({ "Set": PASSWORD }),
+    )
+    .await;
     assert_eq!(trusted.form.certificate, certs.sha256);
-    let events = test_saved(&admin, trusted.id).await;
+    let events = test_saved(&admin, trusted.id.get()).await;
     assert!(detail(&events, Step::Tls).contains(&format!("the trusted certificate (SHA-256 {})", certs.sha256)));
     assert!(matches!(events.last(), Some(TestEvent::Finished { ok: true, .. })), "{events:?}");
     let list: Vec<app::api::SettingsSummary> = admin.call("settings/list", json!({})).await.unwrap();
@@ -134,7 +139,7 @@ async fn a_trusted_certificate_carries_the_test_and_the_outbox_and_a_changed_one
     drop(smtp);
     let other = self_signed(&["127.0.0.1"], true);
     let smtp = SmtpServer::start_on("starttls", Some(&other), "127.0.0.1", trusted.form.port.parse().unwrap());
-    let d = failure(&test_saved(&admin, trusted.id).await);
+    let d = failure(&test_saved(&admin, trusted.id.get()).await);
     assert!(d.cause.contains("certificate changed") && d.cause.contains(&certs.sha256) && d.cause.contains(&other.sha256));
     assert_eq!(d.fields, [Field::Certificate]);
     assert!(d.can_trust);
@@ -154,7 +159,8 @@ async fn moving_to_another_host_or_port_forgets_the_trusted_certificate() {
     let certs = self_signed(&["127.0.0.1"], false);
     let saved = save(&admin, None, None, form(2525, &certs.sha256), json!({ "Set": PASSWORD })).await;
     assert_eq!(saved.form.certificate, certs.sha256);
-    let moved = save(&admin, Some(saved.id), Some(saved.version), form(2526, &certs.sha256), json!({ "Set": PASSWORD })).await;
+    let moved =
+        save(&admin, Some(saved.id.get()), Some(saved.version), form(2526, &certs.sha256), json!({ "Set": PASSWORD })).await;
     assert_eq!(moved.form.certificate, "", "the certificate belonged to the old port");
 
     let bad = admin

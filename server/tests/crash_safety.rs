@@ -43,11 +43,13 @@ async fn writer(admin: Browser, writer: usize, acknowledged: Acknowledged) {
     for round in 0.. {
         let name = format!("Crash {writer}-{round}");
         let Some(mut view) = save(&admin, None, None, form(&name, 1000)).await else { return };
-        acknowledged.lock().unwrap().insert(view.id, (view.version, view.form.port.clone()));
+        acknowledged.lock().unwrap().insert(view.id.get(), (view.version, view.form.port.clone()));
         for step in 1..=3 {
-            let Some(next) = save(&admin, Some(view.id), Some(view.version), form(&name, 1000 + step)).await else { return };
+            let Some(next) = save(&admin, Some(view.id.get()), Some(view.version), form(&name, 1000 + step)).await else {
+                return;
+            };
             view = next;
-            acknowledged.lock().unwrap().insert(view.id, (view.version, view.form.port.clone()));
+            acknowledged.lock().unwrap().insert(view.id.get(), (view.version, view.form.port.clone()));
         }
     }
 }

@@ -95,7 +95,7 @@ async fn a_waiting_mail_can_be_retried_now_or_cancelled_and_the_log_narrows() {
     assert_eq!(smtp.of_kind("refused").len(), 2);
 
     // The log narrowed by status and by the day it was queued.
-    let ids = |list: Vec<MailView>| list.into_iter().map(|m| m.id).collect::<Vec<_>>();
+    let ids = |list: Vec<MailView>| list.into_iter().map(|m| m.id.get()).collect::<Vec<_>>();
     assert_eq!(ids(listed(&admin, json!({ "status": "Queued" })).await.unwrap()), [id]);
     assert!(listed(&admin, json!({ "status": "Sent" })).await.unwrap().is_empty());
     let queued_at = waiting.mail.created_at;
@@ -133,7 +133,7 @@ async fn a_reset_mail_is_shown_without_its_token() {
     let token = sent.split("token=").nth(1).unwrap().split_whitespace().next().unwrap().to_owned();
 
     let log = listed(&admin, json!({})).await.unwrap();
-    let d = details(&admin, log[0].id).await;
+    let d = details(&admin, (log[0].id).get()).await;
     let everything = serde_json::to_string(&d).unwrap();
     assert!(!everything.contains(&token), "the reset token is not shown to whoever reads the log: {everything}");
     assert!(d.text.as_deref().is_some_and(|t| t.contains("/reset-password?token=(hidden)")), "{:?}", d.text);

@@ -5,7 +5,7 @@
 mod support;
 
 use app::api::delivery::MailView;
-use app::api::{AppError, SettingsSummary};
+use app::api::{AppError, MailId, SettingsSummary};
 use app::domain::Field;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -107,7 +107,9 @@ async fn a_refusal_is_not_passed_on_to_the_backup() {
     let _: Value = admin.call("settings/make-default", json!({ "id": primary["id"] })).await.unwrap();
     let token = api_token(&admin, "billing").await;
     let id = queue_invoice(&reqwest::Client::new(), &app.origin, &token, "grace@example.com").await;
-    assert!(eventually(10, || async { log(&admin).await.iter().any(|m| m.id == id && m.status.label() == "failed") }).await);
+    assert!(
+        eventually(10, || async { log(&admin).await.iter().any(|m| m.id == MailId(id) && m.status.label() == "failed") }).await
+    );
     assert!(backup_server.of_kind("message").is_empty(), "the backup would only be refused the same way");
 }
 

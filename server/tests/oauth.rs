@@ -72,7 +72,7 @@ async fn the_test_gets_a_token_and_signs_in_with_xoauth2_without_showing_it() {
     let settings = save(&admin, form(smtp.port, &tokens.url, CLIENT_ID), CLIENT_SECRET).await;
     assert!(!settings.form.token_url.is_empty() && settings.has_password);
 
-    let events = test_saved(&admin, settings.id).await;
+    let events = test_saved(&admin, settings.id.get()).await;
     assert!(detail(&events, Step::Token).contains("valid for 59 minutes"), "{events:?}");
     assert_eq!(detail(&events, Step::Authenticate), format!("Signed in as {USER} with AUTH XOAUTH2"));
     let Some(TestEvent::Finished { ok: true, transcript, .. }) = events.last() else { panic!("{events:?}") };
@@ -98,7 +98,7 @@ async fn the_token_endpoints_refusals_are_explained_with_the_field_at_fault() {
     let Rig { tokens, smtp, app: _app, admin, .. } = rig().await;
 
     let wrong_secret = save(&admin, form(smtp.port, &tokens.url, CLIENT_ID), "not-the-secret").await;
-    let d = failure(&test_saved(&admin, wrong_secret.id).await);
+    let d = failure(&test_saved(&admin, wrong_secret.id.get()).await);
     assert_eq!(d.step, Step::Token);
     assert!(d.cause.contains("AADSTS7000215") && d.fix.contains("Value"), "{d:?}");
     assert_eq!(d.fields, [Field::Password]);
@@ -106,7 +106,7 @@ async fn the_token_endpoints_refusals_are_explained_with_the_field_at_fault() {
     let mut other = form(smtp.port, &tokens.url, "unknown-app");
     other["name"] = json!("Other app");
     let wrong_client = save(&admin, other, CLIENT_SECRET).await;
-    let d = failure(&test_saved(&admin, wrong_client.id).await);
+    let d = failure(&test_saved(&admin, wrong_client.id.get()).await);
     assert!(d.cause.contains("AADSTS700016"), "{}", d.cause);
     assert_eq!(d.fields, [Field::ClientId]);
     assert!(smtp.of_kind("auth").is_empty(), "no sign-in is tried without a token");
@@ -128,7 +128,7 @@ async fn a_token_the_server_refuses_points_at_the_mailbox_and_the_applications_r
     let app = app_trusting(&certs).await;
     let admin = app.admin().await;
     let settings = save(&admin, form(smtp.port, &tokens.url, CLIENT_ID), CLIENT_SECRET).await;
-    let d = failure(&test_saved(&admin, settings.id).await);
+    let d = failure(&test_saved(&admin, settings.id.get()).await);
     assert_eq!((d.step, d.reply.as_ref().map(|r| r.0)), (Step::Authenticate, Some(535)), "{d:?}");
     assert!(d.fix.contains("SMTP.SendAsApp"), "{}", d.fix);
     assert_eq!(d.fields, [Field::Username, Field::ClientId]);
@@ -202,11 +202,11 @@ async fn connect_gets_a_refresh_token_that_signs_in_until_the_client_changes() {
     let Rig { tokens, smtp, app, admin, .. } = rig().await;
     let settings = save(&admin, refresh_form(smtp.port, &tokens, CLIENT_ID), CLIENT_SECRET).await;
     assert_eq!(settings.connected, None);
-    let d = failure(&test_saved(&admin, settings.id).await);
+    let d = failure(&test_saved(&admin, settings.id.get()).await);
     assert_eq!((d.step, d.fields.clone()), (Step::Token, vec![Field::Auth]));
     assert!(d.fix.contains("Connect"), "{}", d.fix);
 
-    let (status, location) = connect(&admin, &app, settings.id).await;
+    let (status, location) = connect(&admin, &app, settings.id.get()).await;
     assert_eq!((status, location.as_str()), (303, format!("/smtp-settings/{}", settings.id).as_str()));
     let view: SettingsView = admin.call("settings/get", json!({ "id": settings.id })).await.unwrap();
     assert!(view.connected.as_ref().is_some_and(|(_, by)| !by.is_empty()), "{:?}", view.connected);
@@ -214,7 +214,7 @@ async fn connect_gets_a_refresh_token_that_signs_in_until_the_client_changes() {
     let authorize = tokens.requests().into_iter().find(|r| r["path"] == "/authorize").unwrap();
     assert_eq!(authorize["login_hint"], USER);
 
-    let events = test_saved(&admin, settings.id).await;
+    let events = test_saved(&admin, settings.id.get()).await;
     assert!(detail(&events, Step::Token).contains("valid for 59 minutes"), "{events:?}");
     assert_eq!(detail(&events, Step::Authenticate), format!("Signed in as {USER} with AUTH XOAUTH2"));
     let audit: Value = admin.call("audit/list", json!({ "filter": "OAuth2 connected", "before": null })).await.unwrap();
@@ -269,7 +269,7 @@ async fn rotate_key_reseals_client_secrets_and_refresh_tokens() {
     server.ready().await;
     let admin = server.admin().await;
     let connected = save(&admin, refresh_form(smtp.port, &tokens, CLIENT_ID), CLIENT_SECRET).await;
-    assert_eq!(connect_at(&admin, &server.base, connected.id).await.0, 303);
+    assert_eq!(connect_at(&admin, &server.base, connected.id.get()).await.0, 303);
     let mut credentials = form(smtp.port, &tokens.url, CLIENT_ID);
     credentials["name"] = json!("Client credentials");
     let plain = save(&admin, credentials, CLIENT_SECRET).await;
@@ -281,7 +281,7 @@ async fn rotate_key_reseals_client_secrets_and_refresh_tokens() {
     server.ready().await;
     let admin = server.admin().await;
     for id in [connected.id, plain.id] {
-        let events = test_saved(&admin, id).await;
+        let events = test_saved(&admin, id.get()).await;
         assert!(matches!(events.last(), Some(TestEvent::Finished { ok: true, .. })), "settings {id}: {events:?}");
     }
 }

@@ -23,7 +23,7 @@ async fn relay(admin: &Browser, name: &str, port: u16, email: &str) -> i64 {
 
 async fn mail(admin: &Browser, id: i64) -> MailView {
     let log: Vec<MailView> = admin.call("delivery/list", json!({ "filter": "", "before": null })).await.unwrap();
-    log.into_iter().find(|m| m.id == id).expect("in the log")
+    log.into_iter().find(|m| m.id.get() == id).expect("in the log")
 }
 
 async fn status_is(admin: &Browser, id: i64, status: &str) -> bool {

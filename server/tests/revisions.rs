@@ -39,7 +39,7 @@ async fn save(admin: &Browser, id: Option<i64>, version: Option<i64>, form: Valu
 async fn change(admin: &Browser, view: &SettingsView, field: &str, value: &str) -> SettingsView {
     let mut form = serde_json::to_value(&view.form).unwrap();
     form[field] = json!(value);
-    save(admin, Some(view.id), Some(view.version), form, json!("Keep")).await
+    save(admin, Some(view.id.get()), Some(view.version), form, json!("Keep")).await
 }
 
 async fn history(admin: &Browser, id: i64) -> Vec<Revision> {
@@ -65,16 +65,17 @@ async fn restoring_a_version_brings_back_its_own_password_and_the_tests_mark_eac
     let app = app(Some(&certs), 50).await;
     let admin = app.admin().await;
     let working = save(&admin, None, None, form("Office relay", smtp.port, USER), json!({ "Set": PASSWORD })).await;
-    assert!(passed(&test_saved(&admin, working.id).await));
+    assert!(passed(&test_saved(&admin, working.id.get()).await));
 
     // A colleague "fixes" the username and types a password the server does not take.
     let mut broken_form = serde_json::to_value(&working.form).unwrap();
     broken_form["username"] = json!("billing-team");
-    let broken = save(&admin, Some(working.id), Some(working.version), broken_form, json!({ "Set": "not-the-password" })).await;
-    assert!(!passed(&test_saved(&admin, broken.id).await));
+    let broken =
+        save(&admin, Some(working.id.get()), Some(working.version), broken_form, json!({ "Set": "not-the-password" })).await;
+    assert!(!passed(&test_saved(&admin, broken.id.get()).await));
     let renamed = change(&admin, &broken, "from_name", "Accounts").await;
 
-    let kept = history(&admin, working.id).await;
+    let kept = history(&admin, working.id.get()).await;
     assert_eq!(numbers(&kept), [3, 2, 1]);
     assert!(kept[0].current && !kept[1].current);
     assert_eq!(kept[1].test.map(|t| t.ok), Some(false));
@@ -86,16 +87,16 @@ async fn restoring_a_version_brings_back_its_own_password_and_the_tests_mark_eac
     assert_eq!((kept[2].changes[1].before.as_str(), kept[2].changes[1].after.as_str()), ("“billing”", "“billing-team”"));
     assert!(!format!("{kept:?}").contains(PASSWORD) && !format!("{kept:?}").contains("not-the-password"));
 
-    let restored = restore(&admin, working.id, 1, renamed.version).await.expect("restored");
+    let restored = restore(&admin, working.id.get(), 1, renamed.version).await.expect("restored");
     assert_eq!(restored.version, 4);
     assert_eq!((restored.form.username.as_str(), restored.form.from_name.as_str()), (USER, "Billing"));
     assert!(restored.has_password);
     assert!(restored.last_test.is_none(), "version 4 is not tested yet");
-    assert!(passed(&test_saved(&admin, working.id).await), "the first version's password is back, bound to its username");
+    assert!(passed(&test_saved(&admin, working.id.get()).await), "the first version's password is back, bound to its username");
     let oks: Vec<bool> = smtp.of_kind("auth").iter().map(|a| a["ok"] == true).collect();
     assert_eq!(oks, [true, false, true]);
 
-    let kept = history(&admin, working.id).await;
+    let kept = history(&admin, working.id.get()).await;
     assert_eq!(numbers(&kept), [4, 3, 2, 1]);
     assert_eq!(kept[0].notes, ["Restored version 1", "Password set"]);
     assert_eq!(kept[0].test.map(|t| t.ok), Some(true));
@@ -114,7 +115,7 @@ async fn restoring_a_version_brings_back_its_own_password_and_the_tests_mark_eac
 
     // A rename changes nothing a test goes through: the new version keeps the test's mark.
     let renamed = change(&admin, &restored, "name", "Office relay (main)").await;
-    let kept = history(&admin, working.id).await;
+    let kept = history(&admin, working.id.get()).await;
     assert_eq!((kept[0].number, kept[0].test.map(|t| t.ok)), (renamed.version, Some(true)));
 }
 
@@ -130,7 +131,7 @@ async fn deleted_settings_keep_their_id_in_history() {
 
     let next = save(&admin, None, None, form("Newer", 587, ""), json!("Keep")).await;
     assert!(next.id > spare.id, "the deleted settings' id #{} was given out again", spare.id);
-    let kept = history(&admin, main.id).await;
+    let kept = history(&admin, main.id.get()).await;
     let backup = kept.iter().find(|r| r.number == backed.version).unwrap().changes.iter().find(|c| c.field == "Backup settings");
     assert_eq!(backup.map(|c| c.before.clone()), Some(format!("deleted settings #{}", spare.id)));
 }
@@ -142,32 +143,32 @@ async fn a_restore_is_checked_like_a_save() {
     let alpha = save(&admin, None, None, form("Alpha", 587, ""), json!("Keep")).await;
     let beta = change(&admin, &alpha, "name", "Beta").await;
 
-    let stale = restore(&admin, alpha.id, 1, alpha.version).await.unwrap_err();
+    let stale = restore(&admin, alpha.id.get(), 1, alpha.version).await.unwrap_err();
     assert!(matches!(stale.error, AppError::Stale { .. }), "{stale:?}");
-    let current = restore(&admin, alpha.id, 2, beta.version).await.unwrap_err();
+    let current = restore(&admin, alpha.id.get(), 2, beta.version).await.unwrap_err();
     assert!(matches!(&current.error, AppError::Refused(m) if m.contains("version saved now")), "{current:?}");
-    let unknown = restore(&admin, alpha.id, 9, beta.version).await.unwrap_err();
+    let unknown = restore(&admin, alpha.id.get(), 9, beta.version).await.unwrap_err();
     assert_eq!(unknown.status, 404);
 
     // The old name now belongs to other settings.
     let other = save(&admin, None, None, form("alpha", 587, ""), json!("Keep")).await;
-    let taken = restore(&admin, alpha.id, 1, beta.version).await.unwrap_err();
+    let taken = restore(&admin, alpha.id.get(), 1, beta.version).await.unwrap_err();
     assert!(
         matches!(&taken.error, AppError::Conflict(m) if m.contains("named “Alpha”") && m.contains("Rename those first")),
         "{taken:?}"
     );
-    assert_eq!(history(&admin, alpha.id).await.len(), 2, "a refused restore keeps nothing");
+    assert_eq!(history(&admin, alpha.id.get()).await.len(), 2, "a refused restore keeps nothing");
 
     // Version 1 of "alpha" names Beta as its backup, which now names "alpha": a loop.
     let with_backup = change(&admin, &other, "backup", &alpha.id.to_string()).await;
     let without = change(&admin, &with_backup, "backup", "").await;
     let _ = change(&admin, &beta, "backup", &other.id.to_string()).await;
-    let looped = restore(&admin, other.id, with_backup.version, without.version).await.unwrap_err();
+    let looped = restore(&admin, other.id.get(), with_backup.version, without.version).await.unwrap_err();
     assert!(matches!(&looped.error, AppError::Conflict(m) if m.contains("loop")), "{looped:?}");
 
     let user = app.user("grace@example.com").await;
     assert_eq!(user.call::<Vec<Revision>>("settings/history", json!({ "id": alpha.id })).await.unwrap_err().status, 403);
-    assert_eq!(restore(&user, alpha.id, 1, beta.version).await.unwrap_err().status, 403);
+    assert_eq!(restore(&user, alpha.id.get(), 1, beta.version).await.unwrap_err().status, 403);
 }
 
 #[tokio::test]
@@ -176,14 +177,14 @@ async fn history_keeps_the_newest_versions_and_the_last_known_working_one() {
     let app = app(None, 3).await;
     let admin = app.admin().await;
     let mut view = save(&admin, None, None, form("Relay", smtp.port, ""), json!("Keep")).await;
-    assert!(passed(&test_saved(&admin, view.id).await));
+    assert!(passed(&test_saved(&admin, view.id.get()).await));
     for n in 0..4 {
         view = change(&admin, &view, "from_name", &format!("Billing {n}")).await;
     }
-    assert_eq!(numbers(&history(&admin, view.id).await), [5, 4, 3, 1], "version 1 is the last known working one");
-    assert!(passed(&test_saved(&admin, view.id).await));
+    assert_eq!(numbers(&history(&admin, view.id.get()).await), [5, 4, 3, 1], "version 1 is the last known working one");
+    assert!(passed(&test_saved(&admin, view.id.get()).await));
     view = change(&admin, &view, "from_name", "Billing").await;
-    assert_eq!(numbers(&history(&admin, view.id).await), [6, 5, 4], "version 5 worked, so version 1 may go");
+    assert_eq!(numbers(&history(&admin, view.id.get()).await), [6, 5, 4], "version 5 worked, so version 1 may go");
 }
 
 #[tokio::test]
@@ -198,7 +199,7 @@ async fn templates_keep_their_versions_and_restore_them() {
     };
     let first: TemplateView = admin.call("templates/save", input(None, None, "Your invoice")).await.unwrap();
     let second: TemplateView =
-        admin.call("templates/save", input(Some(first.id), Some(1), "Invoice {{ invoice.number }}")).await.unwrap();
+        admin.call("templates/save", input(Some(first.id.get()), Some(1), "Invoice {{ invoice.number }}")).await.unwrap();
     let kept: Vec<Revision> = admin.call("templates/history", json!({ "id": first.id })).await.unwrap();
     assert_eq!(numbers(&kept), [2, 1]);
     assert_eq!(kept[1].changes.len(), 1);
@@ -234,7 +235,8 @@ async fn rotating_the_key_keeps_old_versions_restorable() {
     server.ready().await;
     let admin = server.admin().await;
     let working = save(&admin, None, None, form("Office relay", smtp.port, USER), json!({ "Set": PASSWORD })).await;
-    let broken = save(&admin, Some(working.id), Some(1), form("Office relay", smtp.port, USER), json!({ "Set": "wrong" })).await;
+    let broken =
+        save(&admin, Some(working.id.get()), Some(1), form("Office relay", smtp.port, USER), json!({ "Set": "wrong" })).await;
     let renamed = change(&admin, &broken, "name", "Office relay, renamed").await;
     server.stop("-TERM");
 
@@ -247,9 +249,9 @@ async fn rotating_the_key_keeps_old_versions_restorable() {
         let revision = revisions.iter().find(|r| r.number == number).expect("kept");
         revision.changes.iter().any(|c| c.field == "Password")
     };
-    let kept = history(&admin, working.id).await;
+    let kept = history(&admin, working.id.get()).await;
     assert!(!password_differs(&kept, 2), "version 2 kept the password saved now, and rotation must not make it look different");
     assert!(password_differs(&kept, 1), "version 1's password is still told apart from the one saved now");
-    restore(&admin, working.id, 1, renamed.version).await.expect("restored");
-    assert!(passed(&test_saved(&admin, working.id).await), "version 1's password was re-sealed under the new key");
+    restore(&admin, working.id.get(), 1, renamed.version).await.expect("restored");
+    assert!(passed(&test_saved(&admin, working.id.get()).await), "version 1's password was re-sealed under the new key");
 }

@@ -74,7 +74,7 @@ async fn starttls_with_auth_delivers_a_proper_message() {
     let app = app_trusting(Some(&certs)).await;
     let admin = app.admin().await;
     let settings = save(&admin, form("127.0.0.1", smtp.port, true, USER), Some(PASSWORD)).await;
-    let events = test_saved(&admin, settings.id, "ada@example.com").await;
+    let events = test_saved(&admin, settings.id.get(), "ada@example.com").await;
 
     assert_eq!(
         passed(&events),
@@ -144,7 +144,7 @@ async fn implicit_tls_on_port_465() {
     let app = app_trusting(Some(&certs)).await;
     let admin = app.admin().await;
     let settings = save(&admin, form("127.0.0.2", 465, false, USER), Some(PASSWORD)).await;
-    let events = test_saved(&admin, settings.id, "ada@example.com").await;
+    let events = test_saved(&admin, settings.id.get(), "ada@example.com").await;
     assert_eq!(passed(&events)[..4], [Step::Resolve, Step::Connect, Step::Tls, Step::Greeting]);
     assert!(finished(&events).0, "{events:?}");
     let auth = smtp.of_kind("auth");
@@ -158,7 +158,7 @@ async fn no_starttls_with_starttls_only_stops_before_auth() {
     let app = app_trusting(None).await;
     let admin = app.admin().await;
     let settings = save(&admin, form("127.0.0.1", smtp.port, true, USER), Some(PASSWORD)).await;
-    let events = test_saved(&admin, settings.id, "ada@example.com").await;
+    let events = test_saved(&admin, settings.id.get(), "ada@example.com").await;
     let d = failure(&events);
     assert_eq!(d.step, Step::Tls);
     assert!(d.cause.contains("does not offer STARTTLS"), "{d:?}");
@@ -175,7 +175,7 @@ async fn a_plain_connection_never_carries_the_password() {
     let app = app_trusting(None).await;
     let admin = app.admin().await;
     let settings = save(&admin, form("127.0.0.1", smtp.port, false, USER), Some(PASSWORD)).await;
-    let events = test_saved(&admin, settings.id, "ada@example.com").await;
+    let events = test_saved(&admin, settings.id.get(), "ada@example.com").await;
     assert!(events.iter().any(|e| matches!(e, TestEvent::Skipped { step: Step::Tls, .. })));
     let d = failure(&events);
     assert_eq!(d.step, Step::Authenticate);
@@ -189,7 +189,7 @@ async fn without_username_a_plain_relay_is_fine() {
     let app = app_trusting(None).await;
     let admin = app.admin().await;
     let settings = save(&admin, form("127.0.0.1", smtp.port, false, ""), None).await;
-    let events = test_saved(&admin, settings.id, "ada@example.com").await;
+    let events = test_saved(&admin, settings.id.get(), "ada@example.com").await;
     assert!(finished(&events).0, "{events:?}");
     assert_eq!(smtp.of_kind("message").len(), 1);
 }
@@ -201,7 +201,7 @@ async fn a_wrong_password_points_at_username_and_password() {
     let app = app_trusting(Some(&certs)).await;
     let admin = app.admin().await;
     let settings = save(&admin, form("127.0.0.1", smtp.port, true, USER), Some("wrong-password")).await;
-    let events = test_saved(&admin, settings.id, "ada@example.com").await;
+    let events = test_saved(&admin, settings.id.get(), "ada@example.com").await;
     let d = failure(&events);
     assert_eq!(d.step, Step::Authenticate, "{d:?}");
     assert_eq!(d.reply.as_ref().map(|r| r.0), Some(535), "{d:?}");
@@ -215,7 +215,7 @@ async fn an_unreachable_port_points_at_port() {
     let app = app_trusting(None).await;
     let admin = app.admin().await;
     let settings = save(&admin, form("127.0.0.1", free_port(), true, ""), None).await;
-    let d = failure(&test_saved(&admin, settings.id, "ada@example.com").await);
+    let d = failure(&test_saved(&admin, settings.id.get(), "ada@example.com").await);
     assert_eq!(d.step, Step::Connect);
     assert!(d.cause.contains("connection refused"));
     assert_eq!(d.fields, [Field::Port]);
@@ -228,7 +228,7 @@ async fn an_untrusted_ca_fails_until_it_is_trusted_through_the_ca_file() {
     let untrusting = app_trusting(None).await;
     let admin = untrusting.admin().await;
     let settings = save(&admin, form("127.0.0.1", smtp.port, true, USER), Some(PASSWORD)).await;
-    let d = failure(&test_saved(&admin, settings.id, "ada@example.com").await);
+    let d = failure(&test_saved(&admin, settings.id.get(), "ada@example.com").await);
     assert_eq!(d.step, Step::Tls);
     assert!(d.fix.contains("MAILROOM_SMTP_CA_FILE"), "{d:?}");
     assert!(smtp.of_kind("auth").is_empty(), "no credentials over an unverified connection");
@@ -236,7 +236,7 @@ async fn an_untrusted_ca_fails_until_it_is_trusted_through_the_ca_file() {
     let trusting = app_trusting(Some(&certs)).await;
     let admin = trusting.admin().await;
     let settings = save(&admin, form("127.0.0.1", smtp.port, true, USER), Some(PASSWORD)).await;
-    assert!(finished(&test_saved(&admin, settings.id, "ada@example.com").await).0);
+    assert!(finished(&test_saved(&admin, settings.id.get(), "ada@example.com").await).0);
 }
 
 #[tokio::test]
@@ -246,7 +246,7 @@ async fn a_certificate_for_another_name_points_at_the_host() {
     let app = app_trusting(Some(&certs)).await;
     let admin = app.admin().await;
     let settings = save(&admin, form("127.0.0.1", smtp.port, true, USER), Some(PASSWORD)).await;
-    let d = failure(&test_saved(&admin, settings.id, "ada@example.com").await);
+    let d = failure(&test_saved(&admin, settings.id.get(), "ada@example.com").await);
     assert_eq!((d.step, d.fields.clone()), (Step::Tls, vec![Field::Host]));
 }
 
@@ -257,7 +257,7 @@ async fn a_server_that_never_answers_times_out() {
     let admin = app.admin().await;
     let settings = save(&admin, form("127.0.0.1", smtp.port, true, ""), None).await;
     let started = Instant::now();
-    let events = test_saved(&admin, settings.id, "ada@example.com").await;
+    let events = test_saved(&admin, settings.id.get(), "ada@example.com").await;
     assert!(started.elapsed() < Duration::from_secs(10), "the limit is 3 s here, took {:?}", started.elapsed());
     let d = failure(&events);
     assert_eq!(d.step, Step::Greeting);
@@ -309,7 +309,7 @@ async fn a_bad_recipient_and_too_many_tests_are_refused_clearly() {
     assert_eq!(status, 422);
     assert!(text.contains("Recipient"));
     for _ in 0..10 {
-        test_saved(&admin, settings.id, "ada@example.com").await;
+        test_saved(&admin, settings.id.get(), "ada@example.com").await;
     }
     let (status, text) = admin
         .raw(
@@ -371,7 +371,7 @@ async fn a_certificate_expiring_within_two_weeks_passes_with_a_warning() {
     let app = app_trusting(Some(&expiring)).await;
     let admin = app.admin().await;
     let settings = save(&admin, form("127.0.0.1", smtp.port, true, USER), Some(PASSWORD)).await;
-    let events = test_saved(&admin, settings.id, "ada@example.com").await;
+    let events = test_saved(&admin, settings.id.get(), "ada@example.com").await;
     let tls = events
         .iter()
         .find_map(|e| match e {
@@ -388,7 +388,7 @@ async fn a_certificate_expiring_within_two_weeks_passes_with_a_warning() {
     let app = app_trusting(Some(&fresh)).await;
     let admin = app.admin().await;
     let settings = save(&admin, form("127.0.0.1", smtp.port, true, USER), Some(PASSWORD)).await;
-    let events = test_saved(&admin, settings.id, "ada@example.com").await;
+    let events = test_saved(&admin, settings.id.get(), "ada@example.com").await;
     assert!(
         events.iter().all(|e| !matches!(e, TestEvent::Passed { warning: Some(_), .. })),
         "no warning for a long-lived certificate"

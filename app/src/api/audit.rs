@@ -2,12 +2,12 @@
 
 use super::operations::operations;
 use super::span::Span;
-use super::types::{Id, Millis};
+use super::types::{AuditId, Millis};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
-    pub id: Id,
+    pub id: AuditId,
     pub at: Millis,
     pub actor: String,
     pub action: String,
@@ -42,7 +42,7 @@ pub const AUDIT_PAGE: usize = 200;
 operations! {
     /// The Audit log panel.
     pub trait AuditApi {
-        Admin "audit/list" => fn list_audit(filter: String, before: Option<Id>, narrow: Option<AuditNarrow>) -> Vec<AuditEntry>;
+        Admin "audit/list" => fn list_audit(filter: String, before: Option<AuditId>, narrow: Option<AuditNarrow>) -> Vec<AuditEntry>;
         Admin "audit/facets" => fn audit_facets() -> AuditChoices;
     }
 }

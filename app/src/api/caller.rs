@@ -99,7 +99,7 @@ mod tests {
     use super::*;
 
     fn member(role: Role) -> Member {
-        let user = CurrentUser { id: 1, name: "Ada".into(), email: "ada@example.com".into(), role };
+        let user = CurrentUser { id: crate::api::UserId(1), name: "Ada".into(), email: "ada@example.com".into(), role };
         Member::checked(user, None, SessionToken::new("secret-token".into()))
     }
 

@@ -2,7 +2,7 @@
 
 use super::operations::operations;
 use super::span::Span;
-use super::types::{Id, Millis};
+use super::types::{MailId, Millis, SettingsId};
 use crate::domain::UnknownStored;
 use serde::{Deserialize, Serialize};
 
@@ -34,7 +34,7 @@ impl MailStatus {
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct MailView {
-    pub id: Id,
+    pub id: MailId,
     pub created_at: Millis,
     pub template: String,
     pub settings: String,
@@ -56,7 +56,7 @@ pub const MAIL_PAGE: usize = 200;
 /// Settings through which mail is waiting after failed attempts: the banner on every page.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DeliveryAlert {
-    pub settings_id: Id,
+    pub settings_id: SettingsId,
     pub settings: String,
     /// When the oldest mail still waiting after a failed attempt was queued.
     pub since: Millis,
@@ -68,21 +68,21 @@ operations! {
     /// The Delivery log and its alerts.
     pub trait DeliveryApi {
         Admin "delivery/alerts" => fn delivery_alerts() -> Vec<DeliveryAlert>;
-        Admin "delivery/list" => fn list_mail(filter: String, before: Option<Id>, narrow: Option<MailNarrow>) -> Vec<MailView>;
+        Admin "delivery/list" => fn list_mail(filter: String, before: Option<MailId>, narrow: Option<MailNarrow>) -> Vec<MailView>;
         /// Sends a failed mail again: through `settings`, or when None, through the settings its
         /// template uses now.
-        Admin "delivery/resend" => fn resend_mail(id: Id, settings: Option<Id>) -> MailView;
+        Admin "delivery/resend" => fn resend_mail(id: MailId, settings: Option<SettingsId>) -> MailView;
     }
 }
 
 operations! {
     /// One mail in the Delivery log, and what may be done to it while it waits.
     pub trait MailApi {
-        Admin "delivery/get" => fn get_mail(id: Id) -> MailDetails;
+        Admin "delivery/get" => fn get_mail(id: MailId) -> MailDetails;
         /// Makes a queued mail due now instead of at its next attempt's time.
-        Admin "delivery/retry-now" => fn retry_mail_now(id: Id) -> MailView;
+        Admin "delivery/retry-now" => fn retry_mail_now(id: MailId) -> MailView;
         /// Stops a queued mail from being sent: it fails, saying who cancelled it. It can be resent.
-        Admin "delivery/cancel" => fn cancel_mail(id: Id) -> MailView;
+        Admin "delivery/cancel" => fn cancel_mail(id: MailId) -> MailView;
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::operations::operations;
 use super::templates::TemplateView;
-use super::types::{Id, Millis, SettingsView};
+use super::types::{Millis, SettingsId, SettingsView, TemplateId};
 use crate::domain::changes::Change;
 use serde::{Deserialize, Serialize};
 
@@ -33,11 +33,11 @@ pub struct Revision {
 operations! {
     /// Revisions of SMTP settings and templates, and putting one back.
     pub trait HistoryApi {
-        Admin "settings/history" => fn settings_history(id: Id) -> Vec<Revision>;
+        Admin "settings/history" => fn settings_history(id: SettingsId) -> Vec<Revision>;
         /// Saves revision `number` again as a new version, its password included; refused unless
         /// `version` is still the one saved.
-        Admin "settings/restore-revision" => fn restore_settings_revision(id: Id, number: i64, version: i64) -> SettingsView;
-        Admin "templates/history" => fn template_history(id: Id) -> Vec<Revision>;
-        Admin "templates/restore-revision" => fn restore_template_revision(id: Id, number: i64, version: i64) -> TemplateView;
+        Admin "settings/restore-revision" => fn restore_settings_revision(id: SettingsId, number: i64, version: i64) -> SettingsView;
+        Admin "templates/history" => fn template_history(id: TemplateId) -> Vec<Revision>;
+        Admin "templates/restore-revision" => fn restore_template_revision(id: TemplateId, number: i64, version: i64) -> TemplateView;
     }
 }

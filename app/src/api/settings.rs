@@ -1,16 +1,16 @@
 //! Server functions for the SMTP Settings panel.
 
 use super::operations::operations;
-use super::types::{Id, SettingsInput, SettingsSummary, SettingsView};
+use super::types::{SettingsId, SettingsInput, SettingsSummary, SettingsView};
 
 operations! {
     /// The SMTP settings panel.
     pub trait SettingsApi {
         Admin "settings/list" => fn list_settings() -> Vec<SettingsSummary>;
-        Admin "settings/get" => fn get_settings(id: Id) -> SettingsView;
+        Admin "settings/get" => fn get_settings(id: SettingsId) -> SettingsView;
         Admin "settings/save" => fn save_settings(input: SettingsInput) -> SettingsView;
-        Admin "settings/delete" => fn delete_settings(id: Id) -> ();
-        Admin "settings/make-default" => fn make_default(id: Id) -> ();
+        Admin "settings/delete" => fn delete_settings(id: SettingsId) -> ();
+        Admin "settings/make-default" => fn make_default(id: SettingsId) -> ();
     }
 }
 
@@ -19,6 +19,6 @@ operations! {
     pub trait OAuthApi {
         /// "Connect": the provider's sign-in page to send the browser to, for saved settings that sign
         /// in with an OAuth2 refresh token.
-        Admin "settings/oauth-connect" => fn oauth_connect(id: Id) -> String;
+        Admin "settings/oauth-connect" => fn oauth_connect(id: SettingsId) -> String;
     }
 }

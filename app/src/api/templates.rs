@@ -1,13 +1,13 @@
 //! Server functions for the Email templates panel.
 
 use super::operations::operations;
-use super::types::{Id, Millis};
+use super::types::{MailId, Millis, TemplateId};
 use crate::domain::TemplateForm;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TemplateSummary {
-    pub id: Id,
+    pub id: TemplateId,
     pub name: String,
     pub subject: String,
     pub builtin: bool,
@@ -17,7 +17,7 @@ pub struct TemplateSummary {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TemplateView {
-    pub id: Id,
+    pub id: TemplateId,
     pub version: i64,
     pub form: TemplateForm,
     pub builtin: bool,
@@ -47,7 +47,7 @@ impl TemplateView {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TemplateInput {
-    pub id: Option<Id>,
+    pub id: Option<TemplateId>,
     pub version: Option<i64>,
     pub form: TemplateForm,
 }
@@ -71,7 +71,7 @@ pub struct Preview {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TemplateTest {
     /// Its id in the Delivery log.
-    pub mail: Id,
+    pub mail: MailId,
     pub to: String,
 }
 
@@ -79,14 +79,14 @@ operations! {
     /// The Templates panel.
     pub trait TemplatesApi {
         Admin "templates/list" => fn list_templates() -> Vec<TemplateSummary>;
-        Admin "templates/get" => fn get_template(id: Id) -> TemplateView;
+        Admin "templates/get" => fn get_template(id: TemplateId) -> TemplateView;
         Admin "templates/save" => fn save_template(input: TemplateInput) -> TemplateView;
-        Admin "templates/delete" => fn delete_template(id: Id) -> ();
+        Admin "templates/delete" => fn delete_template(id: TemplateId) -> ();
         /// Puts a built-in template's text and From back as shipped; refused over a newer version.
-        Admin "templates/restore" => fn restore_template(id: Id, version: i64) -> TemplateView;
+        Admin "templates/restore" => fn restore_template(id: TemplateId, version: i64) -> TemplateView;
         /// Renders `form` with `sample` (or samples for the placeholders it uses), checked as a save
         /// of template `id` (None: a new one) would be.
-        Admin "templates/preview" => fn preview_template(form: TemplateForm, id: Option<Id>, sample: Option<serde_json::Value>) -> Preview;
+        Admin "templates/preview" => fn preview_template(form: TemplateForm, id: Option<TemplateId>, sample: Option<serde_json::Value>) -> Preview;
     }
 }
 
@@ -95,6 +95,6 @@ operations! {
     pub trait TemplateTestApi {
         /// Queues the saved template `id`, rendered with `sample` (or samples), to the signed-in
         /// administrator through the template's SMTP settings.
-        Admin "templates/send-test" => fn send_template_test(id: Id, sample: Option<serde_json::Value>) -> TemplateTest;
+        Admin "templates/send-test" => fn send_template_test(id: TemplateId, sample: Option<serde_json::Value>) -> TemplateTest;
     }
 }

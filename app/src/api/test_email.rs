@@ -1,7 +1,7 @@
 //! "Send test email": the request, the live progress events, and the server function that
 //! streams them as JSON lines while the SMTP conversation runs.
 
-use super::types::{Id, Millis};
+use super::types::{Millis, SettingsId};
 use super::AppError;
 use crate::domain::{CertificatePin, Field, SettingsForm};
 use leptos::prelude::*;
@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 /// typed `password` is used as is, and the saved one only for an unchanged endpoint.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TestEmailRequest {
-    pub settings_id: Option<Id>,
+    pub settings_id: Option<SettingsId>,
     pub form: Option<SettingsForm>,
     pub password: Option<String>,
     pub recipient: String,

@@ -1,12 +1,12 @@
 //! Server functions for API tokens: the host application's key to POST /api/v1/messages.
 
 use super::operations::operations;
-use super::types::{Id, Millis};
+use super::types::{Millis, TokenId};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct TokenView {
-    pub id: Id,
+    pub id: TokenId,
     pub name: String,
     /// The first characters, to tell tokens apart.
     pub prefix: String,
@@ -34,6 +34,6 @@ operations! {
     pub trait TokensApi {
         Admin "tokens/list" => fn list_tokens() -> Vec<TokenView>;
         Admin "tokens/create" => fn create_token(name: String) -> NewToken;
-        Admin "tokens/revoke" => fn revoke_token(id: Id) -> TokenView;
+        Admin "tokens/revoke" => fn revoke_token(id: TokenId) -> TokenView;
     }
 }

@@ -5,14 +5,14 @@ use super::test_email::LastTest;
 use crate::domain::{PasswordChange, Role, SettingsForm};
 use serde::{Deserialize, Serialize};
 
-pub type Id = i64;
+pub use crate::domain::{AuditId, MailId, SettingsId, TemplateId, TokenId, UserId};
 /// UTC, milliseconds since the Unix epoch.
 pub type Millis = i64;
 
 /// One row of the SMTP settings list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettingsSummary {
-    pub id: Id,
+    pub id: SettingsId,
     pub name: String,
     pub host: String,
     pub port: u16,
@@ -62,7 +62,7 @@ impl SettingsSummary {
 /// One settings as the edit panel shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettingsView {
-    pub id: Id,
+    pub id: SettingsId,
     pub version: i64,
     pub form: SettingsForm,
     pub has_password: bool,
@@ -100,7 +100,7 @@ impl SettingsView {
 /// Save: create when `id` is None, otherwise update the `version` the editor loaded.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SettingsInput {
-    pub id: Option<Id>,
+    pub id: Option<SettingsId>,
     pub version: Option<i64>,
     pub form: SettingsForm,
     pub password: PasswordChange,
@@ -108,7 +108,7 @@ pub struct SettingsInput {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {
-    pub id: Id,
+    pub id: UserId,
     pub name: String,
     pub email: String,
     pub role: Role,
@@ -116,7 +116,7 @@ pub struct CurrentUser {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserView {
-    pub id: Id,
+    pub id: UserId,
     pub name: String,
     pub email: String,
     pub role: Role,

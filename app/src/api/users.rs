@@ -1,7 +1,7 @@
 //! Server functions for the Users panel and for each person's own account.
 
 use super::operations::operations;
-use super::types::{CurrentUser, Id, NewInvite, NewUser, UserView};
+use super::types::{CurrentUser, MailId, NewInvite, NewUser, UserId, UserView};
 use crate::domain::Role;
 
 operations! {
@@ -9,12 +9,12 @@ operations! {
     pub trait UsersApi {
         Admin "users/list" => fn list_users() -> Vec<UserView>;
         Admin "users/create" => fn create_user(user: NewUser) -> UserView;
-        Admin "users/role" => fn set_role(id: Id, version: i64, role: Role) -> UserView;
+        Admin "users/role" => fn set_role(id: UserId, version: i64, role: Role) -> UserView;
         /// Changes a user's name and email address; refused unless `version` is still theirs.
-        Admin "users/update" => fn update_user(id: Id, version: i64, name: String, email: String) -> UserView;
+        Admin "users/update" => fn update_user(id: UserId, version: i64, name: String, email: String) -> UserView;
         /// Mails the user a link to choose a new password; its id in the Delivery log.
-        Admin "users/send-reset" => fn send_reset_link(id: Id) -> Id;
-        Admin "users/remove" => fn remove_user(id: Id) -> ();
+        Admin "users/send-reset" => fn send_reset_link(id: UserId) -> MailId;
+        Admin "users/remove" => fn remove_user(id: UserId) -> ();
     }
 }
 

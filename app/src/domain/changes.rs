@@ -1,7 +1,7 @@
 //! What differs between two versions of SMTP settings or of a template, field by field, each
 //! side as a person reads it. The audit log, the History view and its diff all use these.
 
-use super::{Field, SettingsForm, TemplateField, TemplateForm};
+use super::{Field, SettingsForm, SettingsId, TemplateField, TemplateForm};
 use serde::{Deserialize, Serialize};
 
 /// One field that differs: its label, then the value before and after.
@@ -37,7 +37,11 @@ pub fn settings_changes(before: &SettingsForm, after: &SettingsForm) -> Vec<Chan
 }
 
 /// Every template field that differs; `settings` names an SMTP settings id (None: the default).
-pub fn template_changes(before: &TemplateForm, after: &TemplateForm, settings: impl Fn(Option<i64>) -> String) -> Vec<Change> {
+pub fn template_changes(
+    before: &TemplateForm,
+    after: &TemplateForm,
+    settings: impl Fn(Option<SettingsId>) -> String,
+) -> Vec<Change> {
     let quoted = |s: &str| format!("“{s}”");
     let texts = [
         (TemplateField::Name, &before.name, &after.name),
@@ -96,8 +100,8 @@ mod tests {
     #[test]
     fn template_changes_name_the_settings_by_the_given_names() {
         let before = TemplateForm { name: "Invoice".into(), ..Default::default() };
-        let after = TemplateForm { subject: "Your invoice".into(), settings_id: Some(3), ..before.clone() };
-        let name = |id: Option<i64>| id.map_or("Default".to_owned(), |id| format!("#{id}"));
+        let after = TemplateForm { subject: "Your invoice".into(), settings_id: Some(SettingsId(3)), ..before.clone() };
+        let name = |id: Option<SettingsId>| id.map_or("Default".to_owned(), |id| format!("#{id}"));
         let changes = template_changes(&before, &after, name);
         assert_eq!(
             changes,

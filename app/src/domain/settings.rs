@@ -2,7 +2,7 @@
 //! per-field rules come from the field types; the rules that span fields live here.
 
 use super::oauth::{Auth, AuthMethod, ClientId, Scope, TokenUrl};
-use super::{CertificatePin, EmailAddress, Field, FieldErrors, FromName, Port, SettingsName, SmtpHost, Username};
+use super::{CertificatePin, EmailAddress, Field, FieldErrors, FromName, Port, SettingsId, SettingsName, SmtpHost, Username};
 use serde::{Deserialize, Serialize};
 
 /// The form as typed, sent by the browser and checked again by the server.
@@ -49,7 +49,7 @@ pub struct ValidSettings {
     pub username: Username,
     pub certificate: Option<CertificatePin>,
     pub auth: Auth,
-    pub backup: Option<i64>,
+    pub backup: Option<SettingsId>,
 }
 
 impl SettingsForm {
@@ -193,10 +193,10 @@ impl SettingsForm {
 #[error("Choose the backup settings from the list.")]
 pub struct BackupError;
 
-fn parse_backup(raw: &str) -> Result<Option<i64>, BackupError> {
+fn parse_backup(raw: &str) -> Result<Option<SettingsId>, BackupError> {
     match raw.trim() {
         "" => Ok(None),
-        text => text.parse::<i64>().map(Some).map_err(|_| BackupError),
+        text => text.parse::<SettingsId>().map(Some).map_err(|_| BackupError),
     }
 }
 

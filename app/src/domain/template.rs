@@ -1,7 +1,7 @@
 //! An email template as typed: the rules the browser checks while typing and the server checks
 //! again. Placeholder syntax and names are checked on the server, where templates are rendered.
 
-use super::{EmailAddress, FieldErrors, FromName, TemplateField};
+use super::{EmailAddress, FieldErrors, FromName, SettingsId, TemplateField};
 use serde::{Deserialize, Serialize};
 
 /// The placeholders a template may use, with what they mean and the sample the preview shows.
@@ -104,7 +104,7 @@ pub struct TemplateForm {
     pub from_name: String,
     pub from_email: String,
     /// None: send through the default SMTP settings.
-    pub settings_id: Option<i64>,
+    pub settings_id: Option<SettingsId>,
 }
 
 fn limit(errors: &mut FieldErrors, field: TemplateField, value: &str, max: usize, required: bool) {

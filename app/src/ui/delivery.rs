@@ -21,9 +21,9 @@ pub fn DeliveryPage() -> impl IntoView {
     let loaded = RwSignal::new(false);
     let more = RwSignal::new(false);
     let resending = RwSignal::new(None::<MailView>);
-    let opened = RwSignal::new(None::<crate::api::Id>);
+    let opened = RwSignal::new(None::<crate::api::MailId>);
     // Resent mails on their way, by id, and their settings' name.
-    let watched = RwSignal::new(Vec::<(crate::api::Id, String)>::new());
+    let watched = RwSignal::new(Vec::<(crate::api::MailId, String)>::new());
     // The newest page is fetched again every few seconds; older pages, once shown, stay.
     let load = move |older: bool| {
         let (text, narrowed) = (filter.get_untracked(), narrow.get_untracked());
@@ -139,7 +139,7 @@ pub fn DeliveryPage() -> impl IntoView {
 /// Announces each watched mail that has been sent or has failed again, and stops watching it.
 fn announce_outcomes(
     rows: RwSignal<Vec<MailView>>,
-    watched: RwSignal<Vec<(crate::api::Id, String)>>,
+    watched: RwSignal<Vec<(crate::api::MailId, String)>>,
     toasts: super::toast::Toasts,
 ) {
     let done: Vec<MailView> = rows.with_untracked(|all| {

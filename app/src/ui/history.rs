@@ -4,7 +4,7 @@
 
 use crate::api::history::{restore_settings_revision, restore_template_revision, settings_history, template_history, Revision};
 use crate::api::templates::TemplateView;
-use crate::api::{AppError, Id, SettingsView};
+use crate::api::{AppError, SettingsId, SettingsView, TemplateId};
 use crate::ui::dialog::Confirm;
 use crate::ui::format::{date_time, when_by};
 use crate::ui::loaded::loaded;
@@ -14,8 +14,8 @@ use leptos::prelude::*;
 /// Whose history this is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum HistoryOf {
-    Settings(Id),
-    Template(Id),
+    Settings(SettingsId),
+    Template(TemplateId),
 }
 
 /// What a restore saved.

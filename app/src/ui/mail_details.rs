@@ -9,7 +9,7 @@ use super::toast::toasts;
 use crate::api::delivery::{
     cancel_mail, get_mail, retry_mail_now, AttachmentInfo, AttemptView, MailDetails, MailStatus, MailView,
 };
-use crate::api::{AppError, Id};
+use crate::api::{AppError, MailId};
 use leptos::html::Dialog;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -44,7 +44,7 @@ fn size(bytes: u64) -> String {
 /// follow its progress. `changed` receives the mail after Retry now or Cancel.
 #[component]
 pub fn MailDetailsDialog(
-    open: RwSignal<Option<Id>>,
+    open: RwSignal<Option<MailId>>,
     #[prop(into)] row: Signal<Option<MailView>>,
     changed: Callback<MailView>,
 ) -> impl IntoView {
@@ -142,7 +142,7 @@ pub fn MailDetailsDialog(
 /// What a mail says; the id keeps two mails with the same message apart.
 #[derive(Clone, PartialEq)]
 struct MessageParts {
-    id: Id,
+    id: MailId,
     headers: Vec<(String, String)>,
     text: Option<String>,
     html: Option<String>,

@@ -7,7 +7,7 @@ use super::loaded::loaded;
 use super::submit::Submit;
 use crate::api::delivery::{resend_mail, MailView};
 use crate::api::settings::list_settings;
-use crate::api::Id;
+use crate::api::{MailId, SettingsId};
 use leptos::html::Dialog;
 use leptos::prelude::*;
 
@@ -36,7 +36,7 @@ pub fn ResendDialog(mail: RwSignal<Option<MailView>>, resent: Callback<MailView>
     });
     let chosen = RwSignal::new(TEMPLATES.to_owned());
     let submit = Submit::new(
-        |(id, through): &(Id, Option<Id>)| resend_mail(*id, *through),
+        |(id, through): &(MailId, Option<SettingsId>)| resend_mail(*id, *through),
         move |view| {
             mail.set(None);
             resent.run(view);

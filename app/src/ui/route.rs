@@ -1,13 +1,13 @@
 //! Which screen a URL names. Pure, so it is tested without a browser.
 
-use crate::api::Id;
+use crate::api::{SettingsId, TemplateId};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Route {
     SignIn { next: Option<String> },
     Setup { token: String },
-    Settings(Selection),
-    Templates(Selection),
+    Settings(Selection<SettingsId>),
+    Templates(Selection<TemplateId>),
     Delivery,
     Tokens,
     Users,
@@ -20,10 +20,10 @@ pub enum Route {
 
 /// What an edit panel shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Selection {
+pub enum Selection<I> {
     Nothing,
     New,
-    Existing(Id),
+    Existing(I),
     /// A `/smtp-settings/...` path that names no settings.
     Unknown,
 }
@@ -66,10 +66,12 @@ impl Route {
             "/forgot-password" => Route::Forgot,
             "/reset-password" => Route::Reset { token: param("token").unwrap_or_default() },
             other => {
-                let selection = |id: &str| id.parse().ok().filter(|id| *id > 0).map_or(Selection::Unknown, Selection::Existing);
+                fn selection<I>(id: &str, make: fn(i64) -> I) -> Selection<I> {
+                    id.parse().ok().filter(|id| *id > 0).map_or(Selection::Unknown, |id| Selection::Existing(make(id)))
+                }
                 match (other.strip_prefix("/smtp-settings/"), other.strip_prefix("/templates/")) {
-                    (Some(id), _) => Route::Settings(selection(id)),
-                    (_, Some(id)) => Route::Templates(selection(id)),
+                    (Some(id), _) => Route::Settings(selection(id, SettingsId)),
+                    (_, Some(id)) => Route::Templates(selection(id, TemplateId)),
                     _ => Route::NotFound,
                 }
             }
@@ -94,11 +96,13 @@ impl Route {
     }
 }
 
-impl Selection {
+impl Selection<SettingsId> {
     pub fn path(self) -> String {
         self.path_in("/smtp-settings")
     }
+}
 
+impl<I: std::fmt::Display> Selection<I> {
     /// The URL of this selection in the panel at `base`.
     pub fn path_in(self, base: &str) -> String {
         match self {
@@ -156,11 +160,11 @@ mod tests {
     fn settings_paths() {
         assert_eq!(Route::parse("/"), Route::Settings(Selection::Nothing));
         assert_eq!(Route::parse("/smtp-settings/new"), Route::Settings(Selection::New));
-        assert_eq!(Route::parse("/smtp-settings/42"), Route::Settings(Selection::Existing(42)));
+        assert_eq!(Route::parse("/smtp-settings/42"), Route::Settings(Selection::Existing(SettingsId(42))));
         assert_eq!(Route::parse("/smtp-settings/abc"), Route::Settings(Selection::Unknown));
         assert_eq!(Route::parse("/smtp-settings/0"), Route::Settings(Selection::Unknown));
         assert_eq!(Route::parse("/nowhere"), Route::NotFound);
-        assert_eq!(Route::parse("/templates/7"), Route::Templates(Selection::Existing(7)));
+        assert_eq!(Route::parse("/templates/7"), Route::Templates(Selection::Existing(TemplateId(7))));
         assert_eq!(Route::parse("/reset-password?token=abc"), Route::Reset { token: "abc".into() });
         assert_eq!(Selection::Existing(7).path_in("/templates"), "/templates/7");
     }

@@ -8,7 +8,7 @@ use super::session::session;
 use super::submit::Submit;
 use super::toast::toasts;
 use crate::api::users::{create_user, invite_user, list_users, remove_user, send_reset_link, set_role};
-use crate::api::{AppError, Id, NewInvite, NewUser, UserView};
+use crate::api::{AppError, NewInvite, NewUser, UserId, UserView};
 use crate::domain::{check_new_person, check_person, FieldKey, Role, INVITE_LINK_DAYS, RESET_LINK_MINUTES};
 use leptos::prelude::*;
 
@@ -82,7 +82,7 @@ pub fn UsersPage() -> impl IntoView {
 #[component]
 fn UserTable(
     list: Vec<UserView>,
-    me: Option<Id>,
+    me: Option<UserId>,
     editing: RwSignal<Option<UserView>>,
     removing: RwSignal<Option<UserView>>,
     confirming: RoleChange,

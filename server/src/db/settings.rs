@@ -1,6 +1,7 @@
 //! The smtp_settings table.
 
 use super::{now_ms, on, Db, On, Table, Tx};
+use app::api::SettingsId;
 
 #[derive(Clone, Debug)]
 pub struct SettingsRow {
@@ -351,9 +352,9 @@ impl Db {
     }
 
     /// Every settings' backup, to refuse a loop before it is saved.
-    pub async fn backups(&self) -> sqlx::Result<Vec<(i64, Option<i64>, String)>> {
+    pub async fn backups(&self) -> sqlx::Result<Vec<(SettingsId, Option<SettingsId>, String)>> {
         on!(self.read(), |e| query!(r#"select id as "id!", backup_id, name from smtp_settings"#)
-            .map(|r| (r.id, r.backup_id, r.name))
+            .map(|r| (SettingsId(r.id), r.backup_id.map(SettingsId), r.name))
             .fetch_all(e)
             .await)
     }

@@ -7,7 +7,7 @@ use super::{Mailroom, OrInternal};
 use crate::crypto::{new_token, token_hash};
 use crate::db::now_ms;
 use crate::mail::read::RESET_LINK_QUERY;
-use app::api::{AppError, CurrentUser, Id};
+use app::api::{AppError, CurrentUser, MailId, TemplateId};
 use app::domain::EmailAddress;
 use serde_json::{json, Value};
 
@@ -31,12 +31,15 @@ impl Mailroom {
         &self,
         user: &CurrentUser,
         mail: AccountMail<'_>,
-    ) -> Result<Result<Id, QueueError>, AppError> {
+    ) -> Result<Result<MailId, QueueError>, AppError> {
         let token = new_token();
         let expires = now_ms() + mail.lifetime_ms;
         let key = user.email.to_lowercase();
-        let stored =
-            self.db.insert_password_reset(&token_hash(&token), user.id, &key, expires).await.or_internal("creating the link")?;
+        let stored = self
+            .db
+            .insert_password_reset(&token_hash(&token), user.id.get(), &key, expires)
+            .await
+            .or_internal("creating the link")?;
         if !stored {
             return Err(AppError::Conflict(format!("{}'s address changed meanwhile; nothing was sent.", user.name)));
         }
@@ -50,7 +53,7 @@ impl Mailroom {
             all.extend(extra);
             all.insert(mail.link.to_owned(), Value::String(format!("{}{RESET_LINK_QUERY}{token}", self.public_url)));
         }
-        let source = match self.mail_source(template_id).await {
+        let source = match self.mail_source(TemplateId(template_id)).await {
             Ok(source) => source,
             Err(e) => return Ok(Err(e)),
         };
@@ -65,6 +68,6 @@ impl Mailroom {
             // A link that arrives after it expired helps nobody.
             expires_at: Some(expires),
         };
-        Ok(self.enqueue(request).await.map(|mail| mail.id))
+        Ok(self.enqueue(request).await.map(|mail| MailId(mail.id)))
     }
 }

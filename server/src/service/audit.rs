@@ -6,7 +6,7 @@ use super::{Mailroom, OrInternal};
 use crate::db::{Db, NewAudit, Tx};
 use app::api::audit::{AuditApi, AuditChoices, AuditEntry, AuditNarrow, AUDIT_PAGE};
 use app::api::caller::{Admin, Member, Visitor};
-use app::api::{AppError, CurrentUser, Id};
+use app::api::{AppError, AuditId, CurrentUser};
 use app::domain::changes;
 use app::domain::{Field, PasswordChange, SettingsForm};
 use std::net::IpAddr;
@@ -34,7 +34,11 @@ struct Author {
 impl Author {
     fn of(by: &impl Origin) -> Self {
         let person = by.person();
-        Self { id: person.map(|a| a.id), name: person.map_or_else(|| "anonymous".to_owned(), who), client: by.client_text() }
+        Self {
+            id: person.map(|a| a.id.get()),
+            name: person.map_or_else(|| "anonymous".to_owned(), who),
+            client: by.client_text(),
+        }
     }
 
     fn entry<'a>(&'a self, action: &'a str, target: &'a str, details: &'a str) -> NewAudit<'a> {
@@ -178,17 +182,20 @@ impl AuditApi for Mailroom {
         &self,
         _: Admin,
         filter: String,
-        before: Option<Id>,
+        before: Option<AuditId>,
         narrow: Option<AuditNarrow>,
     ) -> Result<Vec<AuditEntry>, AppError> {
         let narrow = narrow.unwrap_or_default();
         narrow.span.bounds()?;
-        let rows =
-            self.db.list_audit(filter.trim(), before, &narrow, AUDIT_PAGE as i64).await.or_internal("reading the audit log")?;
+        let rows = self
+            .db
+            .list_audit(filter.trim(), before.map(AuditId::get), &narrow, AUDIT_PAGE as i64)
+            .await
+            .or_internal("reading the audit log")?;
         Ok(rows
             .into_iter()
             .map(|r| AuditEntry {
-                id: r.id,
+                id: AuditId(r.id),
                 at: r.at,
                 actor: r.actor,
                 action: r.action,

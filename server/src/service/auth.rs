@@ -9,7 +9,7 @@ use crate::db::{now_ms, Failures, Reservation, UserRow};
 use app::api::auth::Sessions;
 use app::api::caller::{Member, SessionToken, SignedIn, Visitor};
 use app::api::users::AccountApi;
-use app::api::{AppError, Credentials, CurrentUser, NewUser};
+use app::api::{AppError, Credentials, CurrentUser, NewUser, UserId};
 use app::domain::{AccountPassword, EmailAddress, FieldKey, Role};
 
 const MINUTE_MS: i64 = 60_000;
@@ -30,7 +30,7 @@ pub(crate) fn backoff_ms(failures: i64, latest: i64, now: i64, free: i64) -> i64
 
 pub(super) fn current_user(row: &UserRow) -> Result<CurrentUser, AppError> {
     Ok(CurrentUser {
-        id: row.id,
+        id: UserId(row.id),
         name: row.name.clone(),
         email: row.email.clone(),
         role: Role::from_stored(&row.role).or_internal("reading the account")?,
@@ -49,8 +49,8 @@ fn plausible(email_key: &str, password: &str) -> bool {
 impl Mailroom {
     pub(super) async fn start_session(&self, user: CurrentUser) -> Result<SignedIn, AppError> {
         let token = new_token();
-        self.db.insert_session(&token_hash(&token), user.id).await.or_internal("starting your session")?;
-        self.db.touch_sign_in(user.id).await.or_internal("recording the sign-in")?;
+        self.db.insert_session(&token_hash(&token), user.id.get()).await.or_internal("starting your session")?;
+        self.db.touch_sign_in(user.id.get()).await.or_internal("recording the sign-in")?;
         Ok(SignedIn { user, session: SessionToken::new(token) })
     }
 
@@ -99,7 +99,7 @@ impl Sessions for Mailroom {
             self.db.touch_session(&key).await.or_internal("refreshing your session")?;
         }
         let user = CurrentUser {
-            id: session.user_id,
+            id: UserId(session.user_id),
             name: session.name,
             email: session.email,
             role: Role::from_stored(&session.role).or_internal("reading the account")?,
@@ -132,7 +132,7 @@ impl Sessions for Mailroom {
             Err(error) => return Err(error),
         };
         let signed = self.start_session(current_user(&user)?).await?;
-        tracing::info!(user = user.id, client = %visitor.client_text(), "signed in");
+        tracing::info!(user = %user.id, client = %visitor.client_text(), "signed in");
         self.audit(&Identified(visitor.client, &signed.user), "signed in", "session", "").await;
         Ok(signed)
     }
@@ -165,10 +165,10 @@ impl AccountApi for Mailroom {
         }
         let new = AccountPassword::parse(&new).map_err(|e| AppError::field(FieldKey::NewPassword, e))?;
         let hashed = self.hashing.hash(new.expose().to_owned()).await?;
-        self.db.set_password_hash(user.id, &hashed).await.or_internal("saving your new password")?;
+        self.db.set_password_hash(user.id.get(), &hashed).await.or_internal("saving your new password")?;
         let session = token_hash(member.session().expose());
-        self.db.delete_sessions_of(user.id, Some(&session)).await.or_internal("signing out your other sessions")?;
-        self.db.delete_password_resets_of(user.id).await.or_internal("retiring reset links")?;
+        self.db.delete_sessions_of(user.id.get(), Some(&session)).await.or_internal("signing out your other sessions")?;
+        self.db.delete_password_resets_of(user.id.get()).await.or_internal("retiring reset links")?;
         let target = format!("user {}", user.email);
         self.audit(&member, "changed own password", &target, "other sessions signed out").await;
         Ok(())
@@ -181,14 +181,14 @@ impl AccountApi for Mailroom {
         }
         let email =
             EmailAddress::parse_as(&email, FieldKey::NewEmail.label()).map_err(|e| AppError::field(FieldKey::NewEmail, e))?;
-        match self.db.set_email(user.id, email.as_str()).await {
+        match self.db.set_email(user.id.get(), email.as_str()).await {
             Err(e) if crate::db::is_unique_violation(&e) => {
                 Err(AppError::field(FieldKey::NewEmail, "Another account already uses this address."))
             }
             other => other.or_internal("saving your email address"),
         }?;
         // A link mailed to the old address must not outlive the change.
-        self.db.delete_password_resets_of(user.id).await.or_internal("retiring reset links")?;
+        self.db.delete_password_resets_of(user.id.get()).await.or_internal("retiring reset links")?;
         let details = format!("email address: {} → {}", user.email, email.as_str());
         self.audit(&member, "changed own email address", &format!("user {}", user.name), &details).await;
         Ok(CurrentUser { email: email.as_str().to_owned(), ..user.clone() })

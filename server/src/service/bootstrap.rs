@@ -105,7 +105,7 @@ impl Mailroom {
         };
         let row = self.db.user_by_id(id).await.or_internal("creating the administrator")?.ok_or(AppError::SignedOut)?;
         let signed = self.start_session(current_user(&row)?).await?;
-        tracing::info!(user = id, "first administrator created through the setup link");
+        tracing::info!(user = %id, "first administrator created through the setup link");
         let target = format!("user {}", signed.user.email);
         self.audit(
             &Identified(visitor.client, &signed.user),

@@ -10,7 +10,7 @@ use crate::mail::render::{render, RenderError, Sources};
 use app::api::caller::Admin;
 use app::api::delivery::DeliveryApi;
 use app::api::delivery::{DeliveryAlert, MailNarrow, MailStatus, MailView, MAIL_PAGE};
-use app::api::{AppError, DeliveryHealth, Id};
+use app::api::{AppError, DeliveryHealth, MailId, SettingsId, TemplateId, TokenId};
 use app::domain::EmailAddress;
 use std::collections::HashMap;
 
@@ -22,7 +22,7 @@ pub struct MailRequest<'a> {
     pub to: &'a EmailAddress,
     pub variables: serde_json::Value,
     pub attachments: Vec<Attachment>,
-    pub api_token: Option<Id>,
+    pub api_token: Option<TokenId>,
     pub idempotency_key: Option<&'a str>,
     /// When the mail stops being worth sending (ms since the epoch), if ever.
     pub expires_at: Option<i64>,
@@ -44,7 +44,7 @@ pub enum QueueError {
 
 pub(super) fn mail_view(row: MailRow) -> Result<MailView, AppError> {
     Ok(MailView {
-        id: row.id,
+        id: MailId(row.id),
         created_at: row.created_at,
         template: row.template_name,
         settings: row.settings_name,
@@ -73,8 +73,8 @@ fn failing_since(health: &HealthRow) -> Option<i64> {
 
 impl Mailroom {
     /// The template `id` and the settings its mail goes through.
-    pub(crate) async fn mail_source(&self, id: Id) -> Result<MailSource, QueueError> {
-        self.db.mail_source(Some(id), None).await?.ok_or(QueueError::NoTemplate)
+    pub(crate) async fn mail_source(&self, id: TemplateId) -> Result<MailSource, QueueError> {
+        self.db.mail_source(Some(id.get()), None).await?.ok_or(QueueError::NoTemplate)
     }
 
     /// Renders and queues one mail (sealed by the writer); returns its outbox row once stored.
@@ -99,7 +99,7 @@ impl Mailroom {
             recipient: request.to.as_str().to_owned(),
             subject: rendered.subject,
             size: composed.bytes.len() as i64,
-            api_token_id: request.api_token,
+            api_token_id: request.api_token.map(TokenId::get),
             idempotency_key: request.idempotency_key.map(str::to_owned),
             expires_at: request.expires_at,
         };
@@ -107,13 +107,16 @@ impl Mailroom {
     }
 
     /// Each settings' delivery in the last 24 hours and now.
-    pub(super) async fn delivery_health(&self) -> Result<HashMap<Id, DeliveryHealth>, AppError> {
+    pub(super) async fn delivery_health(&self) -> Result<HashMap<SettingsId, DeliveryHealth>, AppError> {
         let health = self.db.delivery_health(now_ms() - DAY_MS).await.or_internal("reading the outbox")?;
         Ok(health
             .into_iter()
             .map(|r| {
                 let failing_since = failing_since(&r);
-                (r.settings_id, DeliveryHealth { sent_24h: r.sent, failed_24h: r.failed, waiting: r.waiting, failing_since })
+                (
+                    SettingsId(r.settings_id),
+                    DeliveryHealth { sent_24h: r.sent, failed_24h: r.failed, waiting: r.waiting, failing_since },
+                )
             })
             .collect())
     }
@@ -128,7 +131,12 @@ impl DeliveryApi for Mailroom {
             .into_iter()
             .filter_map(|r| {
                 let since = failing_since(&r)?;
-                Some(DeliveryAlert { settings_id: r.settings_id, settings: r.settings_name, since, waiting: r.waiting })
+                Some(DeliveryAlert {
+                    settings_id: SettingsId(r.settings_id),
+                    settings: r.settings_name,
+                    since,
+                    waiting: r.waiting,
+                })
             })
             .collect();
         alerts.sort_by_key(|a| a.since);
@@ -139,7 +147,7 @@ impl DeliveryApi for Mailroom {
         &self,
         _: Admin,
         filter: String,
-        before: Option<Id>,
+        before: Option<MailId>,
         narrow: Option<MailNarrow>,
     ) -> Result<Vec<MailView>, AppError> {
         let narrow = narrow.unwrap_or_default();
@@ -147,7 +155,7 @@ impl DeliveryApi for Mailroom {
         let status = narrow.status.map(MailStatus::label);
         let rows = self
             .db
-            .list_mail(filter.trim(), before, status, span, MAIL_PAGE as i64)
+            .list_mail(filter.trim(), before.map(MailId::get), status, span, MAIL_PAGE as i64)
             .await
             .or_internal("reading the delivery log")?;
         rows.into_iter().map(mail_view).collect()
@@ -156,9 +164,9 @@ impl DeliveryApi for Mailroom {
     /// Queues a failed mail again, through `through` or else the settings its template sends
     /// through now (the default settings for a template without its own), with the From that
     /// template and those settings give.
-    async fn resend_mail(&self, admin: Admin, id: Id, through: Option<Id>) -> Result<MailView, AppError> {
+    async fn resend_mail(&self, admin: Admin, id: MailId, through: Option<SettingsId>) -> Result<MailView, AppError> {
         let gone = || AppError::NotFound("This mail is not in the delivery log.".into());
-        let row = self.db.mail_by_id(id).await.or_internal("reading the delivery log")?.ok_or_else(gone)?;
+        let row = self.db.mail_by_id(id.get()).await.or_internal("reading the delivery log")?.ok_or_else(gone)?;
         if row.status != "failed" {
             let why = match row.status.as_str() {
                 "sent" => "This mail was already sent.".to_owned(),
@@ -166,15 +174,15 @@ impl DeliveryApi for Mailroom {
             };
             return Err(AppError::Conflict(why));
         }
-        let source = self.db.resend_source(id).await.or_internal("reading the delivery log")?.ok_or_else(gone)?;
+        let source = self.db.resend_source(id.get()).await.or_internal("reading the delivery log")?.ok_or_else(gone)?;
         let template = match source.template_id {
             Some(template) => self.db.template_by_id(template).await.or_internal("reading the template")?,
             None => None,
         };
         let settings_id = match (through, template.as_ref().and_then(|t| t.settings_id)) {
             (Some(chosen), _) => Some(chosen),
-            (None, Some(of_template)) => Some(of_template),
-            (None, None) => self.db.default_settings_id().await.or_internal("finding the default settings")?,
+            (None, Some(of_template)) => Some(SettingsId(of_template)),
+            (None, None) => self.db.default_settings_id().await.or_internal("finding the default settings")?.map(SettingsId),
         };
         let no_settings = || {
             AppError::Conflict(
@@ -182,22 +190,24 @@ impl DeliveryApi for Mailroom {
             )
         };
         let settings = match settings_id {
-            Some(s) => self.db.get_settings(s).await.or_internal("reading the SMTP settings")?.ok_or_else(|| match through {
-                Some(_) => AppError::Conflict("The chosen SMTP settings no longer exist; choose others.".into()),
-                None => no_settings(),
-            })?,
+            Some(s) => {
+                self.db.get_settings(s.get()).await.or_internal("reading the SMTP settings")?.ok_or_else(|| match through {
+                    Some(_) => AppError::Conflict("The chosen SMTP settings no longer exist; choose others.".into()),
+                    None => no_settings(),
+                })?
+            }
             None => return Err(no_settings()),
         };
         let (from_name, from_email) = template.as_ref().map_or(("", ""), |t| (t.from_name.as_str(), t.from_email.as_str()));
         let from = sender(from_name, from_email, &settings.from_name, &settings.email);
-        let aad = outbox_aad(id);
+        let aad = outbox_aad(id.get());
         let message = self.secrets.open_bytes(&source.message, &aad).or_internal("reading the queued mail")?;
         let (message, envelope_from) = with_from(&message, from)
             .map_err(|why| AppError::Conflict(format!("This mail cannot be sent through “{}”: {why}.", settings.name)))?;
         let sealed = self.secrets.seal_bytes(&message, &aad);
         if !self
             .db
-            .resend_mail(id, (settings.id, &settings.name), &envelope_from, &sealed)
+            .resend_mail(id.get(), (settings.id, &settings.name), &envelope_from, &sealed)
             .await
             .or_internal("queueing the mail again")?
         {
@@ -210,7 +220,7 @@ impl DeliveryApi for Mailroom {
         self.wake.notify_one();
         let details = format!("“{}” through “{}”, attempt {} onwards", row.subject, settings.name, row.attempts + 1);
         self.audit(&admin, "mail resent", &format!("mail #{id} to {}", row.recipient), &details).await;
-        let row = self.db.mail_by_id(id).await.or_internal("reading the delivery log")?;
+        let row = self.db.mail_by_id(id.get()).await.or_internal("reading the delivery log")?;
         mail_view(row.ok_or_else(|| AppError::NotFound("This mail is not in the delivery log.".into()))?)
     }
 }

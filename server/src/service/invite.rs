@@ -11,7 +11,7 @@ use crate::crypto::new_token;
 use crate::db::is_unique_violation;
 use app::api::caller::Admin;
 use app::api::users::InviteApi;
-use app::api::{AppError, CurrentUser, Id, NewInvite, UserView};
+use app::api::{AppError, CurrentUser, MailId, NewInvite, UserId, UserView};
 use app::domain::check_person;
 use app::domain::template::INVITATION_KEY;
 use app::domain::{FieldKey, INVITE_LINK_DAYS};
@@ -19,8 +19,8 @@ use serde_json::json;
 
 impl Mailroom {
     /// Queues the Invitation for the user just added: the mail's outbox id.
-    async fn mail_invitation(&self, actor: &CurrentUser, id: Id) -> Result<Id, AppError> {
-        let user = current_user(&self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(no_such_user)?)?;
+    async fn mail_invitation(&self, actor: &CurrentUser, id: UserId) -> Result<MailId, AppError> {
+        let user = current_user(&self.db.user_by_id(id.get()).await.or_internal("loading the user")?.ok_or_else(no_such_user)?)?;
         let mail = AccountMail {
             template: INVITATION_KEY,
             link: "invite_link",
@@ -49,9 +49,9 @@ impl InviteApi for Mailroom {
             }
             other => other.or_internal("adding the user")?,
         };
-        match self.mail_invitation(actor, id).await {
+        match self.mail_invitation(actor, UserId(id)).await {
             Ok(mail) => {
-                let invited = self.user_view(id).await?;
+                let invited = self.user_view(UserId(id)).await?;
                 let details = format!(
                     "role: {}; invitation mail #{mail}, the link works for {INVITE_LINK_DAYS} days",
                     invited.role.label()

@@ -10,7 +10,7 @@ use crate::mail::read::read;
 use app::api::caller::Admin;
 use app::api::delivery::MailApi;
 use app::api::delivery::{AttemptOutcome, AttemptView, MailDetails, MailStatus, MailView};
-use app::api::{AppError, Id};
+use app::api::{AppError, MailId};
 
 fn not_in_log() -> AppError {
     AppError::NotFound("This mail is not in the delivery log.".into())
@@ -27,26 +27,26 @@ fn not_waiting(mail: &MailView, doing: &str) -> AppError {
 }
 
 impl Mailroom {
-    async fn mail_row(&self, id: Id) -> Result<MailRow, AppError> {
-        self.db.mail_by_id(id).await.or_internal("reading the delivery log")?.ok_or_else(not_in_log)
+    async fn mail_row(&self, id: MailId) -> Result<MailRow, AppError> {
+        self.db.mail_by_id(id.get()).await.or_internal("reading the delivery log")?.ok_or_else(not_in_log)
     }
 
-    async fn mail_now(&self, id: Id) -> Result<MailView, AppError> {
+    async fn mail_now(&self, id: MailId) -> Result<MailView, AppError> {
         mail_view(self.mail_row(id).await?)
     }
 }
 
 #[async_trait::async_trait]
 impl MailApi for Mailroom {
-    async fn get_mail(&self, _: Admin, id: Id) -> Result<MailDetails, AppError> {
+    async fn get_mail(&self, _: Admin, id: MailId) -> Result<MailDetails, AppError> {
         let row = self.mail_row(id).await?;
         let tries = row.attempts - row.attempt_base;
-        let source = self.db.resend_source(id).await.or_internal("reading the delivery log")?.ok_or_else(not_in_log)?;
-        let raw = self.secrets.open_bytes(&source.message, &outbox_aad(id)).or_internal("opening the queued mail")?;
+        let source = self.db.resend_source(id.get()).await.or_internal("reading the delivery log")?.ok_or_else(not_in_log)?;
+        let raw = self.secrets.open_bytes(&source.message, &outbox_aad(id.get())).or_internal("opening the queued mail")?;
         let message = read(&raw).unwrap_or_default();
         let attempts = self
             .db
-            .mail_attempts(id)
+            .mail_attempts(id.get())
             .await
             .or_internal("reading the mail's attempts")?
             .into_iter()
@@ -68,10 +68,10 @@ impl MailApi for Mailroom {
         })
     }
 
-    async fn retry_mail_now(&self, admin: Admin, id: Id) -> Result<MailView, AppError> {
+    async fn retry_mail_now(&self, admin: Admin, id: MailId) -> Result<MailView, AppError> {
         let row = self.mail_row(id).await?;
         let tries = row.attempts - row.attempt_base;
-        let Some(due) = self.db.retry_mail_now(id).await.or_internal("queueing the mail")? else {
+        let Some(due) = self.db.retry_mail_now(id.get()).await.or_internal("queueing the mail")? else {
             return Err(not_waiting(&self.mail_now(id).await?, "retried now"));
         };
         self.wake.notify_one();
@@ -80,11 +80,11 @@ impl MailApi for Mailroom {
         mail_view(due)
     }
 
-    async fn cancel_mail(&self, admin: Admin, id: Id) -> Result<MailView, AppError> {
+    async fn cancel_mail(&self, admin: Admin, id: MailId) -> Result<MailView, AppError> {
         let actor = admin.user();
         let mail = self.mail_now(id).await?;
         let reason = format!("Cancelled by {} before it was sent.", actor.name);
-        if !self.db.cancel_mail(id, &reason).await.or_internal("cancelling the mail")? {
+        if !self.db.cancel_mail(id.get(), &reason).await.or_internal("cancelling the mail")? {
             return Err(not_waiting(&self.mail_now(id).await?, "cancelled"));
         }
         let details = format!("“{}” after {} attempt{}", mail.subject, mail.attempts, if mail.attempts == 1 { "" } else { "s" });

@@ -9,7 +9,7 @@ use crate::crypto::token_hash;
 use crate::db::MailRow;
 use crate::mail::compose::{filename_ok, Attachment};
 use crate::mail::render::RenderError;
-use app::api::{AppError, Id};
+use app::api::{AppError, MailId, TokenId};
 use app::domain::{name_key, EmailAddress, FromName, SYSTEM_VARIABLES};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -22,7 +22,7 @@ pub const MAX_ATTACHMENTS: usize = 10 * 1024 * 1024;
 /// Proof that a request carried a live API token.
 #[derive(Debug)]
 pub struct ApiClient {
-    token_id: Id,
+    token_id: TokenId,
     pub name: String,
 }
 
@@ -49,7 +49,7 @@ pub struct NewAttachment {
 /// A queued mail as the API reports it.
 #[derive(Debug, Serialize)]
 pub struct MessageStatus {
-    pub id: Id,
+    pub id: MailId,
     pub status: String,
     pub template: String,
     pub recipient: String,
@@ -63,7 +63,7 @@ pub struct MessageStatus {
 impl From<MailRow> for MessageStatus {
     fn from(row: MailRow) -> Self {
         Self {
-            id: row.id,
+            id: MailId(row.id),
             status: row.status,
             template: row.template_name,
             recipient: row.recipient,
@@ -137,17 +137,19 @@ impl Mailroom {
             return Ok(None);
         }
         let found = self.db.use_api_token(&token_hash(bearer)).await.or_internal("checking the API token")?;
-        Ok(found.map(|(token_id, name)| ApiClient { token_id, name }))
+        Ok(found.map(|(token_id, name)| ApiClient { token_id: TokenId(token_id), name }))
     }
 
     /// A mail `client` queued.
-    pub async fn message_status(&self, client: &ApiClient, id: Id) -> Result<MessageStatus, MessageError> {
-        let row = self.db.mail_for_token(id, client.token_id).await.or_internal("reading the outbox")?;
+    pub async fn message_status(&self, client: &ApiClient, id: MailId) -> Result<MessageStatus, MessageError> {
+        let row = self.db.mail_for_token(id.get(), client.token_id.get()).await.or_internal("reading the outbox")?;
         row.map(MessageStatus::from).ok_or(MessageError::NotFound)
     }
 
-    async fn queued_with_key(&self, client: &ApiClient, key: &str) -> Result<Option<Id>, MessageError> {
-        Ok(self.db.mail_by_idempotency_key(client.token_id, key).await.or_internal("reading the Idempotency-Key")?)
+    async fn queued_with_key(&self, client: &ApiClient, key: &str) -> Result<Option<MailId>, MessageError> {
+        let found =
+            self.db.mail_by_idempotency_key(client.token_id.get(), key).await.or_internal("reading the Idempotency-Key")?;
+        Ok(found.map(MailId))
     }
 
     /// The mail `key` queued before for this client, if any: a retry gets it back whatever its body.

@@ -12,7 +12,7 @@ use crate::db::OAuthState;
 use crate::mail::oauth::{Client, Grant};
 use app::api::caller::Admin;
 use app::api::settings::OAuthApi;
-use app::api::{AppError, Id};
+use app::api::{AppError, SettingsId};
 use app::domain::{Auth, Role};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -46,7 +46,7 @@ impl Mailroom {
 #[async_trait::async_trait]
 impl OAuthApi for Mailroom {
     /// The provider's sign-in page for these saved settings.
-    async fn oauth_connect(&self, admin: Admin, id: Id) -> Result<String, AppError> {
+    async fn oauth_connect(&self, admin: Admin, id: SettingsId) -> Result<String, AppError> {
         let actor = admin.user();
         let row = self.settings_row(id).await?;
         let valid = form_of(&row).validate().map_err(AppError::Invalid)?;
@@ -63,7 +63,7 @@ impl OAuthApi for Mailroom {
             settings_id: row.id,
             settings_version: row.version,
             verifier: self.secrets.seal(&verifier, &oauth_state_aad(&hash)),
-            user_id: actor.id,
+            user_id: actor.id.get(),
         };
         self.db.insert_oauth_state(&hash, &pending).await.or_internal("starting the sign-in")?;
         let mut url =
@@ -85,7 +85,7 @@ impl OAuthApi for Mailroom {
 
 impl Mailroom {
     /// The way back from the provider: the settings now connected, or why not, in words.
-    pub async fn oauth_callback(&self, client: Option<std::net::IpAddr>, back: Callback) -> Result<Id, String> {
+    pub async fn oauth_callback(&self, client: Option<std::net::IpAddr>, back: Callback) -> Result<SettingsId, String> {
         let pending = self.db.take_oauth_state(&state_hash(&back.state)).await.map_err(hidden)?;
         let pending =
             pending.ok_or("This sign-in link is unknown, already used or older than ten minutes. Choose Connect again.")?;
@@ -120,8 +120,8 @@ impl Mailroom {
             return Err("These SMTP settings were changed while you signed in. Choose Connect again.".into());
         }
         let details = format!("refresh token for {} from {}", valid.username.as_str(), token_url.as_str());
-        self.audit(&Identified(client, &actor), "OAuth2 connected", &settings_target(&row.name, id), &details).await;
-        tracing::info!(settings = id, user = actor.id, actor = %who(&actor), "OAuth2 connected");
-        Ok(id)
+        self.audit(&Identified(client, &actor), "OAuth2 connected", &settings_target(&row.name, SettingsId(id)), &details).await;
+        tracing::info!(settings = %id, user = %actor.id, actor = %who(&actor), "OAuth2 connected");
+        Ok(SettingsId(id))
     }
 }

@@ -13,7 +13,7 @@ use super::{Mailroom, OrInternal};
 use crate::crypto::token_hash;
 use app::api::auth::AuthApi;
 use app::api::caller::{SignedIn, Visitor};
-use app::api::{AppError, CurrentUser, Id};
+use app::api::{AppError, CurrentUser, MailId};
 use app::domain::{AccountPassword, EmailAddress, FieldKey, RESET_LINK_MINUTES};
 use serde_json::json;
 use std::sync::Arc;
@@ -98,7 +98,7 @@ impl Mailroom {
 
     /// Creates a reset link for `user` and queues the Password reset mail with it: the mail's
     /// outbox id, or why it could not be queued.
-    pub(super) async fn queue_reset_link(&self, user: &CurrentUser) -> Result<Result<Id, QueueError>, AppError> {
+    pub(super) async fn queue_reset_link(&self, user: &CurrentUser) -> Result<Result<MailId, QueueError>, AppError> {
         let mail = AccountMail {
             template: PASSWORD_RESET,
             link: "reset_link",

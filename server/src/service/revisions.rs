@@ -12,21 +12,21 @@ use app::api::caller::Admin;
 use app::api::history::HistoryApi;
 use app::api::history::{Revision, TestMark};
 use app::api::templates::TemplateView;
-use app::api::{AppError, Id, SettingsView};
+use app::api::{AppError, SettingsId, SettingsView, TemplateId};
 use app::domain::changes::{settings_changes, template_changes, Change};
 use app::domain::{name_key, Field, FieldErrors, SettingsForm, TemplateForm};
 use std::collections::HashMap;
 
 /// A settings' backup by name, or how it reads once those settings are gone.
-fn backup_named(form: &SettingsForm, names: &HashMap<Id, String>) -> String {
-    match form.backup.trim().parse::<Id>() {
+fn backup_named(form: &SettingsForm, names: &HashMap<SettingsId, String>) -> String {
+    match form.backup.trim().parse::<SettingsId>() {
         Err(_) => "none".to_owned(),
         Ok(id) => names.get(&id).map_or_else(|| format!("deleted settings #{id}"), |name| format!("“{name}”")),
     }
 }
 
 /// The fields that differ, a backup named by its settings' name.
-fn named_changes(then: &SettingsForm, now: &SettingsForm, names: &HashMap<Id, String>) -> Vec<Change> {
+fn named_changes(then: &SettingsForm, now: &SettingsForm, names: &HashMap<SettingsId, String>) -> Vec<Change> {
     let mut changes = settings_changes(then, now);
     for change in changes.iter_mut().filter(|c| c.field == Field::Backup.label()) {
         (change.before, change.after) = (backup_named(then, names), backup_named(now, names));
@@ -41,7 +41,7 @@ fn settings_diff(
     then_secret: Option<&[u8]>,
     now: &SettingsForm,
     now_secret: Option<&[u8]>,
-    names: &HashMap<Id, String>,
+    names: &HashMap<SettingsId, String>,
 ) -> Vec<Change> {
     let mut changes = named_changes(then, now, names);
     let (before, after) = match (then_secret, now_secret) {
@@ -68,7 +68,7 @@ fn settings_notes(revision: &SettingsRevisionRow, first: bool) -> Vec<String> {
     notes
 }
 
-pub(super) fn template_settings_name(id: Option<Id>, names: &HashMap<Id, String>) -> String {
+pub(super) fn template_settings_name(id: Option<SettingsId>, names: &HashMap<SettingsId, String>) -> String {
     match id {
         None => "Default".to_owned(),
         Some(id) => names.get(&id).map_or_else(|| format!("deleted settings #{id}"), |name| format!("“{name}”")),
@@ -83,7 +83,7 @@ fn template_form_of_revision(r: &TemplateRevisionRow) -> TemplateForm {
         html_body: r.html_body.clone(),
         from_name: r.from_name.clone(),
         from_email: r.from_email.clone(),
-        settings_id: r.settings_id,
+        settings_id: r.settings_id.map(SettingsId),
     }
 }
 
@@ -104,7 +104,7 @@ fn already_current(number: i64) -> AppError {
 }
 
 impl Mailroom {
-    pub(super) async fn settings_names(&self) -> Result<HashMap<Id, String>, AppError> {
+    pub(super) async fn settings_names(&self) -> Result<HashMap<SettingsId, String>, AppError> {
         let all = self.db.backups().await.or_internal("reading the SMTP settings' names")?;
         Ok(all.into_iter().map(|(id, _, name)| (id, name)).collect())
     }
@@ -118,11 +118,11 @@ fn name_taken_by_another(number: i64, name: &str) -> AppError {
 
 #[async_trait::async_trait]
 impl HistoryApi for Mailroom {
-    async fn settings_history(&self, _: Admin, id: Id) -> Result<Vec<Revision>, AppError> {
+    async fn settings_history(&self, _: Admin, id: SettingsId) -> Result<Vec<Revision>, AppError> {
         let row = self.settings_row(id).await?;
         let now = form_of(&row);
         let names = self.settings_names().await?;
-        let kept = self.db.settings_revisions(id).await.or_internal("reading the SMTP settings' history")?;
+        let kept = self.db.settings_revisions(id.get()).await.or_internal("reading the SMTP settings' history")?;
         let oldest = kept.last().map(|r| r.number);
         Ok(kept
             .iter()
@@ -134,7 +134,7 @@ impl HistoryApi for Mailroom {
                 notes: settings_notes(r, oldest == Some(r.number) && r.number == 1),
                 test: r.tested_at.zip(r.test_ok).map(|(at, ok)| TestMark { at, ok }),
                 changes: settings_diff(
-                    &r.as_settings(id).form(),
+                    &r.as_settings(id.get()).form(),
                     r.password_secret.as_deref(),
                     &now,
                     row.password_secret.as_deref(),
@@ -146,7 +146,13 @@ impl HistoryApi for Mailroom {
 
     /// Saves revision `number` again as a new version, with the password sealed for exactly
     /// its server, port and username. Checked like a save: the version, the name, the backup.
-    async fn restore_settings_revision(&self, admin: Admin, id: Id, number: i64, version: i64) -> Result<SettingsView, AppError> {
+    async fn restore_settings_revision(
+        &self,
+        admin: Admin,
+        id: SettingsId,
+        number: i64,
+        version: i64,
+    ) -> Result<SettingsView, AppError> {
         let actor = admin.user();
         let row = self.settings_row(id).await?;
         if version != row.version {
@@ -155,9 +161,9 @@ impl HistoryApi for Mailroom {
         if number == row.version {
             return Err(already_current(number));
         }
-        let kept = self.db.settings_revisions(id).await.or_internal("reading the SMTP settings' history")?;
+        let kept = self.db.settings_revisions(id.get()).await.or_internal("reading the SMTP settings' history")?;
         let revision = kept.into_iter().find(|r| r.number == number).ok_or_else(|| no_longer_kept(number))?;
-        let mut form = revision.as_settings(id).form();
+        let mut form = revision.as_settings(id.get()).form();
         let all = self.db.backups().await.or_internal("checking the backup settings")?;
         if let Some((other, _, name)) = all.iter().find(|(other, _, name)| *other != id && name_key(name) == name_key(&form.name))
         {
@@ -167,7 +173,7 @@ impl HistoryApi for Mailroom {
             )));
         }
         // Backup settings deleted since are left out; the history shows the difference.
-        let backup = form.backup.trim().parse::<Id>().ok();
+        let backup = form.backup.trim().parse::<SettingsId>().ok();
         if backup.is_some_and(|b| !all.iter().any(|(other, _, _)| *other == b)) {
             form.backup.clear();
         }
@@ -176,7 +182,7 @@ impl HistoryApi for Mailroom {
             backup_chain(Some(id), new.name.as_str(), backup, &all)
                 .map_err(|m| AppError::Conflict(format!("Version {number} cannot be restored: {m}")))?;
         }
-        let names: HashMap<Id, String> = all.iter().map(|(id, _, name)| (*id, name.clone())).collect();
+        let names: HashMap<SettingsId, String> = all.iter().map(|(id, _, name)| (*id, name.clone())).collect();
         let mut changes = named_changes(&form_of(&row), &form, &names);
         if row.password_secret != revision.password_secret {
             let (before, after) = match (&row.password_secret, &revision.password_secret) {
@@ -193,15 +199,15 @@ impl HistoryApi for Mailroom {
             Some(Audited { action: "SMTP settings restored", details })
         };
         let view = self.write_settings(&admin, &new, Some(&row), sealed, history, audited).await?;
-        tracing::info!(settings = id, number, user = actor.id, "SMTP settings revision restored");
+        tracing::info!(settings = %id, number, user = %actor.id, "SMTP settings revision restored");
         Ok(view)
     }
 
-    async fn template_history(&self, _: Admin, id: Id) -> Result<Vec<Revision>, AppError> {
+    async fn template_history(&self, _: Admin, id: TemplateId) -> Result<Vec<Revision>, AppError> {
         let row = self.template_row(id).await?;
         let now = template_form_of(&row);
         let names = self.settings_names().await?;
-        let kept = self.db.template_revisions(id).await.or_internal("reading the template's history")?;
+        let kept = self.db.template_revisions(id.get()).await.or_internal("reading the template's history")?;
         let oldest = kept.last().map(|r| r.number);
         Ok(kept
             .iter()
@@ -222,7 +228,13 @@ impl HistoryApi for Mailroom {
     }
 
     /// Saves template revision `number` again as a new version, checked like a save.
-    async fn restore_template_revision(&self, admin: Admin, id: Id, number: i64, version: i64) -> Result<TemplateView, AppError> {
+    async fn restore_template_revision(
+        &self,
+        admin: Admin,
+        id: TemplateId,
+        number: i64,
+        version: i64,
+    ) -> Result<TemplateView, AppError> {
         let actor = admin.user();
         let row = self.template_row(id).await?;
         let stale = |by: Option<String>, at| AppError::Stale { by, at };
@@ -232,12 +244,12 @@ impl HistoryApi for Mailroom {
         if number == row.version {
             return Err(already_current(number));
         }
-        let kept = self.db.template_revisions(id).await.or_internal("reading the template's history")?;
+        let kept = self.db.template_revisions(id.get()).await.or_internal("reading the template's history")?;
         let revision = kept.iter().find(|r| r.number == number).ok_or_else(|| no_longer_kept(number))?;
         let mut form = template_form_of_revision(revision);
         let key = name_key(form.name.trim());
         let taken = self.db.template_by_name(&key).await.or_internal("checking the template's name")?;
-        if taken.is_some_and(|(other, _)| other != id) {
+        if taken.is_some_and(|(other, _)| other != id.get()) {
             return Err(name_taken_by_another(number, form.name.trim()));
         }
         let names = self.settings_names().await?;
@@ -257,10 +269,10 @@ impl HistoryApi for Mailroom {
             html_body: &form.html_body,
             from_name: form.from_name.trim(),
             from_email: form.from_email.trim(),
-            settings_id: form.settings_id,
+            settings_id: form.settings_id.map(SettingsId::get),
         };
         let history = History { keep: self.revisions_keep, restored_from: Some(number) };
-        let saved = match self.db.update_template(id, row.version, &write, actor.id, history).await {
+        let saved = match self.db.update_template(id.get(), row.version, &write, actor.id.get(), history).await {
             Err(e) if is_unique_violation(&e) => return Err(name_taken_by_another(number, write.name)),
             Err(e) if is_foreign_key_violation(&e) => return Err(AppError::Conflict(format!(
                 "Version {number}'s SMTP settings were deleted while it was being restored. Try again: it then sends through the default settings."
@@ -303,7 +315,7 @@ mod tests {
     fn a_backup_is_named_or_called_deleted() {
         let then = SettingsForm { backup: "7".into(), ..SettingsForm::new_default() };
         let now = SettingsForm { backup: "8".into(), ..SettingsForm::new_default() };
-        let names = HashMap::from([(8, "Spare relay".to_owned())]);
+        let names = HashMap::from([(SettingsId(8), "Spare relay".to_owned())]);
         let diff = settings_diff(&then, None, &now, None, &names);
         assert_eq!((diff[0].before.as_str(), diff[0].after.as_str()), ("deleted settings #7", "“Spare relay”"));
     }

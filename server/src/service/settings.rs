@@ -8,7 +8,7 @@ use crate::db::{is_foreign_key_violation, is_unique_violation, Db, History, Sett
 use app::api::caller::Admin;
 use app::api::settings::SettingsApi;
 use app::api::test_email::LastTest;
-use app::api::{AppError, Id, SettingsInput, SettingsSummary, SettingsView};
+use app::api::{AppError, SettingsId, SettingsInput, SettingsSummary, SettingsView};
 use app::domain::{check_password, Auth, AuthMethod, Field, PasswordChange, SettingsForm, ValidSettings};
 
 const NOT_FOUND: &str = "These SMTP settings no longer exist; someone may have deleted them.";
@@ -25,7 +25,7 @@ fn view_of(row: SettingsRow) -> SettingsView {
     let last_test = last_test(row.last_test_at, row.last_test_ok, row.last_test_summary.clone());
     SettingsView {
         is_default: row.is_default,
-        id: row.id,
+        id: SettingsId(row.id),
         version: row.version,
         form: form_of(&row),
         has_password: row.password_secret.is_some(),
@@ -43,12 +43,12 @@ fn view_of(row: SettingsRow) -> SettingsView {
 
 /// Refuses a backup that does not exist, is these settings, or leads back to them.
 pub(super) fn backup_chain(
-    this: Option<Id>,
+    this: Option<SettingsId>,
     this_name: &str,
-    backup: Id,
-    all: &[(Id, Option<Id>, String)],
+    backup: SettingsId,
+    all: &[(SettingsId, Option<SettingsId>, String)],
 ) -> Result<(), String> {
-    let find = |id: Id| all.iter().find(|(other, _, _)| *other == id);
+    let find = |id: SettingsId| all.iter().find(|(other, _, _)| *other == id);
     if Some(backup) == this {
         return Err("Settings cannot be their own backup; choose other settings.".into());
     }
@@ -84,7 +84,7 @@ pub(super) struct Audited {
     pub details: String,
 }
 
-pub(super) fn settings_target(name: &str, id: Id) -> String {
+pub(super) fn settings_target(name: &str, id: SettingsId) -> String {
     format!("SMTP settings “{name}” (#{id})")
 }
 
@@ -93,11 +93,15 @@ pub(super) fn name_taken() -> AppError {
 }
 
 impl Mailroom {
-    pub(super) async fn settings_row(&self, id: Id) -> Result<SettingsRow, AppError> {
-        self.db.get_settings(id).await.or_internal("loading SMTP settings")?.ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))
+    pub(super) async fn settings_row(&self, id: SettingsId) -> Result<SettingsRow, AppError> {
+        self.db
+            .get_settings(id.get())
+            .await
+            .or_internal("loading SMTP settings")?
+            .ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))
     }
 
-    pub(super) async fn settings_get(&self, id: Id) -> Result<SettingsView, AppError> {
+    pub(super) async fn settings_get(&self, id: SettingsId) -> Result<SettingsView, AppError> {
         self.settings_row(id).await.map(view_of)
     }
 
@@ -134,20 +138,22 @@ impl Mailroom {
                 Auth::OAuth2 { authorize_url, .. } => authorize_url.as_ref().map(|u| u.as_str()),
                 Auth::Password => None,
             },
-            backup_id: new.backup,
+            backup_id: new.backup.map(SettingsId::get),
             token_url: oauth.map(|(url, _, _)| url.as_str()),
             client_id: oauth.map(|(_, id, _)| id.as_str()),
             scope: oauth.map(|(_, _, scope)| scope.as_str()),
         };
         let mut tx = self.db.begin().await.or_internal("saving SMTP settings")?;
         let written = match existing {
-            None => Db::insert_settings(&mut tx, &write, actor.id).await.map(Some),
-            Some(row) => Db::update_settings(&mut tx, row.id, row.version, &write, actor.id).await.map(|ok| ok.then_some(row.id)),
+            None => Db::insert_settings(&mut tx, &write, actor.id.get()).await.map(Some),
+            Some(row) => {
+                Db::update_settings(&mut tx, row.id, row.version, &write, actor.id.get()).await.map(|ok| ok.then_some(row.id))
+            }
         };
         let id = match written {
             Err(e) if is_unique_violation(&e) => return Err(name_taken()),
             Ok(None) => {
-                let row = self.settings_row(existing.map_or(0, |r| r.id)).await?;
+                let row = self.settings_row(SettingsId(existing.map_or(0, |r| r.id))).await?;
                 return Err(AppError::Stale { by: row.updated_by, at: row.updated_at });
             }
             other => other.or_internal("saving SMTP settings")?.unwrap_or_default(),
@@ -190,7 +196,7 @@ impl Mailroom {
         let saved = Db::settings_in(&mut tx, id).await.or_internal("saving SMTP settings")?;
         let view = view_of(saved.ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))?);
         if let Some(Audited { action, details }) = audit(&view) {
-            let target = settings_target(&view.form.name, id);
+            let target = settings_target(&view.form.name, SettingsId(id));
             self.audit_in(&mut tx, admin, action, &target, &details).await.or_internal("recording the save in the audit log")?;
         }
         tx.commit().await.or_internal("saving SMTP settings")?;
@@ -200,7 +206,7 @@ impl Mailroom {
 
 #[async_trait::async_trait]
 impl SettingsApi for Mailroom {
-    async fn get_settings(&self, _: Admin, id: Id) -> Result<SettingsView, AppError> {
+    async fn get_settings(&self, _: Admin, id: SettingsId) -> Result<SettingsView, AppError> {
         self.settings_get(id).await
     }
 
@@ -212,7 +218,7 @@ impl SettingsApi for Mailroom {
             .iter()
             .map(|s| SettingsSummary {
                 health: health.remove(&s.summary.id).unwrap_or_default(),
-                failing_over: failing_over.contains(&s.summary.id) && s.has_backup,
+                failing_over: failing_over.contains(&s.summary.id.get()) && s.has_backup,
                 ..s.summary.clone()
             })
             .collect())
@@ -253,20 +259,20 @@ impl SettingsApi for Mailroom {
         };
         let secret = SecretWrite::Form(&input.password);
         let view = self.write_settings(&admin, &new, existing.as_ref(), secret, history, audited).await?;
-        tracing::info!(settings = view.id, user = actor.id, "SMTP settings saved");
+        tracing::info!(settings = %view.id, user = %actor.id, "SMTP settings saved");
         Ok(view)
     }
 
-    async fn make_default(&self, admin: Admin, id: Id) -> Result<(), AppError> {
+    async fn make_default(&self, admin: Admin, id: SettingsId) -> Result<(), AppError> {
         let row = self.settings_row(id).await?;
-        if !self.db.make_default_settings(id).await.or_internal("changing the default SMTP settings")? {
+        if !self.db.make_default_settings(id.get()).await.or_internal("changing the default SMTP settings")? {
             return Err(AppError::NotFound(NOT_FOUND.into()));
         }
         self.audit(&admin, "default SMTP settings changed", &settings_target(&row.name, id), "").await;
         Ok(())
     }
 
-    async fn delete_settings(&self, admin: Admin, id: Id) -> Result<(), AppError> {
+    async fn delete_settings(&self, admin: Admin, id: SettingsId) -> Result<(), AppError> {
         let row = self.settings_row(id).await?;
         let others = self.stored_settings_list().await?.len() > 1;
         if row.is_default && others {
@@ -275,7 +281,7 @@ impl SettingsApi for Mailroom {
                 row.name
             )));
         }
-        let users = self.db.templates_naming(id).await.or_internal("checking which templates use these settings")?;
+        let users = self.db.templates_naming(id.get()).await.or_internal("checking which templates use these settings")?;
         if !users.is_empty() {
             return Err(AppError::Conflict(format!(
                 "The template{} {} send{} through “{}”. Choose other settings for {} first.",
@@ -286,7 +292,7 @@ impl SettingsApi for Mailroom {
                 if users.len() == 1 { "it" } else { "them" }
             )));
         }
-        let deleted = match self.db.delete_settings(id).await {
+        let deleted = match self.db.delete_settings(id.get()).await {
             Err(e) if is_foreign_key_violation(&e) => {
                 return Err(AppError::Conflict(format!(
                     "A template was just set to send through “{}”; choose other settings for it first.",
@@ -298,7 +304,7 @@ impl SettingsApi for Mailroom {
         if !deleted {
             return Err(AppError::NotFound(NOT_FOUND.into()));
         }
-        tracing::info!(settings = id, "SMTP settings deleted");
+        tracing::info!(settings = %id, "SMTP settings deleted");
         self.audit(&admin, "SMTP settings deleted", &settings_target(&row.name, id), &format!("{}:{}", row.host, row.port)).await;
         Ok(())
     }
@@ -307,16 +313,18 @@ impl SettingsApi for Mailroom {
 #[cfg(test)]
 mod tests {
     use super::backup_chain;
+    use app::api::SettingsId;
 
     #[test]
     fn a_backup_chain_never_loops() {
-        let all = vec![(1, Some(2), "A".to_owned()), (2, Some(3), "B".to_owned()), (3, None, "C".to_owned())];
-        assert!(backup_chain(Some(3), "C", 2, &all).unwrap_err().contains("(C → B → C)"));
-        let err = backup_chain(Some(3), "C", 1, &all).unwrap_err();
+        let id = SettingsId;
+        let all = vec![(id(1), Some(id(2)), "A".to_owned()), (id(2), Some(id(3)), "B".to_owned()), (id(3), None, "C".to_owned())];
+        assert!(backup_chain(Some(id(3)), "C", id(2), &all).unwrap_err().contains("(C → B → C)"));
+        let err = backup_chain(Some(id(3)), "C", id(1), &all).unwrap_err();
         assert_eq!(err, "This backup would make a loop (C → A → B → C); choose settings that do not lead back here.");
-        assert!(backup_chain(Some(1), "A", 1, &all).unwrap_err().contains("own backup"));
-        assert!(backup_chain(None, "New", 1, &all).is_ok(), "new settings cannot be in a chain yet");
-        assert!(backup_chain(Some(1), "A", 3, &all).is_ok());
-        assert!(backup_chain(Some(1), "A", 9, &all).unwrap_err().contains("no longer exist"));
+        assert!(backup_chain(Some(id(1)), "A", id(1), &all).unwrap_err().contains("own backup"));
+        assert!(backup_chain(None, "New", id(1), &all).is_ok(), "new settings cannot be in a chain yet");
+        assert!(backup_chain(Some(id(1)), "A", id(3), &all).is_ok());
+        assert!(backup_chain(Some(id(1)), "A", id(9), &all).unwrap_err().contains("no longer exist"));
     }
 }

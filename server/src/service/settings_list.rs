@@ -5,7 +5,7 @@
 
 use super::{Mailroom, OrInternal};
 use crate::db::SummaryRow;
-use app::api::{AppError, SettingsSummary};
+use app::api::{AppError, SettingsId, SettingsSummary};
 use std::sync::{Arc, Mutex};
 
 use super::settings::last_test;
@@ -60,7 +60,7 @@ fn stored(r: SummaryRow) -> StoredSummary {
             last_test: last_test(r.last_test_at, r.last_test_ok, r.last_test_summary),
             is_default: r.is_default,
             template_count: r.template_count,
-            id: r.id,
+            id: SettingsId(r.id),
             name: r.name,
             host: r.host,
             port: r.port as u16,
@@ -76,7 +76,7 @@ mod tests {
 
     fn list(name: &str) -> Arc<[StoredSummary]> {
         let summary = SettingsSummary {
-            id: 1,
+            id: SettingsId(1),
             name: name.into(),
             host: "smtp.example.com".into(),
             port: 587,

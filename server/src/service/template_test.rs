@@ -9,7 +9,7 @@ use crate::mail::render::{needed, RenderError};
 use app::api::caller::Admin;
 use app::api::templates::TemplateTest;
 use app::api::templates::TemplateTestApi;
-use app::api::{AppError, Id};
+use app::api::{AppError, MailId, TemplateId};
 use app::domain::EmailAddress;
 
 #[async_trait::async_trait]
@@ -17,7 +17,7 @@ impl TemplateTestApi for Mailroom {
     async fn send_template_test(
         &self,
         admin: Admin,
-        id: Id,
+        id: TemplateId,
         sample: Option<serde_json::Value>,
     ) -> Result<TemplateTest, AppError> {
         let actor = admin.user();
@@ -52,6 +52,6 @@ impl TemplateTestApi for Mailroom {
         };
         let details = format!("to {}, mail #{mail} in the Delivery log", actor.email);
         self.audit(&admin, "template test sent", &format!("template “{}” (#{id})", row.name), &details).await;
-        Ok(TemplateTest { mail, to: actor.email.clone() })
+        Ok(TemplateTest { mail: MailId(mail), to: actor.email.clone() })
     }
 }

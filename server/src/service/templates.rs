@@ -11,7 +11,7 @@ use crate::mail::render::{check, check_required, needed, render, RenderError, So
 use app::api::caller::Admin;
 use app::api::templates::TemplatesApi;
 use app::api::templates::{Preview, TemplateInput, TemplateSummary, TemplateView};
-use app::api::{AppError, Id};
+use app::api::{AppError, SettingsId, TemplateId};
 use app::domain::changes::template_changes;
 use app::domain::{name_key, sample_for, FieldKey, PlaceholderRule, TemplateField, TemplateForm};
 
@@ -26,13 +26,13 @@ pub(super) fn form_of(row: &TemplateRow) -> TemplateForm {
         html_body: row.html_body.clone(),
         from_name: row.from_name.clone(),
         from_email: row.from_email.clone(),
-        settings_id: row.settings_id,
+        settings_id: row.settings_id.map(SettingsId),
     }
 }
 
 fn view_of(row: TemplateRow) -> TemplateView {
     TemplateView {
-        id: row.id,
+        id: TemplateId(row.id),
         version: row.version,
         form: form_of(&row),
         builtin: row.builtin.is_some(),
@@ -78,11 +78,15 @@ impl Mailroom {
         Ok(described(&changes, 60))
     }
 
-    pub(super) async fn template_row(&self, id: Id) -> Result<TemplateRow, AppError> {
-        self.db.template_by_id(id).await.or_internal("loading the template")?.ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))
+    pub(super) async fn template_row(&self, id: TemplateId) -> Result<TemplateRow, AppError> {
+        self.db
+            .template_by_id(id.get())
+            .await
+            .or_internal("loading the template")?
+            .ok_or_else(|| AppError::NotFound(NOT_FOUND.into()))
     }
 
-    pub(super) async fn template_get(&self, id: Id) -> Result<TemplateView, AppError> {
+    pub(super) async fn template_get(&self, id: TemplateId) -> Result<TemplateView, AppError> {
         self.template_row(id).await.map(view_of)
     }
 
@@ -99,7 +103,7 @@ impl Mailroom {
             }
         }
         if let Some(id) = form.settings_id {
-            if self.db.get_settings(id).await.or_internal("checking the SMTP settings")?.is_none() {
+            if self.db.get_settings(id.get()).await.or_internal("checking the SMTP settings")?.is_none() {
                 errors.push(TemplateField::Settings, "These SMTP settings no longer exist; choose others or Default.");
             }
         }
@@ -113,7 +117,7 @@ impl Mailroom {
 
 #[async_trait::async_trait]
 impl TemplatesApi for Mailroom {
-    async fn get_template(&self, _: Admin, id: Id) -> Result<TemplateView, AppError> {
+    async fn get_template(&self, _: Admin, id: TemplateId) -> Result<TemplateView, AppError> {
         self.template_get(id).await
     }
 
@@ -122,7 +126,7 @@ impl TemplatesApi for Mailroom {
         Ok(rows
             .into_iter()
             .map(|r| TemplateSummary {
-                id: r.id,
+                id: TemplateId(r.id),
                 name: r.name,
                 subject: r.subject,
                 builtin: r.builtin.is_some(),
@@ -149,13 +153,13 @@ impl TemplatesApi for Mailroom {
             html_body: &form.html_body,
             from_name: form.from_name.trim(),
             from_email: form.from_email.trim(),
-            settings_id: form.settings_id,
+            settings_id: form.settings_id.map(SettingsId::get),
         };
         let taken = || AppError::field(TemplateField::Name, "Another template already has this name; choose a different name.");
         let (id, action, details) = match input.id {
-            None => match self.db.insert_template(&write, None, Some(actor.id)).await {
+            None => match self.db.insert_template(&write, None, Some(actor.id.get())).await {
                 Err(e) if is_unique_violation(&e) => return Err(taken()),
-                other => (other.or_internal("saving the template")?, "template created", String::new()),
+                other => (TemplateId(other.or_internal("saving the template")?), "template created", String::new()),
             },
             Some(id) => {
                 let row = existing.expect("loaded above for an id");
@@ -163,7 +167,7 @@ impl TemplatesApi for Mailroom {
                     return Err(AppError::Stale { by: row.updated_by, at: row.updated_at });
                 }
                 let history = History { keep: self.revisions_keep, restored_from: None };
-                match self.db.update_template(id, row.version, &write, actor.id, history).await {
+                match self.db.update_template(id.get(), row.version, &write, actor.id.get(), history).await {
                     Err(e) if is_unique_violation(&e) => return Err(taken()),
                     Ok(false) => {
                         let row = self.template_row(id).await?;
@@ -179,7 +183,7 @@ impl TemplatesApi for Mailroom {
         Ok(view)
     }
 
-    async fn delete_template(&self, admin: Admin, id: Id) -> Result<(), AppError> {
+    async fn delete_template(&self, admin: Admin, id: TemplateId) -> Result<(), AppError> {
         let row = self.template_row(id).await?;
         if row.builtin.is_some() {
             return Err(AppError::Refused(format!(
@@ -187,7 +191,7 @@ impl TemplatesApi for Mailroom {
                 row.name
             )));
         }
-        if !self.db.delete_template(id).await.or_internal("deleting the template")? {
+        if !self.db.delete_template(id.get()).await.or_internal("deleting the template")? {
             return Err(AppError::NotFound(NOT_FOUND.into()));
         }
         self.audit(&admin, "template deleted", &format!("template “{}” (#{id})", row.name), "").await;
@@ -196,7 +200,7 @@ impl TemplatesApi for Mailroom {
 
     /// Puts a built-in template's subject, bodies and From back as Mailroom shipped them; its
     /// name and SMTP settings stay. Refused over a newer version, like a save.
-    async fn restore_template(&self, admin: Admin, id: Id, version: i64) -> Result<TemplateView, AppError> {
+    async fn restore_template(&self, admin: Admin, id: TemplateId, version: i64) -> Result<TemplateView, AppError> {
         let actor = admin.user();
         let row = self.template_row(id).await?;
         let Some(original) = row.builtin.as_deref().and_then(builtin) else {
@@ -209,7 +213,12 @@ impl TemplatesApi for Mailroom {
         let key = name_key(&row.name);
         let write = TemplateWrite { name: &row.name, name_key: &key, settings_id: row.settings_id, ..original.write() };
         let history = History { keep: self.revisions_keep, restored_from: None };
-        if !self.db.update_template(id, row.version, &write, actor.id, history).await.or_internal("restoring the template")? {
+        if !self
+            .db
+            .update_template(id.get(), row.version, &write, actor.id.get(), history)
+            .await
+            .or_internal("restoring the template")?
+        {
             return Err(stale(&self.template_row(id).await?));
         }
         let view = self.template_get(id).await?;
@@ -224,7 +233,7 @@ impl TemplatesApi for Mailroom {
         &self,
         _: Admin,
         form: TemplateForm,
-        id: Option<Id>,
+        id: Option<TemplateId>,
         sample: Option<serde_json::Value>,
     ) -> Result<Preview, AppError> {
         let builtin_key = match id {
@@ -240,10 +249,10 @@ impl TemplatesApi for Mailroom {
         })?;
         let settings_id = match form.settings_id {
             Some(id) => Some(id),
-            None => self.db.default_settings_id().await.or_internal("finding the default settings")?,
+            None => self.db.default_settings_id().await.or_internal("finding the default settings")?.map(SettingsId),
         };
         let settings = match settings_id {
-            Some(id) => self.db.get_settings(id).await.or_internal("loading the SMTP settings")?,
+            Some(id) => self.db.get_settings(id.get()).await.or_internal("loading the SMTP settings")?,
             None => None,
         };
         let from = match &settings {

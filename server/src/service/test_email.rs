@@ -88,7 +88,7 @@ impl TestEmailApi for Mailroom {
             recipient: recipient.as_str().to_owned(),
             requested_by: format!("{} ({})", actor.name, actor.email),
         };
-        tracing::info!(user = actor.id, settings = ?request.settings_id, host = %target.host, port = target.port, "test email started");
+        tracing::info!(user = %actor.id, settings = ?request.settings_id, host = %target.host, port = target.port, "test email started");
         let (events, task) = self.probe.clone().start(target);
         let target = match request.settings_id {
             Some(id) if request.form.is_none() => settings_target(valid.name.as_str(), id),
@@ -108,7 +108,7 @@ impl TestEmailApi for Mailroom {
             tracing::info!(ok = ended.ok, %summary, "test email finished");
             let details = format!("to {recipient}: {summary}");
             let entry = NewAudit {
-                actor_id: Some(actor_id),
+                actor_id: Some(actor_id.get()),
                 actor: &actor_text,
                 action: "test email sent",
                 target: &target,

@@ -6,7 +6,7 @@ use crate::db::TokenRow;
 use app::api::caller::Admin;
 use app::api::tokens::TokensApi;
 use app::api::tokens::{NewToken, TokenView};
-use app::api::{AppError, Id};
+use app::api::{AppError, TokenId};
 use app::domain::FieldKey;
 
 /// What every token starts with, so a leaked one is easy to recognise in a scan.
@@ -14,7 +14,7 @@ pub const TOKEN_PREFIX: &str = "mr_";
 
 fn view_of(row: TokenRow) -> TokenView {
     TokenView {
-        id: row.id,
+        id: TokenId(row.id),
         name: row.name,
         prefix: row.prefix,
         created_at: row.created_at,
@@ -25,10 +25,10 @@ fn view_of(row: TokenRow) -> TokenView {
 }
 
 impl Mailroom {
-    async fn token_view(&self, id: Id) -> Result<TokenView, AppError> {
+    async fn token_view(&self, id: TokenId) -> Result<TokenView, AppError> {
         let rows = self.db.list_api_tokens().await.or_internal("listing API tokens")?;
         rows.into_iter()
-            .find(|t| t.id == id)
+            .find(|t| t.id == id.get())
             .map(view_of)
             .ok_or_else(|| AppError::NotFound("This API token no longer exists.".into()))
     }
@@ -51,15 +51,18 @@ impl TokensApi for Mailroom {
         }
         let token = format!("{TOKEN_PREFIX}{}", new_token());
         let prefix = format!("{}…", &token[..TOKEN_PREFIX.len() + 6]);
-        let id =
-            self.db.insert_api_token(name, &token_hash(&token), &prefix, actor.id).await.or_internal("creating the API token")?;
+        let id = self
+            .db
+            .insert_api_token(name, &token_hash(&token), &prefix, actor.id.get())
+            .await
+            .or_internal("creating the API token")?;
         self.audit(&admin, "API token created", &format!("API token “{name}” ({prefix})"), "").await;
-        Ok(NewToken { view: self.token_view(id).await?, token })
+        Ok(NewToken { view: self.token_view(TokenId(id)).await?, token })
     }
 
-    async fn revoke_token(&self, admin: Admin, id: Id) -> Result<TokenView, AppError> {
+    async fn revoke_token(&self, admin: Admin, id: TokenId) -> Result<TokenView, AppError> {
         let view = self.token_view(id).await?;
-        if !self.db.revoke_api_token(id).await.or_internal("revoking the API token")? {
+        if !self.db.revoke_api_token(id.get()).await.or_internal("revoking the API token")? {
             return Err(AppError::Conflict("This API token was already revoked.".into()));
         }
         self.audit(&admin, "API token revoked", &format!("API token “{}” ({})", view.name, view.prefix), "").await;

@@ -7,14 +7,14 @@ use super::{Mailroom, OrInternal};
 use crate::db::{is_unique_violation, RoleChange, UserRow};
 use app::api::caller::Admin;
 use app::api::users::UsersApi;
-use app::api::{AppError, Id, NewUser, UserView};
+use app::api::{AppError, MailId, NewUser, UserId, UserView};
 use app::domain::check_person;
 use app::domain::{FieldKey, Role, RESET_LINK_MINUTES};
 
 fn view(row: UserRow) -> Result<UserView, AppError> {
     Ok(UserView {
         role: Role::from_stored(&row.role).or_internal("reading the users")?,
-        id: row.id,
+        id: UserId(row.id),
         name: row.name,
         email: row.email,
         created_at: row.created_at,
@@ -34,8 +34,8 @@ pub(super) fn no_such_user() -> AppError {
 const LAST_ADMIN: &str = "This is the last administrator. Make someone else an administrator first.";
 
 impl Mailroom {
-    pub(super) async fn user_view(&self, id: Id) -> Result<UserView, AppError> {
-        let row = self.db.user_by_id(id).await.or_internal("loading the user")?;
+    pub(super) async fn user_view(&self, id: UserId) -> Result<UserView, AppError> {
+        let row = self.db.user_by_id(id.get()).await.or_internal("loading the user")?;
         view(row.ok_or_else(no_such_user)?)
     }
 }
@@ -55,18 +55,18 @@ impl UsersApi for Mailroom {
             }
             other => other.or_internal("adding the user")?,
         };
-        let created = self.user_view(id).await?;
+        let created = self.user_view(UserId(id)).await?;
         self.audit(&admin, "user added", &user_target(&created.name, &created.email), &format!("role: {}", created.role.label()))
             .await;
         Ok(created)
     }
 
-    async fn set_role(&self, admin: Admin, id: Id, version: i64, role: Role) -> Result<UserView, AppError> {
+    async fn set_role(&self, admin: Admin, id: UserId, version: i64, role: Role) -> Result<UserView, AppError> {
         let actor = admin.user();
         if actor.id == id && role != Role::Administrator {
             return Err(AppError::Refused("You cannot remove your own administrator role; ask another administrator.".into()));
         }
-        let existing = self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(no_such_user)?;
+        let existing = self.db.user_by_id(id.get()).await.or_internal("loading the user")?.ok_or_else(no_such_user)?;
         let stale = |row: &UserRow| AppError::Stale { by: row.updated_by.clone(), at: row.updated_at.unwrap_or(row.created_at) };
         if existing.version != version {
             // Someone else already made the same change: nothing is overwritten, nothing to refuse.
@@ -75,17 +75,17 @@ impl UsersApi for Mailroom {
             }
             return Err(stale(&existing));
         }
-        match self.db.set_role(id, role.as_str(), version, actor.id).await.or_internal("changing the role")? {
+        match self.db.set_role(id.get(), role.as_str(), version, actor.id.get()).await.or_internal("changing the role")? {
             RoleChange::Done => {}
             RoleChange::Refused => return Err(AppError::Conflict(LAST_ADMIN.into())),
             RoleChange::Gone => return Err(no_such_user()),
             RoleChange::Stale => {
-                return Err(stale(&self.db.user_by_id(id).await.or_internal("loading the user")?.unwrap_or(existing)))
+                return Err(stale(&self.db.user_by_id(id.get()).await.or_internal("loading the user")?.unwrap_or(existing)))
             }
         }
         let existing = view(existing)?;
         if existing.role != role {
-            self.db.delete_sessions_of(id, None).await.or_internal("signing the user out")?;
+            self.db.delete_sessions_of(id.get(), None).await.or_internal("signing the user out")?;
             let details = format!("role: {} → {}", existing.role.label(), role.label());
             self.audit(&admin, "user role changed", &user_target(&existing.name, &existing.email), &details).await;
         }
@@ -94,10 +94,17 @@ impl UsersApi for Mailroom {
 
     /// Changes a user's name and sign-in address. Reset links already mailed to the old
     /// address stop working.
-    async fn update_user(&self, admin: Admin, id: Id, version: i64, name: String, email: String) -> Result<UserView, AppError> {
+    async fn update_user(
+        &self,
+        admin: Admin,
+        id: UserId,
+        version: i64,
+        name: String,
+        email: String,
+    ) -> Result<UserView, AppError> {
         let actor = admin.user();
         let (name, email) = check_person(&name, &email).map_err(AppError::Invalid)?;
-        let existing = self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(no_such_user)?;
+        let existing = self.db.user_by_id(id.get()).await.or_internal("loading the user")?.ok_or_else(no_such_user)?;
         let stale = |row: &UserRow| AppError::Stale { by: row.updated_by.clone(), at: row.updated_at.unwrap_or(row.created_at) };
         if existing.version != version {
             return Err(stale(&existing));
@@ -111,12 +118,12 @@ impl UsersApi for Mailroom {
                 "Change your own address on the Account page, which asks for your password.",
             ));
         }
-        match self.db.set_profile(id, version, name.as_str(), email.as_str(), actor.id).await {
+        match self.db.set_profile(id.get(), version, name.as_str(), email.as_str(), actor.id.get()).await {
             Err(e) if is_unique_violation(&e) => {
                 return Err(AppError::field(FieldKey::PersonEmail, "Another user already has this address."))
             }
             Ok(false) => {
-                return Err(stale(&self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(no_such_user)?))
+                return Err(stale(&self.db.user_by_id(id.get()).await.or_internal("loading the user")?.ok_or_else(no_such_user)?))
             }
             other => other.or_internal("changing the user")?,
         };
@@ -132,8 +139,8 @@ impl UsersApi for Mailroom {
     }
 
     /// Mails `id` a link to choose a new password, as "Forgot password?" would.
-    async fn send_reset_link(&self, admin: Admin, id: Id) -> Result<Id, AppError> {
-        let user = current_user(&self.db.user_by_id(id).await.or_internal("loading the user")?.ok_or_else(no_such_user)?)?;
+    async fn send_reset_link(&self, admin: Admin, id: UserId) -> Result<MailId, AppError> {
+        let user = current_user(&self.db.user_by_id(id.get()).await.or_internal("loading the user")?.ok_or_else(no_such_user)?)?;
         if !self.reset_mail_allowed(&user).await? {
             return Err(AppError::Conflict(format!(
                 "{} reset links went to {} in the last hour; wait before sending another.",
@@ -151,13 +158,13 @@ impl UsersApi for Mailroom {
         Ok(mail)
     }
 
-    async fn remove_user(&self, admin: Admin, id: Id) -> Result<(), AppError> {
+    async fn remove_user(&self, admin: Admin, id: UserId) -> Result<(), AppError> {
         let actor = admin.user();
         if actor.id == id {
             return Err(AppError::Refused("You cannot remove yourself; ask another administrator.".into()));
         }
         let removed = self.user_view(id).await?;
-        if !self.db.delete_user(id).await.or_internal("removing the user")? {
+        if !self.db.delete_user(id.get()).await.or_internal("removing the user")? {
             return Err(AppError::Conflict(LAST_ADMIN.into()));
         }
         self.audit(&admin, "user removed", &user_target(&removed.name, &removed.email), "").await;

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 #[component]
 pub fn BackupChoice(
     draft: RwSignal<SettingsForm>,
-    #[prop(into)] this: Signal<Option<crate::api::Id>>,
+    #[prop(into)] this: Signal<Option<crate::api::SettingsId>>,
     server: RwSignal<FieldErrors>,
 ) -> impl IntoView {
     let ctx = ctx();

@@ -2,7 +2,7 @@
 //! is saved (when, by whom), and the button that sends the browser to the provider's sign-in.
 
 use crate::api::settings::oauth_connect;
-use crate::api::{Id, SettingsView};
+use crate::api::{SettingsId, SettingsView};
 use crate::domain::{AuthMethod, SettingsForm};
 use crate::ui::format::when_by;
 use crate::ui::submit::Submit;
@@ -16,7 +16,7 @@ pub fn Connect(
 ) -> impl IntoView {
     // Success leaves the page for the provider's.
     let submit = Submit::new(
-        |id: &Id| oauth_connect(*id),
+        |id: &SettingsId| oauth_connect(*id),
         |url: String| {
             let _ = window().location().set_href(&url);
         },

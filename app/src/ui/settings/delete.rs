@@ -2,7 +2,7 @@
 //! Escape change nothing.
 
 use super::ctx;
-use crate::api::{settings::delete_settings, AppError, Id};
+use crate::api::{settings::delete_settings, AppError, SettingsId};
 use crate::ui::dialog::Confirm;
 use crate::ui::nav::nav;
 use crate::ui::route::Selection;
@@ -35,7 +35,7 @@ pub fn DeleteDialog() -> impl IntoView {
     });
     // Someone else deleting them first is the same outcome: they are gone.
     let submit = Submit::new(
-        |(id, name): &(Id, String)| {
+        |(id, name): &(SettingsId, String)| {
             let (id, name) = (*id, name.clone());
             async move {
                 match delete_settings(id).await {
@@ -45,7 +45,7 @@ pub fn DeleteDialog() -> impl IntoView {
                 }
             }
         },
-        move |(id, message): (Id, String)| {
+        move |(id, message): (SettingsId, String)| {
             ctx.deleting.set(false);
             ctx.rows.update(|r| r.remove(id));
             nav.replace(&Selection::Nothing.path());

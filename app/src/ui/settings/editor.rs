@@ -3,7 +3,7 @@
 
 use super::ctx;
 use super::form::EditorForm;
-use crate::api::{settings::get_settings, AppError, SettingsView};
+use crate::api::{settings::get_settings, AppError, SettingsId, SettingsView};
 use crate::ui::route::Selection;
 use crate::ui::session::session;
 use leptos::prelude::*;
@@ -18,7 +18,7 @@ enum Load {
 }
 
 #[component]
-pub fn Editor(selection: Selection) -> impl IntoView {
+pub fn Editor(selection: Selection<SettingsId>) -> impl IntoView {
     let session = session();
     match selection {
         Selection::Nothing => view! {

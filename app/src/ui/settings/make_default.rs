@@ -2,7 +2,7 @@
 //! default, so settings that were never tested, or whose last test failed, ask first.
 
 use super::ctx;
-use crate::api::{settings::make_default, AppError, Id};
+use crate::api::{settings::make_default, AppError, SettingsId};
 use crate::ui::dialog::Confirm;
 use crate::ui::format::date_time;
 use crate::ui::submit::Submit;
@@ -10,7 +10,7 @@ use crate::ui::toast::toasts;
 use leptos::prelude::*;
 
 #[component]
-pub fn MakeDefault(id: Id, done: Callback<()>, failed: Callback<AppError>) -> impl IntoView {
+pub fn MakeDefault(id: SettingsId, done: Callback<()>, failed: Callback<AppError>) -> impl IntoView {
     let ctx = ctx();
     let toasts = toasts();
     let asking = RwSignal::new(false);
@@ -24,7 +24,7 @@ pub fn MakeDefault(id: Id, done: Callback<()>, failed: Callback<AppError>) -> im
         })
     };
     let submit = Submit::handled(
-        |id: &Id| make_default(*id),
+        |id: &SettingsId| make_default(*id),
         move |()| {
             ctx.rows.update(|rows| rows.make_default(id));
             done.run(());

@@ -18,7 +18,7 @@ mod trusted;
 use super::nav::nav;
 use super::route::{Route, Selection};
 use super::session::session;
-use crate::api::{settings::list_settings, Id, SettingsView};
+use crate::api::{settings::list_settings, SettingsId, SettingsView};
 use crate::domain::{Field, FieldErrors, SettingsForm};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -36,7 +36,7 @@ pub enum ListState {
 pub struct SettingsCtx {
     pub rows: RwSignal<SettingsList>,
     pub state: RwSignal<ListState>,
-    pub selection: Memo<Selection>,
+    pub selection: Memo<Selection<SettingsId>>,
     /// A view just saved, so the editor opening it next need not fetch it again.
     pub prefetched: StoredValue<Option<SettingsView>>,
     pub deleting: RwSignal<bool>,
@@ -49,7 +49,7 @@ pub struct SettingsCtx {
 /// What the test dialog needs from the edit form.
 #[derive(Clone, Copy, PartialEq)]
 pub struct EditorHandle {
-    pub id: Signal<Option<Id>>,
+    pub id: Signal<Option<SettingsId>>,
     pub draft: RwSignal<SettingsForm>,
     pub password: RwSignal<String>,
     pub dirty: Memo<bool>,

@@ -2,7 +2,7 @@
 //! text per row so a filter keystroke is one pass of substring tests.
 
 use crate::api::test_email::LastTest;
-use crate::api::{Id, SettingsSummary};
+use crate::api::{SettingsId, SettingsSummary};
 use crate::domain::name_key;
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -36,7 +36,7 @@ impl SettingsList {
         self.rows.get(index).map(|(s, _)| s)
     }
 
-    pub fn get(&self, id: Id) -> Option<&SettingsSummary> {
+    pub fn get(&self, id: SettingsId) -> Option<&SettingsSummary> {
         self.rows.iter().map(|(s, _)| s).find(|s| s.id == id)
     }
 
@@ -64,14 +64,14 @@ impl SettingsList {
         self.rows.insert(at, (summary, hay));
     }
 
-    pub fn set_last_test(&mut self, id: Id, last_test: LastTest) {
+    pub fn set_last_test(&mut self, id: SettingsId, last_test: LastTest) {
         if let Some((summary, _)) = self.rows.iter_mut().find(|(s, _)| s.id == id) {
             summary.last_test = Some(last_test);
         }
     }
 
     /// Moves the default mark (and the templates that follow it) to `id`.
-    pub fn make_default(&mut self, id: Id) {
+    pub fn make_default(&mut self, id: SettingsId) {
         let following = self.rows.iter().find(|(s, _)| s.is_default).map_or(0, |(s, _)| s.template_count);
         for (summary, _) in &mut self.rows {
             if summary.is_default && summary.id != id {
@@ -85,12 +85,12 @@ impl SettingsList {
         }
     }
 
-    pub fn remove(&mut self, id: Id) {
+    pub fn remove(&mut self, id: SettingsId) {
         self.rows.retain(|(s, _)| s.id != id);
     }
 
     /// The other settings already using this name, ignoring case.
-    pub fn name_taken(&self, name: &str, except: Option<Id>) -> Option<&SettingsSummary> {
+    pub fn name_taken(&self, name: &str, except: Option<SettingsId>) -> Option<&SettingsSummary> {
         let key = name_key(name);
         self.rows.iter().map(|(s, _)| s).find(|s| Some(s.id) != except && name_key(&s.name) == key)
     }
@@ -101,9 +101,9 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn row(id: Id, name: &str, host: &str) -> SettingsSummary {
+    fn row(id: i64, name: &str, host: &str) -> SettingsSummary {
         SettingsSummary {
-            id,
+            id: SettingsId(id),
             name: name.into(),
             host: host.into(),
             port: 587,
@@ -154,21 +154,21 @@ mod tests {
         assert_eq!(l.at(2).unwrap().name, "Zoho");
         l.upsert(row(4, "Brevo", "smtp-relay.brevo.com"));
         assert_eq!(l.at(1).unwrap().name, "Brevo");
-        l.remove(1);
-        assert!(l.get(1).is_none());
+        l.remove(SettingsId(1));
+        assert!(l.get(SettingsId(1)).is_none());
     }
 
     #[test]
     fn name_taken_ignores_case_and_self() {
         let l = list();
-        assert_eq!(l.name_taken("OFFICE ", None).map(|s| s.id), Some(3));
-        assert!(l.name_taken("office", Some(3)).is_none());
+        assert_eq!(l.name_taken("OFFICE ", None).map(|s| s.id), Some(SettingsId(3)));
+        assert!(l.name_taken("office", Some(SettingsId(3))).is_none());
     }
 
     proptest! {
         #[test]
         fn filter_returns_exactly_the_rows_containing_the_text(names in proptest::collection::vec("[a-zA-Z ]{1,12}", 0..40), needle in "[a-zA-Z]{1,3}") {
-            let l = SettingsList::new(names.iter().enumerate().map(|(i, n)| row(i as Id + 1, n, "h.example")).collect());
+            let l = SettingsList::new(names.iter().enumerate().map(|(i, n)| row(i as i64 + 1, n, "h.example")).collect());
             let hits = l.filter(&needle);
             for i in 0..l.len() {
                 let s = l.at(i).unwrap();

@@ -50,7 +50,7 @@ pub fn TestDialog() -> impl IntoView {
     let show_transcript = RwSignal::new(false);
     let outcome = RwSignal::new(None::<bool>);
     // The saved settings under test, fixed when Send is pressed.
-    let tested = StoredValue::new(None::<crate::api::Id>);
+    let tested = StoredValue::new(None::<crate::api::SettingsId>);
 
     crate::ui::dialog::modal_while(dialog, move || ctx.testing.get());
     // Each Send gets a number; closing moves past it, so a cancelled run's late events are ignored.

@@ -2,7 +2,7 @@
 
 use super::{ctx, BASE};
 use crate::api::templates::{delete_template, get_template, save_template, TemplateInput, TemplateView};
-use crate::api::{AppError, Millis};
+use crate::api::{AppError, Millis, TemplateId};
 use crate::domain::{name_key, FieldErrors, PlaceholderRule, TemplateField, TemplateForm};
 use crate::ui::dialog::Confirm;
 use crate::ui::fields::{focus_first_invalid, RecordFacts, SelectField, TextAreaField, TextField};
@@ -16,7 +16,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 #[component]
-pub fn Editor(selection: Selection) -> impl IntoView {
+pub fn Editor(selection: Selection<TemplateId>) -> impl IntoView {
     let session = session();
     match selection {
         Selection::Nothing => view! { <p class="empty">"Select a template on the left to edit it, or add one."</p> }.into_any(),

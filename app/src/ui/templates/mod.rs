@@ -7,7 +7,7 @@ mod send_test;
 
 use crate::api::settings::list_settings;
 use crate::api::templates::{list_templates, TemplateSummary, TemplateView};
-use crate::api::SettingsSummary;
+use crate::api::{SettingsSummary, TemplateId};
 use crate::domain::name_key;
 use crate::ui::icons::PlusIcon;
 use crate::ui::nav::nav;
@@ -85,7 +85,7 @@ pub fn TemplatesPage() -> impl IntoView {
             <aside class="list-panel" aria-labelledby="templates-heading">
                 <h1 id="templates-heading">"Email templates"</h1>
                 <div class="actions" role="toolbar" aria-label="Template actions">
-                    <button type="button" class="icon" aria-label="Add template" title="Add template" on:click=move |_| nav.go(&Selection::New.path_in(BASE))>
+                    <button type="button" class="icon" aria-label="Add template" title="Add template" on:click=move |_| nav.go(&Selection::<TemplateId>::New.path_in(BASE))>
                         <PlusIcon />
                     </button>
                 </div>

@@ -3,7 +3,7 @@
 //! and the placeholders the template uses or may use.
 
 use crate::api::templates::{preview_template, Preview};
-use crate::api::{AppError, Id};
+use crate::api::{AppError, TemplateId};
 use crate::domain::template::{described, PlaceholderRule};
 use crate::domain::{FieldErrors, FieldKey, TemplateForm};
 use crate::ui::fields::TextAreaField;
@@ -28,7 +28,7 @@ pub fn parsed_sample(text: &str) -> Result<Option<serde_json::Value>, String> {
 #[component]
 pub fn LivePreview(
     #[prop(into)] draft: Signal<TemplateForm>,
-    #[prop(into)] id: Signal<Option<Id>>,
+    #[prop(into)] id: Signal<Option<TemplateId>>,
     rule: PlaceholderRule,
     sample_text: RwSignal<String>,
     checked: RwSignal<FieldErrors>,

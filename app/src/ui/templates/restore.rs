@@ -2,7 +2,7 @@
 //! Mailroom shipped (the name and SMTP settings stay), over the version the editor holds.
 
 use crate::api::templates::{restore_template, TemplateView};
-use crate::api::{AppError, Id};
+use crate::api::{AppError, TemplateId};
 use crate::ui::dialog::Confirm;
 use crate::ui::submit::Submit;
 use leptos::prelude::*;
@@ -15,7 +15,7 @@ pub fn RestoreDefault(
 ) -> impl IntoView {
     let asking = RwSignal::new(false);
     let submit = Submit::handled(
-        |(id, version): &(Id, i64)| restore_template(*id, *version),
+        |(id, version): &(TemplateId, i64)| restore_template(*id, *version),
         move |view| restored.run(view),
         move |error| failed.run(error),
     );

@@ -2,14 +2,14 @@
 
 use super::preview::parsed_sample;
 use crate::api::templates::send_template_test;
-use crate::api::{AppError, Id};
+use crate::api::{AppError, TemplateId};
 use crate::ui::submit::Submit;
 use crate::ui::toast::toasts;
 use leptos::prelude::*;
 
 #[component]
 pub fn SendTest(
-    id: Id,
+    id: TemplateId,
     /// Unsaved edits: the test would not show them, so it waits for a save.
     #[prop(into)]
     dirty: Signal<bool>,
