@@ -209,7 +209,10 @@ async fn a_role_change_over_a_newer_one_is_refused_with_who_and_when() {
         .await
         .unwrap_err();
     assert_eq!(failure.status, 409);
-    assert!(matches!(failure.error, AppError::Stale { by: Some(ref by), at } if *by == grace.name && at > 0), "{failure:?}");
+    assert!(
+        matches!(failure.error, AppError::Stale { by: Some(ref by), at } if *by == grace.name && at.get() > 0),
+        "{failure:?}"
+    );
     // Making the change Grace already made is no conflict, and no second change.
     let same: UserView =
         ada.call("users/role", json!({ "id": plain.id, "version": plain.version, "role": "Administrator" })).await.unwrap();

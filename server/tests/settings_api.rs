@@ -157,7 +157,7 @@ async fn saving_over_a_newer_version_is_refused_with_who_and_when() {
     second["from_name"] = json!("Second");
     let failure = admin.call::<SettingsView>("settings/save", update(&created, second, json!("Keep"))).await.unwrap_err();
     assert_eq!(failure.status, 409);
-    assert!(matches!(failure.error, AppError::Stale { by: Some(ref by), at } if by == "Administrator" && at > 0));
+    assert!(matches!(failure.error, AppError::Stale { by: Some(ref by), at } if by == "Administrator" && at.get() > 0));
     let stored: SettingsView = admin.call("settings/get", json!({ "id": created.id })).await.unwrap();
     assert_eq!(stored.form.from_name, "First", "the second save overwrote nothing");
 }

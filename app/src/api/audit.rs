@@ -2,13 +2,13 @@
 
 use super::operations::operations;
 use super::span::Span;
-use super::types::{AuditId, Millis};
+use super::types::{AuditId, Timestamp};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub id: AuditId,
-    pub at: Millis,
+    pub at: Timestamp,
     pub actor: String,
     pub action: String,
     pub target: String,

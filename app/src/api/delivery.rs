@@ -2,7 +2,7 @@
 
 use super::operations::operations;
 use super::span::Span;
-use super::types::{MailId, Millis, SettingsId};
+use super::types::{MailId, SettingsId, Timestamp};
 use crate::domain::UnknownStored;
 use serde::{Deserialize, Serialize};
 
@@ -35,17 +35,17 @@ impl MailStatus {
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct MailView {
     pub id: MailId,
-    pub created_at: Millis,
+    pub created_at: Timestamp,
     pub template: String,
     pub settings: String,
     pub recipient: String,
     pub subject: String,
     pub status: MailStatus,
     pub attempts: i64,
-    pub next_attempt_at: Millis,
+    pub next_attempt_at: Timestamp,
     pub last_error: Option<String>,
     pub smtp_reply: Option<String>,
-    pub sent_at: Option<Millis>,
+    pub sent_at: Option<Timestamp>,
     /// The backup settings that sent it, when the mail's own settings were failing.
     #[serde(default)]
     pub sent_via: Option<String>,
@@ -59,7 +59,7 @@ pub struct DeliveryAlert {
     pub settings_id: SettingsId,
     pub settings: String,
     /// When the oldest mail still waiting after a failed attempt was queued.
-    pub since: Millis,
+    pub since: Timestamp,
     /// Mails queued or being sent through these settings.
     pub waiting: i64,
 }
@@ -100,7 +100,7 @@ pub struct MailNarrow {
 pub struct AttemptView {
     /// Counted over the mail's whole life, resends included.
     pub number: i64,
-    pub at: Millis,
+    pub at: Timestamp,
     /// The settings it went through.
     pub settings: String,
     /// What came of it: sent, retry (a temporary failure, to be tried again) or failed.

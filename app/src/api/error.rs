@@ -18,7 +18,7 @@ pub enum AppError {
     Conflict(String),
     /// Someone saved the record after this editor loaded it.
     #[error("{} saved this after you opened it. Reload to see their version.", .by.as_deref().unwrap_or("Someone else"))]
-    Stale { by: Option<String>, at: crate::api::Millis },
+    Stale { by: Option<String>, at: crate::api::Timestamp },
     #[error("You are not signed in, or your session has ended. Sign in again.")]
     SignedOut,
     #[error("Only administrators can use this panel.")]

@@ -3,14 +3,14 @@
 
 use super::operations::operations;
 use super::templates::TemplateView;
-use super::types::{Millis, SettingsId, SettingsView, TemplateId};
+use super::types::{SettingsId, SettingsView, TemplateId, Timestamp};
 use crate::domain::changes::Change;
 use serde::{Deserialize, Serialize};
 
 /// The outcome of the test emails sent through exactly one revision's values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TestMark {
-    pub at: Millis,
+    pub at: Timestamp,
     pub ok: bool,
 }
 
@@ -19,7 +19,7 @@ pub struct TestMark {
 pub struct Revision {
     /// The version number the save gave it.
     pub number: i64,
-    pub saved_at: Millis,
+    pub saved_at: Timestamp,
     pub saved_by: Option<String>,
     /// It is the version saved now.
     pub current: bool,

@@ -1,7 +1,7 @@
 //! Server functions for the Email templates panel.
 
 use super::operations::operations;
-use super::types::{MailId, Millis, TemplateId};
+use super::types::{MailId, TemplateId, Timestamp};
 use crate::domain::TemplateForm;
 use serde::{Deserialize, Serialize};
 
@@ -27,9 +27,9 @@ pub struct TemplateView {
     /// Which built-in template it is, if it is one.
     #[serde(default)]
     pub builtin_key: Option<String>,
-    pub created_at: Millis,
+    pub created_at: Timestamp,
     pub created_by: Option<String>,
-    pub updated_at: Millis,
+    pub updated_at: Timestamp,
     pub updated_by: Option<String>,
 }
 

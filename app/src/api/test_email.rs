@@ -1,7 +1,7 @@
 //! "Send test email": the request, the live progress events, and the server function that
 //! streams them as JSON lines while the SMTP conversation runs.
 
-use super::types::{Millis, SettingsId};
+use super::types::{SettingsId, Timestamp};
 use super::AppError;
 use crate::domain::{CertificatePin, Field, SettingsForm};
 use leptos::prelude::*;
@@ -83,8 +83,8 @@ pub struct Diagnosis {
 pub struct CertificateFacts {
     pub subject: String,
     pub issuer: String,
-    pub not_before: Millis,
-    pub not_after: Millis,
+    pub not_before: Timestamp,
+    pub not_after: Timestamp,
     pub sha256: CertificatePin,
 }
 
@@ -129,7 +129,7 @@ pub enum TestEvent {
     /// when the saved settings were tested.
     Finished {
         ok: bool,
-        at: Millis,
+        at: Timestamp,
         transcript: Vec<TranscriptLine>,
         stored: Option<LastTest>,
     },
@@ -138,7 +138,7 @@ pub enum TestEvent {
 /// The last test of a saved settings, shown in the list.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct LastTest {
-    pub at: Millis,
+    pub at: Timestamp,
     pub ok: bool,
     /// "Sent" or the failed step and why.
     pub summary: String,

@@ -1,7 +1,7 @@
 //! Server functions for API tokens: the host application's key to POST /api/v1/messages.
 
 use super::operations::operations;
-use super::types::{Millis, TokenId};
+use super::types::{Timestamp, TokenId};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -10,10 +10,10 @@ pub struct TokenView {
     pub name: String,
     /// The first characters, to tell tokens apart.
     pub prefix: String,
-    pub created_at: Millis,
+    pub created_at: Timestamp,
     pub created_by: Option<String>,
-    pub last_used_at: Option<Millis>,
-    pub revoked_at: Option<Millis>,
+    pub last_used_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
 }
 
 /// A new token: the only time its full value is ever shown.

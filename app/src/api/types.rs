@@ -5,9 +5,8 @@ use super::test_email::LastTest;
 use crate::domain::{PasswordChange, Role, SettingsForm};
 use serde::{Deserialize, Serialize};
 
+pub use crate::domain::Timestamp;
 pub use crate::domain::{AuditId, MailId, SettingsId, TemplateId, TokenId, UserId};
-/// UTC, milliseconds since the Unix epoch.
-pub type Millis = i64;
 
 /// One row of the SMTP settings list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,7 +30,7 @@ pub struct SettingsSummary {
     pub backs_up: i64,
     /// When the server's certificate expires, as the last successful test saw it.
     #[serde(default)]
-    pub cert_expires_at: Option<Millis>,
+    pub cert_expires_at: Option<Timestamp>,
 }
 
 /// How mail through one settings has been going: the last 24 hours, and what waits now.
@@ -43,7 +42,7 @@ pub struct DeliveryHealth {
     pub waiting: i64,
     /// When the oldest mail still waiting after a failed attempt was queued; None when no
     /// waiting mail has failed an attempt.
-    pub failing_since: Option<Millis>,
+    pub failing_since: Option<Timestamp>,
 }
 
 impl DeliveryHealth {
@@ -66,15 +65,15 @@ pub struct SettingsView {
     pub version: i64,
     pub form: SettingsForm,
     pub has_password: bool,
-    pub created_at: Millis,
+    pub created_at: Timestamp,
     pub created_by: Option<String>,
-    pub updated_at: Millis,
+    pub updated_at: Timestamp,
     pub updated_by: Option<String>,
     pub last_test: Option<LastTest>,
     pub is_default: bool,
     /// OAuth2 with a refresh token: when, and by whom, "Connect" got one.
     #[serde(default)]
-    pub connected: Option<(Millis, String)>,
+    pub connected: Option<(Timestamp, String)>,
 }
 
 impl SettingsView {
@@ -120,8 +119,8 @@ pub struct UserView {
     pub name: String,
     pub email: String,
     pub role: Role,
-    pub created_at: Millis,
-    pub last_sign_in: Option<Millis>,
+    pub created_at: Timestamp,
+    pub last_sign_in: Option<Timestamp>,
     /// Changes with every save; a role change names the version it was made from.
     pub version: i64,
 }

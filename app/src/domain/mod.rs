@@ -23,6 +23,7 @@ pub(crate) mod stored;
 pub mod template;
 mod template_field;
 mod text;
+mod timestamp;
 
 pub use account::{AccountPassword, AccountPasswordError, DisplayName, Role, UnknownRole, INVITE_LINK_DAYS, RESET_LINK_MINUTES};
 pub use certificate::{CertificatePin, PinError};
@@ -44,3 +45,4 @@ pub use stored::UnknownStored;
 pub use template::{sample_for, sample_variables, PlaceholderRule, TemplateForm, PLACEHOLDERS, SYSTEM_VARIABLES};
 pub use template_field::TemplateField;
 pub use text::{FromName, TextError, Username};
+pub use timestamp::Timestamp;

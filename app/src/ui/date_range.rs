@@ -1,16 +1,16 @@
 //! "From date" and "To date": whole days in the browser's time zone, both ends included, as
 //! a `Span` from the first day's midnight to the midnight after the last.
 
-use crate::api::{Millis, Span};
+use crate::api::{Span, Timestamp};
 use leptos::prelude::*;
 
 /// Local midnight at the start of "YYYY-MM-DD", plus `days`; None for an empty or partial date.
-fn midnight(date: &str, days: i32) -> Option<Millis> {
+fn midnight(date: &str, days: i32) -> Option<Timestamp> {
     let mut parts = date.splitn(3, '-').map(|p| p.parse::<i32>().ok());
     let (Some(Some(y)), Some(Some(m)), Some(Some(d))) = (parts.next(), parts.next(), parts.next()) else { return None };
     let at = js_sys::Date::new_with_year_month_day(y as u32, m - 1, d + days);
     let ms = at.get_time();
-    ms.is_finite().then_some(ms as Millis)
+    ms.is_finite().then_some(Timestamp(ms as i64))
 }
 
 /// Two date fields whose ids start with `id`; `changed` receives the span after every change.

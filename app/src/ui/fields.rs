@@ -183,12 +183,12 @@ pub fn SelectField(
 }
 
 /// When and by whom a record was made and last changed.
-pub type Stamps = ((crate::api::Millis, Option<String>), (crate::api::Millis, Option<String>));
+pub type Stamps = ((crate::api::Timestamp, Option<String>), (crate::api::Timestamp, Option<String>));
 
 /// Created and Last modified as read-only fields, once the record exists.
 #[component]
 pub fn RecordFacts(#[prop(into)] stamps: Signal<Option<Stamps>>) -> impl IntoView {
-    let shown = move |pick: fn(&Stamps) -> &(crate::api::Millis, Option<String>)| {
+    let shown = move |pick: fn(&Stamps) -> &(crate::api::Timestamp, Option<String>)| {
         Signal::derive(move || {
             stamps.with(|s| {
                 s.as_ref()

@@ -1,10 +1,10 @@
 //! Turning stored values into text for people: times in the browser's locale and time zone.
 
-use crate::api::Millis;
+use crate::api::Timestamp;
 use wasm_bindgen::JsValue;
 
-pub fn date_time(ms: Millis) -> String {
-    let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
+pub fn date_time(ms: Timestamp) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(ms.get() as f64));
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
     let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
@@ -12,7 +12,7 @@ pub fn date_time(ms: Millis) -> String {
 }
 
 /// "27 Nov 2026, 07:21 by Ada"
-pub fn when_by(ms: Millis, who: Option<&str>) -> String {
+pub fn when_by(ms: Timestamp, who: Option<&str>) -> String {
     match who {
         Some(who) => format!("{} by {who}", date_time(ms)),
         None => date_time(ms),

@@ -4,7 +4,7 @@
 
 use crate::api::history::{restore_settings_revision, restore_template_revision, settings_history, template_history, Revision};
 use crate::api::templates::TemplateView;
-use crate::api::{AppError, SettingsId, SettingsView, TemplateId};
+use crate::api::{AppError, SettingsId, SettingsView, TemplateId, Timestamp};
 use crate::ui::dialog::Confirm;
 use crate::ui::format::{date_time, when_by};
 use crate::ui::loaded::loaded;
@@ -47,7 +47,7 @@ pub fn History(
     version: Signal<Option<i64>>,
     /// When the last test email through the saved version ended; read again when it changes.
     #[prop(optional, into)]
-    tested: Signal<Option<i64>>,
+    tested: Signal<Option<Timestamp>>,
     /// The form holds edits that a restore would discard.
     #[prop(into)]
     dirty: Signal<bool>,

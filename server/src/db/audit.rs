@@ -1,6 +1,7 @@
 //! The audit_log table: insert and read, nothing else (triggers refuse updates and deletes).
 
 use super::{like_pattern, now_ms, on, storable, Db, On, Tx};
+use app::api::Timestamp;
 
 pub struct AuditRow {
     pub id: i64,
@@ -65,7 +66,7 @@ impl Db {
         let pattern = like_pattern(filter);
         let before = before.unwrap_or(i64::MAX);
         let (action, actor) = (narrow.action.as_deref(), narrow.actor.as_deref());
-        let (from, to) = (narrow.span.from.unwrap_or(i64::MIN), narrow.span.to.unwrap_or(i64::MAX));
+        let (from, to) = (narrow.span.from.map_or(i64::MIN, Timestamp::get), narrow.span.to.map_or(i64::MAX, Timestamp::get));
         on!(self.read(), |e| query_as!(
             AuditRow,
             sqlite: r#"select id as "id!", at, actor, action, target, details, client from audit_log

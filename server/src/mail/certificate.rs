@@ -1,6 +1,7 @@
 //! What a server's certificate says about itself, for the diagnosis and for pinning.
 
 use app::api::test_email::CertificateFacts;
+use app::api::Timestamp;
 use app::domain::CertificatePin;
 use sha2::{Digest, Sha256};
 use x509_parser::prelude::{FromDer, X509Certificate};
@@ -48,8 +49,8 @@ impl Facts {
         CertificateFacts {
             subject: self.subject.clone(),
             issuer: self.issuer.clone(),
-            not_before: self.not_before * 1000,
-            not_after: self.not_after * 1000,
+            not_before: Timestamp(self.not_before * 1000),
+            not_after: Timestamp(self.not_after * 1000),
             sha256: self.sha256,
         }
     }

@@ -12,6 +12,7 @@ use super::stream::Tap;
 use super::tls::{Trust, Verifier};
 use super::transcript::Mode;
 use app::api::test_email::{Step, TestEvent};
+use app::api::Timestamp;
 use futures::channel::mpsc::{unbounded, UnboundedReceiver, UnboundedSender};
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::AsyncSmtpConnection;
@@ -129,7 +130,7 @@ impl Probe {
                 let secret = target.secrets.secret.as_ref().map(|p| p.expose_secret().to_owned());
                 let transcript = run.tap.take().map(|tap| tap.transcript().finish(secret.as_deref())).unwrap_or_default();
                 let (ok, at) = (summary.is_none(), crate::db::now_ms());
-                let _ = run.events.unbounded_send(TestEvent::Finished { ok, at, transcript, stored: None });
+                let _ = run.events.unbounded_send(TestEvent::Finished { ok, at: Timestamp(at), transcript, stored: None });
                 Ended { ok, at, failure: summary, cert_expires_at: run.cert_expires_at }
             }
             .instrument(span),

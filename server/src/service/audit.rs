@@ -6,7 +6,7 @@ use super::{Mailroom, OrInternal};
 use crate::db::{Db, NewAudit, Tx};
 use app::api::audit::{AuditApi, AuditChoices, AuditEntry, AuditNarrow, AUDIT_PAGE};
 use app::api::caller::{Admin, Member, Visitor};
-use app::api::{AppError, AuditId, CurrentUser};
+use app::api::{AppError, AuditId, CurrentUser, Timestamp};
 use app::domain::changes;
 use app::domain::{Field, PasswordChange, SettingsForm};
 use std::net::IpAddr;
@@ -196,7 +196,7 @@ impl AuditApi for Mailroom {
             .into_iter()
             .map(|r| AuditEntry {
                 id: AuditId(r.id),
-                at: r.at,
+                at: Timestamp(r.at),
                 actor: r.actor,
                 action: r.action,
                 target: r.target,

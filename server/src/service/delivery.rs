@@ -10,7 +10,7 @@ use crate::mail::render::{render, RenderError, Sources};
 use app::api::caller::Admin;
 use app::api::delivery::DeliveryApi;
 use app::api::delivery::{DeliveryAlert, MailNarrow, MailStatus, MailView, MAIL_PAGE};
-use app::api::{AppError, DeliveryHealth, MailId, SettingsId, TemplateId, TokenId};
+use app::api::{AppError, DeliveryHealth, MailId, SettingsId, TemplateId, Timestamp, TokenId};
 use app::domain::EmailAddress;
 use std::collections::HashMap;
 
@@ -45,17 +45,17 @@ pub enum QueueError {
 pub(super) fn mail_view(row: MailRow) -> Result<MailView, AppError> {
     Ok(MailView {
         id: MailId(row.id),
-        created_at: row.created_at,
+        created_at: Timestamp(row.created_at),
         template: row.template_name,
         settings: row.settings_name,
         recipient: row.recipient,
         subject: row.subject,
         status: MailStatus::from_stored(&row.status).or_internal("reading the delivery log")?,
         attempts: row.attempts,
-        next_attempt_at: row.next_attempt_at,
+        next_attempt_at: Timestamp(row.next_attempt_at),
         last_error: row.last_error,
         smtp_reply: row.smtp_reply,
-        sent_at: row.sent_at,
+        sent_at: row.sent_at.map(Timestamp),
         sent_via: row.sent_via,
     })
 }
@@ -115,7 +115,12 @@ impl Mailroom {
                 let failing_since = failing_since(&r);
                 (
                     SettingsId(r.settings_id),
-                    DeliveryHealth { sent_24h: r.sent, failed_24h: r.failed, waiting: r.waiting, failing_since },
+                    DeliveryHealth {
+                        sent_24h: r.sent,
+                        failed_24h: r.failed,
+                        waiting: r.waiting,
+                        failing_since: failing_since.map(Timestamp),
+                    },
                 )
             })
             .collect())
@@ -134,7 +139,7 @@ impl DeliveryApi for Mailroom {
                 Some(DeliveryAlert {
                     settings_id: SettingsId(r.settings_id),
                     settings: r.settings_name,
-                    since,
+                    since: Timestamp(since),
                     waiting: r.waiting,
                 })
             })
@@ -155,7 +160,7 @@ impl DeliveryApi for Mailroom {
         let status = narrow.status.map(MailStatus::label);
         let rows = self
             .db
-            .list_mail(filter.trim(), before.map(MailId::get), status, span, MAIL_PAGE as i64)
+            .list_mail(filter.trim(), before.map(MailId::get), status, (span.0.get(), span.1.get()), MAIL_PAGE as i64)
             .await
             .or_internal("reading the delivery log")?;
         rows.into_iter().map(mail_view).collect()

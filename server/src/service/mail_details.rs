@@ -10,7 +10,7 @@ use crate::mail::read::read;
 use app::api::caller::Admin;
 use app::api::delivery::MailApi;
 use app::api::delivery::{AttemptOutcome, AttemptView, MailDetails, MailStatus, MailView};
-use app::api::{AppError, MailId};
+use app::api::{AppError, MailId, Timestamp};
 
 fn not_in_log() -> AppError {
     AppError::NotFound("This mail is not in the delivery log.".into())
@@ -53,7 +53,14 @@ impl MailApi for Mailroom {
             .map(|a| {
                 let outcome = AttemptOutcome::from_stored(&a.outcome).or_internal("reading the mail's attempts")?;
                 let queue_id = (outcome == AttemptOutcome::Sent).then(|| queue_id(&a.reply)).flatten();
-                Ok(AttemptView { number: a.number, at: a.at, settings: a.settings_name, outcome, reply: a.reply, queue_id })
+                Ok(AttemptView {
+                    number: a.number,
+                    at: Timestamp(a.at),
+                    settings: a.settings_name,
+                    outcome,
+                    reply: a.reply,
+                    queue_id,
+                })
             })
             .collect::<Result<_, AppError>>()?;
         Ok(MailDetails {

@@ -12,7 +12,7 @@ use app::api::caller::Admin;
 use app::api::history::HistoryApi;
 use app::api::history::{Revision, TestMark};
 use app::api::templates::TemplateView;
-use app::api::{AppError, SettingsId, SettingsView, TemplateId};
+use app::api::{AppError, SettingsId, SettingsView, TemplateId, Timestamp};
 use app::domain::changes::{settings_changes, template_changes, Change};
 use app::domain::{name_key, Field, FieldErrors, SettingsForm, TemplateForm};
 use std::collections::HashMap;
@@ -128,11 +128,11 @@ impl HistoryApi for Mailroom {
             .iter()
             .map(|r| Revision {
                 number: r.number,
-                saved_at: r.saved_at,
+                saved_at: Timestamp(r.saved_at),
                 saved_by: r.saved_by.clone(),
                 current: r.number == row.version,
                 notes: settings_notes(r, oldest == Some(r.number) && r.number == 1),
-                test: r.tested_at.zip(r.test_ok).map(|(at, ok)| TestMark { at, ok }),
+                test: r.tested_at.zip(r.test_ok).map(|(at, ok)| TestMark { at: Timestamp(at), ok }),
                 changes: settings_diff(
                     &r.as_settings(id.get()).form(),
                     r.password_secret.as_deref(),
@@ -156,7 +156,7 @@ impl HistoryApi for Mailroom {
         let actor = admin.user();
         let row = self.settings_row(id).await?;
         if version != row.version {
-            return Err(AppError::Stale { by: row.updated_by, at: row.updated_at });
+            return Err(AppError::Stale { by: row.updated_by, at: Timestamp(row.updated_at) });
         }
         if number == row.version {
             return Err(already_current(number));
@@ -213,7 +213,7 @@ impl HistoryApi for Mailroom {
             .iter()
             .map(|r| Revision {
                 number: r.number,
-                saved_at: r.saved_at,
+                saved_at: Timestamp(r.saved_at),
                 saved_by: r.saved_by.clone(),
                 current: r.number == row.version,
                 notes: match r.restored_from {
@@ -239,7 +239,7 @@ impl HistoryApi for Mailroom {
         let row = self.template_row(id).await?;
         let stale = |by: Option<String>, at| AppError::Stale { by, at };
         if version != row.version {
-            return Err(stale(row.updated_by, row.updated_at));
+            return Err(stale(row.updated_by, Timestamp(row.updated_at)));
         }
         if number == row.version {
             return Err(already_current(number));
@@ -281,7 +281,7 @@ impl HistoryApi for Mailroom {
         };
         if !saved {
             let row = self.template_row(id).await?;
-            return Err(stale(row.updated_by, row.updated_at));
+            return Err(stale(row.updated_by, Timestamp(row.updated_at)));
         }
         let view = self.template_get(id).await?;
         let changes = template_changes(&template_form_of(&row), &view.form, |s| template_settings_name(s, &names));

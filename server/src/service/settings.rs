@@ -8,7 +8,7 @@ use crate::db::{is_foreign_key_violation, is_unique_violation, Db, History, Sett
 use app::api::caller::Admin;
 use app::api::settings::SettingsApi;
 use app::api::test_email::LastTest;
-use app::api::{AppError, SettingsId, SettingsInput, SettingsSummary, SettingsView};
+use app::api::{AppError, SettingsId, SettingsInput, SettingsSummary, SettingsView, Timestamp};
 use app::domain::{check_password, Auth, AuthMethod, Field, PasswordChange, SettingsForm, ValidSettings};
 
 const NOT_FOUND: &str = "These SMTP settings no longer exist; someone may have deleted them.";
@@ -18,7 +18,7 @@ pub(super) fn form_of(row: &SettingsRow) -> SettingsForm {
 }
 
 pub(super) fn last_test(at: Option<i64>, ok: Option<bool>, summary: Option<String>) -> Option<LastTest> {
-    Some(LastTest { at: at?, ok: ok?, summary: summary.unwrap_or_default() })
+    Some(LastTest { at: Timestamp(at?), ok: ok?, summary: summary.unwrap_or_default() })
 }
 
 fn view_of(row: SettingsRow) -> SettingsView {
@@ -29,13 +29,13 @@ fn view_of(row: SettingsRow) -> SettingsView {
         version: row.version,
         form: form_of(&row),
         has_password: row.password_secret.is_some(),
-        created_at: row.created_at,
+        created_at: Timestamp(row.created_at),
         created_by: row.created_by,
-        updated_at: row.updated_at,
+        updated_at: Timestamp(row.updated_at),
         updated_by: row.updated_by,
         last_test,
         connected: match (row.refresh_token.is_some(), row.connected_at, row.connected_by) {
-            (true, Some(at), by) => Some((at, by.unwrap_or_default())),
+            (true, Some(at), by) => Some((Timestamp(at), by.unwrap_or_default())),
             _ => None,
         },
     }
@@ -154,7 +154,7 @@ impl Mailroom {
             Err(e) if is_unique_violation(&e) => return Err(name_taken()),
             Ok(None) => {
                 let row = self.settings_row(SettingsId(existing.map_or(0, |r| r.id))).await?;
-                return Err(AppError::Stale { by: row.updated_by, at: row.updated_at });
+                return Err(AppError::Stale { by: row.updated_by, at: Timestamp(row.updated_at) });
             }
             other => other.or_internal("saving SMTP settings")?.unwrap_or_default(),
         };
@@ -233,7 +233,7 @@ impl SettingsApi for Mailroom {
         };
         if let Some(row) = &existing {
             if input.version != Some(row.version) {
-                return Err(AppError::Stale { by: row.updated_by.clone(), at: row.updated_at });
+                return Err(AppError::Stale { by: row.updated_by.clone(), at: Timestamp(row.updated_at) });
             }
         }
         let old = existing.as_ref().map(|row| (form_of(row).validate(), row.password_secret.is_some()));

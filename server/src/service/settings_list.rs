@@ -5,7 +5,7 @@
 
 use super::{Mailroom, OrInternal};
 use crate::db::SummaryRow;
-use app::api::{AppError, SettingsId, SettingsSummary};
+use app::api::{AppError, SettingsId, SettingsSummary, Timestamp};
 use std::sync::{Arc, Mutex};
 
 use super::settings::last_test;
@@ -56,7 +56,7 @@ fn stored(r: SummaryRow) -> StoredSummary {
             health: Default::default(),
             failing_over: false,
             backs_up: r.backs_up,
-            cert_expires_at: r.cert_expires_at,
+            cert_expires_at: r.cert_expires_at.map(Timestamp),
             last_test: last_test(r.last_test_at, r.last_test_ok, r.last_test_summary),
             is_default: r.is_default,
             template_count: r.template_count,

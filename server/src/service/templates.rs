@@ -11,7 +11,7 @@ use crate::mail::render::{check, check_required, needed, render, RenderError, So
 use app::api::caller::Admin;
 use app::api::templates::TemplatesApi;
 use app::api::templates::{Preview, TemplateInput, TemplateSummary, TemplateView};
-use app::api::{AppError, SettingsId, TemplateId};
+use app::api::{AppError, SettingsId, TemplateId, Timestamp};
 use app::domain::changes::template_changes;
 use app::domain::{name_key, sample_for, FieldKey, PlaceholderRule, TemplateField, TemplateForm};
 
@@ -38,9 +38,9 @@ fn view_of(row: TemplateRow) -> TemplateView {
         builtin: row.builtin.is_some(),
         system: row.builtin.as_deref().is_some_and(super::builtin_templates::is_system_template),
         builtin_key: row.builtin.clone(),
-        created_at: row.created_at,
+        created_at: Timestamp(row.created_at),
         created_by: row.created_by,
-        updated_at: row.updated_at,
+        updated_at: Timestamp(row.updated_at),
         updated_by: row.updated_by,
     }
 }
@@ -164,14 +164,14 @@ impl TemplatesApi for Mailroom {
             Some(id) => {
                 let row = existing.expect("loaded above for an id");
                 if input.version != Some(row.version) {
-                    return Err(AppError::Stale { by: row.updated_by, at: row.updated_at });
+                    return Err(AppError::Stale { by: row.updated_by, at: Timestamp(row.updated_at) });
                 }
                 let history = History { keep: self.revisions_keep, restored_from: None };
                 match self.db.update_template(id.get(), row.version, &write, actor.id.get(), history).await {
                     Err(e) if is_unique_violation(&e) => return Err(taken()),
                     Ok(false) => {
                         let row = self.template_row(id).await?;
-                        return Err(AppError::Stale { by: row.updated_by, at: row.updated_at });
+                        return Err(AppError::Stale { by: row.updated_by, at: Timestamp(row.updated_at) });
                     }
                     other => other.or_internal("saving the template")?,
                 };
@@ -206,7 +206,7 @@ impl TemplatesApi for Mailroom {
         let Some(original) = row.builtin.as_deref().and_then(builtin) else {
             return Err(AppError::Refused(format!("“{}” is not built in, so it has no default to restore.", row.name)));
         };
-        let stale = |row: &TemplateRow| AppError::Stale { by: row.updated_by.clone(), at: row.updated_at };
+        let stale = |row: &TemplateRow| AppError::Stale { by: row.updated_by.clone(), at: Timestamp(row.updated_at) };
         if version != row.version {
             return Err(stale(&row));
         }

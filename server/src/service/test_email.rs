@@ -11,7 +11,7 @@ use crate::mail::Target;
 use app::api::caller::Admin;
 use app::api::test_email::TestEmailApi;
 use app::api::test_email::{LastTest, TestEmailRequest, TestEvent};
-use app::api::{AppError, TestEvents};
+use app::api::{AppError, TestEvents, Timestamp};
 use app::domain::{EmailAddress, Field, FieldKey, NewPassword, SettingsForm};
 use futures::StreamExt;
 use secrecy::SecretString;
@@ -121,7 +121,7 @@ impl TestEmailApi for Mailroom {
             let stored = match record {
                 Some((id, version)) => {
                     match db.set_last_test(id, version, ended.at, ended.ok, &summary, ended.cert_expires_at).await {
-                        Ok(true) => Some(LastTest { at: ended.at, ok: ended.ok, summary }),
+                        Ok(true) => Some(LastTest { at: Timestamp(ended.at), ok: ended.ok, summary }),
                         // Saved again during the test: the result belongs to the older version only.
                         Ok(false) => None,
                         Err(error) => {

@@ -6,7 +6,7 @@ use crate::db::TokenRow;
 use app::api::caller::Admin;
 use app::api::tokens::TokensApi;
 use app::api::tokens::{NewToken, TokenView};
-use app::api::{AppError, TokenId};
+use app::api::{AppError, Timestamp, TokenId};
 use app::domain::FieldKey;
 
 /// What every token starts with, so a leaked one is easy to recognise in a scan.
@@ -17,10 +17,10 @@ fn view_of(row: TokenRow) -> TokenView {
         id: TokenId(row.id),
         name: row.name,
         prefix: row.prefix,
-        created_at: row.created_at,
+        created_at: Timestamp(row.created_at),
         created_by: row.created_by,
-        last_used_at: row.last_used_at,
-        revoked_at: row.revoked_at,
+        last_used_at: row.last_used_at.map(Timestamp),
+        revoked_at: row.revoked_at.map(Timestamp),
     }
 }
 

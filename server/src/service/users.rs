@@ -7,7 +7,7 @@ use super::{Mailroom, OrInternal};
 use crate::db::{is_unique_violation, RoleChange, UserRow};
 use app::api::caller::Admin;
 use app::api::users::UsersApi;
-use app::api::{AppError, MailId, NewUser, UserId, UserView};
+use app::api::{AppError, MailId, NewUser, Timestamp, UserId, UserView};
 use app::domain::check_person;
 use app::domain::{FieldKey, Role, RESET_LINK_MINUTES};
 
@@ -17,8 +17,8 @@ fn view(row: UserRow) -> Result<UserView, AppError> {
         id: UserId(row.id),
         name: row.name,
         email: row.email,
-        created_at: row.created_at,
-        last_sign_in: row.last_sign_in,
+        created_at: Timestamp(row.created_at),
+        last_sign_in: row.last_sign_in.map(Timestamp),
         version: row.version,
     })
 }
@@ -67,7 +67,10 @@ impl UsersApi for Mailroom {
             return Err(AppError::Refused("You cannot remove your own administrator role; ask another administrator.".into()));
         }
         let existing = self.db.user_by_id(id.get()).await.or_internal("loading the user")?.ok_or_else(no_such_user)?;
-        let stale = |row: &UserRow| AppError::Stale { by: row.updated_by.clone(), at: row.updated_at.unwrap_or(row.created_at) };
+        let stale = |row: &UserRow| AppError::Stale {
+            by: row.updated_by.clone(),
+            at: Timestamp(row.updated_at.unwrap_or(row.created_at)),
+        };
         if existing.version != version {
             // Someone else already made the same change: nothing is overwritten, nothing to refuse.
             if existing.role == role.as_str() {
@@ -105,7 +108,10 @@ impl UsersApi for Mailroom {
         let actor = admin.user();
         let (name, email) = check_person(&name, &email).map_err(AppError::Invalid)?;
         let existing = self.db.user_by_id(id.get()).await.or_internal("loading the user")?.ok_or_else(no_such_user)?;
-        let stale = |row: &UserRow| AppError::Stale { by: row.updated_by.clone(), at: row.updated_at.unwrap_or(row.created_at) };
+        let stale = |row: &UserRow| AppError::Stale {
+            by: row.updated_by.clone(),
+            at: Timestamp(row.updated_at.unwrap_or(row.created_at)),
+        };
         if existing.version != version {
             return Err(stale(&existing));
         }

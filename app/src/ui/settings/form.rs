@@ -2,7 +2,7 @@
 //! enforces, shown as the user types (after they leave a field once) and on Save.
 
 use super::ctx;
-use crate::api::{settings::get_settings, settings::save_settings, AppError, Millis, SettingsInput, SettingsView};
+use crate::api::{settings::get_settings, settings::save_settings, AppError, SettingsInput, SettingsView, Timestamp};
 use crate::domain::{check_password, Field, FieldErrors, PasswordChange, SettingsForm, SAVED_PASSWORD_PLACEHOLDER};
 use crate::ui::fields::{focus_first_invalid, CheckboxField, RecordFacts, TextField};
 use crate::ui::format::date_time;
@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 #[derive(Clone, Debug, PartialEq)]
 enum Banner {
     Error(String),
-    Stale { by: Option<String>, at: Millis },
+    Stale { by: Option<String>, at: Timestamp },
 }
 
 #[component]

@@ -228,8 +228,8 @@ pub fn SettingsPanel() -> impl IntoView {
 
 /// The certificate's days to expiry from the last successful test: a warning under 14 days,
 /// an error once expired.
-fn certificate_days(expires_at: crate::api::Millis) -> impl IntoView {
-    let days = (expires_at - js_sys::Date::now() as i64).div_euclid(86_400_000);
+fn certificate_days(expires_at: crate::api::Timestamp) -> impl IntoView {
+    let days = (expires_at.get() - js_sys::Date::now() as i64).div_euclid(86_400_000);
     let (class, text) = match days {
         ..0 => ("cert expired", "certificate expired".to_owned()),
         0..14 => ("cert soon", format!("certificate expires in {days} d")),

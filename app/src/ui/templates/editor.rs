@@ -2,7 +2,7 @@
 
 use super::{ctx, BASE};
 use crate::api::templates::{delete_template, get_template, save_template, TemplateInput, TemplateView};
-use crate::api::{AppError, Millis, TemplateId};
+use crate::api::{AppError, TemplateId, Timestamp};
 use crate::domain::{name_key, FieldErrors, PlaceholderRule, TemplateField, TemplateForm};
 use crate::ui::dialog::Confirm;
 use crate::ui::fields::{focus_first_invalid, RecordFacts, SelectField, TextAreaField, TextField};
@@ -67,7 +67,7 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
     let submitted = RwSignal::new(false);
     let server = RwSignal::new(FieldErrors::default());
     let banner = RwSignal::new(None::<String>);
-    let stale = RwSignal::new(None::<(Option<String>, Millis)>);
+    let stale = RwSignal::new(None::<(Option<String>, Timestamp)>);
     let pending = RwSignal::new(false);
     // Fields left once (their messages show from then on), and the live preview's findings.
     let touched = RwSignal::new(Vec::<TemplateField>::new());
