@@ -6,12 +6,12 @@
 //! in, on every panel change and every 30 seconds; a failed fetch keeps the last answer.
 
 use super::format::date_time;
+use super::latest::Latest;
 use super::nav::Link;
 use super::route::Panel;
 use super::session::Session;
 use crate::api::delivery::{delivery_alerts, DeliveryAlert};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use std::time::Duration;
 
 #[derive(Clone, Copy)]
@@ -22,6 +22,7 @@ pub struct Alerts {
 impl Alerts {
     pub fn provide(session: Session, panel: Memo<Panel>) {
         let list = RwSignal::new(Vec::<DeliveryAlert>::new());
+        let latest = Latest::new();
         let load = move || {
             if !session.is_admin() {
                 if !list.with_untracked(Vec::is_empty) {
@@ -29,8 +30,8 @@ impl Alerts {
                 }
                 return;
             }
-            spawn_local(async move {
-                if let Ok(found) = delivery_alerts().await {
+            latest.send(delivery_alerts(), move |answer| {
+                if let Ok(found) = answer {
                     if list.with_untracked(|now| *now != found) {
                         list.set(found);
                     }

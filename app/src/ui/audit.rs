@@ -2,10 +2,10 @@
 //! no way to edit or delete an entry, here or anywhere else.
 
 use super::format::date_time;
+use super::latest::Latest;
 use super::session::session;
 use crate::api::audit::{list_audit, AuditEntry, AuditNarrow, AUDIT_PAGE};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use std::time::Duration;
 
 #[component]
@@ -17,21 +17,12 @@ pub fn AuditPage() -> impl IntoView {
     let more = RwSignal::new(false);
     let loading = RwSignal::new(true);
     let error = RwSignal::new(None::<String>);
-    let generation = StoredValue::new(0u64);
+    let latest = Latest::new();
 
     let load = move |append: bool| {
         let before = if append { entries.with_untracked(|e| e.last().map(|e| e.id)) } else { None };
-        let text = filter.get_untracked();
-        let narrowed = narrow.get_untracked();
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
         loading.set(true);
-        spawn_local(async move {
-            let result = list_audit(text, before, Some(narrowed)).await;
-            // A newer search has started, or the panel is gone.
-            if generation.try_get_value() != Some(mine) {
-                return;
-            }
+        latest.send(list_audit(filter.get_untracked(), before, Some(narrow.get_untracked())), move |result| {
             match result {
                 Ok(page) => {
                     more.set(page.len() == AUDIT_PAGE);
@@ -56,37 +47,14 @@ pub fn AuditPage() -> impl IntoView {
         });
     };
     load(false);
-    let exporting = RwSignal::new(false);
-    let export = move |_| {
-        exporting.set(true);
-        let text = filter.get_untracked();
-        let narrowed = narrow.get_untracked();
-        spawn_local(async move {
-            match super::audit_export::all_matching(text, narrowed).await {
-                Ok(all) => {
-                    let today = js_sys::Date::new_0();
-                    let name = format!(
-                        "mailroom-audit-{:04}-{:02}-{:02}.csv",
-                        today.get_full_year(),
-                        today.get_month() + 1,
-                        today.get_date()
-                    );
-                    if let Err(why) = super::audit_export::download(&name, &super::audit_export::csv(&all)) {
-                        error.set(Some(format!("The export failed: {why}.")));
-                    }
-                }
-                Err(e) => error.set(session.unless_signed_out(e).map(|e| e.to_string())),
-            }
-            exporting.set(false);
-        });
-    };
+    // Typing waits for a pause; each keystroke drops the search before it.
     let typed = move |value: String| {
         filter.set(value);
-        let stamp = generation.get_value();
+        let ticket = latest.forget();
         set_timeout(
             move || {
-                if generation.try_get_value() == Some(stamp) {
-                    load(false);
+                if latest.is_current(ticket) {
+                    load(false)
                 }
             },
             Duration::from_millis(200),
@@ -103,12 +71,7 @@ pub fn AuditPage() -> impl IntoView {
                     prop:value=filter on:input=move |ev| typed(event_target_value(&ev)) />
             </div>
             <super::audit_narrow::AuditNarrowing narrow changed=Callback::new(move |()| load(false)) />
-            <p>
-                <button type="button" on:click=export disabled=exporting>
-                    {move || if exporting.get() { "Exporting…" } else { "Export CSV" }}
-                </button>
-                <span class="hint">" Every entry matching the filter and choices, as a spreadsheet file."</span>
-            </p>
+            <super::audit_export::ExportCsv filter narrow error />
             <Show when=move || error.with(Option::is_some)>
                 <p class="alert" role="alert">{move || error.get()}</p>
             </Show>

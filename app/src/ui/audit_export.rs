@@ -2,9 +2,37 @@
 //! saved as a CSV file. Cells that a spreadsheet would run as a formula are defused.
 
 use super::format::date_time;
+use super::submit::Submit;
 use crate::api::audit::{list_audit, AuditEntry, AuditNarrow, AUDIT_PAGE};
 use crate::api::AppError;
+use leptos::prelude::*;
 use wasm_bindgen::JsCast;
+
+/// The button, saving the file when every page has arrived; a failure shows in `error`.
+#[component]
+pub fn ExportCsv(filter: RwSignal<String>, narrow: RwSignal<AuditNarrow>, error: RwSignal<Option<String>>) -> impl IntoView {
+    let export = Submit::handled(
+        |(text, narrowed): &(String, AuditNarrow)| all_matching(text.clone(), narrowed.clone()),
+        move |all: Vec<AuditEntry>| {
+            let today = js_sys::Date::new_0();
+            let name =
+                format!("mailroom-audit-{:04}-{:02}-{:02}.csv", today.get_full_year(), today.get_month() + 1, today.get_date());
+            if let Err(why) = download(&name, &csv(&all)) {
+                error.set(Some(format!("The export failed: {why}.")));
+            }
+        },
+        move |e| error.set(Some(e.to_string())),
+    );
+    let pending = export.pending();
+    view! {
+        <p>
+            <button type="button" on:click=move |_| export.send((filter.get_untracked(), narrow.get_untracked())) disabled=pending>
+                {move || if pending.get() { "Exporting…" } else { "Export CSV" }}
+            </button>
+            <span class="hint">" Every entry matching the filter and choices, as a spreadsheet file."</span>
+        </p>
+    }
+}
 
 /// One CSV field: quoted, quotes doubled, and a leading = + - @ (or tab, CR) made inert with
 /// an apostrophe, so opening the file never runs what someone typed.

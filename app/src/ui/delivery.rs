@@ -3,11 +3,12 @@
 //! sent again, and its outcome is announced when it comes. A row opens the mail itself.
 
 use super::format::date_time;
+use super::latest::Latest;
 use super::session::session;
 use super::toast::toasts;
 use crate::api::delivery::{list_mail, MailNarrow, MailStatus, MailView, MAIL_PAGE};
+use crate::api::MailId;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use std::time::Duration;
 
 #[component]
@@ -21,43 +22,38 @@ pub fn DeliveryPage() -> impl IntoView {
     let loaded = RwSignal::new(false);
     let more = RwSignal::new(false);
     let resending = RwSignal::new(None::<MailView>);
-    let opened = RwSignal::new(None::<crate::api::MailId>);
+    let opened = RwSignal::new(None::<MailId>);
     // Resent mails on their way, by id, and their settings' name.
-    let watched = RwSignal::new(Vec::<(crate::api::MailId, String)>::new());
-    // The newest page is fetched again every few seconds; older pages, once shown, stay.
+    let watched = RwSignal::new(Vec::<(MailId, String)>::new());
+    // The newest page is fetched again every few seconds; older pages, once shown, stay. A new
+    // filter or choice drops every answer still on its way.
+    let (newest, older_pages) = (Latest::new(), Latest::new());
     let load = move |older: bool| {
-        let (text, narrowed) = (filter.get_untracked(), narrow.get_untracked());
         let before = if older { rows.with_untracked(|r| r.last().map(|m| m.id)) } else { None };
-        spawn_local(async move {
-            // The panel may be gone by now; read nothing that could have been disposed.
-            let answer = list_mail(text.clone(), before, Some(narrowed)).await;
-            let asked =
-                move || filter.try_get_untracked().as_ref() == Some(&text) && narrow.try_get_untracked() == Some(narrowed);
-            match answer {
-                Ok(page) if asked() => {
-                    if older || !loaded.get_untracked() {
-                        more.set(page.len() == MAIL_PAGE);
+        let line = if older { older_pages } else { newest };
+        line.send(list_mail(filter.get_untracked(), before, Some(narrow.get_untracked())), move |answer| match answer {
+            Ok(page) => {
+                if older || !loaded.get_untracked() {
+                    more.set(page.len() == MAIL_PAGE);
+                }
+                rows.update(|all| {
+                    if older {
+                        all.extend(page);
+                    } else {
+                        let oldest = page.last().map(|m| m.id);
+                        all.retain(|m| oldest.is_some_and(|o| m.id < o));
+                        all.splice(0..0, page);
                     }
-                    rows.update(|all| {
-                        if older {
-                            all.extend(page);
-                        } else {
-                            let oldest = page.last().map(|m| m.id);
-                            all.retain(|m| oldest.is_some_and(|o| m.id < o));
-                            all.splice(0..0, page);
-                        }
-                    });
-                    error.set(None);
-                    loaded.set(true);
-                    announce_outcomes(rows, watched, toasts);
-                }
-                Err(e) if asked() => {
-                    // What is listed no longer matches the filter and choices shown.
-                    rows.set(Vec::new());
-                    more.set(false);
-                    error.set(session.unless_signed_out(e).map(|e| e.to_string()));
-                }
-                _ => {}
+                });
+                error.set(None);
+                loaded.set(true);
+                announce_outcomes(rows, watched, toasts);
+            }
+            Err(e) => {
+                // What is listed no longer matches the filter and choices shown.
+                rows.set(Vec::new());
+                more.set(false);
+                error.set(session.unless_signed_out(e).map(|e| e.to_string()));
             }
         });
     };
@@ -73,6 +69,7 @@ pub fn DeliveryPage() -> impl IntoView {
         on_cleanup(move || handle.clear());
     }
     let restart = move || {
+        older_pages.forget();
         loaded.set(false);
         rows.set(Vec::new());
         load(false);
@@ -100,32 +97,7 @@ pub fn DeliveryPage() -> impl IntoView {
             </div>
             <super::delivery_narrow::DeliveryNarrowing narrow changed=Callback::new(move |()| restart()) />
             <Show when=move || error.with(Option::is_some)><p class="alert" role="alert">{move || error.get()}</p></Show>
-            <table class="audit cards">
-                <thead><tr><th>"Queued"</th><th>"Status"</th><th>"Recipient"</th><th>"Subject"</th><th>"Template"</th><th>"SMTP settings"</th><th>"Attempts"</th><th>"Last error"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
-                <tbody>
-                    <For each=move || rows.get() key=|m| m.clone() let:m>
-                        <tr class="openable" on:click=move |_| opened.set(Some(m.id))>
-                            <td data-label="Queued" class="nowrap">{date_time(m.created_at)}</td>
-                            <td data-label="Status"><span class=format!("badge {}", m.status.label())>{m.status.label()}</span></td>
-                            <td data-label="Recipient">{m.recipient.clone()}</td>
-                            <td data-label="Subject">{m.subject.clone()}</td>
-                            <td data-label="Template">{m.template.clone()}</td>
-                            <td data-label="SMTP settings">{m.settings.clone()}{m.sent_via.clone().map(|via| format!(" (sent by its backup “{via}”)"))}</td>
-                            <td data-label="Attempts">{m.attempts}</td>
-                            <td data-label="Last error">{m.last_error.clone().unwrap_or_default()}</td>
-                            <td data-label="Actions" class="nowrap">
-                                <button type="button" aria-label=format!("Details of the mail to {}", m.recipient)
-                                    on:click=move |ev| { ev.stop_propagation(); opened.set(Some(m.id)); }>"Details"</button>
-                                {(m.status == MailStatus::Failed).then(|| {
-                                    let mail = m.clone();
-                                    view! { <button type="button" aria-label=format!("Resend to {}", m.recipient)
-                                        on:click=move |ev| { ev.stop_propagation(); resending.set(Some(mail.clone())); }>"Resend"</button> }
-                                })}
-                            </td>
-                        </tr>
-                    </For>
-                </tbody>
-            </table>
+            <MailTable rows opened resending />
             {move || (loaded.get() && rows.with(Vec::is_empty) && error.with(Option::is_none)).then(|| view! { <p class="empty">"No mail matches."</p> })}
             <Show when=move || more.get()>
                 <button type="button" on:click=move |_| load(true)>"Show older mail"</button>
@@ -136,12 +108,45 @@ pub fn DeliveryPage() -> impl IntoView {
     }
 }
 
-/// Announces each watched mail that has been sent or has failed again, and stops watching it.
-fn announce_outcomes(
+/// The mails listed; a row opens the mail, a failed one offers Resend.
+#[component]
+fn MailTable(
     rows: RwSignal<Vec<MailView>>,
-    watched: RwSignal<Vec<(crate::api::MailId, String)>>,
-    toasts: super::toast::Toasts,
-) {
+    opened: RwSignal<Option<MailId>>,
+    resending: RwSignal<Option<MailView>>,
+) -> impl IntoView {
+    view! {
+        <table class="audit cards">
+            <thead><tr><th>"Queued"</th><th>"Status"</th><th>"Recipient"</th><th>"Subject"</th><th>"Template"</th><th>"SMTP settings"</th><th>"Attempts"</th><th>"Last error"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
+            <tbody>
+                <For each=move || rows.get() key=|m| m.clone() let:m>
+                    <tr class="openable" on:click=move |_| opened.set(Some(m.id))>
+                        <td data-label="Queued" class="nowrap">{date_time(m.created_at)}</td>
+                        <td data-label="Status"><span class=format!("badge {}", m.status.label())>{m.status.label()}</span></td>
+                        <td data-label="Recipient">{m.recipient.clone()}</td>
+                        <td data-label="Subject">{m.subject.clone()}</td>
+                        <td data-label="Template">{m.template.clone()}</td>
+                        <td data-label="SMTP settings">{m.settings.clone()}{m.sent_via.clone().map(|via| format!(" (sent by its backup “{via}”)"))}</td>
+                        <td data-label="Attempts">{m.attempts}</td>
+                        <td data-label="Last error">{m.last_error.clone().unwrap_or_default()}</td>
+                        <td data-label="Actions" class="nowrap">
+                            <button type="button" aria-label=format!("Details of the mail to {}", m.recipient)
+                                on:click=move |ev| { ev.stop_propagation(); opened.set(Some(m.id)); }>"Details"</button>
+                            {(m.status == MailStatus::Failed).then(|| {
+                                let mail = m.clone();
+                                view! { <button type="button" aria-label=format!("Resend to {}", m.recipient)
+                                    on:click=move |ev| { ev.stop_propagation(); resending.set(Some(mail.clone())); }>"Resend"</button> }
+                            })}
+                        </td>
+                    </tr>
+                </For>
+            </tbody>
+        </table>
+    }
+}
+
+/// Announces each watched mail that has been sent or has failed again, and stops watching it.
+fn announce_outcomes(rows: RwSignal<Vec<MailView>>, watched: RwSignal<Vec<(MailId, String)>>, toasts: super::toast::Toasts) {
     let done: Vec<MailView> = rows.with_untracked(|all| {
         watched.with_untracked(|w| {
             all.iter()

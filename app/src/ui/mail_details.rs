@@ -4,15 +4,16 @@
 
 use super::dialog::{keep_focus_inside, modal_while};
 use super::format::date_time;
+use super::latest::Latest;
 use super::session::session;
+use super::submit::Submit;
 use super::toast::toasts;
 use crate::api::delivery::{
     cancel_mail, get_mail, retry_mail_now, AttachmentInfo, AttemptView, MailDetails, MailStatus, MailView,
 };
-use crate::api::{AppError, MailId};
+use crate::api::MailId;
 use leptos::html::Dialog;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 /// Where the mail stands, in one sentence.
 fn standing(d: &MailDetails) -> String {
@@ -53,53 +54,46 @@ pub fn MailDetailsDialog(
     let dialog = NodeRef::<Dialog>::new();
     let details = RwSignal::new(None::<MailDetails>);
     let error = RwSignal::new(None::<String>);
-    let pending = RwSignal::new(false);
     modal_while(dialog, move || open.with(Option::is_some));
-    let shown = move |e: AppError| error.set(session.unless_signed_out(e).map(|e| e.to_string()));
     // Fetched on opening, and again whenever the log's row for it changes; only the newest
     // answer is shown, so a slow older one cannot bring back a state since left.
-    let asked = StoredValue::new(0_u64);
+    let latest = Latest::new();
     Effect::new(move |_| {
         let (Some(id), _) = (open.get(), row.get()) else {
+            latest.forget();
             details.set(None);
             return;
         };
-        let ticket = asked.get_value() + 1;
-        asked.set_value(ticket);
-        spawn_local(async move {
-            let answer = get_mail(id).await;
-            if asked.try_get_value() != Some(ticket) || open.try_get_untracked() != Some(Some(id)) {
-                return;
+        latest.send(get_mail(id), move |answer| match answer {
+            Ok(found) => {
+                details.set(Some(found));
+                error.set(None);
             }
-            match answer {
-                Ok(found) => {
-                    details.set(Some(found));
-                    error.set(None);
-                }
-                Err(e) => shown(e),
-            }
+            Err(e) => error.set(session.unless_signed_out(e).map(|e| e.to_string())),
         });
     });
+    // Retry now (true) or Cancel mail (false). The row's change refetches the details.
+    let act = Submit::handled(
+        |(id, retry): &(MailId, bool)| {
+            let (id, retry) = (*id, *retry);
+            async move { if retry { retry_mail_now(id).await } else { cancel_mail(id).await }.map(|mail| (retry, mail)) }
+        },
+        move |(retry, mail): (bool, MailView)| {
+            toasts.show(if retry {
+                format!("Mail to {} will be tried again now.", mail.recipient)
+            } else {
+                format!("Mail to {} was cancelled; it will not be sent.", mail.recipient)
+            });
+            let _ = changed.try_run(mail);
+        },
+        move |e| error.set(Some(e.to_string())),
+    );
+    let pending = act.pending();
     let act = move |retry: bool| {
-        let Some(id) = open.get_untracked() else { return };
-        pending.set(true);
-        spawn_local(async move {
-            let done = if retry { retry_mail_now(id).await } else { cancel_mail(id).await };
-            // The row's change refetches the details; a newer ticket drops any answer on its way.
-            let _ = asked.try_update_value(|t| *t += 1);
-            match done {
-                Ok(mail) => {
-                    toasts.show(if retry {
-                        format!("Mail to {} will be tried again now.", mail.recipient)
-                    } else {
-                        format!("Mail to {} was cancelled; it will not be sent.", mail.recipient)
-                    });
-                    let _ = changed.try_run(mail);
-                }
-                Err(e) => shown(e),
-            }
-            let _ = pending.try_set(false);
-        });
+        if let Some(id) = open.get_untracked() {
+            latest.forget();
+            act.send((id, retry));
+        }
     };
     let queued = move || details.with(|d| d.as_ref().is_some_and(|d| d.mail.status == MailStatus::Queued));
     let message = Memo::new(move |_| {

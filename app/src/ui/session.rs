@@ -6,7 +6,6 @@ use super::route::encode;
 use crate::api::{auth::who_am_i, AppError, CurrentUser};
 use crate::domain::Role;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum SessionState {
@@ -27,8 +26,11 @@ impl Session {
     pub fn provide(nav: Nav) -> Self {
         let session = Self { state: RwSignal::new(SessionState::Loading), nav };
         provide_context(session);
-        spawn_local(async move {
-            session.state.set(match who_am_i().await {
+        let asked = Action::new_local(|_: &()| who_am_i());
+        asked.dispatch_local(());
+        Effect::new(move |_| {
+            let Some(answer) = asked.value().get() else { return };
+            session.state.set(match answer {
                 Ok(Some(user)) => SessionState::SignedIn(user),
                 Ok(None) | Err(AppError::SignedOut) => SessionState::SignedOut,
                 Err(e) => SessionState::Failed(e.to_string()),

@@ -5,20 +5,22 @@ use super::route::Panel;
 use super::session::{session, SessionState};
 use crate::api::auth::sign_out;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 #[component]
 pub fn Shell(panel: Panel, children: Children) -> impl IntoView {
     let nav = nav();
     let session = session();
-    let signing_out = RwSignal::new(false);
-    let on_sign_out = move |_| {
-        signing_out.set(true);
-        spawn_local(async move {
-            let _ = sign_out().await;
+    // Whatever the server answers, this browser is signed out.
+    let leave = Action::new_local(|_: &()| sign_out());
+    Effect::new(move |_| {
+        if leave.value().with(Option::is_some) {
             session.state.set(SessionState::SignedOut);
             nav.replace("/sign-in");
-        });
+        }
+    });
+    let signing_out = leave.pending();
+    let on_sign_out = move |_| {
+        leave.dispatch_local(());
     };
     view! {
         <a class="skip-link" href="#main" on:click=skip_to_main>"Skip to main content"</a>

@@ -7,7 +7,6 @@ use crate::api::{settings::get_settings, AppError, SettingsId, SettingsView};
 use crate::ui::route::Selection;
 use crate::ui::session::session;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 #[derive(Clone)]
 enum Load {
@@ -30,25 +29,27 @@ pub fn Editor(selection: Selection<SettingsId>) -> impl IntoView {
         Selection::Unknown => view! { <Missing /> }.into_any(),
         Selection::Existing(id) => {
             let ctx = ctx();
-            let load = RwSignal::new(Load::Loading);
-            match ctx.prefetched.get_value().filter(|v| v.id == id) {
-                Some(view) => load.set(Load::Ready(Box::new(view))),
-                None => spawn_local(async move {
-                    load.set(match get_settings(id).await {
+            // The save that created it hands it over; otherwise it is read from the server.
+            let handed = ctx.prefetched.get_value().filter(|v| v.id == id);
+            ctx.prefetched.set_value(None);
+            let load = LocalResource::new(move || {
+                let handed = handed.clone();
+                async move {
+                    let found = match handed {
+                        Some(view) => Ok(view),
+                        None => get_settings(id).await,
+                    };
+                    match found {
                         Ok(view) => Load::Ready(Box::new(view)),
                         Err(AppError::NotFound(_)) => {
                             ctx.rows.update(|r| r.remove(id));
                             Load::Missing
                         }
-                        Err(e) => match session.unless_signed_out(e) {
-                            Some(e) => Load::Failed(e.to_string()),
-                            None => return,
-                        },
-                    })
-                }),
-            }
-            ctx.prefetched.set_value(None);
-            (move || match load.get() {
+                        Err(e) => session.unless_signed_out(e).map_or(Load::Loading, |e| Load::Failed(e.to_string())),
+                    }
+                }
+            });
+            (move || match load.get().unwrap_or(Load::Loading) {
                 Load::Loading => view! {
                     <h2 id="editor-heading">"Edit SMTP Settings"</h2>
                     <p class="empty">"Loading…"</p>

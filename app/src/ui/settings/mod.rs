@@ -6,6 +6,7 @@ mod backup;
 mod certificate;
 mod connect;
 mod delete;
+mod editing;
 mod editor;
 mod form;
 mod list;
@@ -15,13 +16,12 @@ mod store;
 mod test_dialog;
 mod trusted;
 
+use super::loaded::loaded;
 use super::nav::nav;
 use super::route::{Route, Selection};
-use super::session::session;
 use crate::api::{settings::list_settings, SettingsId, SettingsView};
 use crate::domain::{Field, FieldErrors, SettingsForm};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 pub use store::SettingsList;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -66,7 +66,6 @@ pub fn ctx() -> SettingsCtx {
 #[component]
 pub fn SettingsPage() -> impl IntoView {
     let nav = nav();
-    let session = session();
     let url = nav.url();
     let selection = Memo::new(move |_| match Route::parse(&url.get()) {
         Route::Settings(selection) => selection,
@@ -82,18 +81,15 @@ pub fn SettingsPage() -> impl IntoView {
         editor: RwSignal::new(None),
     };
     provide_context(ctx);
-    spawn_local(async move {
-        match list_settings().await {
-            Ok(items) => {
-                ctx.rows.set(SettingsList::new(items));
-                ctx.state.set(ListState::Ready);
-            }
-            Err(e) => {
-                if let Some(e) = session.unless_signed_out(e) {
-                    ctx.state.set(ListState::Failed(e.to_string()));
-                }
-            }
+    // Read once; from then on the panel keeps the list up to date itself.
+    let listed = loaded(list_settings);
+    Effect::new(move |_| match listed.get() {
+        Some(Ok(items)) => {
+            ctx.rows.set(SettingsList::new(items));
+            ctx.state.set(ListState::Ready);
         }
+        Some(Err(e)) if !e.is_empty() => ctx.state.set(ListState::Failed(e)),
+        _ => {}
     });
     view! {
         <div class="settings-page">

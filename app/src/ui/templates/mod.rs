@@ -1,5 +1,6 @@
 //! The Email templates panel: the same list, filter and edit pattern as SMTP Settings.
 
+mod editing;
 mod editor;
 mod preview;
 mod restore;
@@ -10,11 +11,10 @@ use crate::api::templates::{list_templates, TemplateSummary, TemplateView};
 use crate::api::{SettingsSummary, TemplateId};
 use crate::domain::name_key;
 use crate::ui::icons::PlusIcon;
+use crate::ui::loaded::loaded;
 use crate::ui::nav::nav;
 use crate::ui::route::{Route, Selection};
-use crate::ui::session::session;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 pub const BASE: &str = "/templates";
 
@@ -44,7 +44,6 @@ impl TemplatesCtx {
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
     let nav = nav();
-    let session = session();
     let url = nav.url();
     let selection = Memo::new(move |_| match Route::parse(&url.get()) {
         Route::Templates(selection) => selection,
@@ -57,15 +56,16 @@ pub fn TemplatesPage() -> impl IntoView {
         sample: StoredValue::new(String::new()),
     };
     provide_context(ctx);
+    // Read once; from then on the panel keeps the list up to date itself.
+    let listed = loaded(|| async { Ok((list_templates().await?, list_settings().await?)) });
     let error = RwSignal::new(None::<String>);
-    spawn_local(async move {
-        match (list_templates().await, list_settings().await) {
-            (Ok(rows), Ok(settings)) => {
-                ctx.rows.set(rows);
-                ctx.settings.set(settings);
-            }
-            (Err(e), _) | (_, Err(e)) => error.set(session.unless_signed_out(e).map(|e| e.to_string())),
+    Effect::new(move |_| match listed.get() {
+        Some(Ok((rows, settings))) => {
+            ctx.rows.set(rows);
+            ctx.settings.set(settings);
         }
+        Some(Err(e)) if !e.is_empty() => error.set(Some(e)),
+        _ => {}
     });
     let filter = RwSignal::new(String::new());
     let shown = Memo::new(move |_| {

@@ -7,9 +7,9 @@ use crate::api::{AppError, TemplateId};
 use crate::domain::template::{described, PlaceholderRule};
 use crate::domain::{FieldErrors, FieldKey, TemplateForm};
 use crate::ui::fields::TextAreaField;
+use crate::ui::latest::Latest;
 use crate::ui::session::session;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use std::time::Duration;
 
 /// How long typing must pause before the preview is asked for again.
@@ -37,38 +37,30 @@ pub fn LivePreview(
     // The latest rendering, with what it was rendered from.
     let shown = RwSignal::new(None::<(Preview, TemplateForm, String)>);
     let failure = RwSignal::new(None::<String>);
-    let asked = StoredValue::new(0_u64);
+    let latest = Latest::new();
     Effect::new(move |_| {
         let (form, sample) = (draft.get(), sample_text.get());
-        let ticket = asked.get_value() + 1;
-        asked.set_value(ticket);
+        let ticket = latest.forget();
         let Ok(given) = parsed_sample(&sample) else { return };
-        set_timeout(
-            move || {
-                if asked.try_get_value() != Some(ticket) {
-                    return;
+        let ask = move || {
+            if !latest.is_current(ticket) {
+                return;
+            }
+            let asked = preview_template(form.clone(), id.get_untracked(), given);
+            latest.send(asked, move |answer| match answer {
+                Ok(p) => {
+                    checked.set(FieldErrors::default());
+                    failure.set(None);
+                    shown.set(Some((p, form, sample)));
                 }
-                spawn_local(async move {
-                    let answer = preview_template(form.clone(), id.get_untracked(), given).await;
-                    if asked.try_get_value() != Some(ticket) {
-                        return;
-                    }
-                    match answer {
-                        Ok(p) => {
-                            checked.set(FieldErrors::default());
-                            failure.set(None);
-                            shown.set(Some((p, form, sample)));
-                        }
-                        Err(AppError::Invalid(errors)) => {
-                            failure.set(None);
-                            checked.set(errors);
-                        }
-                        Err(e) => failure.set(session.unless_signed_out(e).map(|e| e.to_string())),
-                    }
-                });
-            },
-            PAUSE,
-        );
+                Err(AppError::Invalid(errors)) => {
+                    failure.set(None);
+                    checked.set(errors);
+                }
+                Err(e) => failure.set(session.unless_signed_out(e).map(|e| e.to_string())),
+            });
+        };
+        set_timeout(ask, PAUSE);
     });
     let current = move || {
         shown.with(|s| s.as_ref().is_some_and(|(_, form, sample)| draft.with(|d| d == form) && sample_text.with(|t| t == sample)))
