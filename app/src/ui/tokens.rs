@@ -10,7 +10,6 @@ use super::toast::toasts;
 use crate::api::tokens::{create_token, list_tokens, revoke_token, TokenView};
 use crate::domain::FieldKey;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 #[component]
 pub fn TokensPage() -> impl IntoView {
@@ -111,14 +110,21 @@ fn CreateToken(created: Callback<()>) -> impl IntoView {
 #[component]
 fn NewToken(token: String) -> impl IntoView {
     let toasts = toasts();
-    let copy = move |token: String| {
-        spawn_local(async move {
-            let written = wasm_bindgen_futures::JsFuture::from(window().navigator().clipboard().write_text(&token)).await;
-            toasts.show(match written {
-                Ok(_) => "Copied the token.",
-                Err(_) => "The browser did not allow copying; select the token and copy it yourself.",
+    let copied = Action::new_local(|token: &String| {
+        let writing = wasm_bindgen_futures::JsFuture::from(window().navigator().clipboard().write_text(token));
+        async move { writing.await.is_ok() }
+    });
+    Effect::new(move |_| {
+        if let Some(ok) = copied.value().get() {
+            toasts.show(if ok {
+                "Copied the token."
+            } else {
+                "The browser did not allow copying; select the token and copy it yourself."
             });
-        });
+        }
+    });
+    let copy = move |token: String| {
+        copied.dispatch_local(token);
     };
     view! {
         <div class="card new-token" role="status">

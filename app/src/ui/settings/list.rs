@@ -1,8 +1,9 @@
 //! The left panel: heading, action icons, the Filter box and the list. The list renders only
 //! the rows in view, so typing in Filter stays instant with ten thousand settings.
 
+use super::list_keys::moved_to;
+use super::list_row::ListRow;
 use super::{ctx, ListState};
-use crate::ui::format::date_time;
 use crate::ui::format::thousands;
 use crate::ui::icons::{PlusIcon, SendIcon, TrashIcon};
 use crate::ui::nav::nav;
@@ -86,27 +87,10 @@ pub fn SettingsPanel() -> impl IntoView {
             return;
         }
         let typed = (key.chars().count() == 1 && !ev.ctrl_key() && !ev.meta_key() && !ev.alt_key()).then(|| key.to_lowercase());
-        let target = match (key.as_str(), current) {
-            // Type-ahead: the next row whose name starts with the letter typed.
-            _ if typed.is_some() => {
-                let letter = typed.unwrap_or_default();
-                let start = current.map_or(0, |i| i + 1);
-                let starts = |i: usize| {
-                    matches.with(|m| ctx.rows.with(|r| r.at(m[i]).is_some_and(|s| s.name.to_lowercase().starts_with(&letter))))
-                };
-                match (0..total).map(|k| (start + k) % total).find(|&i| starts(i)) {
-                    Some(i) => i,
-                    None => return,
-                }
-            }
-            ("ArrowDown", Some(i)) => (i + 1).min(total - 1),
-            ("ArrowUp", Some(i)) => i.saturating_sub(1),
-            ("PageDown", Some(i)) => (i + page).min(total - 1),
-            ("PageUp", Some(i)) => i.saturating_sub(page),
-            ("ArrowDown" | "ArrowUp" | "PageDown" | "PageUp" | "Home", _) => 0,
-            ("End", _) => total - 1,
-            _ => return,
+        let starts = |i: usize, letter: &str| {
+            matches.with(|m| ctx.rows.with(|r| r.at(m[i]).is_some_and(|s| s.name.to_lowercase().starts_with(letter))))
         };
+        let Some(target) = moved_to(&key, typed.as_deref(), current, total, page, starts) else { return };
         ev.prevent_default();
         let top = target as f64 * ROW_HEIGHT;
         let (now, height) = (scroll_top.get_untracked(), viewport.get_untracked());
@@ -123,54 +107,8 @@ pub fn SettingsPanel() -> impl IntoView {
     view! {
         <aside class="list-panel" aria-labelledby="list-heading">
             <h1 id="list-heading">"SMTP Settings"</h1>
-            <div class="actions" role="toolbar" aria-label="SMTP settings actions">
-                <button type="button" class="icon" aria-label="Send test email" title="Send test email" disabled=move || ctx.editor.with(Option::is_none) on:click=move |_| ctx.testing.set(true)>
-                    <SendIcon />
-                </button>
-                <button type="button" class="icon" aria-label="Delete" title="Delete" disabled=move || !can_delete() on:click=move |_| ctx.deleting.set(true)>
-                    <TrashIcon />
-                </button>
-                <button type="button" class="icon" aria-label="Add" title="Add" on:click=move |_| nav.go(&Selection::New.path())>
-                    <PlusIcon />
-                </button>
-            </div>
-            <div class="field filter">
-                <label for="filter">"Filter"</label>
-                <input
-                    id="filter"
-                    type="search"
-                    autocomplete="off"
-                    placeholder="Name, host, email or username"
-                    prop:value=filter
-                    on:input=move |ev| filter.set(event_target_value(&ev))
-                    on:keydown=move |ev: KeyboardEvent| {
-                        if ev.key() == "Escape" && !filter.with(String::is_empty) {
-                            ev.prevent_default();
-                            filter.set(String::new());
-                        }
-                    }
-                />
-            </div>
-            <p class="count" role="status">
-                {move || match ctx.state.get() {
-                    ListState::Ready if !filter.with(|f| f.trim().is_empty()) => {
-                        format!("{} of {}", thousands(matches.with(Vec::len)), thousands(ctx.rows.with(|r| r.len())))
-                    }
-                    ListState::Ready => format!("Showing all {}", thousands(ctx.rows.with(|r| r.len()))),
-                    _ => String::new(),
-                }}
-            </p>
-            {move || match ctx.state.get() {
-                ListState::Loading => Some(view! { <p class="empty">"Loading…"</p> }.into_any()),
-                ListState::Failed(e) => Some(view! { <p class="alert" role="alert">{e}</p> }.into_any()),
-                ListState::Ready if ctx.rows.with(|r| r.is_empty()) => Some(view! {
-                    <p class="empty">"No SMTP settings yet. Choose Add to create the first."</p>
-                }.into_any()),
-                ListState::Ready if matches.with(Vec::is_empty) => Some(view! {
-                    <p class="empty">{move || format!("No SMTP settings match “{}”.", filter.get().trim())}</p>
-                }.into_any()),
-                ListState::Ready => None,
-            }}
+            <Toolbar can_delete=Signal::derive(can_delete) />
+            <FilterAndCount filter matches />
             <div
                 class="list"
                 node_ref=list
@@ -185,39 +123,7 @@ pub fn SettingsPanel() -> impl IntoView {
                 <div class="list-sizer" style:height=move || format!("{}px", matches.with(Vec::len) as f64 * ROW_HEIGHT)>
                     <div class="list-window" style:transform=move || format!("translateY({}px)", visible.with(|v| v.0) as f64 * ROW_HEIGHT)>
                         <For each=move || visible.get().1 key=|s| (s.id, s.name.clone(), s.host.clone(), s.port, s.last_test.clone(), s.is_default, s.template_count, s.health.clone(), s.failing_over, s.backs_up, s.cert_expires_at) let:s>
-                            <div
-                                role="option"
-                                id=format!("option-{}", s.id)
-                                class="row"
-                                aria-selected=move || if selected_id() == Some(s.id) { "true" } else { "false" }
-                                on:click=move |_| nav.go(&Selection::Existing(s.id).path())
-                            >
-                                <span class="row-name">
-                                    {s.name.clone()}
-                                    {s.last_test.clone().map(|t| {
-                                        let (class, mark, said) = if t.ok { ("status ok", "✓", "Last test succeeded") } else { ("status failed", "!", "Last test failed") };
-                                        let when = date_time(t.at);
-                                        let tip = format!("{said} on {when}. {}", t.summary);
-                                        view! { <span class=class role="img" aria-label=format!("{said} ({when})") title=tip>{mark}</span> }
-                                    })}
-                                    {s.last_test.is_none().then(|| view! { <span class="visually-hidden">" (never tested)"</span> })}
-                                    {s.health.failing_since.map(|since| {
-                                        let said = format!("Mail failing since {}, {} waiting", date_time(since), s.health.waiting);
-                                        view! { <span class="status failing" role="img" aria-label=said.clone() title=said>"⚠"</span> }
-                                    })}
-                                </span>
-                                <span class="row-host">
-                                    {format!("{}:{}", s.host, s.port)}
-                                    {s.is_default.then(|| view! { <span class="badge">"Default"</span> })}
-                                    {s.failing_over.then(|| view! { <span class="badge warn" title="Its relay cannot be reached for now; its backup carries its mail.">"Failing over"</span> })}
-                                    {(s.backs_up > 0).then(|| view! { <span class="badge">"Backup"</span> })}
-                                    {(!s.is_default && s.template_count == 0 && s.backs_up == 0).then(|| view! { <span class="badge muted" title="No template sends through these settings, and they back up no other settings.">"Unused"</span> })}
-                                    {s.cert_expires_at.map(certificate_days)}
-                                    {(s.template_count > 0).then(|| format!(" · {} template{}", s.template_count, if s.template_count == 1 { "" } else { "s" }))}
-                                    {(s.health.sent_24h + s.health.failed_24h > 0)
-                                        .then(|| format!(" · 24 h: {} sent, {} failed", s.health.sent_24h, s.health.failed_24h))}
-                                </span>
-                            </div>
+                            <ListRow s selected=Signal::derive(selected_id) />
                         </For>
                     </div>
                 </div>
@@ -226,14 +132,66 @@ pub fn SettingsPanel() -> impl IntoView {
     }
 }
 
-/// The certificate's days to expiry from the last successful test: a warning under 14 days,
-/// an error once expired.
-fn certificate_days(expires_at: crate::api::Timestamp) -> impl IntoView {
-    let days = (expires_at.get() - js_sys::Date::now() as i64).div_euclid(86_400_000);
-    let (class, text) = match days {
-        ..0 => ("cert expired", "certificate expired".to_owned()),
-        0..14 => ("cert soon", format!("certificate expires in {days} d")),
-        _ => ("cert", format!("certificate {days} d")),
-    };
-    view! { <span class=class>{format!(" · {text}")}</span> }
+/// Send test email, Delete and Add.
+#[component]
+fn Toolbar(can_delete: Signal<bool>) -> impl IntoView {
+    let (nav, ctx) = (nav(), ctx());
+    view! {
+        <div class="actions" role="toolbar" aria-label="SMTP settings actions">
+            <button type="button" class="icon" aria-label="Send test email" title="Send test email" disabled=move || ctx.editor.with(Option::is_none) on:click=move |_| ctx.testing.set(true)>
+                <SendIcon />
+            </button>
+            <button type="button" class="icon" aria-label="Delete" title="Delete" disabled=move || !can_delete.get() on:click=move |_| ctx.deleting.set(true)>
+                <TrashIcon />
+            </button>
+            <button type="button" class="icon" aria-label="Add" title="Add" on:click=move |_| nav.go(&Selection::New.path())>
+                <PlusIcon />
+            </button>
+        </div>
+    }
+}
+
+/// The Filter box, how many settings match, and why the list is empty when it is.
+#[component]
+fn FilterAndCount(filter: RwSignal<String>, matches: Memo<Vec<usize>>) -> impl IntoView {
+    let ctx = ctx();
+    view! {
+        <div class="field filter">
+            <label for="filter">"Filter"</label>
+            <input
+                id="filter"
+                type="search"
+                autocomplete="off"
+                placeholder="Name, host, email or username"
+                prop:value=filter
+                on:input=move |ev| filter.set(event_target_value(&ev))
+                on:keydown=move |ev: KeyboardEvent| {
+                    if ev.key() == "Escape" && !filter.with(String::is_empty) {
+                        ev.prevent_default();
+                        filter.set(String::new());
+                    }
+                }
+            />
+        </div>
+        <p class="count" role="status">
+            {move || match ctx.state.get() {
+                ListState::Ready if !filter.with(|f| f.trim().is_empty()) => {
+                    format!("{} of {}", thousands(matches.with(Vec::len)), thousands(ctx.rows.with(|r| r.len())))
+                }
+                ListState::Ready => format!("Showing all {}", thousands(ctx.rows.with(|r| r.len()))),
+                _ => String::new(),
+            }}
+        </p>
+        {move || match ctx.state.get() {
+            ListState::Loading => Some(view! { <p class="empty">"Loading…"</p> }.into_any()),
+            ListState::Failed(e) => Some(view! { <p class="alert" role="alert">{e}</p> }.into_any()),
+            ListState::Ready if ctx.rows.with(|r| r.is_empty()) => Some(view! {
+                <p class="empty">"No SMTP settings yet. Choose Add to create the first."</p>
+            }.into_any()),
+            ListState::Ready if matches.with(Vec::is_empty) => Some(view! {
+                <p class="empty">{move || format!("No SMTP settings match “{}”.", filter.get().trim())}</p>
+            }.into_any()),
+            ListState::Ready => None,
+        }}
+    }
 }

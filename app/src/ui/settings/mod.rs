@@ -10,6 +10,8 @@ mod editing;
 mod editor;
 mod form;
 mod list;
+mod list_keys;
+mod list_row;
 mod make_default;
 mod provider;
 mod store;

@@ -1,11 +1,12 @@
 //! The "Send test email" dialog: the recipient, then each step of the SMTP conversation as it
 //! happens, and when something fails, what, why, what to change, and the conversation itself.
 
-use super::{ctx, EditorHandle};
+use super::{ctx, EditorHandle, SettingsCtx};
 use crate::api::test_email::{send_test_email, Diagnosis, Speaker, Step, TestEmailRequest, TestEvent, TranscriptLine};
 use crate::api::AppError;
 use crate::domain::{FieldErrors, FieldKey};
 use crate::ui::fields::TextField;
+use crate::ui::latest::Latest;
 use crate::ui::session::session;
 use futures::StreamExt;
 use leptos::html::Dialog;
@@ -47,17 +48,16 @@ pub fn TestDialog() -> impl IntoView {
     let states = RwSignal::new(Vec::<(Step, StepState)>::new());
     let diagnosis = RwSignal::new(None::<Diagnosis>);
     let transcript = RwSignal::new(Vec::<TranscriptLine>::new());
-    let show_transcript = RwSignal::new(false);
     let outcome = RwSignal::new(None::<bool>);
     // The saved settings under test, fixed when Send is pressed.
     let tested = StoredValue::new(None::<crate::api::SettingsId>);
 
     crate::ui::dialog::modal_while(dialog, move || ctx.testing.get());
-    // Each Send gets a number; closing moves past it, so a cancelled run's late events are ignored.
-    let run = StoredValue::new(0_u64);
+    // Closing, or sending again, makes a run's late events stale.
+    let latest = Latest::new();
     let close = move || {
         if running.get_untracked() {
-            run.update_value(|n| *n += 1);
+            latest.forget();
             running.set(false);
             states.set(Vec::new());
         }
@@ -71,30 +71,8 @@ pub fn TestDialog() -> impl IntoView {
         })
     };
 
-    let apply = move |event: TestEvent| match event {
-        TestEvent::Started(step) => set_state(states, step, StepState::Running),
-        TestEvent::Passed { step, millis, detail, warning } => {
-            set_state(states, step, StepState::Passed { millis, detail, warning })
-        }
-        TestEvent::Skipped { step, reason } => set_state(states, step, StepState::Skipped(reason)),
-        TestEvent::Failed { step, millis, diagnosis: found } => {
-            set_state(states, step, StepState::Failed { millis });
-            if found.recipient_at_fault {
-                recipient_error.set(Some(found.cause.clone()));
-            }
-            if let Some(editor) = ctx.editor.try_get_untracked().flatten() {
-                editor.attention.set((!found.fields.is_empty()).then(|| (found.fields.clone(), found.cause.clone())));
-            }
-            diagnosis.set(Some(found));
-        }
-        TestEvent::Finished { ok, transcript: lines, stored, .. } => {
-            transcript.set(lines);
-            outcome.set(Some(ok));
-            if let (Some(stored), Some(id)) = (stored, tested.get_value()) {
-                ctx.rows.update(|rows| rows.set_last_test(id, stored));
-            }
-        }
-    };
+    let found = Found { states, diagnosis, transcript, outcome, recipient_error, tested, ctx };
+    let apply = move |event: TestEvent| found.apply(event);
 
     let send = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -115,9 +93,9 @@ pub fn TestDialog() -> impl IntoView {
             recipient: recipient.get_untracked(),
         };
         running.set(true);
-        run.update_value(|n| *n += 1);
-        let this_run = run.get_value();
-        let current = move || run.get_value() == this_run;
+        let ticket = latest.forget();
+        let current = move || latest.is_current(ticket);
+        // The answer is a stream of events, read as they come; an Action would only see the end.
         spawn_local(async move {
             match send_test_email(request).await {
                 Ok(stream) => {
@@ -130,12 +108,7 @@ pub fn TestDialog() -> impl IntoView {
                         match chunk {
                             Ok(text) => {
                                 buffer.push_str(&text);
-                                while let Some(end) = buffer.find('\n') {
-                                    let line: String = buffer.drain(..=end).collect();
-                                    if let Ok(event) = serde_json::from_str::<TestEvent>(line.trim()) {
-                                        apply(event);
-                                    }
-                                }
+                                whole_events(&mut buffer).into_iter().for_each(apply);
                             }
                             Err(e) => {
                                 general.set(Some(e.to_string()));
@@ -176,26 +149,7 @@ pub fn TestDialog() -> impl IntoView {
                         </For>
                     </ol>
                 </Show>
-                {move || outcome.get().filter(|ok| *ok).map(|_| view! {
-                    <p class="success" role="status">{move || format!("The test email was accepted for delivery to {}. Check that inbox.", recipient.get())}</p>
-                })}
-                {move || diagnosis.get().map(|d| {
-                    let trust = Callback::new(move |pin: crate::domain::CertificatePin| {
-                        if let Some(editor) = ctx.editor.get_untracked() {
-                            editor.draft.update(|form| form.certificate = pin.to_string());
-                        }
-                    });
-                    view! { <DiagnosisBox diagnosis=d trust /> }
-                })}
-                <Show when=move || transcript.with(|t| !t.is_empty())>
-                    <button type="button" class="link" aria-expanded=move || show_transcript.get().to_string()
-                        on:click=move |_| show_transcript.update(|s| *s = !*s)>
-                        {move || if show_transcript.get() { "Hide SMTP conversation" } else { "Show SMTP conversation" }}
-                    </button>
-                    <Show when=move || show_transcript.get()>
-                        <pre class="transcript" aria-label="SMTP conversation">{move || render_transcript(&transcript.get())}</pre>
-                    </Show>
-                </Show>
+                <TestResults recipient outcome diagnosis transcript />
                 <div class="dialog-buttons">
                     <button type="submit" class="primary" disabled=running>
                         {move || if running.get() { "Sending…" } else { "Send" }}
@@ -205,6 +159,94 @@ pub fn TestDialog() -> impl IntoView {
             </form>
         </dialog>
     }
+}
+
+/// Where a run's events land as they arrive.
+#[derive(Clone, Copy)]
+struct Found {
+    states: RwSignal<Vec<(Step, StepState)>>,
+    diagnosis: RwSignal<Option<Diagnosis>>,
+    transcript: RwSignal<Vec<TranscriptLine>>,
+    outcome: RwSignal<Option<bool>>,
+    recipient_error: RwSignal<Option<String>>,
+    tested: StoredValue<Option<crate::api::SettingsId>>,
+    ctx: SettingsCtx,
+}
+
+impl Found {
+    fn apply(&self, event: TestEvent) {
+        let ctx = self.ctx;
+        match event {
+            TestEvent::Started(step) => set_state(self.states, step, StepState::Running),
+            TestEvent::Passed { step, millis, detail, warning } => {
+                set_state(self.states, step, StepState::Passed { millis, detail, warning })
+            }
+            TestEvent::Skipped { step, reason } => set_state(self.states, step, StepState::Skipped(reason)),
+            TestEvent::Failed { step, millis, diagnosis: found } => {
+                set_state(self.states, step, StepState::Failed { millis });
+                if found.recipient_at_fault {
+                    self.recipient_error.set(Some(found.cause.clone()));
+                }
+                if let Some(editor) = ctx.editor.try_get_untracked().flatten() {
+                    editor.attention.set((!found.fields.is_empty()).then(|| (found.fields.clone(), found.cause.clone())));
+                }
+                self.diagnosis.set(Some(found));
+            }
+            TestEvent::Finished { ok, transcript: lines, stored, .. } => {
+                self.transcript.set(lines);
+                self.outcome.set(Some(ok));
+                if let (Some(stored), Some(id)) = (stored, self.tested.get_value()) {
+                    ctx.rows.update(|rows| rows.set_last_test(id, stored));
+                }
+            }
+        }
+    }
+}
+
+/// What the test found: success, or the diagnosis; and the SMTP conversation on request.
+#[component]
+fn TestResults(
+    recipient: RwSignal<String>,
+    outcome: RwSignal<Option<bool>>,
+    diagnosis: RwSignal<Option<Diagnosis>>,
+    transcript: RwSignal<Vec<TranscriptLine>>,
+) -> impl IntoView {
+    let ctx = ctx();
+    let show_transcript = RwSignal::new(false);
+    view! {
+        {move || outcome.get().filter(|ok| *ok).map(|_| view! {
+            <p class="success" role="status">{move || format!("The test email was accepted for delivery to {}. Check that inbox.", recipient.get())}</p>
+        })}
+        {move || diagnosis.get().map(|d| {
+            let trust = Callback::new(move |pin: crate::domain::CertificatePin| {
+                if let Some(editor) = ctx.editor.get_untracked() {
+                    editor.draft.update(|form| form.certificate = pin.to_string());
+                }
+            });
+            view! { <DiagnosisBox diagnosis=d trust /> }
+        })}
+        <Show when=move || transcript.with(|t| !t.is_empty())>
+            <button type="button" class="link" aria-expanded=move || show_transcript.get().to_string()
+                on:click=move |_| show_transcript.update(|s| *s = !*s)>
+                {move || if show_transcript.get() { "Hide SMTP conversation" } else { "Show SMTP conversation" }}
+            </button>
+            <Show when=move || show_transcript.get()>
+                <pre class="transcript" aria-label="SMTP conversation">{move || render_transcript(&transcript.get())}</pre>
+            </Show>
+        </Show>
+    }
+}
+
+/// Takes every whole line out of `buffer` as an event; a line still arriving stays.
+fn whole_events(buffer: &mut String) -> Vec<TestEvent> {
+    let mut events = Vec::new();
+    while let Some(end) = buffer.find('\n') {
+        let line: String = buffer.drain(..=end).collect();
+        if let Ok(event) = serde_json::from_str::<TestEvent>(line.trim()) {
+            events.push(event);
+        }
+    }
+    events
 }
 
 fn set_state(states: RwSignal<Vec<(Step, StepState)>>, step: Step, state: StepState) {
@@ -319,6 +361,16 @@ fn DiagnosisBox(diagnosis: Diagnosis, trust: Callback<crate::domain::Certificate
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn events_are_read_line_by_line_and_a_partial_line_waits() {
+        let mut buffer = "{\"Started\":\"Resolve\"}\n{\"Started\":\"Conn".to_owned();
+        assert_eq!(whole_events(&mut buffer), [TestEvent::Started(Step::Resolve)]);
+        assert_eq!(buffer, "{\"Started\":\"Conn");
+        buffer.push_str("ect\"}\nnot json\n");
+        assert_eq!(whole_events(&mut buffer), [TestEvent::Started(Step::Connect)], "a line that is not an event is skipped");
+        assert!(buffer.is_empty());
+    }
 
     #[test]
     fn tls_comes_first_only_for_implicit_tls() {

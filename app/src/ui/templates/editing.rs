@@ -50,6 +50,16 @@ impl TemplateEditing {
         self.saved.set(Some(view));
     }
 
+    /// The list on the left shows what was just stored.
+    pub fn list_shows(&self, view: &TemplateView) {
+        let settings = self.ctx.settings;
+        let settings_name = view
+            .form
+            .settings_id
+            .and_then(|sid| settings.try_with(|s| s.iter().find(|s| s.id == sid).map(|s| s.name.clone())).flatten());
+        self.ctx.upsert(view.summary(settings_name));
+    }
+
     /// Another template already has the name typed.
     fn name_taken(&self) -> Option<String> {
         let key = self.draft.with(|d| name_key(&d.name));

@@ -85,18 +85,10 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
         AppError::Stale { by, at } => stale.set(Some((by, at))),
         e => banner.set(Some(e.to_string())),
     };
-    // The list on the left shows what was just stored.
-    let list_shows = move |view: &TemplateView| {
-        let settings_name = view
-            .form
-            .settings_id
-            .and_then(|sid| ctx.settings.try_with(|s| s.iter().find(|s| s.id == sid).map(|s| s.name.clone())).flatten());
-        ctx.upsert(view.summary(settings_name));
-    };
     let save = Submit::handled(
         |input: &TemplateInput| save_template(input.clone()),
         move |view: TemplateView| {
-            list_shows(&view);
+            form.list_shows(&view);
             toasts.show(format!("Saved “{}”.", view.form.name));
             if creating {
                 ctx.prefetched.set_value(Some(view.clone()));
@@ -126,24 +118,9 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
         });
     };
     let restored = Callback::new(move |view: TemplateView| {
-        list_shows(&view);
+        form.list_shows(&view);
         toasts.show(format!("Restored “{}” to its default.", view.form.name));
         form.show_saved(view);
-    });
-    let restored_revision = Callback::new(move |done: Restored| {
-        let Restored::Template(view) = done else { return };
-        list_shows(&view);
-        toasts.show(format!("Restored “{}”; it is now version {}.", view.form.name, view.version));
-        form.show_saved(*view);
-    });
-    let stale_revision = Callback::new(move |e: AppError| {
-        if let AppError::Stale { by, at } = e {
-            stale.set(Some((by, at)));
-        }
-    });
-    let history = id().map(|id| {
-        let version = Signal::derive(move || saved.with(|s| s.as_ref().map(|v| v.version)));
-        view! { <History of=HistoryOf::Template(id) version dirty restored=restored_revision stale=stale_revision /> }.into_any()
     });
     let remove = Submit::handled(
         |id: &TemplateId| {
@@ -168,10 +145,7 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
         <form class="editor" on:submit=submit novalidate>
             <h2 id="editor-heading">{if creating { "Add Email Template" } else { "Edit Email Template" }}</h2>
             {builtin.then(|| view! { <p class="hint">"Built in: Mailroom sends this template itself, so it can be edited but not deleted."</p> })}
-            <Show when=move || banner.with(Option::is_some)><p class="alert" role="alert">{move || banner.get()}</p></Show>
-            {move || stale.get().map(|(by, at)| view! {
-                <p class="alert" role="alert">{format!("{} saved this template at {}, after you opened it. Reload the page to see their version.", by.unwrap_or_else(|| "Someone else".into()), date_time(at))}</p>
-            })}
+            <Problems banner stale />
             <Fields form />
             <div class="form-actions">
                 <button type="submit" class="primary" disabled=pending>{move || if pending.get() { "Saving…" } else { "Save" }}</button>
@@ -182,7 +156,7 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
             <super::preview::LivePreview draft id=Signal::derive(id) rule sample_text checked />
             <RecordFacts stamps=Signal::derive(move || saved.with(|s| s.as_ref().map(|v| ((v.created_at, v.created_by.clone()), (v.updated_at, v.updated_by.clone()))))) />
         </form>
-        {history}
+        {id().map(|id| view! { <TemplateHistory id form dirty stale /> })}
         <Confirm
             question=Signal::derive(move || deleting.get().then(|| format!("Delete the template “{}”? This cannot be undone.", draft.with(|d| d.name.clone()))))
             title="Delete template"
@@ -216,4 +190,39 @@ fn Fields(form: TemplateEditing) -> impl IntoView {
             on_change=Callback::new(move |v: String| { draft.update(|d| d.settings_id = v.parse().ok()); server.update(|s| s.remove(F::Settings)); })
             error=form.message(F::Settings) />
     }
+}
+
+/// Why the last Save did not go through; after someone else saved, who and when.
+#[component]
+fn Problems(banner: RwSignal<Option<String>>, stale: RwSignal<Option<(Option<String>, Timestamp)>>) -> impl IntoView {
+    view! {
+        <Show when=move || banner.with(Option::is_some)><p class="alert" role="alert">{move || banner.get()}</p></Show>
+        {move || stale.get().map(|(by, at)| view! {
+            <p class="alert" role="alert">{format!("{} saved this template at {}, after you opened it. Reload the page to see their version.", by.unwrap_or_else(|| "Someone else".into()), date_time(at))}</p>
+        })}
+    }
+}
+
+/// The kept versions, any of which can be put back.
+#[component]
+fn TemplateHistory(
+    id: TemplateId,
+    form: TemplateEditing,
+    dirty: Memo<bool>,
+    stale: RwSignal<Option<(Option<String>, Timestamp)>>,
+) -> impl IntoView {
+    let toasts = toasts();
+    let restored = Callback::new(move |done: Restored| {
+        let Restored::Template(view) = done else { return };
+        form.list_shows(&view);
+        toasts.show(format!("Restored “{}”; it is now version {}.", view.form.name, view.version));
+        form.show_saved(*view);
+    });
+    let refused = Callback::new(move |e: AppError| {
+        if let AppError::Stale { by, at } = e {
+            stale.set(Some((by, at)));
+        }
+    });
+    let version = Signal::derive(move || form.saved.with(|s| s.as_ref().map(|v| v.version)));
+    view! { <History of=HistoryOf::Template(id) version dirty restored stale=refused /> }
 }
