@@ -169,3 +169,39 @@ async fn server_functions_accept_only_post() {
     let response = admin.http.get(format!("{}/api/settings/list", app.origin)).send().await.unwrap();
     assert_eq!(response.status().as_u16(), 405);
 }
+
+async fn list_revision(app: &TestApp) -> (i64, i64) {
+    let revision = app.count_sql("select revision from list_revisions where name = 'settings'").await;
+    let token = app.count_sql("select token from list_revisions where name = 'settings'").await;
+    (revision, token)
+}
+
+/// What lets each instance keep its copy of the settings list: every write the list shows moves
+/// the list's revision and draws a new token, in the database itself, whoever writes.
+#[tokio::test]
+async fn every_write_the_list_shows_moves_its_revision_in_the_database() {
+    let app = TestApp::start().await;
+    let admin = app.admin().await;
+    let mut seen = vec![list_revision(&app).await];
+    let mut moved = async |what: &str| {
+        let now = list_revision(&app).await;
+        let before = *seen.last().unwrap();
+        assert!(now.0 > before.0, "{what}: the revision moved");
+        assert!(!seen.iter().any(|s| s.1 == now.1), "{what}: a token not seen before");
+        seen.push(now);
+    };
+    let alpha = create(&admin, "Alpha", None).await;
+    moved("a settings saved").await;
+    app.execute_sql("update smtp_settings set host = 'other.example.com' where name = 'Alpha'").await.unwrap();
+    moved("a settings changed around the application").await;
+    let routed = format!("update email_templates set settings_id = {} where builtin = 'password-reset'", alpha.id);
+    assert_eq!(app.execute_sql(&routed).await.unwrap(), 1);
+    moved("a template routed through it").await;
+    let unchanged = list_revision(&app).await;
+    app.execute_sql("update email_templates set subject = subject || '!' where builtin = 'password-reset'").await.unwrap();
+    assert_eq!(list_revision(&app).await, unchanged, "a template's subject is not in the list");
+    app.execute_sql("update email_templates set settings_id = null where builtin = 'password-reset'").await.unwrap();
+    moved("a template routed away").await;
+    app.execute_sql("delete from smtp_settings where name = 'Alpha'").await.unwrap();
+    moved("a settings deleted").await;
+}

@@ -144,7 +144,15 @@ impl Db {
     /// Renews `claim` on the mails still being sent under it: the sender is alive, so no
     /// other instance takes them. Returns how many were renewed.
     pub async fn renew_claim(&self, claim: i64, now: i64) -> sqlx::Result<u64> {
-        on!(self.write(), |e| query!("update outbox set claimed_at = $2 where status = 'sending' and claim = $1", claim, now)
+        // PostgreSQL: rows an outcome batch holds are skipped (it is finishing them), and the
+        // rest are locked in id order, so a renewal and a batch never wait on each other in a circle.
+        on!(self.write(), |e| query!(
+            sqlite: "update outbox set claimed_at = $2 where status = 'sending' and claim = $1",
+            postgres: "update outbox set claimed_at = $2
+                        where id in (select id from outbox where status = 'sending' and claim = $1 order by id for update skip locked)",
+            claim,
+            now
+        )
             .execute(e)
             .await
             .map(|done| done.rows_affected()))

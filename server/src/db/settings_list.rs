@@ -25,11 +25,15 @@ pub struct SummaryRow {
 }
 
 impl Db {
-    /// A number that moves with every write the settings list shows (kept by triggers).
-    pub async fn settings_list_revision(&self) -> sqlx::Result<i64> {
-        on!(self.read(), |e| query_scalar!(r#"select revision as "revision!: i64" from list_revisions where name = 'settings'"#)
-            .fetch_one(e)
-            .await)
+    /// A number that moves with every write the settings list shows, and a random token drawn
+    /// with each move (both kept by triggers).
+    pub async fn settings_list_revision(&self) -> sqlx::Result<(i64, i64)> {
+        on!(self.read(), |e| query!(
+            r#"select revision as "revision!: i64", token as "token!: i64" from list_revisions where name = 'settings'"#
+        )
+        .map(|r| (r.revision, r.token))
+        .fetch_one(e)
+        .await)
     }
 
     /// Every settings with its counts, in name order. The database builds the list as one JSON

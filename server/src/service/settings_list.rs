@@ -1,6 +1,8 @@
 //! The SMTP settings list as stored, kept between requests for as long as the database's list
-//! revision (moved by triggers on every write the list shows) stays where it was. Each request
-//! still reads the revision, so a write on any instance is seen by the next list on every one.
+//! revision (moved by triggers on every write the list shows, with a random token drawn at each
+//! move) stays where it was. Each request still reads the revision, so a write on any instance
+//! is seen by the next list on every one; the token keeps a revision number that comes back
+//! (a restored backup, a failover to a replica that lags) from matching a list read before.
 //! What moves by itself — delivery health, failover — is added per request by the caller.
 
 use super::{Mailroom, OrInternal};
@@ -16,23 +18,24 @@ pub(super) struct StoredSummary {
     pub has_backup: bool,
 }
 
+/// The revision number and the token drawn with it.
+type Revision = (i64, i64);
+
 #[derive(Default)]
-pub(super) struct ListCache(Mutex<Option<(i64, Arc<[StoredSummary]>)>>);
+pub(super) struct ListCache(Mutex<Option<(Revision, Arc<[StoredSummary]>)>>);
 
 impl ListCache {
-    fn get(&self, revision: i64) -> Option<Arc<[StoredSummary]>> {
+    fn get(&self, revision: Revision) -> Option<Arc<[StoredSummary]>> {
         let cached = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         cached.as_ref().filter(|(at, _)| *at == revision).map(|(_, list)| list.clone())
     }
 
-    /// Keeps `list`, read after `revision` was, unless a list read at a later revision is
-    /// already kept. A write between the two reads leaves the list newer than its revision,
-    /// so the next request sees the revision moved and reads again: never older.
-    fn put(&self, revision: i64, list: Arc<[StoredSummary]>) {
+    /// Keeps `list`, read after `revision` was. A write between the two reads leaves the list
+    /// newer than its revision, so the next request sees the revision moved and reads again:
+    /// a list is only ever served at the exact revision and token it was read after, never older.
+    fn put(&self, revision: Revision, list: Arc<[StoredSummary]>) {
         let mut cached = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if cached.as_ref().is_none_or(|(at, _)| *at <= revision) {
-            *cached = Some((revision, list));
-        }
+        *cached = Some((revision, list));
     }
 }
 
@@ -100,18 +103,19 @@ mod tests {
     #[test]
     fn a_list_is_served_only_at_the_revision_it_was_read_at() {
         let cache = ListCache::default();
-        assert_eq!(name(cache.get(0)), None, "nothing is kept at first");
-        cache.put(3, list("Billing"));
-        assert_eq!(name(cache.get(3)).as_deref(), Some("Billing"));
-        assert_eq!(name(cache.get(4)), None, "a moved revision reads again");
+        assert_eq!(name(cache.get((0, 0))), None, "nothing is kept at first");
+        cache.put((3, 77), list("Billing"));
+        assert_eq!(name(cache.get((3, 77))).as_deref(), Some("Billing"));
+        assert_eq!(name(cache.get((4, 12))), None, "a moved revision reads again");
+        assert_eq!(name(cache.get((3, 78))), None, "the same number with another token reads again");
     }
 
     #[test]
-    fn a_slower_reader_never_puts_back_an_older_list() {
+    fn a_slower_reader_never_makes_an_older_list_served_at_a_newer_revision() {
         let cache = ListCache::default();
-        cache.put(5, list("Newer"));
-        cache.put(4, list("Older"));
-        assert_eq!(name(cache.get(5)).as_deref(), Some("Newer"));
-        assert_eq!(name(cache.get(4)), None);
+        cache.put((5, 1), list("Newer"));
+        cache.put((4, 2), list("Older"));
+        assert_eq!(name(cache.get((5, 1))), None, "the database is at 5: read again");
+        assert_eq!(name(cache.get((4, 2))).as_deref(), Some("Older"), "only while the database is still at 4");
     }
 }
