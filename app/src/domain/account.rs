@@ -4,7 +4,10 @@ use super::text::{parse_required_line, TextError};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct DisplayName(String);
+
+super::arrival::parsed_on_arrival!(DisplayName => TextError);
 
 impl DisplayName {
     pub const MAX_CHARS: usize = 100;
@@ -22,7 +25,8 @@ impl DisplayName {
 /// no composition rules, common passwords refused). We ask for 12 characters, and the server
 /// also refuses what zxcvbn's lists of common passwords, names and keyboard patterns guess
 /// within a million tries, such as "passwordpassword" or "qwertyuiop123".
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Never sent anywhere: no `Serialize`, and `Debug` is redacted.
+#[derive(Clone, PartialEq, Eq)]
 pub struct AccountPassword(String);
 
 /// Why a sign-in password being chosen was refused.

@@ -6,7 +6,10 @@ use email_address::{Error, Options};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct EmailAddress(String);
+
+super::arrival::parsed_on_arrival!(EmailAddress => EmailError);
 
 /// Why an address typed under `field` was refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

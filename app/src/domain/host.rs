@@ -4,7 +4,10 @@ use serde::{Deserialize, Serialize};
 use std::net::{IpAddr, Ipv6Addr};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct SmtpHost(String);
+
+super::arrival::parsed_on_arrival!(SmtpHost => HostError);
 
 /// Why a Server Host Name was refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -3,6 +3,7 @@
 //! user types; the server runs them again before anything is stored.
 
 mod account;
+mod arrival;
 mod certificate;
 pub mod changes;
 mod email;

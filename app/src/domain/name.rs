@@ -4,7 +4,10 @@ use super::text::{parse_required_line, TextError};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct SettingsName(String);
+
+super::arrival::parsed_on_arrival!(SettingsName => TextError);
 
 impl SettingsName {
     pub const MAX_CHARS: usize = 100;

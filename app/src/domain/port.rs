@@ -3,7 +3,21 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "u16", into = "u16")]
 pub struct Port(u16);
+
+impl TryFrom<u16> for Port {
+    type Error = PortError;
+    fn try_from(number: u16) -> Result<Self, PortError> {
+        Self::parse(&number.to_string())
+    }
+}
+
+impl From<Port> for u16 {
+    fn from(port: Port) -> u16 {
+        port.0
+    }
+}
 
 /// Why a Port was refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -37,6 +37,7 @@ pub(super) fn parse_required_line(raw: &str, max: usize, field: &'static str, hi
 
 /// The display name in the From header. Empty means "no display name".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct FromName(String);
 
 impl FromName {
@@ -62,7 +63,10 @@ impl FromName {
 
 /// The SMTP AUTH user name. Empty means "do not authenticate".
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Username(String);
+
+super::arrival::parsed_on_arrival!(FromName => TextError, Username => TextError);
 
 impl Username {
     pub const MAX_CHARS: usize = 255;
