@@ -146,7 +146,8 @@ impl Db {
     pub async fn renew_claim(&self, claim: i64, now: i64) -> sqlx::Result<u64> {
         // PostgreSQL: rows an outcome batch holds are skipped (it is finishing them), and the
         // rest are locked in id order, so a renewal and a batch never wait on each other in a circle.
-        on!(self.write(), |e| query!(
+        on!(self.write(), |e| {
+            query!(
             sqlite: "update outbox set claimed_at = $2 where status = 'sending' and claim = $1",
             postgres: "update outbox set claimed_at = $2
                         where id in (select id from outbox where status = 'sending' and claim = $1 order by id for update skip locked)",
@@ -155,7 +156,8 @@ impl Db {
         )
             .execute(e)
             .await
-            .map(|done| done.rows_affected()))
+            .map(|done| done.rows_affected())
+        })
     }
 
     // The outcomes below touch a mail only while it is still under the sender's claim, and
