@@ -61,7 +61,8 @@ pub fn DeliveryPage() -> impl IntoView {
     let ticks = StoredValue::new(0_u32);
     let tick = move || {
         ticks.update_value(|t| *t += 1);
-        if watched.with_untracked(|w| !w.is_empty()) || ticks.get_value().is_multiple_of(5) {
+        let due = watched.with_untracked(|w| !w.is_empty()) || ticks.get_value().is_multiple_of(5);
+        if due && !newest.is_waiting() {
             load(false);
         }
     };

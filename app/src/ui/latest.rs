@@ -10,6 +10,7 @@ use std::future::Future;
 #[derive(Clone, Copy)]
 pub struct Latest {
     asked: StoredValue<u64>,
+    answered: StoredValue<u64>,
 }
 
 /// One request's place in line: still current until a newer one is sent or `forget` is called.
@@ -18,7 +19,7 @@ pub struct Ticket(u64);
 
 impl Latest {
     pub fn new() -> Self {
-        Self { asked: StoredValue::new(0) }
+        Self { asked: StoredValue::new(0), answered: StoredValue::new(0) }
     }
 
     /// Sends `request`; `answer` runs with its result unless something newer was sent meanwhile.
@@ -28,6 +29,7 @@ impl Latest {
         spawn_local(async move {
             let result = request.await;
             if this.is_current(ticket) {
+                this.answered.set_value(ticket.0);
                 answer(result);
             }
         });
@@ -43,6 +45,12 @@ impl Latest {
                 })
                 .unwrap_or_default(),
         )
+    }
+
+    /// The newest request has not been answered yet: a periodic refresh waits for it instead of
+    /// replacing it, so a server slower than the period still gets its answers shown.
+    pub fn is_waiting(&self) -> bool {
+        self.asked.try_get_value() != self.answered.try_get_value()
     }
 
     /// Nothing was sent or forgotten since `ticket`, and the component is still there.
