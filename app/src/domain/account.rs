@@ -13,7 +13,10 @@ impl DisplayName {
     pub const MAX_CHARS: usize = 100;
 
     pub fn parse(raw: &str) -> Result<Self, TextError> {
-        parse_required_line(raw, Self::MAX_CHARS, "Name", "enter the person's name.").map(Self)
+        parse_required_line(raw, Self::MAX_CHARS, "Name", "enter the person's name.").map(Self).map_err(|e| match e {
+            TextError::ControlCharacter { field } => TextError::LineBreak { field },
+            other => other,
+        })
     }
 
     pub fn as_str(&self) -> &str {
@@ -153,6 +156,11 @@ mod tests {
         assert_eq!(DisplayName::parse(" Ada ").unwrap().as_str(), "Ada");
         assert_eq!(DisplayName::parse(""), Err(TextError::Missing { field: "Name", hint: "enter the person's name." }));
         assert_eq!(Role::parse("root"), Err(UnknownRole("root".into())));
+        assert_eq!(
+            DisplayName::parse("Ada\nBcc").unwrap_err().to_string(),
+            "Name contains a line break or other control character; remove it.",
+            "the wording the people panels have always used"
+        );
     }
 
     proptest! {

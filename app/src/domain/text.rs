@@ -12,6 +12,9 @@ pub enum TextError {
     TooLong { field: &'static str, len: usize, max: usize },
     #[error("{field} contains a line break, tab or other control character; remove it.")]
     ControlCharacter { field: &'static str },
+    /// As `ControlCharacter`, in the words the people panels have always used.
+    #[error("{field} contains a line break or other control character; remove it.")]
+    LineBreak { field: &'static str },
 }
 
 /// Shared rule: trimmed, at most `max` characters and no control characters.

@@ -59,10 +59,15 @@ pub fn DeliveryPage() -> impl IntoView {
     };
     load(false);
     let ticks = StoredValue::new(0_u32);
+    let waited = StoredValue::new(0_u32);
     let tick = move || {
         ticks.update_value(|t| *t += 1);
         let due = watched.with_untracked(|w| !w.is_empty()) || ticks.get_value().is_multiple_of(5);
-        if due && !newest.is_waiting() {
+        // A request unanswered for half a minute is taken as lost, and asked again.
+        let waiting = newest.is_waiting();
+        waited.update_value(|w| *w = if waiting { *w + 1 } else { 0 });
+        if due && (!waiting || waited.get_value() >= 30) {
+            waited.set_value(0);
             load(false);
         }
     };

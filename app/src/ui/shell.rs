@@ -10,13 +10,12 @@ use leptos::prelude::*;
 pub fn Shell(panel: Panel, children: Children) -> impl IntoView {
     let nav = nav();
     let session = session();
-    // Whatever the server answers, this browser is signed out.
-    let leave = Action::new_local(|_: &()| sign_out());
-    Effect::new(move |_| {
-        if leave.value().with(Option::is_some) {
-            session.state.set(SessionState::SignedOut);
-            nav.replace("/sign-in");
-        }
+    // Whatever the server answers, this browser is signed out, even if the frame was redrawn
+    // meanwhile.
+    let leave = Action::new_local(move |_: &()| async move {
+        let _ = sign_out().await;
+        session.state.set(SessionState::SignedOut);
+        nav.replace("/sign-in");
     });
     let signing_out = leave.pending();
     let on_sign_out = move |_| {

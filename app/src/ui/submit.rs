@@ -1,7 +1,8 @@
 //! One form's state, built on a Leptos `Action`: whether its request is pending (so the button
 //! can say so), the server's messages under their fields, and the one that belongs to no field.
-//! An answer that arrives after the form is gone is dropped; callers that must not send twice
-//! disable their button while `pending()`.
+//! An answer that arrives after the form is gone is dropped, so work that must outlive the form
+//! goes in the request's own future; callers that must not send twice disable their button
+//! while `pending()`.
 
 use super::fields::focus_first_invalid;
 use super::session::session;
@@ -9,6 +10,7 @@ use crate::api::AppError;
 use crate::domain::{FieldErrors, FieldKey};
 use leptos::prelude::*;
 use std::future::Future;
+use std::rc::Rc;
 
 pub struct Submit<I: 'static, O: 'static> {
     action: Action<I, Result<O, AppError>>,
@@ -73,17 +75,25 @@ impl<I: 'static, O: Clone + 'static> Submit<I, O> {
         Fut: Future<Output = Result<O, AppError>> + 'static,
     {
         let session = session();
-        let action = Action::new_local(call);
-        Effect::new(move |_| {
-            let Some(answer) = action.value().get() else { return };
-            untrack(|| match answer {
-                Ok(out) => done(out),
-                Err(error) => {
-                    if let Some(error) = session.unless_signed_out(error) {
-                        failed(error)
-                    }
+        // The answer is handled where it arrives, and only while the form that asked is still
+        // there: `done` and `failed` may read its signals. What must happen even after the form
+        // is gone (the panel's list, the session) belongs in `call`'s future.
+        let handle = Rc::new(move |answer: Result<O, AppError>| match answer {
+            _ if errors.try_get_untracked().is_none() => {}
+            Ok(out) => done(out),
+            Err(error) => {
+                if let Some(error) = session.unless_signed_out(error) {
+                    failed(error)
                 }
-            });
+            }
+        });
+        let action = Action::new_local(move |input: &I| {
+            let (asked, handle) = (call(input), handle.clone());
+            async move {
+                let answer = asked.await;
+                handle(answer.clone());
+                answer
+            }
         });
         Self { action, errors, general }
     }

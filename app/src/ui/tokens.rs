@@ -110,12 +110,11 @@ fn CreateToken(created: Callback<()>) -> impl IntoView {
 #[component]
 fn NewToken(token: String) -> impl IntoView {
     let toasts = toasts();
-    let copied = Action::new_local(|token: &String| {
+    // The toast is the app's, so it shows even if this card is gone by the time the browser answers.
+    let copied = Action::new_local(move |token: &String| {
         let writing = wasm_bindgen_futures::JsFuture::from(window().navigator().clipboard().write_text(token));
-        async move { writing.await.is_ok() }
-    });
-    Effect::new(move |_| {
-        if let Some(ok) = copied.value().get() {
+        async move {
+            let ok = writing.await.is_ok();
             toasts.show(if ok {
                 "Copied the token."
             } else {

@@ -30,9 +30,8 @@ impl ListCache {
         cached.as_ref().filter(|(at, _)| *at == revision).map(|(_, list)| list.clone())
     }
 
-    /// Keeps `list`, read after `revision` was. A write between the two reads leaves the list
-    /// newer than its revision, so the next request sees the revision moved and reads again:
-    /// a list is only ever served at the exact revision and token it was read after, never older.
+    /// Keeps `list`, read at `revision` (the caller read the revision before and after it). A
+    /// list is only ever served at the exact revision and token it was read at.
     fn put(&self, revision: Revision, list: Arc<[StoredSummary]>) {
         let mut cached = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         *cached = Some((revision, list));
@@ -47,7 +46,11 @@ impl Mailroom {
         }
         let rows = self.db.list_settings().await.or_internal("listing SMTP settings")?;
         let list: Arc<[StoredSummary]> = rows.into_iter().map(stored).collect();
-        self.settings_list.put(revision, list.clone());
+        // Kept only if nothing was written between the two reads: then the list is exactly the
+        // one at `revision`, and a database brought back to that revision holds it too.
+        if self.db.settings_list_revision().await.or_internal("listing SMTP settings")? == revision {
+            self.settings_list.put(revision, list.clone());
+        }
         Ok(list)
     }
 }

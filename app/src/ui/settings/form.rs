@@ -63,10 +63,19 @@ pub fn EditorForm(initial: Option<SettingsView>) -> impl IntoView {
         refused,
     );
     let save = Submit::handled(
-        |input: &SettingsInput| save_settings(input.clone()),
+        // The list and the toast learn of the save even if the form was left meanwhile.
+        move |input: &SettingsInput| {
+            let saving = save_settings(input.clone());
+            async move {
+                let saved = saving.await;
+                if let Ok(view) = &saved {
+                    ctx.rows.update(|r| r.upsert(view.summary()));
+                    toasts.show(format!("Saved “{}”.", view.form.name));
+                }
+                saved
+            }
+        },
         move |view: SettingsView| {
-            ctx.rows.update(|r| r.upsert(view.summary()));
-            toasts.show(format!("Saved “{}”.", view.form.name));
             if creating {
                 ctx.prefetched.set_value(Some(view.clone()));
                 nav.replace(&Selection::Existing(view.id).path());

@@ -86,10 +86,19 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
         e => banner.set(Some(e.to_string())),
     };
     let save = Submit::handled(
-        |input: &TemplateInput| save_template(input.clone()),
+        // The list and the toast learn of the save even if the form was left meanwhile.
+        move |input: &TemplateInput| {
+            let saving = save_template(input.clone());
+            async move {
+                let saved = saving.await;
+                if let Ok(view) = &saved {
+                    form.list_shows(view);
+                    toasts.show(format!("Saved “{}”.", view.form.name));
+                }
+                saved
+            }
+        },
         move |view: TemplateView| {
-            form.list_shows(&view);
-            toasts.show(format!("Saved “{}”.", view.form.name));
             if creating {
                 ctx.prefetched.set_value(Some(view.clone()));
                 ctx.sample.set_value(sample_text.try_get_untracked().unwrap_or_default());
@@ -123,13 +132,19 @@ fn TemplateForm_(initial: Option<TemplateView>) -> impl IntoView {
         form.show_saved(view);
     });
     let remove = Submit::handled(
-        |id: &TemplateId| {
+        // The list and the toast learn of the delete even if another template was opened meanwhile.
+        move |id: &TemplateId| {
             let id = *id;
-            async move { delete_template(id).await.map(|()| id) }
+            async move {
+                let deleted = delete_template(id).await;
+                if deleted.is_ok() {
+                    ctx.rows.update(|rows| rows.retain(|r| r.id != id));
+                    toasts.show("Template deleted.");
+                }
+                deleted
+            }
         },
-        move |gone: TemplateId| {
-            ctx.rows.update(|rows| rows.retain(|r| r.id != gone));
-            toasts.show("Template deleted.");
+        move |()| {
             nav.replace(BASE);
         },
         failed,
