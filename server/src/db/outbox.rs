@@ -42,6 +42,7 @@ pub struct ResendSource {
 
 /// Mail through one settings: sent and failed since a moment, waiting now, when the oldest
 /// waiting mail first failed an attempt, and the latest mail sent since that moment.
+#[derive(serde::Deserialize)]
 pub struct HealthRow {
     pub settings_id: i64,
     pub settings_name: String,
@@ -275,31 +276,10 @@ impl Db {
         .map(|done| done.rows_affected() == 1))
     }
 
-    /// Per settings that has mail waiting, or sent or failed since `since`: the counts, when
-    /// the oldest waiting mail first failed an attempt, and the latest send since `since`.
-    /// Three indexed reads (waiting by status; sent and failed by status and time), so it does
-    /// not read the whole outbox.
+    /// Per settings that has mail waiting, or sent or failed since `since` (see
+    /// `settings_list_state`, which reads it with the list's revision).
     pub async fn delivery_health(&self, since: i64) -> sqlx::Result<Vec<HealthRow>> {
-        on!(self.read(), |e| query_as!(
-            HealthRow,
-            r#"select m.settings_id as "settings_id!", s.name as "settings_name!",
-                      sum(m.sent) as "sent!: i64", sum(m.failed) as "failed!: i64", sum(m.waiting) as "waiting!: i64",
-                      min(m.first_failed_at) as "first_failed_at: i64", max(m.sent_at) as "last_sent_at: i64"
-               from (select settings_id, 1 as sent, 0 as failed, 0 as waiting, cast(null as bigint) as first_failed_at, sent_at
-                     from outbox where status = 'sent' and sent_at >= $1
-                     union all
-                     select settings_id, 0, 1, 0, cast(null as bigint), cast(null as bigint)
-                     from outbox where status = 'failed' and failed_at >= $1
-                     union all
-                     select settings_id, 0, 0, 1, first_failed_at, cast(null as bigint)
-                     from outbox where status in ('queued', 'sending')) m
-               join smtp_settings s on s.id = m.settings_id
-               group by m.settings_id, s.name
-               order by s.name"#,
-            since
-        )
-        .fetch_all(e)
-        .await)
+        Ok(self.settings_list_state(since).await?.health)
     }
 
     /// A mail queued with this API token; other tokens' mail is not theirs to see.

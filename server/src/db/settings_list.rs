@@ -1,7 +1,7 @@
 //! The SMTP settings list: each settings with its counts, and the revision that says when the
 //! list last changed.
 
-use super::{flag, on, Db, JsonList};
+use super::{flag, on, Db, HealthRow, JsonList};
 
 /// One settings in the list. SQLite's JSON writes its booleans as 0 and 1.
 #[derive(serde::Deserialize)]
@@ -24,7 +24,78 @@ pub struct SummaryRow {
     pub backs_up: i64,
 }
 
+/// What a list read needs besides the stored list: the revision and token, and each settings'
+/// delivery health since a moment. One round trip: a list an instance keeps is served after
+/// this read alone.
+pub struct ListState {
+    pub revision: (i64, i64),
+    pub health: Vec<HealthRow>,
+}
+
+/// The revision and token, and the health as the database's JSON text.
+struct StateRow {
+    revision: i64,
+    token: i64,
+    health: String,
+}
+
 impl Db {
+    /// The list's revision, and per settings that has mail waiting, or sent or failed since
+    /// `since`: the counts, when the oldest waiting mail first failed an attempt, and the latest
+    /// send since `since`. The health is three indexed reads (waiting by status; sent and failed
+    /// by status and time), so it does not read the whole outbox; the database hands it over as
+    /// one JSON text.
+    pub async fn settings_list_state(&self, since: i64) -> sqlx::Result<ListState> {
+        let state = on!(self.read(), |e| {
+            query_as!(
+            StateRow,
+            sqlite: r#"select r.revision as "revision!: i64", r.token as "token!: i64",
+                      (select json_group_array(json_object(
+                          'settings_id', h.settings_id, 'settings_name', h.settings_name, 'sent', h.sent,
+                          'failed', h.failed, 'waiting', h.waiting, 'first_failed_at', h.first_failed_at,
+                          'last_sent_at', h.last_sent_at) order by h.settings_name)
+                       from (select m.settings_id, s.name as settings_name, sum(m.sent) as sent, sum(m.failed) as failed,
+                                    sum(m.waiting) as waiting, min(m.first_failed_at) as first_failed_at,
+                                    max(m.sent_at) as last_sent_at
+                             from (select settings_id, 1 as sent, 0 as failed, 0 as waiting, null as first_failed_at, sent_at
+                                   from outbox where status = 'sent' and sent_at >= $1
+                                   union all
+                                   select settings_id, 0, 1, 0, null, null
+                                   from outbox where status = 'failed' and failed_at >= $1
+                                   union all
+                                   select settings_id, 0, 0, 1, first_failed_at, null
+                                   from outbox where status in ('queued', 'sending')) m
+                             join smtp_settings s on s.id = m.settings_id
+                             group by m.settings_id, s.name) h) as "health!: String"
+               from list_revisions r where r.name = 'settings'"#,
+            postgres: r#"select r.revision as "revision!: i64", r.token as "token!: i64",
+                      coalesce((select json_agg(json_build_object(
+                          'settings_id', h.settings_id, 'settings_name', h.settings_name, 'sent', h.sent,
+                          'failed', h.failed, 'waiting', h.waiting, 'first_failed_at', h.first_failed_at,
+                          'last_sent_at', h.last_sent_at) order by h.settings_name)
+                       from (select m.settings_id, s.name as settings_name, sum(m.sent) as sent, sum(m.failed) as failed,
+                                    sum(m.waiting) as waiting, min(m.first_failed_at) as first_failed_at,
+                                    max(m.sent_at) as last_sent_at
+                             from (select settings_id, 1 as sent, 0 as failed, 0 as waiting, cast(null as bigint) as first_failed_at, sent_at
+                                   from outbox where status = 'sent' and sent_at >= $1
+                                   union all
+                                   select settings_id, 0, 1, 0, cast(null as bigint), cast(null as bigint)
+                                   from outbox where status = 'failed' and failed_at >= $1
+                                   union all
+                                   select settings_id, 0, 0, 1, first_failed_at, cast(null as bigint)
+                                   from outbox where status in ('queued', 'sending')) m
+                             join smtp_settings s on s.id = m.settings_id
+                             group by m.settings_id, s.name) h), '[]')::text as "health!: String"
+               from list_revisions r where r.name = 'settings'"#,
+            since
+        )
+        .fetch_one(e)
+        .await
+        })?;
+        let health = serde_json::from_str(&state.health).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        Ok(ListState { revision: (state.revision, state.token), health })
+    }
+
     /// A number that moves with every write the settings list shows, and a random token drawn
     /// with each move (both kept by triggers).
     pub async fn settings_list_revision(&self) -> sqlx::Result<(i64, i64)> {

@@ -61,7 +61,7 @@ pub(super) fn mail_view(row: MailRow) -> Result<MailView, AppError> {
 }
 
 /// The window of the sent and failed counts.
-const DAY_MS: i64 = 24 * 3_600_000;
+pub(super) const DAY_MS: i64 = 24 * 3_600_000;
 
 /// Since when mail through a settings has been failing: a waiting mail has failed an attempt,
 /// and nothing was sent through the settings after that. A mail that one recipient's server
@@ -105,26 +105,25 @@ impl Mailroom {
         };
         Ok(self.mail_writer.write(ToStore { mail, message: composed.bytes }).await?)
     }
+}
 
-    /// Each settings' delivery in the last 24 hours and now.
-    pub(super) async fn delivery_health(&self) -> Result<HashMap<SettingsId, DeliveryHealth>, AppError> {
-        let health = self.db.delivery_health(now_ms() - DAY_MS).await.or_internal("reading the outbox")?;
-        Ok(health
-            .into_iter()
-            .map(|r| {
-                let failing_since = failing_since(&r);
-                (
-                    SettingsId(r.settings_id),
-                    DeliveryHealth {
-                        sent_24h: r.sent,
-                        failed_24h: r.failed,
-                        waiting: r.waiting,
-                        failing_since: failing_since.map(Timestamp),
-                    },
-                )
-            })
-            .collect())
-    }
+/// Each settings' delivery in the last 24 hours and now, by settings.
+pub(super) fn health_by_settings(health: Vec<HealthRow>) -> HashMap<SettingsId, DeliveryHealth> {
+    health
+        .into_iter()
+        .map(|r| {
+            let failing_since = failing_since(&r);
+            (
+                SettingsId(r.settings_id),
+                DeliveryHealth {
+                    sent_24h: r.sent,
+                    failed_24h: r.failed,
+                    waiting: r.waiting,
+                    failing_since: failing_since.map(Timestamp),
+                },
+            )
+        })
+        .collect()
 }
 
 #[async_trait::async_trait]

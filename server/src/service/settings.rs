@@ -211,8 +211,8 @@ impl SettingsApi for Mailroom {
     }
 
     async fn list_settings(&self, _: Admin) -> Result<Vec<SettingsSummary>, AppError> {
-        let stored = self.stored_settings_list().await?;
-        let mut health = self.delivery_health().await?;
+        let (stored, health) = self.settings_list_now().await?;
+        let mut health = super::delivery::health_by_settings(health);
         let failing_over = self.cool_downs.failing_over();
         Ok(stored
             .iter()

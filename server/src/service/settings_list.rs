@@ -5,8 +5,9 @@
 //! (a restored backup, a failover to a replica that lags) from matching a list read before.
 //! What moves by itself — delivery health, failover — is added per request by the caller.
 
+use super::delivery::DAY_MS;
 use super::{Mailroom, OrInternal};
-use crate::db::SummaryRow;
+use crate::db::{now_ms, HealthRow, SummaryRow};
 use app::api::{AppError, SettingsId, SettingsSummary, Timestamp};
 use std::sync::{Arc, Mutex};
 
@@ -39,8 +40,20 @@ impl ListCache {
 }
 
 impl Mailroom {
+    /// The stored list and each settings' delivery health. When this instance keeps the list at
+    /// the database's revision, that is one read.
+    pub(super) async fn settings_list_now(&self) -> Result<(Arc<[StoredSummary]>, Vec<HealthRow>), AppError> {
+        let state = self.db.settings_list_state(now_ms() - DAY_MS).await.or_internal("listing SMTP settings")?;
+        Ok((self.stored_at(state.revision).await?, state.health))
+    }
+
     pub(super) async fn stored_settings_list(&self) -> Result<Arc<[StoredSummary]>, AppError> {
         let revision = self.db.settings_list_revision().await.or_internal("listing SMTP settings")?;
+        self.stored_at(revision).await
+    }
+
+    /// The list kept at `revision`, read just now, or read from the database.
+    async fn stored_at(&self, revision: Revision) -> Result<Arc<[StoredSummary]>, AppError> {
         if let Some(list) = self.settings_list.get(revision) {
             return Ok(list);
         }
