@@ -9,6 +9,10 @@ use axum::routing::post;
 use axum::Router;
 use std::sync::Arc;
 
+/// The server's allocator, so the ratio measures the server's own work, not its allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();

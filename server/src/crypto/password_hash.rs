@@ -34,11 +34,23 @@ fn argon2() -> Argon2<'static> {
 pub fn hash_password(password: &str) -> PasswordHash {
     let salt = SaltString::generate(&mut OsRng);
     let phc = argon2().hash_password(password.as_bytes(), &salt).expect("hashing with a fresh salt cannot fail");
+    give_back_freed_memory();
     PasswordHash(phc.to_string())
 }
 
 pub fn verify_password(hash: &PasswordHash, password: &str) -> bool {
-    argon2::PasswordHash::new(&hash.0).is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok())
+    let right =
+        argon2::PasswordHash::new(&hash.0).is_ok_and(|parsed| argon2().verify_password(password.as_bytes(), &parsed).is_ok());
+    give_back_freed_memory();
+    right
+}
+
+/// Each hash frees a 19 MiB block. mimalloc (the server's allocator) hands freed memory back
+/// to the system only when the freeing thread allocates again, and the blocking thread that
+/// hashed may then sit idle: the resident size would keep one block per such thread.
+fn give_back_freed_memory() {
+    // SAFETY: collects this thread's own mimalloc heap; nothing else is touched.
+    unsafe { libmimalloc_sys::mi_collect(true) }
 }
 
 #[cfg(test)]
