@@ -107,8 +107,24 @@ fn python() -> PathBuf {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../.tools/venv/bin/python"))
 }
 
+/// A port nothing listens on now. It is below the kernel's ephemeral range (32768–60999), so no
+/// outgoing connection (to PostgreSQL, to a test's app) can take it between this check and its
+/// use, and each is handed out once per test process. A port the kernel picked (bind to port 0)
+/// was in that range, and a client socket once took it before the test's SMTP server bound it.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    use std::sync::atomic::{AtomicU32, Ordering};
+    const FIRST: u32 = 20_000;
+    const COUNT: u32 = 12_000;
+    static HANDED_OUT: AtomicU32 = AtomicU32::new(0);
+    let start = std::process::id() % COUNT;
+    loop {
+        let n = HANDED_OUT.fetch_add(1, Ordering::Relaxed);
+        assert!(n < COUNT, "every port from {FIRST} to {} was taken", FIRST + COUNT - 1);
+        let port = (FIRST + (start + n) % COUNT) as u16;
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 impl SmtpServer {
