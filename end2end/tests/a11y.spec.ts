@@ -3,10 +3,9 @@
 // moderate and minor ones are listed in the output. The page's CSP stays strict: only this
 // file's browser context bypasses it, to inject axe.
 import { expect, test } from '@playwright/test';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADMIN, SMTP_PORT } from '../playwright.config';
-import { addPlainRelay, option, scan, serverWithoutAdmin, signIn, signInAsAdmin, silentServer, unique } from './helpers';
+import { addPlainRelay, option, receivedMessages, scan, serverWithoutAdmin, signIn, signInAsAdmin, silentServer, unique } from './helpers';
 
 test.use({ bypassCSP: true });
 test.describe.configure({ mode: 'serial' });
@@ -152,8 +151,7 @@ test('the reset form, opened from a real emailed link', async ({ page, browser }
   await expect(option(page, relay)).toContainText('Default');
 
   const record = join(process.env.E2E_DATA_DIR!, 'smtp.jsonl');
-  const mails = () => (existsSync(record) ? readFileSync(record, 'utf8') : '').trim().split('\n').filter(Boolean)
-    .map((l) => JSON.parse(l)).filter((e) => e.kind === 'message' && e.rcpt_tos.includes(ADMIN.email));
+  const mails = () => receivedMessages(record).filter((m) => m.rcpt_tos.includes(ADMIN.email));
   const before = mails().length;
   const stranger = await browser.newPage({ bypassCSP: true });
   await stranger.goto('/forgot-password');

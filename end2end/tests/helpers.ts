@@ -1,11 +1,19 @@
 // Shared steps: signing in, and making settings through the panel as a person would.
 import { expect, type Page } from '@playwright/test';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ADMIN } from '../playwright.config';
+
+/** Messages the loopback SMTP server (server.py) has finished recording in `file`. Tests poll
+ *  while it may be mid-way through appending a line, so an unterminated tail waits for the next look. */
+export function receivedMessages(file: string): { rcpt_tos: string[]; body: string; headers: Record<string, string> }[] {
+  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  return text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter(Boolean)
+    .map((l) => JSON.parse(l)).filter((e) => e.kind === 'message');
+}
 
 export async function signIn(page: Page, email = ADMIN.email, password = ADMIN.password, path = '/smtp-settings') {
   await page.goto(path);

@@ -1,16 +1,12 @@
 // Templates, API tokens, the delivery log, the default settings and password reset, through
 // the panel and a real SMTP server on loopback.
 import { expect, test, type Page } from '@playwright/test';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BASE_URL, SMTP_PORT } from '../playwright.config';
-import { addPlainRelay, addSettings, option, signIn, signInAsAdmin, unique } from './helpers';
+import { addPlainRelay, addSettings, option, receivedMessages, signIn, signInAsAdmin, unique } from './helpers';
 
 /** Messages the loopback SMTP server received. */
-function received(): { rcpt_tos: string[]; body: string; headers: Record<string, string> }[] {
-  const file = join(process.env.E2E_DATA_DIR!, 'smtp.jsonl');
-  return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).filter((e) => e.kind === 'message');
-}
+const received = () => receivedMessages(join(process.env.E2E_DATA_DIR!, 'smtp.jsonl'));
 
 /** Makes a loopback relay the default settings, so application mail reaches the test server. */
 async function loopbackDefault(page: Page) {

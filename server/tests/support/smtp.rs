@@ -169,7 +169,7 @@ impl SmtpServer {
 
     /// What the server saw: AUTH attempts and messages, in order.
     pub fn events(&self) -> Vec<Value> {
-        std::fs::read_to_string(&self.record).unwrap_or_default().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+        json_lines(&self.record)
     }
 
     pub fn of_kind(&self, kind: &str) -> Vec<Value> {
@@ -181,6 +181,20 @@ impl SmtpServer {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The lines a test server has finished appending to `path` (none if it does not exist yet).
+/// Tests poll while the server may be mid-way through a line, so an unterminated tail is left
+/// for the next look.
+fn complete_lines(path: &Path) -> String {
+    let mut text = std::fs::read_to_string(path).unwrap_or_default();
+    text.truncate(text.rfind('\n').map_or(0, |end| end + 1));
+    text
+}
+
+/// The JSON records of `complete_lines`.
+fn json_lines(path: &Path) -> Vec<Value> {
+    complete_lines(path).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
 impl Drop for SmtpServer {
@@ -234,12 +248,12 @@ impl TokenServer {
 
     /// How many tokens it has issued.
     pub fn issued(&self) -> usize {
-        std::fs::read_to_string(&self.tokens).unwrap_or_default().lines().filter(|l| !l.trim().is_empty()).count()
+        complete_lines(&self.tokens).lines().filter(|l| !l.trim().is_empty()).count()
     }
 
     /// Every request it received (grant type, client ID and scope; never the secret).
     pub fn requests(&self) -> Vec<Value> {
-        std::fs::read_to_string(&self.record).unwrap_or_default().lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+        json_lines(&self.record)
     }
 
     /// The SMTP server options that make it accept this endpoint's tokens.
