@@ -171,6 +171,21 @@ async fn a_cached_token_is_reused_until_it_nears_expiry_then_renewed() {
     assert!(tokens.get(&changed).await.is_err(), "a new secret never reuses the old secret's token");
 }
 
+#[tokio::test]
+async fn connections_opened_together_share_one_token_request() {
+    let endpoint = TokenServer::start(3599);
+    let (url, id, scope) =
+        (TokenUrl::parse(&endpoint.url).unwrap(), ClientId::parse(CLIENT_ID).unwrap(), Scope::parse(SCOPE).unwrap());
+    let secret = SecretString::from(CLIENT_SECRET);
+    let client = Client { token_url: &url, client_id: &id, scope: &scope, secret: &secret, grant: Grant::ClientCredentials };
+    let tokens = Tokens::new(Duration::from_secs(5));
+    // As the outbox's eight lanes do when they open their connections at once.
+    let got = futures::future::join_all((0..8).map(|_| tokens.get(&client))).await;
+    let got: Vec<String> = got.into_iter().map(|token| token.unwrap().expose_secret().to_owned()).collect();
+    assert!(got.iter().all(|token| *token == got[0]), "every lane got the same token");
+    assert_eq!(endpoint.issued(), 1, "the endpoint was asked once");
+}
+
 fn refresh_form(port: u16, tokens: &TokenServer, client_id: &str) -> Value {
     let mut form = form(port, &tokens.url, client_id);
     form["name"] = json!("Google Workspace");

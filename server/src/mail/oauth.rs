@@ -8,7 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How the access token is asked for.
@@ -81,6 +81,9 @@ fn digest(parts: &[&str]) -> [u8; 32] {
 pub struct Tokens {
     http: reqwest::Client,
     cache: Mutex<HashMap<Key, (SecretString, Instant)>>,
+    /// One fetch at a time per client: the lanes that open connections together wait for the
+    /// first one's token instead of each asking the endpoint for another.
+    fetching: Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl Tokens {
@@ -90,7 +93,7 @@ impl Tokens {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("a TLS client with the built-in roots");
-        Self { http, cache: Mutex::new(HashMap::new()) }
+        Self { http, cache: Mutex::new(HashMap::new()), fetching: Mutex::new(HashMap::new()) }
     }
 
     fn key(client: &Client<'_>) -> Key {
@@ -172,16 +175,25 @@ impl Tokens {
     /// A cached token that is not about to expire, or a fresh one (then cached).
     pub async fn get(&self, client: &Client<'_>) -> Result<SecretString, TokenError> {
         let key = Self::key(client);
-        if let Some((token, until)) = self.lock().get(&key) {
-            if Instant::now() < *until {
-                return Ok(token.clone());
-            }
+        if let Some(token) = self.cached(&key) {
+            return Ok(token);
+        }
+        let turn =
+            self.fetching.lock().unwrap_or_else(std::sync::PoisonError::into_inner).entry(key.clone()).or_default().clone();
+        let _turn = turn.lock().await;
+        // Another caller may have fetched it while this one waited.
+        if let Some(token) = self.cached(&key) {
+            return Ok(token);
         }
         let token = self.fetch(client).await?;
         // Renew a minute early, or halfway through a short lifetime.
         let margin = (token.lifetime / 2).min(Duration::from_secs(60));
         self.lock().insert(key, (token.access.clone(), Instant::now() + token.lifetime - margin));
         Ok(token.access)
+    }
+
+    fn cached(&self, key: &Key) -> Option<SecretString> {
+        self.lock().get(key).filter(|(_, until)| Instant::now() < *until).map(|(token, _)| token.clone())
     }
 
     /// Drops the cached token after the server refused it (revoked before it expired).
