@@ -23,7 +23,20 @@ as_postgres() {
   if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# A port nothing listens on, below the kernel's ephemeral range (32768-60999), so no outgoing
+# connection can take it before the server binds it.
+free_port() {
+  python3 -c '
+import random, socket
+for port in random.sample(range(20000, 32000), 12000):
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+    print(port)
+    break'
+}
 
 start() {
   local dir=$1

@@ -1,7 +1,7 @@
 // Backup settings in the panel: chosen from the list of other settings, shown on the backup's
 // row, and a loop refused under the field.
 import { expect, test } from '@playwright/test';
-import { addSettings, option, signInAsAdmin, unique } from './helpers';
+import { addSettings, option, saveSettings, signInAsAdmin, unique } from './helpers';
 
 test('a backup is chosen by name, marked in the list, and a loop is refused under the field', async ({ page }) => {
   await signInAsAdmin(page);
@@ -12,7 +12,7 @@ test('a backup is chosen by name, marked in the list, and a loop is refused unde
   const backup = page.getByLabel('Backup settings');
   await expect(backup.getByRole('option', { name: new RegExp(first) })).toHaveCount(0);
   await backup.selectOption({ label: `${second} (spare.example.com:587)` });
-  await page.getByRole('button', { name: 'Save' }).click();
+  await saveSettings(page);
   await expect(page.getByRole('status').filter({ hasText: `Saved “${first}”.` })).toBeVisible();
   await page.reload();
   await expect(option(page, second)).toContainText('Backup');

@@ -65,6 +65,14 @@ export async function addSettings(page: Page, s: Settings) {
   await expect(page.getByRole('heading', { name: 'Edit SMTP Settings' })).toBeVisible();
 }
 
+/** Clicks Save in the SMTP settings editor and waits for the server's answer to this save. Its
+ *  "Saved" toast is no sign: one from an earlier save may still be showing the same words. */
+export async function saveSettings(page: Page) {
+  const answer = page.waitForResponse((r) => r.url().endsWith('/api/settings/save') && r.request().method() === 'POST');
+  await page.getByRole('button', { name: 'Save' }).click();
+  expect((await answer).ok(), 'the save succeeded').toBe(true);
+}
+
 /** Makes the settings named `name` the default (the Invoice template sends through it), unless
  *  they are already, as the first settings are. */
 export async function makeDefault(page: Page, name: string) {

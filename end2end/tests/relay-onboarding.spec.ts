@@ -6,7 +6,7 @@ import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { signInAsAdmin, signInAsNewAdmin, unique } from './helpers';
+import { saveSettings, signInAsAdmin, signInAsNewAdmin, unique } from './helpers';
 
 test('picking a provider fills the server, port and STARTTLS, says what Username is, and links its guide', async ({ page }) => {
   await signInAsAdmin(page);
@@ -32,12 +32,24 @@ test('picking a provider fills the server, port and STARTTLS, says what Username
   await expect(page.getByLabel('Region')).toHaveCount(0);
 });
 
+/** The next port in 20000–31999 that nothing listens on. These lie below the kernel's ephemeral
+ *  range (32768–60999), from which the browser's own connections take their local ports, so the
+ *  port stays free between this check and the test server binding it. */
+let nextPort = 20000 + (process.pid % 12000);
 async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+  for (;;) {
+    const port = nextPort;
+    nextPort = nextPort >= 31999 ? 20000 : nextPort + 1;
+    const server = createServer();
+    const bound = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (bound) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      return port;
+    }
+  }
 }
 
 /** aiosmtpd with STARTTLS and AUTH, presenting a certificate from `openssl req -x509`. */
@@ -133,7 +145,7 @@ test('a self-signed relay: the failed test names the certificate, Trust pins it,
 
     const trusted = page.getByRole('group', { name: 'Trusted Certificate' });
     await expect(trusted).toContainText(`SHA-256 ${relay.fingerprint}`);
-    await page.getByRole('button', { name: 'Save' }).click();
+    await saveSettings(page);
     await expect(page.getByRole('status').filter({ hasText: `Saved “${name}”.` })).toBeVisible();
     await page.reload();
     await expect(trusted).toContainText(relay.fingerprint);

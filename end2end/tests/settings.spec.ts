@@ -1,6 +1,6 @@
 // The SMTP Settings screen, clicked through as an administrator would.
 import { expect, test } from '@playwright/test';
-import { addSettings, option, signInAsAdmin, unique } from './helpers';
+import { addSettings, option, saveSettings, signInAsAdmin, unique } from './helpers';
 
 test.beforeEach(async ({ page }) => {
   await signInAsAdmin(page);
@@ -66,7 +66,7 @@ test('edit: changes are saved, persisted across reload, and the password stays w
   await expect(password).toHaveValue('');
   await expect(password).toHaveAttribute('placeholder', '•••••••• (saved)');
   await page.getByLabel('From').fill('Accounts team');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await saveSettings(page);
   await expect(page.getByRole('status').filter({ hasText: `Saved “${name}”.` })).toBeVisible();
   await page.reload();
   await expect(page.getByLabel('From')).toHaveValue('Accounts team');

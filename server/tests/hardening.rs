@@ -123,12 +123,17 @@ async fn refused_attempts_fold_into_one_counted_entry_per_client_per_window() {
     let from_there = |entries: Vec<AuditEntry>| -> Vec<AuditEntry> {
         entries.into_iter().rev().filter(|e| e.client == "203.0.113.9").collect()
     };
-    assert!(eventually(20, || async { from_there(audit(&admin).await).len() >= 2 }).await, "the summary is written");
+    let folded_total = |entries: &[AuditEntry]| -> u64 {
+        let folded = entries.iter().filter(|e| e.action == "refused anonymous attempts");
+        folded.map(|e| e.details.split(' ').next().unwrap().parse::<u64>().unwrap()).sum()
+    };
+    // On a busy machine the twelve attempts (a password hash each) can outlast one window, and
+    // then their count is split over two summaries, the second a window later.
+    assert!(eventually(20, || async { folded_total(&from_there(audit(&admin).await)) >= 12 }).await, "the summaries are written");
     let entries = from_there(audit(&admin).await);
     assert_eq!((entries[0].action.as_str(), entries[0].target.as_str()), ("sign-in failed", "account a@example.com"));
     let folded: Vec<&AuditEntry> = entries.iter().filter(|e| e.action == "refused anonymous attempts").collect();
-    let total: u64 = folded.iter().map(|e| e.details.split(' ').next().unwrap().parse::<u64>().unwrap()).sum();
-    assert_eq!(total, 12, "every folded attempt is counted: {entries:?}");
+    assert_eq!(folded_total(&entries), 12, "every folded attempt is counted: {entries:?}");
     assert!(folded[0].details.ends_with(" failed sign-ins for 3 accounts") || folded.len() > 1, "{:?}", folded[0]);
     assert_eq!(folded[0].target, "client 203.0.113.9");
     for pair in entries.windows(2) {

@@ -58,7 +58,9 @@ async fn permanent_refusals_fail_at_once_and_can_be_resent() {
 /// Queues `count` mails to a slow server, stops Mailroom mid-batch with `how`, starts it again,
 /// and returns (messages received, distinct recipients).
 async fn stop_mid_batch(how: &str, count: usize) -> (usize, usize) {
-    let smtp = SmtpServer::start_with("plain", None, "127.0.0.1", free_port(), &["--delay-ms", "25"]);
+    // 8 connections take at most 40 mails a second, far slower than mails are queued, so most
+    // are still waiting when Mailroom stops.
+    let smtp = SmtpServer::start_with("plain", None, "127.0.0.1", free_port(), &["--delay-ms", "200"]);
     let data = tempfile::tempdir().unwrap();
     let port = free_port();
     let extra = [("MAILROOM_OUTBOX_CLAIM_TIMEOUT_SECS", "2")];

@@ -127,7 +127,9 @@ async def silent():
 if args.mode == "silent":
     asyncio.run(silent())
 else:
-    options = dict(hostname=args.host, port=args.port, authenticator=authenticator, auth_require_tls=args.mode == "starttls")
+    # ready_timeout: aiosmtpd's own start-up check gives up after 5 s, too soon on a busy machine.
+    options = dict(hostname=args.host, port=args.port, authenticator=authenticator, auth_require_tls=args.mode == "starttls",
+                   ready_timeout=60)
     if args.mode == "starttls":
         options.update(tls_context=tls_context(), require_starttls=False)
     if args.mode == "implicit":

@@ -254,13 +254,14 @@ where
     false
 }
 
-/// An app whose outbox retries quickly.
+/// An app whose outbox retries quickly. Its SMTP time-out stays long: a 10 MiB message to the
+/// Python test server can take seconds on a busy machine, and no test here waits for it.
 pub async fn fast_outbox_app() -> TestApp {
     let dir = tempfile::tempdir().unwrap();
     let mut config = config(dir.path().to_owned(), true);
     config.outbox.backoff = std::time::Duration::from_millis(200);
     config.outbox.claim_timeout = std::time::Duration::from_secs(2);
-    config.smtp_timeout = std::time::Duration::from_secs(5);
+    config.smtp_timeout = std::time::Duration::from_secs(60);
     TestApp::start_with(dir, config).await
 }
 
