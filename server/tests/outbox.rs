@@ -32,6 +32,23 @@ async fn temporary_refusals_are_retried_until_sent() {
 }
 
 #[tokio::test]
+async fn a_non_ascii_address_to_a_server_without_smtputf8_fails_at_once_and_says_why() {
+    let smtp = SmtpServer::start_with("plain", None, "127.0.0.1", free_port(), &["--no-smtputf8"]);
+    let app = fast_outbox_app().await;
+    let admin = app.admin().await;
+    plain_relay(&admin, "Plain", smtp.port).await;
+    let token = api_token(&admin, "test").await;
+    let http = reqwest::Client::new();
+    let id = queue_invoice(&http, &app.origin, &token, "zoë@example.com").await;
+    let failed = eventually(15, || async { status(&http, &app.origin, &token, id).await["status"] == "failed" }).await;
+    let report = status(&http, &app.origin, &token, id).await;
+    assert!(failed, "{report} {:?}", smtp.events());
+    assert_eq!(report["attempts"], 1, "not retried: {report}");
+    assert!(report["last_error"].as_str().unwrap().contains("does not offer SMTPUTF8"), "{report}");
+    assert!(smtp.of_kind("message").is_empty());
+}
+
+#[tokio::test]
 async fn permanent_refusals_fail_at_once_and_can_be_resent() {
     let smtp = SmtpServer::start_with("plain", None, "127.0.0.1", free_port(), &["--fail-first", "1000", "--fail-code", "550"]);
     let app = fast_outbox_app().await;

@@ -16,8 +16,8 @@ use crate::db::SettingsRow;
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::AsyncSmtpConnection;
-use lettre::transport::smtp::commands::{Ehlo, Starttls};
-use lettre::transport::smtp::extension::{ClientId, Extension, ServerInfo};
+use lettre::transport::smtp::commands::{Data, Ehlo, Mail, Rcpt, Starttls};
+use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter, ServerInfo};
 use rustls::pki_types::ServerName;
 use secrecy::ExposeSecret;
 use std::collections::HashMap;
@@ -183,21 +183,62 @@ impl Connections {
         Ok(conn)
     }
 
-    /// Sends one message; the reply on success.
-    pub async fn send(&self, conn: &mut AsyncSmtpConnection, envelope: &Envelope, message: &[u8]) -> Result<String, SendError> {
-        match tokio::time::timeout(self.timeout, conn.send(envelope, message)).await {
-            Ok(Ok(response)) => Ok(format!("{} {}", response.code(), response.message().collect::<Vec<_>>().join(" "))),
-            Ok(Err(e)) => {
-                conn.abort().await;
-                Err(match (e.status(), smtp_error(e)) {
-                    (None, SendError::Temporary(text)) => SendError::Uncertain(text),
-                    (_, answered) => answered,
-                })
-            }
-            Err(_) => {
-                conn.abort().await;
-                Err(SendError::Uncertain("the server did not answer in time".into()))
-            }
-        }
+    /// Starts a mail: MAIL FROM, RCPT TO and DATA. Until the message's final dot the server has
+    /// taken nothing, so every failure here is definite (a refusal, or a mail that never left).
+    pub async fn start_mail(&self, conn: &mut AsyncSmtpConnection, envelope: &Envelope, message: &[u8]) -> Result<(), SendError> {
+        let failed = match tokio::time::timeout(self.timeout, envelope_commands(conn, envelope, message)).await {
+            Ok(Ok(())) => return Ok(()),
+            Ok(Err(e)) => e,
+            Err(_) => SendError::Temporary("the server did not answer in time".into()),
+        };
+        conn.abort().await;
+        Err(failed)
     }
+
+    /// Hands over the message that `start_mail` began; the server's reply on success. The final
+    /// dot makes the server responsible for the mail, so a connection lost after it leaves the
+    /// outcome uncertain.
+    pub async fn finish_mail(&self, conn: &mut AsyncSmtpConnection, message: &[u8]) -> Result<String, SendError> {
+        let failed = match tokio::time::timeout(self.timeout, conn.message(message)).await {
+            Ok(Ok(response)) => {
+                return Ok(format!("{} {}", response.code(), response.message().collect::<Vec<_>>().join(" ")));
+            }
+            Ok(Err(e)) => match (e.status(), smtp_error(e)) {
+                (None, SendError::Temporary(text)) => SendError::Uncertain(text),
+                (_, answered) => answered,
+            },
+            Err(_) => SendError::Uncertain("the server did not answer in time".into()),
+        };
+        conn.abort().await;
+        Err(failed)
+    }
+}
+
+/// MAIL FROM (with SMTPUTF8 and 8BITMIME when the mail needs them), RCPT TO and DATA.
+async fn envelope_commands(conn: &mut AsyncSmtpConnection, envelope: &Envelope, message: &[u8]) -> Result<(), SendError> {
+    let mut options = Vec::new();
+    if envelope.from().into_iter().chain(envelope.to()).any(|address| !AsRef::<str>::as_ref(address).is_ascii()) {
+        if !conn.server_info().supports_feature(Extension::SmtpUtfEight) {
+            return Err(SendError::Permanent(
+                "The sender or recipient address has non-ASCII characters, which this server does not accept (it does not \
+                 offer SMTPUTF8)."
+                    .into(),
+            ));
+        }
+        options.push(MailParameter::SmtpUtfEight);
+    }
+    if !message.is_ascii() {
+        if !conn.server_info().supports_feature(Extension::EightBitMime) {
+            return Err(SendError::Permanent(
+                "The message has 8-bit characters, which this server does not accept (it does not offer 8BITMIME).".into(),
+            ));
+        }
+        options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+    }
+    conn.command(Mail::new(envelope.from().cloned(), options)).await.map_err(smtp_error)?;
+    for to in envelope.to() {
+        conn.command(Rcpt::new(to.clone(), Vec::new())).await.map_err(smtp_error)?;
+    }
+    conn.command(Data).await.map_err(smtp_error)?;
+    Ok(())
 }

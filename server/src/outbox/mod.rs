@@ -26,6 +26,8 @@ use lettre::address::Envelope;
 use lettre::transport::smtp::client::AsyncSmtpConnection;
 use outcomes::{Outcome, Outcomes, RecordOutcome, Recorded};
 use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Notify};
@@ -74,6 +76,16 @@ struct Route {
     settings: SettingsRow,
     policy: Policy,
     secrets: SignInSecrets,
+}
+
+/// A lane's last outcome on its way to the database.
+type Storing<'a> = Option<Pin<Box<dyn Future<Output = ()> + Send + 'a>>>;
+
+/// Waits until the outcome on its way, if any, is stored.
+async fn stored(storing: &mut Storing<'_>) {
+    if let Some(outcome) = storing.take() {
+        outcome.await;
+    }
 }
 
 /// Why a mail that outlived its use was not sent.
@@ -232,30 +244,20 @@ impl Worker {
     /// Sends mails one after another over one connection, opening another if it breaks. A mail
     /// the settings cannot take for now goes to the next route; settings that cannot be reached
     /// rest while their backups carry the mail.
+    ///
+    /// A mail's outcome is stored while the next mail's envelope goes out, and always before
+    /// that mail's final dot: so at most one mail per connection is ever taken by the server
+    /// and not yet recorded.
     async fn lane(&self, routes: &[Route], mails: Vec<Claimed>, stop: &watch::Receiver<bool>) {
         let mut conn: Option<(usize, AsyncSmtpConnection)> = None;
+        let mut storing: Storing<'_> = None;
         for mail in mails {
-            if *stop.borrow() {
-                logged(mail.id, self.db.release_mail(mail.id, mail.claim).await);
-                continue;
-            }
-            if mail.expires_at.is_some_and(|at| at <= now_ms()) {
-                self.record(&mail, failed(EXPIRED)).await;
-                continue;
-            }
-            let Ok(message) = self.secrets.open_bytes(&mail.message, &outbox_aad(mail.id)) else {
-                self.record(&mail, failed("The stored message could not be decrypted.")).await;
+            let Some((envelope, message)) = self.ready_to_send(&mail, stop, &mut storing).await else {
                 continue;
             };
-            let envelope = match (mail.envelope_from.parse(), mail.recipient.parse()) {
-                (Ok(from), Ok(to)) => Envelope::new(Some(from), vec![to]).ok(),
-                _ => None,
-            };
-            let Some(envelope) = envelope else {
-                self.record(&mail, failed("The sender or recipient address cannot be used.")).await;
-                continue;
-            };
-            let outcome = match self.send_by_route(routes, &mut conn, &envelope, &message).await {
+            let sent = self.send_by_route(routes, &mut conn, &envelope, &message, &mut storing).await;
+            stored(&mut storing).await;
+            let outcome = match sent {
                 Ok((reply, via)) => Outcome::Sent { reply, via: via.map(str::to_owned) },
                 Err(SendError::Permanent(reason)) => Outcome::Failed { reason },
                 Err(SendError::Temporary(reason) | SendError::Uncertain(reason))
@@ -270,21 +272,59 @@ impl Worker {
                     Outcome::Retry { reason, next_attempt_at }
                 }
             };
-            self.record(&mail, outcome).await;
+            let (id, claim) = (mail.id, mail.claim);
+            storing = Some(Box::pin(async move { logged(id, self.outcomes.write(Recorded { id, claim, outcome }).await) }));
         }
+        stored(&mut storing).await;
         if let Some((i, c)) = conn {
             self.connections.give_back(&routes[i].settings, c);
         }
     }
 
+    /// The mail's envelope and message if it is to be sent now. Otherwise its outcome (given
+    /// back on shutdown, expired, unreadable) is stored, after the lane's last one.
+    async fn ready_to_send(
+        &self,
+        mail: &Claimed,
+        stop: &watch::Receiver<bool>,
+        storing: &mut Storing<'_>,
+    ) -> Option<(Envelope, Vec<u8>)> {
+        stored(storing).await;
+        if *stop.borrow() {
+            logged(mail.id, self.db.release_mail(mail.id, mail.claim).await);
+            return None;
+        }
+        if mail.expires_at.is_some_and(|at| at <= now_ms()) {
+            self.record(mail, failed(EXPIRED)).await;
+            return None;
+        }
+        let Ok(message) = self.secrets.open_bytes(&mail.message, &outbox_aad(mail.id)) else {
+            self.record(mail, failed("The stored message could not be decrypted.")).await;
+            return None;
+        };
+        let envelope = match (mail.envelope_from.parse(), mail.recipient.parse()) {
+            (Ok(from), Ok(to)) => Envelope::new(Some(from), vec![to]).ok(),
+            _ => None,
+        };
+        match envelope {
+            Some(envelope) => Some((envelope, message)),
+            None => {
+                self.record(mail, failed("The sender or recipient address cannot be used.")).await;
+                None
+            }
+        }
+    }
+
     /// One mail through the first route that takes it: the reply, and the backup's name if a
-    /// backup sent it. Resting routes are passed over unless all rest.
+    /// backup sent it. Resting routes are passed over unless all rest. The lane's last outcome
+    /// is stored while this mail's connection and envelope are made ready, before its message.
     async fn send_by_route<'r>(
         &self,
         routes: &'r [Route],
         conn: &mut Option<(usize, AsyncSmtpConnection)>,
         envelope: &Envelope,
         message: &[u8],
+        storing: &mut Storing<'_>,
     ) -> Result<(String, Option<&'r str>), SendError> {
         let awake: Vec<usize> = (0..routes.len()).filter(|&i| !self.cool_downs.is_down(routes[i].settings.id)).collect();
         if awake.is_empty() {
@@ -295,26 +335,28 @@ impl Worker {
         let mut failures = Vec::new();
         for i in awake {
             let route = &routes[i];
-            let connected = match conn.take() {
-                Some((j, c)) if j == i => Ok(c),
-                Some((j, c)) => {
-                    self.connections.give_back(&routes[j].settings, c);
-                    self.connections.take(&route.settings, &route.policy, &route.secrets).await
-                }
-                None => self.connections.take(&route.settings, &route.policy, &route.secrets).await,
-            };
-            let mut c = match connected {
+            let (started, ()) =
+                futures::future::join(self.start(routes, i, conn.take(), envelope, message), stored(storing)).await;
+            let mut c = match started {
                 Ok(c) => c,
                 // Not reachable, not signed in: the settings fail, not the mail. Rest, and let
                 // the backup carry it; without a backup, the mail takes the outcome.
-                Err(e) if !has_backup => return Err(e),
-                Err(SendError::Permanent(reason) | SendError::Temporary(reason) | SendError::Uncertain(reason)) => {
+                Err(Unstarted::Unreachable(e)) if !has_backup => return Err(e),
+                Err(Unstarted::Unreachable(
+                    SendError::Permanent(reason) | SendError::Temporary(reason) | SendError::Uncertain(reason),
+                )) => {
                     self.cool_downs.failed(route.settings.id);
                     failures.push(format!("{}: {reason}", route.settings.name));
                     continue;
                 }
+                // The envelope refused: that is the mail's, not passed on.
+                Err(Unstarted::Refused(e @ (SendError::Permanent(_) | SendError::Uncertain(_)))) => return Err(e),
+                Err(Unstarted::Refused(SendError::Temporary(reason))) => {
+                    failures.push(if has_backup { format!("{}: {reason}", route.settings.name) } else { reason });
+                    continue;
+                }
             };
-            let sent = self.connections.send(&mut c, envelope, message).await;
+            let sent = self.connections.finish_mail(&mut c, message).await;
             if !c.has_broken() {
                 *conn = Some((i, c));
             }
@@ -333,10 +375,43 @@ impl Worker {
         Err(SendError::Temporary(failures.join("; ")))
     }
 
+    /// A connection to route `i` (the lane's own if it has one there) with this mail's envelope
+    /// accepted: the server now waits for the message.
+    async fn start(
+        &self,
+        routes: &[Route],
+        i: usize,
+        held: Option<(usize, AsyncSmtpConnection)>,
+        envelope: &Envelope,
+        message: &[u8],
+    ) -> Result<AsyncSmtpConnection, Unstarted> {
+        let route = &routes[i];
+        let mut c = match held {
+            Some((j, c)) if j == i => c,
+            Some((j, c)) => {
+                self.connections.give_back(&routes[j].settings, c);
+                self.connections.take(&route.settings, &route.policy, &route.secrets).await.map_err(Unstarted::Unreachable)?
+            }
+            None => {
+                self.connections.take(&route.settings, &route.policy, &route.secrets).await.map_err(Unstarted::Unreachable)?
+            }
+        };
+        self.connections.start_mail(&mut c, envelope, message).await.map_err(Unstarted::Refused)?;
+        Ok(c)
+    }
+
     /// Stores what came of `mail`; returns once it is stored (or could not be).
     async fn record(&self, mail: &Claimed, outcome: Outcome) {
         logged(mail.id, self.outcomes.write(Recorded { id: mail.id, claim: mail.claim, outcome }).await);
     }
+}
+
+/// Why a mail's envelope did not get through.
+enum Unstarted {
+    /// No connection: the settings cannot be reached or signed in to.
+    Unreachable(SendError),
+    /// The server refused the envelope, or the connection broke before the message was sent.
+    Refused(SendError),
 }
 
 fn failed(reason: &str) -> Outcome {

@@ -1,6 +1,7 @@
 //! Delivery outcomes reach the database in batches (see `db::batched`): the lanes sending at
-//! the same moment share a transaction. A lane waits for its outcome to be stored before it
-//! sends its next mail, so a crash can still repeat at most one mail per connection.
+//! the same moment share a transaction. A lane's outcome is stored while its next mail's
+//! envelope goes out, and before that mail's final dot, so a crash can still repeat at most one
+//! mail per connection.
 
 use crate::db::batched::{Batched, Batcher};
 use crate::db::{Db, Tx};

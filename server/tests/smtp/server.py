@@ -29,6 +29,7 @@ parser.add_argument("--password", default="s3cret")
 parser.add_argument("--record", required=True)
 parser.add_argument("--fail-first", type=int, default=0, help="refuse this many messages first")
 parser.add_argument("--fail-code", default="451", help="the reply code for refused messages")
+parser.add_argument("--no-smtputf8", action="store_true", help="do not offer SMTPUTF8 (addresses must be ASCII)")
 parser.add_argument("--delay-ms", type=int, default=0, help="wait this long before answering DATA")
 parser.add_argument("--tokens", help="offer AUTH XOAUTH2, accepting the unexpired bearer tokens listed in this file (token expiry-unix per line)")
 args = parser.parse_args()
@@ -129,7 +130,7 @@ if args.mode == "silent":
 else:
     # ready_timeout: aiosmtpd's own start-up check gives up after 5 s, too soon on a busy machine.
     options = dict(hostname=args.host, port=args.port, authenticator=authenticator, auth_require_tls=args.mode == "starttls",
-                   ready_timeout=60)
+                   ready_timeout=60, enable_SMTPUTF8=not args.no_smtputf8)
     if args.mode == "starttls":
         options.update(tls_context=tls_context(), require_starttls=False)
     if args.mode == "implicit":
