@@ -49,6 +49,44 @@ async fn a_non_ascii_address_to_a_server_without_smtputf8_fails_at_once_and_says
 }
 
 #[tokio::test]
+async fn envelopes_are_pipelined_to_servers_that_offer_it_and_only_to_them() {
+    for (extra, pipelined) in [(&["--pipelining"][..], true), (&[][..], false)] {
+        let smtp = SmtpServer::start_with("plain", None, "127.0.0.1", free_port(), extra);
+        let app = fast_outbox_app().await;
+        let admin = app.admin().await;
+        plain_relay(&admin, "Relay", smtp.port).await;
+        let token = api_token(&admin, "test").await;
+        let http = reqwest::Client::new();
+        for to in ["grace@example.com", "ada@example.com", "hopper@example.com"] {
+            queue_invoice(&http, &app.origin, &token, to).await;
+        }
+        assert!(eventually(15, || async { smtp.of_kind("message").len() == 3 }).await, "{:?}", smtp.events());
+        let messages = smtp.of_kind("message");
+        assert!(messages.iter().all(|m| m["pipelined"] == pipelined), "pipelined {pipelined}: {messages:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_recipient_refused_in_a_pipelined_envelope_fails_the_mail_with_the_servers_words() {
+    let refusal = "550 5.1.1 No such user here";
+    let smtp = SmtpServer::start_with("plain", None, "127.0.0.1", free_port(), &["--pipelining", "--refuse-rcpt", refusal]);
+    let app = fast_outbox_app().await;
+    let admin = app.admin().await;
+    plain_relay(&admin, "Relay", smtp.port).await;
+    let token = api_token(&admin, "test").await;
+    let http = reqwest::Client::new();
+    let id = queue_invoice(&http, &app.origin, &token, "nobody@example.com").await;
+    assert!(eventually(15, || async { status(&http, &app.origin, &token, id).await["status"] == "failed" }).await);
+    let report = status(&http, &app.origin, &token, id).await;
+    assert_eq!(report["attempts"], 1, "{report}");
+    assert!(report["last_error"].as_str().unwrap().contains("No such user here"), "{report}");
+    let refused = smtp.of_kind("refused");
+    assert_eq!(refused.len(), 1);
+    assert_eq!(refused[0]["pipelined"], true);
+    assert!(smtp.of_kind("message").is_empty());
+}
+
+#[tokio::test]
 async fn permanent_refusals_fail_at_once_and_can_be_resent() {
     let smtp = SmtpServer::start_with("plain", None, "127.0.0.1", free_port(), &["--fail-first", "1000", "--fail-code", "550"]);
     let app = fast_outbox_app().await;

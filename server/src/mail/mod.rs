@@ -3,6 +3,7 @@
 
 pub mod certificate;
 pub mod compose;
+pub mod connection;
 pub mod diagnose;
 pub mod message;
 pub mod oauth;

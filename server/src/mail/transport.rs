@@ -6,6 +6,7 @@
 //! with it set). These connections are lettre's own `AsyncSmtpConnection`s over a socket
 //! Mailroom opens.
 
+use super::connection::{offers_pipelining, Connection};
 use super::diagnose::Context;
 use super::oauth::Tokens;
 use super::policy::{Policy, SignInSecrets};
@@ -16,8 +17,8 @@ use crate::db::SettingsRow;
 use lettre::address::Envelope;
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::AsyncSmtpConnection;
-use lettre::transport::smtp::commands::{Data, Ehlo, Mail, Rcpt, Starttls};
-use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter, ServerInfo};
+use lettre::transport::smtp::commands::{Ehlo, Starttls};
+use lettre::transport::smtp::extension::{ClientId, Extension, ServerInfo};
 use rustls::pki_types::ServerName;
 use secrecy::ExposeSecret;
 use std::collections::HashMap;
@@ -35,7 +36,7 @@ pub enum SendError {
     Uncertain(String),
 }
 
-fn smtp_error(error: lettre::transport::smtp::Error) -> SendError {
+pub(super) fn smtp_error(error: lettre::transport::smtp::Error) -> SendError {
     use std::error::Error as _;
     match (error.status(), error.source()) {
         (Some(code), Some(text)) if error.is_permanent() => SendError::Permanent(format!("{code} {text}")),
@@ -58,7 +59,7 @@ pub struct Connections {
     trust: Trust,
     tokens: std::sync::Arc<Tokens>,
     timeout: Duration,
-    idle: Mutex<HashMap<Key, Vec<(Instant, AsyncSmtpConnection)>>>,
+    idle: Mutex<HashMap<Key, Vec<(Instant, Connection)>>>,
 }
 
 /// An idle connection older than this is closed rather than reused.
@@ -74,12 +75,7 @@ impl Connections {
     }
 
     /// An idle connection for these settings, or a new one.
-    pub async fn take(
-        &self,
-        settings: &SettingsRow,
-        policy: &Policy,
-        secrets: &SignInSecrets,
-    ) -> Result<AsyncSmtpConnection, SendError> {
+    pub async fn take(&self, settings: &SettingsRow, policy: &Policy, secrets: &SignInSecrets) -> Result<Connection, SendError> {
         let reused = {
             let mut idle = self.idle.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             let list = idle.entry(Self::key(settings)).or_default();
@@ -94,7 +90,7 @@ impl Connections {
         }
     }
 
-    pub fn give_back(&self, settings: &SettingsRow, conn: AsyncSmtpConnection) {
+    pub fn give_back(&self, settings: &SettingsRow, conn: Connection) {
         if conn.has_broken() {
             return;
         }
@@ -103,7 +99,7 @@ impl Connections {
         idle.entry(Self::key(settings)).or_default().push((Instant::now(), conn));
     }
 
-    async fn open(&self, s: &SettingsRow, policy: &Policy, secrets: &SignInSecrets) -> Result<AsyncSmtpConnection, SendError> {
+    async fn open(&self, s: &SettingsRow, policy: &Policy, secrets: &SignInSecrets) -> Result<Connection, SendError> {
         let port = s.port as u16;
         let tcp = TcpStream::connect((s.host.as_str(), port))
             .await
@@ -138,12 +134,17 @@ impl Connections {
         let mut conn = AsyncSmtpConnection::connect_with_transport(tap.stream(), &hello).await.map_err(smtp_error)?;
         let mut info = conn.server_info().clone();
         let mut encrypted = implicit;
-        if !implicit && info.supports_feature(Extension::StartTls) {
+        let ehlo = if !implicit && info.supports_feature(Extension::StartTls) {
             conn.command(Starttls).await.map_err(smtp_error)?;
             tap.start_tls(&tls, name, 0, pinned).await.map_err(tls_failed)?;
-            info = ServerInfo::from_response(&conn.command(Ehlo::new(hello)).await.map_err(smtp_error)?).map_err(smtp_error)?;
+            let ehlo = conn.command(Ehlo::new(hello)).await.map_err(smtp_error)?;
+            info = ServerInfo::from_response(&ehlo).map_err(smtp_error)?;
             encrypted = true;
-        }
+            ehlo
+        } else {
+            // lettre keeps only the extensions it uses from its own EHLO: ask again to see PIPELINING.
+            conn.command(Ehlo::new(hello)).await.map_err(smtp_error)?
+        };
         if !encrypted && policy.must_encrypt() {
             return Err(SendError::Temporary(format!(
                 "{}:{port} does not offer STARTTLS, so Mailroom will not {}",
@@ -180,26 +181,26 @@ impl Connections {
             }
             signed_in.map_err(smtp_error)?;
         }
-        Ok(conn)
+        Ok(Connection { pipelining: offers_pipelining(&ehlo), smtp: conn })
     }
 
     /// Starts a mail: MAIL FROM, RCPT TO and DATA. Until the message's final dot the server has
     /// taken nothing, so every failure here is definite (a refusal, or a mail that never left).
-    pub async fn start_mail(&self, conn: &mut AsyncSmtpConnection, envelope: &Envelope, message: &[u8]) -> Result<(), SendError> {
-        let failed = match tokio::time::timeout(self.timeout, envelope_commands(conn, envelope, message)).await {
+    pub async fn start_mail(&self, conn: &mut Connection, envelope: &Envelope, message: &[u8]) -> Result<(), SendError> {
+        let failed = match tokio::time::timeout(self.timeout, conn.envelope(envelope, message)).await {
             Ok(Ok(())) => return Ok(()),
             Ok(Err(e)) => e,
             Err(_) => SendError::Temporary("the server did not answer in time".into()),
         };
-        conn.abort().await;
+        conn.smtp.abort().await;
         Err(failed)
     }
 
     /// Hands over the message that `start_mail` began; the server's reply on success. The final
     /// dot makes the server responsible for the mail, so a connection lost after it leaves the
     /// outcome uncertain.
-    pub async fn finish_mail(&self, conn: &mut AsyncSmtpConnection, message: &[u8]) -> Result<String, SendError> {
-        let failed = match tokio::time::timeout(self.timeout, conn.message(message)).await {
+    pub async fn finish_mail(&self, conn: &mut Connection, message: &[u8]) -> Result<String, SendError> {
+        let failed = match tokio::time::timeout(self.timeout, conn.smtp.message(message)).await {
             Ok(Ok(response)) => {
                 return Ok(format!("{} {}", response.code(), response.message().collect::<Vec<_>>().join(" ")));
             }
@@ -209,36 +210,7 @@ impl Connections {
             },
             Err(_) => SendError::Uncertain("the server did not answer in time".into()),
         };
-        conn.abort().await;
+        conn.smtp.abort().await;
         Err(failed)
     }
-}
-
-/// MAIL FROM (with SMTPUTF8 and 8BITMIME when the mail needs them), RCPT TO and DATA.
-async fn envelope_commands(conn: &mut AsyncSmtpConnection, envelope: &Envelope, message: &[u8]) -> Result<(), SendError> {
-    let mut options = Vec::new();
-    if envelope.from().into_iter().chain(envelope.to()).any(|address| !AsRef::<str>::as_ref(address).is_ascii()) {
-        if !conn.server_info().supports_feature(Extension::SmtpUtfEight) {
-            return Err(SendError::Permanent(
-                "The sender or recipient address has non-ASCII characters, which this server does not accept (it does not \
-                 offer SMTPUTF8)."
-                    .into(),
-            ));
-        }
-        options.push(MailParameter::SmtpUtfEight);
-    }
-    if !message.is_ascii() {
-        if !conn.server_info().supports_feature(Extension::EightBitMime) {
-            return Err(SendError::Permanent(
-                "The message has 8-bit characters, which this server does not accept (it does not offer 8BITMIME).".into(),
-            ));
-        }
-        options.push(MailParameter::Body(MailBodyParameter::EightBitMime));
-    }
-    conn.command(Mail::new(envelope.from().cloned(), options)).await.map_err(smtp_error)?;
-    for to in envelope.to() {
-        conn.command(Rcpt::new(to.clone(), Vec::new())).await.map_err(smtp_error)?;
-    }
-    conn.command(Data).await.map_err(smtp_error)?;
-    Ok(())
 }

@@ -19,11 +19,11 @@ mod outcomes;
 
 use crate::crypto::{outbox_aad, SecretBox};
 use crate::db::{now_ms, Claimed, Db, SettingsRow};
+use crate::mail::connection::Connection;
 use crate::mail::policy::{Policy, SignInSecrets};
 use crate::mail::transport::{Connections, SendError};
 use failover::CoolDowns;
 use lettre::address::Envelope;
-use lettre::transport::smtp::client::AsyncSmtpConnection;
 use outcomes::{Outcome, Outcomes, RecordOutcome, Recorded};
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -249,7 +249,7 @@ impl Worker {
     /// that mail's final dot: so at most one mail per connection is ever taken by the server
     /// and not yet recorded.
     async fn lane(&self, routes: &[Route], mails: Vec<Claimed>, stop: &watch::Receiver<bool>) {
-        let mut conn: Option<(usize, AsyncSmtpConnection)> = None;
+        let mut conn: Option<(usize, Connection)> = None;
         let mut storing: Storing<'_> = None;
         for mail in mails {
             let Some((envelope, message)) = self.ready_to_send(&mail, stop, &mut storing).await else {
@@ -321,7 +321,7 @@ impl Worker {
     async fn send_by_route<'r>(
         &self,
         routes: &'r [Route],
-        conn: &mut Option<(usize, AsyncSmtpConnection)>,
+        conn: &mut Option<(usize, Connection)>,
         envelope: &Envelope,
         message: &[u8],
         storing: &mut Storing<'_>,
@@ -381,10 +381,10 @@ impl Worker {
         &self,
         routes: &[Route],
         i: usize,
-        held: Option<(usize, AsyncSmtpConnection)>,
+        held: Option<(usize, Connection)>,
         envelope: &Envelope,
         message: &[u8],
-    ) -> Result<AsyncSmtpConnection, Unstarted> {
+    ) -> Result<Connection, Unstarted> {
         let route = &routes[i];
         let mut c = match held {
             Some((j, c)) if j == i => c,

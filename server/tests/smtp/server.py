@@ -29,6 +29,8 @@ parser.add_argument("--password", default="s3cret")
 parser.add_argument("--record", required=True)
 parser.add_argument("--fail-first", type=int, default=0, help="refuse this many messages first")
 parser.add_argument("--fail-code", default="451", help="the reply code for refused messages")
+parser.add_argument("--pipelining", action="store_true", help="offer PIPELINING (RFC 2920) after EHLO")
+parser.add_argument("--refuse-rcpt", help="answer every RCPT TO with this reply, such as '550 5.1.1 No such user'")
 parser.add_argument("--no-smtputf8", action="store_true", help="do not offer SMTPUTF8 (addresses must be ASCII)")
 parser.add_argument("--delay-ms", type=int, default=0, help="wait this long before answering DATA")
 parser.add_argument("--tokens", help="offer AUTH XOAUTH2, accepting the unexpired bearer tokens listed in this file (token expiry-unix per line)")
@@ -48,6 +50,27 @@ def encrypted(server):
 
 class Handler:
     refused = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        if args.pipelining:
+            responses.insert(-1, "250-PIPELINING")
+        return responses
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        # RCPT TO already waiting while MAIL FROM is unanswered: the client pipelined.
+        session.pipelined = b"RCPT TO" in bytes(server._reader._buffer).upper()
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if args.refuse_rcpt:
+            record(kind="refused", code=args.refuse_rcpt.split()[0], rcpt_tos=[address], pipelined=session.pipelined)
+            return args.refuse_rcpt
+        envelope.rcpt_tos.append(address)
+        envelope.rcpt_options.extend(rcpt_options)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         if args.delay_ms:
@@ -72,6 +95,7 @@ class Handler:
             ],
             tls=encrypted(server),
             authenticated=bool(session.authenticated),
+            pipelined=session.pipelined,
         )
         return "250 2.0.0 Ok: queued as TEST42"
 
