@@ -8,7 +8,7 @@ use app::api::test_email::{Step, TestEvent};
 use app::api::SettingsView;
 use app::domain::oauth::{ClientId, Scope, TokenUrl};
 use app::domain::Field;
-use mailroom::mail::oauth::{Client, Grant, Tokens};
+use mailroom::mail::oauth::{Client, Grant, TokenError, Tokens};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -184,6 +184,22 @@ async fn connections_opened_together_share_one_token_request() {
     let got: Vec<String> = got.into_iter().map(|token| token.unwrap().expose_secret().to_owned()).collect();
     assert!(got.iter().all(|token| *token == got[0]), "every lane got the same token");
     assert_eq!(endpoint.issued(), 1, "the endpoint was asked once");
+}
+
+#[tokio::test]
+async fn connections_opened_together_share_one_refusal_too() {
+    let endpoint = TokenServer::start(3599);
+    let (url, id, scope) =
+        (TokenUrl::parse(&endpoint.url).unwrap(), ClientId::parse(CLIENT_ID).unwrap(), Scope::parse(SCOPE).unwrap());
+    let wrong = SecretString::from("not-the-client-secret");
+    let client = Client { token_url: &url, client_id: &id, scope: &scope, secret: &wrong, grant: Grant::ClientCredentials };
+    let tokens = Tokens::new(Duration::from_secs(5));
+    let got = futures::future::join_all((0..8).map(|_| tokens.get(&client))).await;
+    assert!(got.iter().all(|answer| matches!(answer, Err(TokenError::Refused { .. }))), "{got:?}");
+    assert_eq!(endpoint.requests().len(), 1, "the endpoint was asked once: {:?}", endpoint.requests());
+    // A later attempt asks again: a failure is shared only with those who waited for it.
+    assert!(tokens.get(&client).await.is_err());
+    assert_eq!(endpoint.requests().len(), 2);
 }
 
 fn refresh_form(port: u16, tokens: &TokenServer, client_id: &str) -> Value {

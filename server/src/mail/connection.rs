@@ -6,12 +6,15 @@ use super::transport::SendError;
 use lettre::address::Envelope;
 use lettre::transport::smtp::client::AsyncSmtpConnection;
 use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
-use lettre::transport::smtp::extension::{Extension, MailBodyParameter, MailParameter};
+use lettre::transport::smtp::extension::{Extension, MailBodyParameter, MailParameter, ServerInfo};
 use lettre::transport::smtp::response::Response;
 
 pub struct Connection {
     pub smtp: AsyncSmtpConnection,
-    /// The server's last EHLO reply offered PIPELINING.
+    /// What the server's last EHLO reply offered (after STARTTLS, the reply over TLS; lettre's
+    /// own copy keeps the one before).
+    pub info: ServerInfo,
+    /// That reply offered PIPELINING.
     pub pipelining: bool,
 }
 
@@ -28,7 +31,7 @@ impl Connection {
     /// MAIL FROM (with SMTPUTF8 and 8BITMIME when the mail needs them), RCPT TO and DATA.
     pub async fn envelope(&mut self, envelope: &Envelope, message: &[u8]) -> Result<(), SendError> {
         let mut options = Vec::new();
-        let info = self.smtp.server_info();
+        let info = &self.info;
         if envelope.from().into_iter().chain(envelope.to()).any(|address| !AsRef::<str>::as_ref(address).is_ascii()) {
             if !info.supports_feature(Extension::SmtpUtfEight) {
                 return Err(SendError::Permanent(
@@ -50,8 +53,8 @@ impl Connection {
         let mail = Mail::new(envelope.from().cloned(), options);
         let recipients: Vec<Rcpt> = envelope.to().iter().map(|to| Rcpt::new(to.clone(), Vec::new())).collect();
         if self.pipelining {
-            // One write; then each reply in order. The first refusal ends it (the connection is
-            // then closed, so replies left unread do not matter).
+            // One write; then each reply in order. The first refusal ends it: `start_mail` then
+            // closes the connection, so replies left unread are never mistaken for later ones.
             let batch: String = std::iter::once(mail.to_string())
                 .chain(recipients.iter().map(ToString::to_string))
                 .chain(std::iter::once(Data.to_string()))

@@ -78,12 +78,16 @@ fn digest(parts: &[&str]) -> [u8; 32] {
     hash.finalize().into()
 }
 
+/// A client's turn to fetch: held while fetching; when its last fetch failed, and how.
+type FetchTurn = tokio::sync::Mutex<Option<(Instant, TokenError)>>;
+
 pub struct Tokens {
     http: reqwest::Client,
     cache: Mutex<HashMap<Key, (SecretString, Instant)>>,
     /// One fetch at a time per client: the lanes that open connections together wait for the
-    /// first one's token instead of each asking the endpoint for another.
-    fetching: Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>,
+    /// first one's token, or its failure, instead of each asking the endpoint again. Holds when
+    /// the client's last fetch failed, and how.
+    fetching: Mutex<HashMap<Key, Arc<FetchTurn>>>,
 }
 
 impl Tokens {
@@ -178,14 +182,28 @@ impl Tokens {
         if let Some(token) = self.cached(&key) {
             return Ok(token);
         }
+        let asked = Instant::now();
         let turn =
             self.fetching.lock().unwrap_or_else(std::sync::PoisonError::into_inner).entry(key.clone()).or_default().clone();
-        let _turn = turn.lock().await;
-        // Another caller may have fetched it while this one waited.
+        let mut last_failure = turn.lock().await;
+        // Another caller may have fetched it while this one waited, or failed to: then that
+        // failure is this caller's answer too.
         if let Some(token) = self.cached(&key) {
             return Ok(token);
         }
-        let token = self.fetch(client).await?;
+        if let Some((_, failure)) = last_failure.as_ref().filter(|(at, _)| *at >= asked) {
+            return Err(failure.clone());
+        }
+        let token = match self.fetch(client).await {
+            Ok(token) => {
+                *last_failure = None;
+                token
+            }
+            Err(failure) => {
+                *last_failure = Some((Instant::now(), failure.clone()));
+                return Err(failure);
+            }
+        };
         // Renew a minute early, or halfway through a short lifetime.
         let margin = (token.lifetime / 2).min(Duration::from_secs(60));
         self.lock().insert(key, (token.access.clone(), Instant::now() + token.lifetime - margin));

@@ -134,16 +134,21 @@ impl Connections {
         let mut conn = AsyncSmtpConnection::connect_with_transport(tap.stream(), &hello).await.map_err(smtp_error)?;
         let mut info = conn.server_info().clone();
         let mut encrypted = implicit;
-        let ehlo = if !implicit && info.supports_feature(Extension::StartTls) {
+        let pipelining = if !implicit && info.supports_feature(Extension::StartTls) {
             conn.command(Starttls).await.map_err(smtp_error)?;
             tap.start_tls(&tls, name, 0, pinned).await.map_err(tls_failed)?;
             let ehlo = conn.command(Ehlo::new(hello)).await.map_err(smtp_error)?;
             info = ServerInfo::from_response(&ehlo).map_err(smtp_error)?;
             encrypted = true;
-            ehlo
+            offers_pipelining(&ehlo)
         } else {
-            // lettre keeps only the extensions it uses from its own EHLO: ask again to see PIPELINING.
-            conn.command(Ehlo::new(hello)).await.map_err(smtp_error)?
+            // lettre keeps only the extensions it uses from its own EHLO: ask again to see
+            // PIPELINING. A server that refuses a second EHLO is simply not sent batches.
+            match conn.command(Ehlo::new(hello)).await {
+                Ok(ehlo) => offers_pipelining(&ehlo),
+                Err(refused) if refused.status().is_some() => false,
+                Err(broken) => return Err(smtp_error(broken)),
+            }
         };
         if !encrypted && policy.must_encrypt() {
             return Err(SendError::Temporary(format!(
@@ -181,7 +186,7 @@ impl Connections {
             }
             signed_in.map_err(smtp_error)?;
         }
-        Ok(Connection { pipelining: offers_pipelining(&ehlo), smtp: conn })
+        Ok(Connection { info, pipelining, smtp: conn })
     }
 
     /// Starts a mail: MAIL FROM, RCPT TO and DATA. Until the message's final dot the server has

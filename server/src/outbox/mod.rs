@@ -252,8 +252,16 @@ impl Worker {
         let mut conn: Option<(usize, Connection)> = None;
         let mut storing: Storing<'_> = None;
         for mail in mails {
-            let Some((envelope, message)) = self.ready_to_send(&mail, stop, &mut storing).await else {
-                continue;
+            let (envelope, message) = match self.ready_to_send(&mail, stop) {
+                Ok(ready) => ready,
+                Err(unsendable) => {
+                    stored(&mut storing).await;
+                    match unsendable {
+                        Unsendable::ShuttingDown => logged(mail.id, self.db.release_mail(mail.id, mail.claim).await),
+                        Unsendable::Outcome(outcome) => self.record(&mail, outcome).await,
+                    }
+                    continue;
+                }
             };
             let sent = self.send_by_route(routes, &mut conn, &envelope, &message, &mut storing).await;
             stored(&mut storing).await;
@@ -281,38 +289,24 @@ impl Worker {
         }
     }
 
-    /// The mail's envelope and message if it is to be sent now. Otherwise its outcome (given
-    /// back on shutdown, expired, unreadable) is stored, after the lane's last one.
-    async fn ready_to_send(
-        &self,
-        mail: &Claimed,
-        stop: &watch::Receiver<bool>,
-        storing: &mut Storing<'_>,
-    ) -> Option<(Envelope, Vec<u8>)> {
-        stored(storing).await;
+    /// The mail's envelope and message, or why it is not to be sent now.
+    fn ready_to_send(&self, mail: &Claimed, stop: &watch::Receiver<bool>) -> Result<(Envelope, Vec<u8>), Unsendable> {
         if *stop.borrow() {
-            logged(mail.id, self.db.release_mail(mail.id, mail.claim).await);
-            return None;
+            return Err(Unsendable::ShuttingDown);
         }
         if mail.expires_at.is_some_and(|at| at <= now_ms()) {
-            self.record(mail, failed(EXPIRED)).await;
-            return None;
+            return Err(Unsendable::Outcome(failed(EXPIRED)));
         }
-        let Ok(message) = self.secrets.open_bytes(&mail.message, &outbox_aad(mail.id)) else {
-            self.record(mail, failed("The stored message could not be decrypted.")).await;
-            return None;
-        };
+        let message = self
+            .secrets
+            .open_bytes(&mail.message, &outbox_aad(mail.id))
+            .map_err(|_| Unsendable::Outcome(failed("The stored message could not be decrypted.")))?;
         let envelope = match (mail.envelope_from.parse(), mail.recipient.parse()) {
             (Ok(from), Ok(to)) => Envelope::new(Some(from), vec![to]).ok(),
             _ => None,
         };
-        match envelope {
-            Some(envelope) => Some((envelope, message)),
-            None => {
-                self.record(mail, failed("The sender or recipient address cannot be used.")).await;
-                None
-            }
-        }
+        let envelope = envelope.ok_or_else(|| Unsendable::Outcome(failed("The sender or recipient address cannot be used.")))?;
+        Ok((envelope, message))
     }
 
     /// One mail through the first route that takes it: the reply, and the backup's name if a
@@ -404,6 +398,14 @@ impl Worker {
     async fn record(&self, mail: &Claimed, outcome: Outcome) {
         logged(mail.id, self.outcomes.write(Recorded { id: mail.id, claim: mail.claim, outcome }).await);
     }
+}
+
+/// Why a claimed mail is not sent now.
+enum Unsendable {
+    /// Mailroom is stopping: the mail is given back, due again at once.
+    ShuttingDown,
+    /// It cannot be sent at all (expired, unreadable): this is its outcome.
+    Outcome(Outcome),
 }
 
 /// Why a mail's envelope did not get through.
