@@ -148,13 +148,32 @@ async fn the_outbox_sends_with_xoauth2() {
     assert_eq!(tokens.issued(), 1, "one token serves both mails");
 }
 
+/// The app's registration at a token endpoint, as saved settings hold it.
+struct Registration {
+    url: TokenUrl,
+    id: ClientId,
+    scope: Scope,
+}
+
+impl Registration {
+    fn at(endpoint: &TokenServer) -> Self {
+        Self {
+            url: TokenUrl::parse(&endpoint.url).unwrap(),
+            id: ClientId::parse(CLIENT_ID).unwrap(),
+            scope: Scope::parse(SCOPE).unwrap(),
+        }
+    }
+
+    fn client<'a>(&'a self, secret: &'a SecretString) -> Client<'a> {
+        Client { token_url: &self.url, client_id: &self.id, scope: &self.scope, secret, grant: Grant::ClientCredentials }
+    }
+}
+
 #[tokio::test]
 async fn a_cached_token_is_reused_until_it_nears_expiry_then_renewed() {
     let endpoint = TokenServer::start(2);
-    let (url, id, scope) =
-        (TokenUrl::parse(&endpoint.url).unwrap(), ClientId::parse(CLIENT_ID).unwrap(), Scope::parse(SCOPE).unwrap());
-    let secret = SecretString::from(CLIENT_SECRET);
-    let client = Client { token_url: &url, client_id: &id, scope: &scope, secret: &secret, grant: Grant::ClientCredentials };
+    let (registration, secret) = (Registration::at(&endpoint), SecretString::from(CLIENT_SECRET));
+    let client = registration.client(&secret);
     let tokens = Tokens::new(Duration::from_secs(5));
     let first = tokens.get(&client).await.unwrap();
     assert_eq!(tokens.get(&client).await.unwrap().expose_secret(), first.expose_secret());
@@ -174,10 +193,8 @@ async fn a_cached_token_is_reused_until_it_nears_expiry_then_renewed() {
 #[tokio::test]
 async fn connections_opened_together_share_one_token_request() {
     let endpoint = TokenServer::start(3599);
-    let (url, id, scope) =
-        (TokenUrl::parse(&endpoint.url).unwrap(), ClientId::parse(CLIENT_ID).unwrap(), Scope::parse(SCOPE).unwrap());
-    let secret = SecretString::from(CLIENT_SECRET);
-    let client = Client { token_url: &url, client_id: &id, scope: &scope, secret: &secret, grant: Grant::ClientCredentials };
+    let (registration, secret) = (Registration::at(&endpoint), SecretString::from(CLIENT_SECRET));
+    let client = registration.client(&secret);
     let tokens = Tokens::new(Duration::from_secs(5));
     // As the outbox's eight lanes do when they open their connections at once.
     let got = futures::future::join_all((0..8).map(|_| tokens.get(&client))).await;
@@ -189,10 +206,8 @@ async fn connections_opened_together_share_one_token_request() {
 #[tokio::test]
 async fn connections_opened_together_share_one_refusal_too() {
     let endpoint = TokenServer::start(3599);
-    let (url, id, scope) =
-        (TokenUrl::parse(&endpoint.url).unwrap(), ClientId::parse(CLIENT_ID).unwrap(), Scope::parse(SCOPE).unwrap());
-    let wrong = SecretString::from("not-the-client-secret");
-    let client = Client { token_url: &url, client_id: &id, scope: &scope, secret: &wrong, grant: Grant::ClientCredentials };
+    let (registration, wrong) = (Registration::at(&endpoint), SecretString::from("not-the-client-secret"));
+    let client = registration.client(&wrong);
     let tokens = Tokens::new(Duration::from_secs(5));
     let got = futures::future::join_all((0..8).map(|_| tokens.get(&client))).await;
     assert!(got.iter().all(|answer| matches!(answer, Err(TokenError::Refused { .. }))), "{got:?}");

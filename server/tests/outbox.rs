@@ -13,35 +13,58 @@ use support::{api_token, eventually, fast_outbox_app, plain_relay, queue_invoice
 
 use support::message_status as status;
 
+/// An app sending through one plain relay on `port`, with an administrator and an API token.
+struct Rig {
+    app: support::TestApp,
+    admin: support::Browser,
+    token: String,
+    http: reqwest::Client,
+}
+
+impl Rig {
+    async fn new(name: &str, port: u16) -> Self {
+        let app = fast_outbox_app().await;
+        let admin = app.admin().await;
+        plain_relay(&admin, name, port).await;
+        let token = api_token(&admin, "test").await;
+        Self { app, admin, token, http: reqwest::Client::new() }
+    }
+
+    async fn queue(&self, to: &str) -> i64 {
+        queue_invoice(&self.http, &self.app.origin, &self.token, to).await
+    }
+
+    async fn status(&self, id: i64) -> Value {
+        status(&self.http, &self.app.origin, &self.token, id).await
+    }
+
+    /// Whether mail `id` reaches `wanted` within `seconds`.
+    async fn reaches(&self, id: i64, wanted: &str, seconds: u64) -> bool {
+        eventually(seconds, || async { self.status(id).await["status"] == wanted }).await
+    }
+}
+
 #[tokio::test]
 async fn temporary_refusals_are_retried_until_sent() {
     let smtp = SmtpServer::start_with("plain", None, "127.0.0.1", free_port(), &["--fail-first", "2", "--fail-code", "451"]);
-    let app = fast_outbox_app().await;
-    let admin = app.admin().await;
-    plain_relay(&admin, "Flaky", smtp.port).await;
-    let token = api_token(&admin, "test").await;
-    let http = reqwest::Client::new();
-    let id = queue_invoice(&http, &app.origin, &token, "grace@example.com").await;
-    assert!(eventually(15, || async { status(&http, &app.origin, &token, id).await["status"] == "sent" }).await);
-    let report = status(&http, &app.origin, &token, id).await;
+    let rig = Rig::new("Flaky", smtp.port).await;
+    let id = rig.queue("grace@example.com").await;
+    assert!(rig.reaches(id, "sent", 15).await);
+    let report = rig.status(id).await;
     assert_eq!(report["attempts"], 3);
     assert_eq!(smtp.of_kind("refused").len(), 2);
     assert_eq!(smtp.of_kind("message").len(), 1);
-    let resend = admin.call::<Value>("delivery/resend", json!({ "id": id })).await.unwrap_err();
+    let resend = rig.admin.call::<Value>("delivery/resend", json!({ "id": id })).await.unwrap_err();
     assert_eq!(resend.status, 409, "only a failed mail can be resent");
 }
 
 #[tokio::test]
 async fn a_non_ascii_address_to_a_server_without_smtputf8_fails_at_once_and_says_why() {
     let smtp = SmtpServer::start_with("plain", None, "127.0.0.1", free_port(), &["--no-smtputf8"]);
-    let app = fast_outbox_app().await;
-    let admin = app.admin().await;
-    plain_relay(&admin, "Plain", smtp.port).await;
-    let token = api_token(&admin, "test").await;
-    let http = reqwest::Client::new();
-    let id = queue_invoice(&http, &app.origin, &token, "zoë@example.com").await;
-    let failed = eventually(15, || async { status(&http, &app.origin, &token, id).await["status"] == "failed" }).await;
-    let report = status(&http, &app.origin, &token, id).await;
+    let rig = Rig::new("Plain", smtp.port).await;
+    let id = rig.queue("zoë@example.com").await;
+    let failed = rig.reaches(id, "failed", 15).await;
+    let report = rig.status(id).await;
     assert!(failed, "{report} {:?}", smtp.events());
     assert_eq!(report["attempts"], 1, "not retried: {report}");
     assert!(report["last_error"].as_str().unwrap().contains("does not offer SMTPUTF8"), "{report}");
@@ -52,13 +75,9 @@ async fn a_non_ascii_address_to_a_server_without_smtputf8_fails_at_once_and_says
 async fn envelopes_are_pipelined_to_servers_that_offer_it_and_only_to_them() {
     for (extra, pipelined) in [(&["--pipelining"][..], true), (&[][..], false)] {
         let smtp = SmtpServer::start_with("plain", None, "127.0.0.1", free_port(), extra);
-        let app = fast_outbox_app().await;
-        let admin = app.admin().await;
-        plain_relay(&admin, "Relay", smtp.port).await;
-        let token = api_token(&admin, "test").await;
-        let http = reqwest::Client::new();
+        let rig = Rig::new("Relay", smtp.port).await;
         for to in ["grace@example.com", "ada@example.com", "hopper@example.com"] {
-            queue_invoice(&http, &app.origin, &token, to).await;
+            rig.queue(to).await;
         }
         assert!(eventually(15, || async { smtp.of_kind("message").len() == 3 }).await, "{:?}", smtp.events());
         let messages = smtp.of_kind("message");
@@ -70,14 +89,10 @@ async fn envelopes_are_pipelined_to_servers_that_offer_it_and_only_to_them() {
 async fn a_recipient_refused_in_a_pipelined_envelope_fails_the_mail_with_the_servers_words() {
     let refusal = "550 5.1.1 No such user here";
     let smtp = SmtpServer::start_with("plain", None, "127.0.0.1", free_port(), &["--pipelining", "--refuse-rcpt", refusal]);
-    let app = fast_outbox_app().await;
-    let admin = app.admin().await;
-    plain_relay(&admin, "Relay", smtp.port).await;
-    let token = api_token(&admin, "test").await;
-    let http = reqwest::Client::new();
-    let id = queue_invoice(&http, &app.origin, &token, "nobody@example.com").await;
-    assert!(eventually(15, || async { status(&http, &app.origin, &token, id).await["status"] == "failed" }).await);
-    let report = status(&http, &app.origin, &token, id).await;
+    let rig = Rig::new("Relay", smtp.port).await;
+    let id = rig.queue("nobody@example.com").await;
+    assert!(rig.reaches(id, "failed", 15).await);
+    let report = rig.status(id).await;
     assert_eq!(report["attempts"], 1, "{report}");
     assert!(report["last_error"].as_str().unwrap().contains("No such user here"), "{report}");
     let refused = smtp.of_kind("refused");
@@ -89,25 +104,21 @@ async fn a_recipient_refused_in_a_pipelined_envelope_fails_the_mail_with_the_ser
 #[tokio::test]
 async fn permanent_refusals_fail_at_once_and_can_be_resent() {
     let smtp = SmtpServer::start_with("plain", None, "127.0.0.1", free_port(), &["--fail-first", "1000", "--fail-code", "550"]);
-    let app = fast_outbox_app().await;
-    let admin = app.admin().await;
-    plain_relay(&admin, "Strict", smtp.port).await;
-    let token = api_token(&admin, "test").await;
-    let http = reqwest::Client::new();
-    let id = queue_invoice(&http, &app.origin, &token, "grace@example.com").await;
+    let rig = Rig::new("Strict", smtp.port).await;
+    let id = rig.queue("grace@example.com").await;
     // A 5xx fails the mail at once; a failed mail is never claimed again unless resent.
-    assert!(eventually(10, || async { status(&http, &app.origin, &token, id).await["status"] == "failed" }).await);
-    let report = status(&http, &app.origin, &token, id).await;
+    assert!(rig.reaches(id, "failed", 10).await);
+    let report = rig.status(id).await;
     assert_eq!(report["attempts"], 1, "a 5xx is not retried");
     assert!(report["last_error"].as_str().unwrap().starts_with("550"), "{report}");
     assert_eq!(smtp.of_kind("refused").len(), 1);
 
-    let log: Value = admin.call("delivery/list", json!({ "filter": "failed", "before": null })).await.unwrap();
+    let log: Value = rig.admin.call("delivery/list", json!({ "filter": "failed", "before": null })).await.unwrap();
     assert_eq!(log[0]["id"], id);
-    let _: Value = admin.call("delivery/resend", json!({ "id": id })).await.unwrap();
+    let _: Value = rig.admin.call("delivery/resend", json!({ "id": id })).await.unwrap();
     assert!(eventually(10, || async { smtp.of_kind("refused").len() == 2 }).await, "resend tried again");
-    assert!(eventually(10, || async { status(&http, &app.origin, &token, id).await["status"] == "failed" }).await);
-    let _: Value = admin.call("delivery/resend", json!({ "id": id })).await.expect("a failed mail can be resent again");
+    assert!(rig.reaches(id, "failed", 10).await);
+    let _: Value = rig.admin.call("delivery/resend", json!({ "id": id })).await.expect("a failed mail can be resent again");
 }
 
 /// Queues `count` mails to a slow server, stops Mailroom mid-batch with `how`, starts it again,
