@@ -2,7 +2,7 @@
 
 mod support;
 
-use app::api::{AppError, CurrentUser, SettingsSummary, UserView};
+use app::api::{AppError, CurrentUser, ListedSettings, UserView};
 use app::domain::FieldKey;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -84,10 +84,10 @@ async fn idle_sessions_expire() {
     let admin = app.admin().await;
     // Idle for a little under the limit: still signed in.
     app.execute_sql("update sessions set last_seen = last_seen - 590000").await.unwrap();
-    let _: Vec<SettingsSummary> = admin.call("settings/list", json!({})).await.unwrap();
+    let _ = admin.call::<ListedSettings>("settings/list", json!({})).await.unwrap().into_rows();
     // Then idle for longer than the limit, as if ten minutes had passed unused.
     app.execute_sql("update sessions set last_seen = last_seen - 610000").await.unwrap();
-    let expired = admin.call::<Vec<SettingsSummary>>("settings/list", json!({})).await.unwrap_err();
+    let expired = admin.call::<ListedSettings>("settings/list", json!({})).await.unwrap_err();
     assert_eq!(expired.error, AppError::SignedOut);
 }
 
@@ -107,11 +107,11 @@ async fn requests_from_another_origin_are_refused() {
     let app = TestApp::start().await;
     let mut admin = app.admin().await;
     admin.origin = Some("https://evil.example".into());
-    let refused = admin.call::<Vec<SettingsSummary>>("settings/list", json!({})).await.unwrap_err();
+    let refused = admin.call::<ListedSettings>("settings/list", json!({})).await.unwrap_err();
     assert_eq!(refused.status, 403);
     assert!(refused.error.to_string().contains("Origin https://evil.example"));
     admin.origin = None;
-    let missing = admin.call::<Vec<SettingsSummary>>("settings/list", json!({})).await.unwrap_err();
+    let missing = admin.call::<ListedSettings>("settings/list", json!({})).await.unwrap_err();
     assert_eq!(missing.status, 403);
     let outsider = app.browser();
     let mut outsider = outsider;
@@ -234,7 +234,7 @@ async fn changing_your_password_signs_out_your_other_sessions() {
     let short = here.call::<()>("account/password", json!({ "current": ADMIN_PASSWORD, "new": "short" })).await.unwrap_err();
     assert!(short.error.field_errors().unwrap().get(FieldKey::NewPassword).unwrap().contains("at least 12"));
     let () = here.call("account/password", json!({ "current": ADMIN_PASSWORD, "new": "a brand new passphrase" })).await.unwrap();
-    let _: Vec<SettingsSummary> = here.call("settings/list", json!({})).await.unwrap();
+    let _ = here.call::<ListedSettings>("settings/list", json!({})).await.unwrap().into_rows();
     assert_eq!(elsewhere.call::<Value>("settings/list", json!({})).await.unwrap_err().error, AppError::SignedOut);
     let fresh = app.browser();
     fresh.sign_in(ADMIN_EMAIL, "a brand new passphrase").await.unwrap();
@@ -291,7 +291,7 @@ async fn the_setup_link_works_once() {
     );
     let me: CurrentUser = browser.call("auth/setup", json!({ "token": token, "user": user })).await.unwrap();
     assert_eq!(me.role, app::domain::Role::Administrator);
-    let _: Vec<SettingsSummary> = browser.call("settings/list", json!({})).await.expect("signed in by the setup");
+    let _: ListedSettings = browser.call("settings/list", json!({})).await.expect("signed in by the setup");
     let reused = app.browser().call::<CurrentUser>("auth/setup", json!({ "token": token, "user": user })).await.unwrap_err();
     assert!(reused.error.to_string().contains("used already"));
 }

@@ -5,7 +5,7 @@
 mod support;
 
 use app::api::test_email::{Diagnosis, Step, TestEvent};
-use app::api::SettingsView;
+use app::api::{ListedSettings, SettingsView};
 use app::domain::Field;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -123,7 +123,7 @@ async fn a_trusted_certificate_carries_the_test_and_the_outbox_and_a_changed_one
     let events = test_saved(&admin, trusted.id.get()).await;
     assert!(detail(&events, Step::Tls).contains(&format!("the trusted certificate (SHA-256 {})", certs.sha256)));
     assert!(matches!(events.last(), Some(TestEvent::Finished { ok: true, .. })), "{events:?}");
-    let list: Vec<app::api::SettingsSummary> = admin.call("settings/list", json!({})).await.unwrap();
+    let list = admin.call::<ListedSettings>("settings/list", json!({})).await.unwrap().into_rows();
     let expires = list[0].cert_expires_at.expect("the list knows when the certificate expires");
     assert_eq!(expires.get(), 67_090_118_400_000, "rcgen's default end of validity, 4096-01-01");
     let audit: Value = admin.call("audit/list", json!({ "filter": "", "before": null })).await.unwrap();

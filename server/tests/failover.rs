@@ -5,7 +5,7 @@
 mod support;
 
 use app::api::delivery::MailView;
-use app::api::{AppError, MailId, SettingsSummary};
+use app::api::{AppError, ListedSettings, MailId};
 use app::domain::Field;
 use serde_json::{json, Value};
 use std::collections::HashMap;
@@ -52,7 +52,7 @@ async fn a_relay_that_refuses_connections_hands_its_mail_to_the_backup() {
         assert_eq!(mail.attempts, 1, "failover happens within the attempt");
     }
     assert_eq!(backup_server.of_kind("message").len(), 3);
-    let list: Vec<SettingsSummary> = admin.call("settings/list", json!({})).await.unwrap();
+    let list = admin.call::<ListedSettings>("settings/list", json!({})).await.unwrap().into_rows();
     let row = |name: &str| list.iter().find(|s| s.name == name).unwrap().clone();
     assert!(row("Primary relay").failing_over);
     assert_eq!((row("Backup relay").backs_up, row("Backup relay").failing_over), (1, false));

@@ -4,7 +4,7 @@
 
 mod support;
 
-use app::api::{AppError, SettingsSummary, SettingsView};
+use app::api::{AppError, ListedSettings, SettingsView};
 use serde_json::{json, Value};
 use sqlx::Connection;
 use std::collections::BTreeSet;
@@ -122,7 +122,7 @@ async fn a_session_and_a_save_on_one_instance_hold_on_the_other() {
     // The same browser (cookie jar) talking to B: the session cookie A issued.
     let on_b = Browser { base: b.base.clone(), origin: Some(b.base.clone()), http: on_a.http.clone() };
     let saved: SettingsView = on_a.call("settings/save", new_settings("Billing relay", None)).await.unwrap();
-    let listed: Vec<SettingsSummary> = on_b.call("settings/list", json!({})).await.unwrap();
+    let listed = on_b.call::<ListedSettings>("settings/list", json!({})).await.unwrap().into_rows();
     assert_eq!(listed.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["Billing relay"]);
     assert!(listed[0].is_default, "the first settings is the default on every instance");
 
@@ -132,7 +132,7 @@ async fn a_session_and_a_save_on_one_instance_hold_on_the_other() {
     form["input"]["version"] = json!(saved.version);
     form["input"]["form"]["host"] = json!("smtp.a.example.com");
     let _: SettingsView = on_a.call("settings/save", form.clone()).await.unwrap();
-    let listed: Vec<SettingsSummary> = on_b.call("settings/list", json!({})).await.unwrap();
+    let listed = on_b.call::<ListedSettings>("settings/list", json!({})).await.unwrap().into_rows();
     assert_eq!(listed[0].host, "smtp.a.example.com", "B's list, read before A's save, is read again after it");
     form["input"]["form"]["host"] = json!("smtp.b.example.com");
     let stale = on_b.call::<SettingsView>("settings/save", form).await.unwrap_err();
@@ -150,7 +150,7 @@ async fn a_session_and_a_save_on_one_instance_hold_on_the_other() {
 
     // Signing out on B ends the session on A too.
     let _: Value = on_b.call("auth/sign-out", json!({})).await.unwrap();
-    let ended = on_a.call::<Vec<SettingsSummary>>("settings/list", json!({})).await.unwrap_err();
+    let ended = on_a.call::<ListedSettings>("settings/list", json!({})).await.unwrap_err();
     assert_eq!(ended.error, AppError::SignedOut);
 }
 

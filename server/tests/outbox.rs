@@ -4,7 +4,7 @@
 mod support;
 
 use app::api::delivery::DeliveryAlert;
-use app::api::{AppError, SettingsSummary, SettingsView};
+use app::api::{AppError, ListedSettings, SettingsView};
 use serde_json::{json, Value};
 use sqlx::Connection;
 use support::process::Server;
@@ -195,7 +195,7 @@ async fn mail_waiting_after_failures_raises_an_alert_until_it_is_sent() {
     let alert = alerts().await.remove(0);
     assert_eq!((alert.settings_id, alert.settings.as_str()), (relay.id, "Billing relay"));
     let row = || async {
-        let list: Vec<SettingsSummary> = admin.call("settings/list", json!({})).await.unwrap();
+        let list = admin.call::<ListedSettings>("settings/list", json!({})).await.unwrap().into_rows();
         list.into_iter().find(|s| s.id == relay.id).unwrap().health
     };
     let failing = row().await;

@@ -4,7 +4,7 @@
 mod support;
 
 use app::api::delivery::{MailStatus, MailView};
-use app::api::{AppError, CurrentUser, SettingsSummary};
+use app::api::{AppError, CurrentUser, ListedSettings, SettingsSummary};
 use app::domain::{FieldKey, TemplateField};
 use serde_json::{json, Value};
 use support::smtp::{free_port, SmtpServer};
@@ -48,7 +48,7 @@ async fn a_reset_link_is_mailed_used_once_and_ends_old_sessions() {
     let me: CurrentUser =
         stranger.call("auth/reset", json!({ "token": token, "password": "a fresh passphrase here" })).await.unwrap();
     assert_eq!(me.email, ADMIN_EMAIL);
-    let _: Vec<SettingsSummary> = stranger.call("settings/list", json!({})).await.expect("signed in by the reset");
+    let _: ListedSettings = stranger.call("settings/list", json!({})).await.expect("signed in by the reset");
     assert_eq!(old_session.call::<Value>("settings/list", json!({})).await.unwrap_err().error, AppError::SignedOut);
     let reused = app
         .browser()
@@ -149,14 +149,14 @@ async fn one_default_settings_and_what_blocks_a_delete() {
     let first: Value = admin.call("settings/save", new_settings("First", None)).await.unwrap();
     let second: Value = admin.call("settings/save", new_settings("Second", None)).await.unwrap();
     let defaults = |list: &[SettingsSummary]| list.iter().filter(|s| s.is_default).map(|s| s.name.clone()).collect::<Vec<_>>();
-    let list: Vec<SettingsSummary> = admin.call("settings/list", json!({})).await.unwrap();
+    let list = admin.call::<ListedSettings>("settings/list", json!({})).await.unwrap().into_rows();
     assert_eq!(defaults(&list), ["First"], "the first settings becomes the default");
     assert_eq!(list.iter().find(|s| s.name == "First").unwrap().template_count, 3, "the three built-in templates use Default");
 
     let refused = admin.call::<()>("settings/delete", json!({ "id": first["id"] })).await.unwrap_err();
     assert!(refused.error.to_string().contains("is the default"));
     let () = admin.call("settings/make-default", json!({ "id": second["id"] })).await.unwrap();
-    let list: Vec<SettingsSummary> = admin.call("settings/list", json!({})).await.unwrap();
+    let list = admin.call::<ListedSettings>("settings/list", json!({})).await.unwrap().into_rows();
     assert_eq!(defaults(&list), ["Second"]);
 
     let templates: Value = admin.call("templates/list", json!({})).await.unwrap();
@@ -168,7 +168,7 @@ async fn one_default_settings_and_what_blocks_a_delete() {
         .call("templates/save", json!({ "input": { "id": invoice, "version": view["version"], "form": form } }))
         .await
         .unwrap();
-    let list: Vec<SettingsSummary> = admin.call("settings/list", json!({})).await.unwrap();
+    let list = admin.call::<ListedSettings>("settings/list", json!({})).await.unwrap().into_rows();
     let counts = list.iter().map(|s| (s.name.as_str(), s.template_count)).collect::<Vec<_>>();
     assert_eq!(counts, [("First", 1), ("Second", 2)], "the list read just before shows the move at once");
     let blocked = admin.call::<()>("settings/delete", json!({ "id": first["id"] })).await.unwrap_err();

@@ -2,7 +2,7 @@
 
 mod support;
 
-use app::api::{AppError, SettingsSummary, SettingsView};
+use app::api::{AppError, ListedSettings, SettingsView};
 use app::domain::Field;
 use serde_json::{json, Value};
 use support::{new_settings, TestApp};
@@ -29,7 +29,7 @@ async fn create_list_get_update_and_delete() {
     assert!(created.has_password);
     assert_eq!(created.created_by.as_deref(), Some("Administrator"));
 
-    let list: Vec<SettingsSummary> = admin.call("settings/list", json!({})).await.unwrap();
+    let list = admin.call::<ListedSettings>("settings/list", json!({})).await.unwrap().into_rows();
     assert_eq!(list.len(), 1);
     assert_eq!((list[0].host.as_str(), list[0].port), ("smtp.example.com", 587));
 
@@ -69,7 +69,7 @@ async fn invalid_fields_come_back_under_their_labels() {
     assert!(errors.get(Field::Email).unwrap().contains("@"));
     assert!(errors.get(Field::From).unwrap().contains("line break"));
     assert!(errors.get(Field::Name).is_none());
-    let list: Vec<SettingsSummary> = admin.call("settings/list", json!({})).await.unwrap();
+    let list = admin.call::<ListedSettings>("settings/list", json!({})).await.unwrap().into_rows();
     assert!(list.is_empty(), "nothing is stored from an invalid form");
 }
 

@@ -7,7 +7,9 @@ pub mod caller;
 pub mod delivery;
 mod error;
 pub mod history;
+mod listed_settings;
 mod operations;
+mod prepared;
 pub mod settings;
 mod span;
 pub mod templates;
@@ -22,6 +24,8 @@ mod backend;
 mod context;
 
 pub use error::AppError;
+pub use listed_settings::{ListedSettings, LiveState};
+pub use prepared::{Prepared, Sent};
 pub use span::Span;
 pub use types::*;
 

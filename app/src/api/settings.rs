@@ -1,12 +1,13 @@
 //! Server functions for the SMTP Settings panel.
 
+use super::listed_settings::ListedSettings;
 use super::operations::operations;
-use super::types::{SettingsId, SettingsInput, SettingsSummary, SettingsView};
+use super::types::{SettingsId, SettingsInput, SettingsView};
 
 operations! {
     /// The SMTP settings panel.
     pub trait SettingsApi {
-        Admin "settings/list" => fn list_settings() -> Vec<SettingsSummary>;
+        Admin "settings/list" => fn list_settings() -> ListedSettings;
         Admin "settings/get" => fn get_settings(id: SettingsId) -> SettingsView;
         Admin "settings/save" => fn save_settings(input: SettingsInput) -> SettingsView;
         Admin "settings/delete" => fn delete_settings(id: SettingsId) -> ();
@@ -21,4 +22,9 @@ operations! {
         /// in with an OAuth2 refresh token.
         Admin "settings/oauth-connect" => fn oauth_connect(id: SettingsId) -> String;
     }
+}
+
+/// The SMTP settings list's rows, each with its live state: what the panels show.
+pub async fn settings_rows() -> Result<Vec<super::types::SettingsSummary>, super::AppError> {
+    Ok(list_settings().await?.into_rows())
 }

@@ -6,7 +6,7 @@ use super::fields::SelectField;
 use super::loaded::loaded;
 use super::submit::Submit;
 use crate::api::delivery::{resend_mail, MailView};
-use crate::api::settings::list_settings;
+use crate::api::settings::settings_rows;
 use crate::api::{MailId, SettingsId};
 use leptos::html::Dialog;
 use leptos::prelude::*;
@@ -22,7 +22,7 @@ pub fn ResendDialog(mail: RwSignal<Option<MailView>>, resent: Callback<MailView>
         let open = mail.with(Option::is_some);
         async move {
             match open {
-                true => list_settings().await,
+                true => settings_rows().await,
                 false => Ok(Vec::new()),
             }
         }

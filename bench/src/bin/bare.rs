@@ -1,9 +1,10 @@
 //! The baseline for `settings/list`: a bare axum route serving the same rows from memory,
-//! serialised the same way, with no session, database or server-function layer in front.
+//! serialised from typed rows on every request (Mailroom sends the bytes it serialised when it
+//! read the list), with no session, database or server-function layer in front.
 //!
 //!     bare <address> <rows.json>      then POST /rows
 
-use app::api::SettingsSummary;
+use app::api::ListedSettings;
 use axum::http::header::CONTENT_TYPE;
 use axum::routing::post;
 use axum::Router;
@@ -21,7 +22,7 @@ async fn main() {
         std::process::exit(2);
     };
     let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{file}: {e}"));
-    let rows: Arc<Vec<SettingsSummary>> = Arc::new(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}")));
+    let rows: Arc<ListedSettings> = Arc::new(serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}")));
     let app = Router::new().route(
         "/rows",
         post(move || {

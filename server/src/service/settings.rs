@@ -8,7 +8,7 @@ use crate::db::{is_foreign_key_violation, is_unique_violation, Db, History, Sett
 use app::api::caller::Admin;
 use app::api::settings::SettingsApi;
 use app::api::test_email::LastTest;
-use app::api::{AppError, SettingsId, SettingsInput, SettingsSummary, SettingsView, Timestamp};
+use app::api::{AppError, DeliveryHealth, ListedSettings, LiveState, Sent, SettingsId, SettingsInput, SettingsView, Timestamp};
 use app::domain::{check_password, Auth, AuthMethod, Field, PasswordChange, SettingsForm, ValidSettings};
 
 const NOT_FOUND: &str = "These SMTP settings no longer exist; someone may have deleted them.";
@@ -210,18 +210,21 @@ impl SettingsApi for Mailroom {
         self.settings_get(id).await
     }
 
-    async fn list_settings(&self, _: Admin) -> Result<Vec<SettingsSummary>, AppError> {
+    async fn list_settings(&self, _: Admin) -> Result<ListedSettings, AppError> {
         let (stored, health) = self.settings_list_now().await?;
         let mut health = super::delivery::health_by_settings(health);
         let failing_over = self.cool_downs.failing_over();
-        Ok(stored
+        let live = stored
+            .rows
+            .value()
             .iter()
-            .map(|s| SettingsSummary {
-                health: health.remove(&s.summary.id).unwrap_or_default(),
-                failing_over: failing_over.contains(&s.summary.id.get()) && s.has_backup,
-                ..s.summary.clone()
+            .filter_map(|s| {
+                let health = health.remove(&s.id).unwrap_or_default();
+                let failing_over = failing_over.contains(&s.id.get()) && stored.with_backup.contains(&s.id);
+                (failing_over || health != DeliveryHealth::default()).then_some(LiveState { id: s.id, health, failing_over })
             })
-            .collect())
+            .collect();
+        Ok(ListedSettings { stored: Sent::Prepared(stored.rows.clone()), live })
     }
 
     async fn save_settings(&self, admin: Admin, input: SettingsInput) -> Result<SettingsView, AppError> {
@@ -274,7 +277,7 @@ impl SettingsApi for Mailroom {
 
     async fn delete_settings(&self, admin: Admin, id: SettingsId) -> Result<(), AppError> {
         let row = self.settings_row(id).await?;
-        let others = self.stored_settings_list().await?.len() > 1;
+        let others = self.stored_settings_list().await?.rows.value().len() > 1;
         if row.is_default && others {
             return Err(AppError::Conflict(format!(
                 "“{}” is the default SMTP settings. Make other settings the default first, then delete these.",

@@ -3,37 +3,41 @@
 //! move) stays where it was. Each request still reads the revision, so a write on any instance
 //! is seen by the next list on every one; the token keeps a revision number that comes back
 //! (a restored backup, a failover to a replica that lags) from matching a list read before.
-//! What moves by itself — delivery health, failover — is added per request by the caller.
+//! What moves by itself — delivery health, failover — is added per request by the caller. The
+//! rows are kept serialised too: a list request sends those bytes as they are, and serialises
+//! only the rows whose live state is not the default.
 
 use super::delivery::DAY_MS;
 use super::{Mailroom, OrInternal};
 use crate::db::{now_ms, HealthRow, SummaryRow};
-use app::api::{AppError, SettingsId, SettingsSummary, Timestamp};
+use app::api::{AppError, Prepared, SettingsId, SettingsSummary, Timestamp};
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use super::settings::last_test;
 
-/// One settings as stored, ready to be completed with what moves by itself.
-pub(super) struct StoredSummary {
-    pub summary: SettingsSummary,
-    pub has_backup: bool,
+/// The settings as stored, in list order, with no live state, ready to be sent.
+pub(super) struct StoredList {
+    pub rows: Arc<Prepared<Vec<SettingsSummary>>>,
+    /// The settings that name a backup: only they can be failing over.
+    pub with_backup: HashSet<SettingsId>,
 }
 
 /// The revision number and the token drawn with it.
 type Revision = (i64, i64);
 
 #[derive(Default)]
-pub(super) struct ListCache(Mutex<Option<(Revision, Arc<[StoredSummary]>)>>);
+pub(super) struct ListCache(Mutex<Option<(Revision, Arc<StoredList>)>>);
 
 impl ListCache {
-    fn get(&self, revision: Revision) -> Option<Arc<[StoredSummary]>> {
+    fn get(&self, revision: Revision) -> Option<Arc<StoredList>> {
         let cached = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         cached.as_ref().filter(|(at, _)| *at == revision).map(|(_, list)| list.clone())
     }
 
     /// Keeps `list`, read at `revision` (the caller read the revision before and after it). A
     /// list is only ever served at the exact revision and token it was read at.
-    fn put(&self, revision: Revision, list: Arc<[StoredSummary]>) {
+    fn put(&self, revision: Revision, list: Arc<StoredList>) {
         let mut cached = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         *cached = Some((revision, list));
     }
@@ -42,23 +46,25 @@ impl ListCache {
 impl Mailroom {
     /// The stored list and each settings' delivery health. When this instance keeps the list at
     /// the database's revision, that is one read.
-    pub(super) async fn settings_list_now(&self) -> Result<(Arc<[StoredSummary]>, Vec<HealthRow>), AppError> {
+    pub(super) async fn settings_list_now(&self) -> Result<(Arc<StoredList>, Vec<HealthRow>), AppError> {
         let state = self.db.settings_list_state(now_ms() - DAY_MS).await.or_internal("listing SMTP settings")?;
         Ok((self.stored_at(state.revision).await?, state.health))
     }
 
-    pub(super) async fn stored_settings_list(&self) -> Result<Arc<[StoredSummary]>, AppError> {
+    pub(super) async fn stored_settings_list(&self) -> Result<Arc<StoredList>, AppError> {
         let revision = self.db.settings_list_revision().await.or_internal("listing SMTP settings")?;
         self.stored_at(revision).await
     }
 
     /// The list kept at `revision`, read just now, or read from the database.
-    async fn stored_at(&self, revision: Revision) -> Result<Arc<[StoredSummary]>, AppError> {
+    async fn stored_at(&self, revision: Revision) -> Result<Arc<StoredList>, AppError> {
         if let Some(list) = self.settings_list.get(revision) {
             return Ok(list);
         }
         let rows = self.db.list_settings().await.or_internal("listing SMTP settings")?;
-        let list: Arc<[StoredSummary]> = rows.into_iter().map(stored).collect();
+        let with_backup = rows.iter().filter(|r| r.backup_id.is_some()).map(|r| SettingsId(r.id)).collect();
+        let rows = Prepared::new(rows.into_iter().map(stored).collect()).or_internal("listing SMTP settings")?;
+        let list = Arc::new(StoredList { rows: Arc::new(rows), with_backup });
         // Kept only if nothing was written between the two reads: then the list is exactly the
         // one at `revision`, and a database brought back to that revision holds it too.
         if self.db.settings_list_revision().await.or_internal("listing SMTP settings")? == revision {
@@ -68,24 +74,21 @@ impl Mailroom {
     }
 }
 
-fn stored(r: SummaryRow) -> StoredSummary {
-    StoredSummary {
-        has_backup: r.backup_id.is_some(),
-        summary: SettingsSummary {
-            health: Default::default(),
-            failing_over: false,
-            backs_up: r.backs_up,
-            cert_expires_at: r.cert_expires_at.map(Timestamp),
-            last_test: last_test(r.last_test_at, r.last_test_ok, r.last_test_summary),
-            is_default: r.is_default,
-            template_count: r.template_count,
-            id: SettingsId(r.id),
-            name: r.name,
-            host: r.host,
-            port: r.port as u16,
-            email: r.email,
-            username: r.username,
-        },
+fn stored(r: SummaryRow) -> SettingsSummary {
+    SettingsSummary {
+        health: Default::default(),
+        failing_over: false,
+        backs_up: r.backs_up,
+        cert_expires_at: r.cert_expires_at.map(Timestamp),
+        last_test: last_test(r.last_test_at, r.last_test_ok, r.last_test_summary),
+        is_default: r.is_default,
+        template_count: r.template_count,
+        id: SettingsId(r.id),
+        name: r.name,
+        host: r.host,
+        port: r.port as u16,
+        email: r.email,
+        username: r.username,
     }
 }
 
@@ -93,7 +96,7 @@ fn stored(r: SummaryRow) -> StoredSummary {
 mod tests {
     use super::*;
 
-    fn list(name: &str) -> Arc<[StoredSummary]> {
+    fn list(name: &str) -> Arc<StoredList> {
         let summary = SettingsSummary {
             id: SettingsId(1),
             name: name.into(),
@@ -109,11 +112,12 @@ mod tests {
             backs_up: 0,
             cert_expires_at: None,
         };
-        Arc::from(vec![StoredSummary { summary, has_backup: false }])
+        let rows = Arc::new(Prepared::new(vec![summary]).unwrap());
+        Arc::new(StoredList { rows, with_backup: HashSet::new() })
     }
 
-    fn name(list: Option<Arc<[StoredSummary]>>) -> Option<String> {
-        list.map(|l| l[0].summary.name.clone())
+    fn name(list: Option<Arc<StoredList>>) -> Option<String> {
+        list.map(|l| l.rows.value()[0].name.clone())
     }
 
     #[test]

@@ -21,7 +21,7 @@ mod trusted;
 use super::loaded::loaded;
 use super::nav::nav;
 use super::route::{Route, Selection};
-use crate::api::{settings::list_settings, SettingsId, SettingsView};
+use crate::api::{settings::settings_rows, SettingsId, SettingsView};
 use crate::domain::{Field, FieldErrors, SettingsForm};
 use leptos::prelude::*;
 pub use store::SettingsList;
@@ -84,7 +84,7 @@ pub fn SettingsPage() -> impl IntoView {
     };
     provide_context(ctx);
     // Read once; from then on the panel keeps the list up to date itself.
-    let listed = loaded(list_settings);
+    let listed = loaded(settings_rows);
     Effect::new(move |_| match listed.get() {
         Some(Ok(items)) => {
             ctx.rows.set(SettingsList::new(items));

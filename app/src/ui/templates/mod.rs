@@ -6,7 +6,7 @@ mod preview;
 mod restore;
 mod send_test;
 
-use crate::api::settings::list_settings;
+use crate::api::settings::settings_rows;
 use crate::api::templates::{list_templates, TemplateSummary, TemplateView};
 use crate::api::{SettingsSummary, TemplateId};
 use crate::domain::name_key;
@@ -57,7 +57,7 @@ pub fn TemplatesPage() -> impl IntoView {
     };
     provide_context(ctx);
     // Read once; from then on the panel keeps the list up to date itself.
-    let listed = loaded(|| async { Ok((list_templates().await?, list_settings().await?)) });
+    let listed = loaded(|| async { Ok((list_templates().await?, settings_rows().await?)) });
     let error = RwSignal::new(None::<String>);
     Effect::new(move |_| match listed.get() {
         Some(Ok((rows, settings))) => {
