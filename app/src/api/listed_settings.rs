@@ -4,7 +4,6 @@
 use super::prepared::Sent;
 use super::types::{DeliveryHealth, SettingsId, SettingsSummary};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// The SMTP settings list as `settings/list` answers it: the rows as stored, which the server
 /// keeps serialised until a write moves the list, and what moves by itself (delivery health,
@@ -26,12 +25,13 @@ pub struct LiveState {
 impl ListedSettings {
     /// The rows, each with its live state.
     pub fn into_rows(self) -> Vec<SettingsSummary> {
-        let mut live: HashMap<SettingsId, LiveState> = self.live.into_iter().map(|l| (l.id, l)).collect();
+        let mut live = self.live;
+        live.sort_unstable_by_key(|l| l.id);
         let mut rows = self.stored.into_value();
         for row in &mut rows {
-            if let Some(state) = live.remove(&row.id) {
-                row.health = state.health;
-                row.failing_over = state.failing_over;
+            if let Ok(at) = live.binary_search_by_key(&row.id, |l| l.id) {
+                row.health = std::mem::take(&mut live[at].health);
+                row.failing_over = live[at].failing_over;
             }
         }
         rows

@@ -25,7 +25,9 @@ mod context;
 
 pub use error::AppError;
 pub use listed_settings::{ListedSettings, LiveState};
-pub use prepared::{Prepared, Sent};
+#[cfg(feature = "ssr")]
+pub use prepared::Prepared;
+pub use prepared::Sent;
 pub use span::Span;
 pub use types::*;
 

@@ -2,19 +2,24 @@
 //! long as what they were read from stays the same. The browser reads them as plain values.
 //!
 //! Only for answers that travel as JSON (every server function's output does): serde_json writes
-//! a prepared value's text as it is; another serialiser would write it as a string.
+//! a prepared value's text as it is; another serialiser would write it as a string. Only the
+//! server prepares, so the browser's build leaves serde_json's raw values out.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+#[cfg(feature = "ssr")]
 use serde_json::value::RawValue;
+#[cfg(feature = "ssr")]
 use std::sync::Arc;
 
 /// A value and its JSON text, made together.
+#[cfg(feature = "ssr")]
 #[derive(Debug)]
 pub struct Prepared<T> {
     value: T,
     json: Box<RawValue>,
 }
 
+#[cfg(feature = "ssr")]
 impl<T: Serialize> Prepared<T> {
     pub fn new(value: T) -> Result<Self, serde_json::Error> {
         let json = serde_json::value::to_raw_value(&value)?;
@@ -22,6 +27,7 @@ impl<T: Serialize> Prepared<T> {
     }
 }
 
+#[cfg(feature = "ssr")]
 impl<T> Prepared<T> {
     pub fn value(&self) -> &T {
         &self.value
@@ -32,6 +38,7 @@ impl<T> Prepared<T> {
 #[derive(Clone, Debug)]
 pub enum Sent<T> {
     Value(T),
+    #[cfg(feature = "ssr")]
     Prepared(Arc<Prepared<T>>),
 }
 
@@ -39,6 +46,7 @@ impl<T: Clone> Sent<T> {
     pub fn into_value(self) -> T {
         match self {
             Sent::Value(value) => value,
+            #[cfg(feature = "ssr")]
             Sent::Prepared(prepared) => Arc::try_unwrap(prepared).map_or_else(|p| p.value.clone(), |p| p.value),
         }
     }
@@ -48,6 +56,7 @@ impl<T: Serialize> Serialize for Sent<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
             Sent::Value(value) => value.serialize(serializer),
+            #[cfg(feature = "ssr")]
             Sent::Prepared(prepared) => prepared.json.serialize(serializer),
         }
     }
@@ -69,12 +78,13 @@ impl<T> Sent<T> {
     pub fn as_value(&self) -> &T {
         match self {
             Sent::Value(value) => value,
+            #[cfg(feature = "ssr")]
             Sent::Prepared(prepared) => &prepared.value,
         }
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::*;
     use proptest::prelude::*;
