@@ -24,7 +24,7 @@ async function seed() {
   const cookie = signIn.headers.get('set-cookie').split(';')[0];
   const existing = await (await api(cookie, 'settings/list', {})).json();
   const hosts = ['smtp.mailgun.org', 'smtp.sendgrid.net', 'email-smtp.eu-west-1.amazonaws.com', 'smtp.office365.com', 'smtp.gmail.com'];
-  let next = existing.length;
+  let next = existing.stored.length;
   const worker = async () => {
     while (next < count) {
       const i = next++;
@@ -101,7 +101,7 @@ await panel.goto(`${base}/smtp-settings`);
 await panel.getByText(`Showing all ${count.toLocaleString('en-US')}`).waitFor({ timeout: 60000 });
 const rows = await panel.evaluate(async (origin) => {
   const r = await fetch('/api/settings/list', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-  return r.json();
+  return (await r.json()).stored;
 }, base);
 const { times: ours, check: ourCheck } = await timeKeystrokes(panel);
 

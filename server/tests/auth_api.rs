@@ -84,7 +84,7 @@ async fn idle_sessions_expire() {
     let admin = app.admin().await;
     // Idle for a little under the limit: still signed in.
     app.execute_sql("update sessions set last_seen = last_seen - 590000").await.unwrap();
-    let _ = admin.call::<ListedSettings>("settings/list", json!({})).await.unwrap().into_rows();
+    let _: ListedSettings = admin.call("settings/list", json!({})).await.unwrap();
     // Then idle for longer than the limit, as if ten minutes had passed unused.
     app.execute_sql("update sessions set last_seen = last_seen - 610000").await.unwrap();
     let expired = admin.call::<ListedSettings>("settings/list", json!({})).await.unwrap_err();
@@ -234,7 +234,7 @@ async fn changing_your_password_signs_out_your_other_sessions() {
     let short = here.call::<()>("account/password", json!({ "current": ADMIN_PASSWORD, "new": "short" })).await.unwrap_err();
     assert!(short.error.field_errors().unwrap().get(FieldKey::NewPassword).unwrap().contains("at least 12"));
     let () = here.call("account/password", json!({ "current": ADMIN_PASSWORD, "new": "a brand new passphrase" })).await.unwrap();
-    let _ = here.call::<ListedSettings>("settings/list", json!({})).await.unwrap().into_rows();
+    let _: ListedSettings = here.call("settings/list", json!({})).await.unwrap();
     assert_eq!(elsewhere.call::<Value>("settings/list", json!({})).await.unwrap_err().error, AppError::SignedOut);
     let fresh = app.browser();
     fresh.sign_in(ADMIN_EMAIL, "a brand new passphrase").await.unwrap();

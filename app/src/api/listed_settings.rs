@@ -30,7 +30,7 @@ impl ListedSettings {
         let mut rows = self.stored.into_value();
         for row in &mut rows {
             if let Ok(at) = live.binary_search_by_key(&row.id, |l| l.id) {
-                row.health = std::mem::take(&mut live[at].health);
+                row.health = live[at].health.clone();
                 row.failing_over = live[at].failing_over;
             }
         }
@@ -62,12 +62,20 @@ mod tests {
         }
     }
 
+    /// Stored ids in list order (not sorted, with gaps), and the live ids in any order, some of
+    /// them for settings the list does not have.
+    fn ids() -> impl Strategy<Value = (Vec<i64>, Vec<i64>)> {
+        let stored = prop::collection::btree_set(0i64..200, 0..30).prop_map(Vec::from_iter).prop_shuffle();
+        let live = prop::collection::btree_set(0i64..200, 0..15).prop_map(Vec::from_iter).prop_shuffle();
+        (stored, live)
+    }
+
     proptest! {
         /// Every row keeps its place; a row with a live state gets exactly that state, every
         /// other row the default.
         #[test]
-        fn each_row_gets_its_own_live_state(count in 0i64..40, live_ids in prop::collection::btree_set(0i64..40, 0..10)) {
-            let stored: Vec<SettingsSummary> = (0..count).map(row).collect();
+        fn each_row_gets_its_own_live_state((stored_ids, live_ids) in ids()) {
+            let stored: Vec<SettingsSummary> = stored_ids.iter().copied().map(row).collect();
             let live: Vec<LiveState> = live_ids
                 .iter()
                 .map(|&id| LiveState {
@@ -78,7 +86,7 @@ mod tests {
                 .collect();
             let wire = serde_json::to_string(&ListedSettings { stored: Sent::Value(stored), live }).unwrap();
             let rows = serde_json::from_str::<ListedSettings>(&wire).unwrap().into_rows();
-            prop_assert_eq!(rows.iter().map(|r| r.id.get()).collect::<Vec<_>>(), (0..count).collect::<Vec<_>>());
+            prop_assert_eq!(rows.iter().map(|r| r.id.get()).collect::<Vec<_>>(), stored_ids);
             for r in rows {
                 let id = r.id.get();
                 match live_ids.contains(&id) {

@@ -2,8 +2,9 @@
 //! long as what they were read from stays the same. The browser reads them as plain values.
 //!
 //! Only for answers that travel as JSON (every server function's output does): serde_json writes
-//! a prepared value's text as it is; another serialiser would write it as a string. Only the
-//! server prepares, so the browser's build leaves serde_json's raw values out.
+//! a prepared value's text as it is, while any other serialiser would write serde_json's private
+//! wrapper instead of the value. Only the server prepares, so the browser's build leaves
+//! serde_json's raw values out.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 #[cfg(feature = "ssr")]
@@ -68,7 +69,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Sent<T> {
     }
 }
 
-impl<T: PartialEq + Clone> PartialEq for Sent<T> {
+impl<T: PartialEq> PartialEq for Sent<T> {
     fn eq(&self, other: &Self) -> bool {
         self.as_value() == other.as_value()
     }

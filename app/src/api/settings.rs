@@ -2,7 +2,8 @@
 
 use super::listed_settings::ListedSettings;
 use super::operations::operations;
-use super::types::{SettingsId, SettingsInput, SettingsView};
+use super::types::{SettingsId, SettingsInput, SettingsSummary, SettingsView};
+use super::AppError;
 
 operations! {
     /// The SMTP settings panel.
@@ -25,6 +26,6 @@ operations! {
 }
 
 /// The SMTP settings list's rows, each with its live state: what the panels show.
-pub async fn settings_rows() -> Result<Vec<super::types::SettingsSummary>, super::AppError> {
+pub async fn settings_rows() -> Result<Vec<SettingsSummary>, AppError> {
     Ok(list_settings().await?.into_rows())
 }

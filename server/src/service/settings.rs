@@ -2,13 +2,14 @@
 //! to its row and endpoint, and a save over a newer version refused.
 
 use super::audit::{settings_changes, NO_CHANGES};
+use super::settings_list::live_states;
 use super::{Mailroom, OrInternal};
 use crate::crypto::settings_secret_aad;
 use crate::db::{is_foreign_key_violation, is_unique_violation, Db, History, SettingsRow, SettingsWrite};
 use app::api::caller::Admin;
 use app::api::settings::SettingsApi;
 use app::api::test_email::LastTest;
-use app::api::{AppError, DeliveryHealth, ListedSettings, LiveState, Sent, SettingsId, SettingsInput, SettingsView, Timestamp};
+use app::api::{AppError, ListedSettings, Sent, SettingsId, SettingsInput, SettingsView, Timestamp};
 use app::domain::{check_password, Auth, AuthMethod, Field, PasswordChange, SettingsForm, ValidSettings};
 
 const NOT_FOUND: &str = "These SMTP settings no longer exist; someone may have deleted them.";
@@ -212,18 +213,8 @@ impl SettingsApi for Mailroom {
 
     async fn list_settings(&self, _: Admin) -> Result<ListedSettings, AppError> {
         let (stored, health) = self.settings_list_now().await?;
-        let mut health = super::delivery::health_by_settings(health);
-        let failing_over = self.cool_downs.failing_over();
-        let live = stored
-            .rows
-            .value()
-            .iter()
-            .filter_map(|s| {
-                let health = health.remove(&s.id).unwrap_or_default();
-                let failing_over = failing_over.contains(&s.id.get()) && stored.with_backup.contains(&s.id);
-                (failing_over || health != DeliveryHealth::default()).then_some(LiveState { id: s.id, health, failing_over })
-            })
-            .collect();
+        let health = super::delivery::health_by_settings(health);
+        let live = live_states(health, self.cool_downs.failing_over(), &stored.with_backup);
         Ok(ListedSettings { stored: Sent::Prepared(stored.rows.clone()), live })
     }
 

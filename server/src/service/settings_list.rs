@@ -10,8 +10,8 @@
 use super::delivery::DAY_MS;
 use super::{Mailroom, OrInternal};
 use crate::db::{now_ms, HealthRow, SummaryRow};
-use app::api::{AppError, Prepared, SettingsId, SettingsSummary, Timestamp};
-use std::collections::HashSet;
+use app::api::{AppError, DeliveryHealth, LiveState, Prepared, SettingsId, SettingsSummary, Timestamp};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use super::settings::last_test;
@@ -74,6 +74,22 @@ impl Mailroom {
     }
 }
 
+/// What moves by itself, for the settings where it is not the default: those with mail in the
+/// last day or waiting, and those failing over to their backup now. Costs the live rows only.
+pub(super) fn live_states(
+    health: HashMap<SettingsId, DeliveryHealth>,
+    failing_over: Vec<i64>,
+    with_backup: &HashSet<SettingsId>,
+) -> Vec<LiveState> {
+    let mut live: BTreeMap<SettingsId, LiveState> =
+        health.into_iter().map(|(id, health)| (id, LiveState { id, health, failing_over: false })).collect();
+    for id in failing_over.into_iter().map(SettingsId).filter(|id| with_backup.contains(id)) {
+        live.entry(id).or_insert_with(|| LiveState { id, health: DeliveryHealth::default(), failing_over: false }).failing_over =
+            true;
+    }
+    live.into_values().collect()
+}
+
 fn stored(r: SummaryRow) -> SettingsSummary {
     SettingsSummary {
         health: Default::default(),
@@ -118,6 +134,19 @@ mod tests {
 
     fn name(list: Option<Arc<StoredList>>) -> Option<String> {
         list.map(|l| l.rows.value()[0].name.clone())
+    }
+
+    #[test]
+    fn only_settings_with_a_backup_are_failing_over_and_health_is_kept_as_counted() {
+        let busy = DeliveryHealth { sent_24h: 3, failed_24h: 1, waiting: 2, failing_since: Some(Timestamp(9)) };
+        let health = HashMap::from([(SettingsId(2), busy.clone())]);
+        let with_backup = HashSet::from([SettingsId(2), SettingsId(5)]);
+        let live = live_states(health, vec![2, 5, 7], &with_backup);
+        let expected = vec![
+            LiveState { id: SettingsId(2), health: busy, failing_over: true },
+            LiveState { id: SettingsId(5), health: DeliveryHealth::default(), failing_over: true },
+        ];
+        assert_eq!(live, expected, "7 has no backup, so it is not failing over");
     }
 
     #[test]
