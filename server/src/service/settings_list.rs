@@ -5,7 +5,7 @@
 //! (a restored backup, a failover to a replica that lags) from matching a list read before.
 //! What moves by itself — delivery health, failover — is added per request by the caller. The
 //! rows are kept serialised too: a list request sends those bytes as they are, and serialises
-//! only the rows whose live state is not the default.
+//! only the live states that are not the default, beside them.
 
 use super::delivery::DAY_MS;
 use super::{Mailroom, OrInternal};
