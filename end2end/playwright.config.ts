@@ -1,4 +1,6 @@
-// End-to-end tests: the release binary with a fresh data directory, Debian's Chromium.
+// End-to-end tests: the mailroom binary with a fresh data directory, Debian's Chromium. The
+// binary is the release build unless E2E_SERVER_BIN names another (make test uses the debug
+// build its integration tests already made; it serves the same dist/ from disk).
 import { defineConfig } from '@playwright/test';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -7,6 +9,7 @@ import { join } from 'node:path';
 export const PORT = Number(process.env.E2E_PORT ?? 3917);
 export const BASE_URL = `http://127.0.0.1:${PORT}`;
 export const ADMIN = { email: 'admin@example.com', password: 'correct horse battery staple' };
+export const SERVER_BIN = process.env.E2E_SERVER_BIN ?? '../target/release/mailroom';
 /** A real SMTP server (aiosmtpd, plain, no sign-in) for "Send test email". */
 export const SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 2526);
 
@@ -38,7 +41,7 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 30_000,
   }, {
-    command: '../target/release/mailroom',
+    command: SERVER_BIN,
     url: `${BASE_URL}/`,
     reuseExistingServer: false,
     timeout: 60_000,

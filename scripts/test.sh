@@ -25,7 +25,10 @@ clippy() {
   cargo clippy --workspace --all-targets -- -D warnings &&
     cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 }
-unit() { cargo test --workspace --lib --bins; }
+# The unit and integration builds select the same packages, so they resolve the same features
+# and share every dependency's build. The frontend is left out: it only adds leptos's csr
+# features (a second build of the leptos crates) and has no tests; clippy checks it for wasm.
+unit() { cargo test --workspace --exclude frontend --lib --bins; }
 integration() { ./scripts/test-deps.sh && cargo test -p mailroom --test '*'; }
 
 # The same integration tests on a throwaway PostgreSQL cluster, plus the several-instances
@@ -42,8 +45,13 @@ integration_postgres() {
   MAILROOM_TEST_POSTGRES="$url" cargo test -p mailroom --test '*' -- --include-ignored \
     --skip ten_thousand_anonymous_requests_store_almost_nothing --skip every_acknowledged_save_survives_kill_9
 }
+# Against the debug server the integration tests built (cargo test builds it for them; here a
+# no-op when they ran): a release build of the server would compile every dependency again
+# (about 13 minutes on two cores). The debug build reads the release wasm in dist/ from disk.
 end2end() {
-  ./scripts/test-deps.sh && make --no-print-directory build && (cd end2end && npx playwright test)
+  ./scripts/test-deps.sh && make --no-print-directory tools dist/index.html &&
+    cargo test -p mailroom --test '*' --no-run &&
+    (cd end2end && E2E_SERVER_BIN=../target/debug/mailroom npx playwright test)
 }
 
 suite fmt fmt

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN } from '../playwright.config';
+import { ADMIN, SERVER_BIN } from '../playwright.config';
 
 /** Messages the loopback SMTP server (server.py) has finished recording in `file`. Tests poll
  *  while it may be mid-way through appending a line, so an unterminated tail waits for the next look. */
@@ -147,7 +147,7 @@ export async function addPlainRelay(page: Page, name: string, port: number) {
 /** A second Mailroom on `port` with a fresh data directory and no administrator: the one-time
  *  setup link it prints, and a way to stop it. */
 export async function serverWithoutAdmin(port: number): Promise<{ link: string; stop: () => void }> {
-  const server = spawn('../target/release/mailroom', [], {
+  const server = spawn(SERVER_BIN, [], {
     env: { ...process.env, MAILROOM_ADDR: `127.0.0.1:${port}`, MAILROOM_DATA_DIR: mkdtempSync(join(tmpdir(), 'mailroom-setup-')),
            MAILROOM_ADMIN_EMAIL: '', MAILROOM_ADMIN_PASSWORD: '' },
   });
