@@ -26,10 +26,18 @@ pub fn SettingsPanel() -> impl IntoView {
     let viewport = RwSignal::new(600.0_f64);
     let list = NodeRef::<Div>::new();
 
+    // Reading or writing an element's size or scroll position makes the browser lay the page
+    // out first, so each is done only when it can have changed: a keystroke that replaces the
+    // rows would otherwise pay for that layout two or three times.
     let measure = move || {
         if let Some(el) = list.get_untracked() {
-            viewport.set(f64::from(el.client_height().max(1)));
-            scroll_top.set(f64::from(el.scroll_top()));
+            let (height, top) = (f64::from(el.client_height().max(1)), f64::from(el.scroll_top()));
+            if viewport.get_untracked() != height {
+                viewport.set(height);
+            }
+            if scroll_top.get_untracked() != top {
+                scroll_top.set(top);
+            }
         }
     };
     request_animation_frame(measure);
@@ -42,15 +50,20 @@ pub fn SettingsPanel() -> impl IntoView {
         }
         scroll_top.set(top);
     };
+    // A new filter starts at the top of its matches (already there after most keystrokes).
     Effect::new(move |_| {
         filter.track();
-        set_scroll(0.0);
+        if scroll_top.get_untracked() != 0.0 {
+            set_scroll(0.0);
+        }
     });
     // The list is hidden while nothing matches; measure it again when it reappears.
-    Effect::new(move |_| {
-        if !matches.with(Vec::is_empty) {
+    Effect::new(move |was_empty: Option<bool>| {
+        let empty = matches.with(Vec::is_empty);
+        if was_empty.unwrap_or(true) && !empty {
             request_animation_frame(measure);
         }
+        empty
     });
 
     let visible = Memo::new(move |_| {
@@ -122,8 +135,14 @@ pub fn SettingsPanel() -> impl IntoView {
             >
                 <div class="list-sizer" style:height=move || format!("{}px", matches.with(Vec::len) as f64 * ROW_HEIGHT)>
                     <div class="list-window" style:transform=move || format!("translateY({}px)", visible.with(|v| v.0) as f64 * ROW_HEIGHT)>
-                        <For each=move || visible.get().1 key=|s| (s.id, s.name.clone(), s.host.clone(), s.port, s.last_test.clone(), s.is_default, s.template_count, s.health.clone(), s.failing_over, s.backs_up, s.cert_expires_at) let:s>
-                            <ListRow s selected=Signal::derive(selected_id) />
+                        // Keyed by position in the window, not by settings: a keystroke that
+                        // brings other settings into view updates the rows in place instead of
+                        // building new ones and removing the old.
+                        <For each=move || 0..visible.with(|v| v.1.len()) key=|slot| *slot let:slot>
+                            {
+                                let shown = Memo::new(move |_| visible.with(|v| v.1.get(slot).cloned()));
+                                move || shown.get().map(|s| view! { <ListRow s selected=Signal::derive(selected_id) /> })
+                            }
                         </For>
                     </div>
                 </div>
