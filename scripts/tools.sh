@@ -18,7 +18,10 @@ fi
 
 if [ "$("$TOOLS/bin/trunk" --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
   step "Installing Trunk $TRUNK_VERSION into .tools (about 6 minutes, once)"
-  cargo install trunk --version "$TRUNK_VERSION" --locked --root "$TOOLS"
+  # A debug build: Trunk's release profile (fat LTO, one codegen unit) took over 11 minutes
+  # on two cores, and a web build takes as long with either (its time is cargo, wasm-bindgen
+  # and wasm-opt, which Trunk runs).
+  cargo install trunk --version "$TRUNK_VERSION" --locked --debug --root "$TOOLS"
 fi
 
 if [ "$("$TOOLS/bin/wasm-bindgen" --version 2>/dev/null)" != "wasm-bindgen $BINDGEN_VERSION" ]; then
