@@ -3,6 +3,7 @@
 
 use super::list_keys::moved_to;
 use super::list_row::ListRow;
+use super::list_window::Window;
 use super::{ctx, ListState};
 use crate::ui::format::thousands;
 use crate::ui::icons::{PlusIcon, SendIcon, TrashIcon};
@@ -68,12 +69,12 @@ pub fn SettingsPanel() -> impl IntoView {
 
     let visible = Memo::new(move |_| {
         let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
-        let count = (viewport.get() / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
+        let capacity = (viewport.get() / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
         matches.with(|m| {
-            let end = (first + count).min(m.len());
+            let end = (first + capacity).min(m.len());
             let first = first.min(end);
             let rows = ctx.rows.with(|rows| m[first..end].iter().filter_map(|&i| rows.at(i).cloned()).collect::<Vec<_>>());
-            (first, rows)
+            Window { first, capacity, rows }
         })
     });
     let selected_id = move || match ctx.selection.get() {
@@ -134,13 +135,12 @@ pub fn SettingsPanel() -> impl IntoView {
                 on:keydown=on_key
             >
                 <div class="list-sizer" style:height=move || format!("{}px", matches.with(Vec::len) as f64 * ROW_HEIGHT)>
-                    <div class="list-window" style:transform=move || format!("translateY({}px)", visible.with(|v| v.0) as f64 * ROW_HEIGHT)>
-                        // Keyed by position in the window, not by settings: a keystroke that
-                        // brings other settings into view updates the rows in place instead of
-                        // building new ones and removing the old.
-                        <For each=move || 0..visible.with(|v| v.1.len()) key=|slot| *slot let:slot>
+                    <div class="list-window" style:transform=move || format!("translateY({}px)", visible.with(|w| w.first) as f64 * ROW_HEIGHT)>
+                        // Keyed by slot (see list_window.rs), not by settings: a row element
+                        // is updated in place when its slot shows other settings.
+                        <For each=move || visible.with(Window::slots) key=|slot| *slot let:slot>
                             {
-                                let shown = Memo::new(move |_| visible.with(|v| v.1.get(slot).cloned()));
+                                let shown = Memo::new(move |_| visible.with(|w| w.in_slot(slot).cloned()));
                                 move || shown.get().map(|s| view! { <ListRow s selected=Signal::derive(selected_id) /> })
                             }
                         </For>

@@ -12,6 +12,7 @@ mod form;
 mod list;
 mod list_keys;
 mod list_row;
+mod list_window;
 mod make_default;
 mod provider;
 mod store;
