@@ -35,27 +35,11 @@ impl Window {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::SettingsId;
+    use crate::ui::settings::store::row;
     use proptest::prelude::*;
 
     fn window(first: usize, capacity: usize, len: usize) -> Window {
-        let rows = (first..first + len)
-            .map(|at| SettingsSummary {
-                id: SettingsId(at as i64),
-                name: format!("row {at}"),
-                host: "smtp.example.com".into(),
-                port: 587,
-                email: "noreply@example.com".into(),
-                username: String::new(),
-                last_test: None,
-                is_default: false,
-                template_count: 0,
-                health: Default::default(),
-                failing_over: false,
-                backs_up: 0,
-                cert_expires_at: None,
-            })
-            .collect();
+        let rows = (first..first + len).map(|at| row(at as i64, &format!("row {at}"), "smtp.example.com")).collect();
         Window { first, capacity, rows }
     }
 

@@ -96,28 +96,30 @@ impl SettingsList {
     }
 }
 
+/// A never-tested, unused row for the list's tests.
+#[cfg(test)]
+pub(super) fn row(id: i64, name: &str, host: &str) -> SettingsSummary {
+    SettingsSummary {
+        id: SettingsId(id),
+        name: name.into(),
+        host: host.into(),
+        port: 587,
+        email: format!("noreply@{host}"),
+        username: format!("user{id}"),
+        last_test: None,
+        is_default: false,
+        template_count: 0,
+        health: Default::default(),
+        failing_over: false,
+        backs_up: 0,
+        cert_expires_at: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
-
-    fn row(id: i64, name: &str, host: &str) -> SettingsSummary {
-        SettingsSummary {
-            id: SettingsId(id),
-            name: name.into(),
-            host: host.into(),
-            port: 587,
-            email: format!("noreply@{host}"),
-            username: format!("user{id}"),
-            last_test: None,
-            is_default: false,
-            template_count: 0,
-            health: Default::default(),
-            failing_over: false,
-            backs_up: 0,
-            cert_expires_at: None,
-        }
-    }
 
     fn list() -> SettingsList {
         SettingsList::new(vec![
