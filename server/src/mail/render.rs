@@ -4,7 +4,7 @@
 
 use app::domain::{FieldErrors, PlaceholderRule, TemplateField};
 use minijinja::value::{Serde, Value};
-use minijinja::{AutoEscape, Environment, UndefinedBehavior};
+use minijinja::{AutoEscape, Environment, Template, UndefinedBehavior};
 use std::collections::BTreeSet;
 
 /// The parts a template renders.
@@ -110,22 +110,27 @@ fn present(vars: &serde_json::Value, path: &str) -> bool {
     path.split('.').try_fold(vars, |v, key| v.get(key)).is_some_and(|v| !v.is_null())
 }
 
+/// Renders the three parts, each parsed once: the placeholders they use are checked against
+/// `vars` first, so a mail lacking data names every path it lacks.
 pub fn render(sources: &Sources<'_>, vars: &serde_json::Value) -> Result<Rendered, RenderError> {
-    let missing: Vec<String> = needed(sources).into_iter().filter(|path| !present(vars, path)).collect();
+    let env = environment();
+    let [subject, text, html] = parts(sources).map(|(_, name, source)| env.template_from_named_str(name, source));
+    let used: BTreeSet<String> =
+        [&subject, &text, &html].into_iter().flatten().flat_map(|t| t.undeclared_variables(true)).collect();
+    let missing: Vec<String> = used.into_iter().filter(|path| !present(vars, path)).collect();
     if !missing.is_empty() {
         return Err(RenderError::Missing(missing));
     }
-    let env = environment();
     let context = Value::from(Serde(vars));
-    let run = |name: &str, source: &str| {
-        env.render_named_str(name, source, context.clone()).map_err(|e| RenderError::Failed(e.to_string()))
+    let run = |part: Result<Template<'_, '_>, minijinja::Error>| {
+        part.and_then(|t| t.render(&context)).map_err(|e| RenderError::Failed(e.to_string()))
     };
-    let subject = run("subject", sources.subject)?;
-    let html = if sources.html.trim().is_empty() { None } else { Some(run("html", sources.html)?) };
+    let subject = run(subject)?;
+    let html = if sources.html.trim().is_empty() { None } else { Some(run(html)?) };
     Ok(Rendered {
         // A placeholder value with a line break must not break the header.
         subject: subject.chars().map(|c| if c.is_control() { ' ' } else { c }).collect(),
-        text: run("text", sources.text)?,
+        text: run(text)?,
         html,
     })
 }
