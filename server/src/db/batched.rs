@@ -20,11 +20,27 @@ const WAITING: usize = 1024;
 
 /// One kind of write that can share a transaction with others of its kind.
 pub trait Batched: Send + Sync + 'static {
-    type Job: Send + 'static;
+    type Job: Send + Sync + 'static;
     type Done: Send + 'static;
 
     /// Does `job` within `tx`.
     fn write<'a>(&'a self, tx: &'a mut Tx, job: &'a Self::Job) -> impl Future<Output = sqlx::Result<Self::Done>> + Send + 'a;
+
+    /// Does every job of a batch within `tx`, answering in their order: one `write` each,
+    /// unless a kind can share statements between its jobs.
+    fn write_all<'a>(
+        &'a self,
+        tx: &'a mut Tx,
+        jobs: Vec<&'a Self::Job>,
+    ) -> impl Future<Output = sqlx::Result<Vec<Self::Done>>> + Send + 'a {
+        async move {
+            let mut done = Vec::with_capacity(jobs.len());
+            for job in jobs {
+                done.push(self.write(tx, job).await?);
+            }
+            Ok(done)
+        }
+    }
 
     /// Runs after each batch, whatever came of it.
     fn settled(&self) {}
@@ -97,10 +113,8 @@ impl<B: Batched> BatchTask<B> {
 
     async fn store_together(&self, batch: &[Pending<B>]) -> Result<Vec<B::Done>, Failed> {
         let mut tx = self.db.begin().await.map_err(Failed::Transaction)?;
-        let mut done = Vec::with_capacity(batch.len());
-        for pending in batch {
-            done.push(self.kind.write(&mut tx, &pending.job).await.map_err(Failed::Write)?);
-        }
+        let jobs = batch.iter().map(|pending| &pending.job).collect();
+        let done = self.kind.write_all(&mut tx, jobs).await.map_err(Failed::Write)?;
         tx.commit().await.map_err(Failed::Transaction)?;
         Ok(done)
     }

@@ -76,21 +76,35 @@ pub struct MailRow {
 }
 
 impl Db {
-    /// Inserts a queued mail with an empty message; the caller seals it with the id this
-    /// returns and stores it in the same transaction.
-    pub async fn insert_mail(tx: &mut Tx, m: &NewMail) -> sqlx::Result<MailRow> {
+    /// Ids for `count` mails about to be inserted in `tx`, in one statement: a mail's message
+    /// is sealed bound to its id, so the id must be known before the row is written. SQLite
+    /// gives a new row the highest id plus one, and `tx` holds the write lock; PostgreSQL takes
+    /// them from the column's identity sequence.
+    pub async fn reserve_mail_ids(tx: &mut Tx, count: i64) -> sqlx::Result<Vec<i64>> {
+        on!(tx.on(), |e| query_scalar!(
+            sqlite: r#"with recursive ids(id, left) as (select coalesce(max(id), 0) + 1, $1 - 1 from outbox
+                                                      union all select id + 1, left - 1 from ids where left > 0)
+                       select id as "id!" from ids"#,
+            postgres: r#"select nextval(pg_get_serial_sequence('outbox', 'id')) as "id!" from generate_series(1, $1::bigint)"#,
+            count
+        )
+        .fetch_all(e)
+        .await)
+    }
+
+    /// Inserts a queued mail under an id from `reserve_mail_ids`, with its sealed message.
+    pub async fn insert_mail(tx: &mut Tx, id: i64, m: &NewMail, sealed: &[u8]) -> sqlx::Result<MailRow> {
         let now = now_ms();
-        let empty: &[u8] = &[];
         on!(tx.on(), |e| {
             query_as!(
             MailRow,
-            r#"insert into outbox (created_at, template_id, template_name, settings_id, settings_name, envelope_from, recipient, subject,
-                                 message, size, status, next_attempt_at, api_token_id, idempotency_key, expires_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'queued', $11, $12, $13, $14)
+            r#"insert into outbox (id, created_at, template_id, template_name, settings_id, settings_name, envelope_from, recipient,
+                                 subject, message, size, status, next_attempt_at, api_token_id, idempotency_key, expires_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'queued', $12, $13, $14, $15)
              returning id as "id!", created_at, template_name, settings_name, recipient, subject, size, status, attempts,
                        next_attempt_at, last_error, smtp_reply, sent_at, expires_at, sent_via, attempt_base"#,
-            now, m.template_id, m.template_name, m.settings_id, m.settings_name, m.envelope_from, m.recipient, m.subject,
-            empty, m.size, now, m.api_token_id, m.idempotency_key, m.expires_at
+            id, now, m.template_id, m.template_name, m.settings_id, m.settings_name, m.envelope_from, m.recipient, m.subject,
+            sealed, m.size, now, m.api_token_id, m.idempotency_key, m.expires_at
         )
         .fetch_one(e)
         .await

@@ -99,22 +99,27 @@ impl Db {
     /// test's mark on to the new version.
     pub async fn record_settings_revision(tx: &mut Tx, id: i64, password_changed: bool, history: History) -> sqlx::Result<()> {
         let (restored_from, keep) = (history.restored_from, history.keep);
-        on!(tx.on(), |e| query!(
-            "insert into settings_revisions (settings_id, number, saved_at, saved_by, name, starttls_only, host, port,
+        let number = on!(tx.on(), |e| query_scalar!(
+            r#"insert into settings_revisions (settings_id, number, saved_at, saved_by, name, starttls_only, host, port,
                                              from_name, email, username, certificate, auth_method, token_url, client_id,
                                              scope, authorize_url, backup_id, password_secret, password_changed, restored_from,
                                              tested_at, test_ok)
              select id, version, updated_at, updated_by, name, starttls_only, host, port, from_name, email, username,
                     certificate, auth_method, token_url, client_id, scope, authorize_url, backup_id, password_secret, $1, $2,
                     last_test_at, last_test_ok
-             from smtp_settings where id = $3",
+             from smtp_settings where id = $3
+             returning number as "number!""#,
             password_changed,
             restored_from,
             id
         )
-        .execute(e)
-        .await
-        .map(drop))?;
+        .fetch_optional(e)
+        .await)?;
+        // Revisions are numbered by version from 1: until there are more than `keep`, none is
+        // old enough to go, and the statement below can be spared (a new settings' save).
+        if number.is_none_or(|number| number <= keep) {
+            return Ok(());
+        }
         on!(tx.on(), |e| query!(
             "delete from settings_revisions
              where settings_id = $1

@@ -1,6 +1,6 @@
 //! Queued mail reaches the database in batches (see `db::batched`): mails queued together
 //! share a transaction, and each request is answered once its mail is stored. The message is
-//! sealed inside the transaction, bound to the id the insert gives it.
+//! sealed inside the transaction, bound to the id reserved for its row.
 
 use crate::crypto::{outbox_aad, SecretBox};
 use crate::db::batched::{BatchTask, Batched, Batcher};
@@ -32,10 +32,21 @@ impl Batched for StoreMail {
     type Done = MailRow;
 
     async fn write(&self, tx: &mut Tx, job: &ToStore) -> sqlx::Result<MailRow> {
-        let row = Db::insert_mail(tx, &job.mail).await?;
-        let sealed = self.secrets.seal_bytes(&job.message, &outbox_aad(row.id));
-        Db::set_mail_message(tx, row.id, &sealed).await?;
-        Ok(row)
+        Ok(self.write_all(tx, vec![job]).await?.remove(0))
+    }
+
+    /// One statement reserves the batch's ids, then one insert per mail, its message sealed.
+    async fn write_all(&self, tx: &mut Tx, jobs: Vec<&ToStore>) -> sqlx::Result<Vec<MailRow>> {
+        let ids = Db::reserve_mail_ids(tx, jobs.len() as i64).await?;
+        if ids.len() != jobs.len() {
+            return Err(sqlx::Error::Protocol(format!("{} mail ids reserved for {} mails", ids.len(), jobs.len())));
+        }
+        let mut rows = Vec::with_capacity(jobs.len());
+        for (id, job) in ids.into_iter().zip(jobs) {
+            let sealed = self.secrets.seal_bytes(&job.message, &outbox_aad(id));
+            rows.push(Db::insert_mail(tx, id, &job.mail, &sealed).await?);
+        }
+        Ok(rows)
     }
 
     fn settled(&self) {
