@@ -1,6 +1,7 @@
 //! The left panel: heading, action icons, the Filter box and the list. The list renders only
 //! the rows in view, so typing in Filter stays instant with ten thousand settings.
 
+use super::filter_path::FilterPath;
 use super::list_keys::moved_to;
 use super::list_row::ListRow;
 use super::list_window::Window;
@@ -22,7 +23,10 @@ pub fn SettingsPanel() -> impl IntoView {
     let nav = nav();
     let ctx = ctx();
     let filter = RwSignal::new(String::new());
-    let matches = Memo::new(move |_| filter.with(|f| ctx.rows.with(|rows| rows.filter(f))));
+    let path = StoredValue::new(FilterPath::default());
+    let matches = Memo::new(move |_| {
+        filter.with(|f| ctx.rows.with(|rows| path.try_update_value(|path| path.matches(rows, f)).unwrap_or_default()))
+    });
     let scroll_top = RwSignal::new(0.0_f64);
     let viewport = RwSignal::new(600.0_f64);
     let list = NodeRef::<Div>::new();

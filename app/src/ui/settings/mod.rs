@@ -8,6 +8,7 @@ mod connect;
 mod delete;
 mod editing;
 mod editor;
+mod filter_path;
 mod form;
 mod list;
 mod list_keys;

@@ -4,16 +4,26 @@
 use crate::api::test_email::LastTest;
 use crate::api::{SettingsId, SettingsSummary};
 use crate::domain::name_key;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct SettingsList {
     rows: Vec<(SettingsSummary, String)>,
+    /// Different for every list made and after every change: row indexes kept from one
+    /// generation (the Filter's earlier matches) mean nothing in another.
+    generation: u64,
+}
+
+fn next_generation() -> u64 {
+    static LAST: AtomicU64 = AtomicU64::new(0);
+    LAST.fetch_add(1, Ordering::Relaxed) + 1
 }
 
 impl SettingsList {
     pub fn new(mut items: Vec<SettingsSummary>) -> Self {
         items.sort_by_cached_key(|s| name_key(&s.name));
         Self {
+            generation: next_generation(),
             rows: items
                 .into_iter()
                 .map(|s| {
@@ -22,6 +32,10 @@ impl SettingsList {
                 })
                 .collect(),
         }
+    }
+
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 
     pub fn len(&self) -> usize {
@@ -42,14 +56,21 @@ impl SettingsList {
 
     /// Indexes of the rows matching every word of `filter`, in list order.
     pub fn filter(&self, filter: &str) -> Vec<usize> {
+        self.filter_within(filter, 0..self.rows.len())
+    }
+
+    /// The indexes among `candidates` (in list order) of the rows matching every word of `filter`.
+    pub fn filter_within(&self, filter: &str, candidates: impl IntoIterator<Item = usize>) -> Vec<usize> {
         let needle = filter.to_lowercase();
         let words: Vec<&str> = needle.split_whitespace().collect();
-        self.rows.iter().enumerate().filter(|(_, (_, hay))| words.iter().all(|w| hay.contains(w))).map(|(i, _)| i).collect()
+        let matching = |i: &usize| self.rows.get(*i).is_some_and(|(_, hay)| words.iter().all(|w| hay.contains(w)));
+        candidates.into_iter().filter(matching).collect()
     }
 
     /// Adds or replaces a row, keeping the order (and the template count and delivery health,
     /// which a saved view does not carry).
     pub fn upsert(&mut self, mut summary: SettingsSummary) {
+        self.generation = next_generation();
         if let Some((old, _)) = self.rows.iter().find(|(s, _)| s.id == summary.id) {
             summary.template_count = old.template_count;
             summary.health = old.health.clone();
@@ -65,6 +86,7 @@ impl SettingsList {
     }
 
     pub fn set_last_test(&mut self, id: SettingsId, last_test: LastTest) {
+        self.generation = next_generation();
         if let Some((summary, _)) = self.rows.iter_mut().find(|(s, _)| s.id == id) {
             summary.last_test = Some(last_test);
         }
@@ -72,6 +94,7 @@ impl SettingsList {
 
     /// Moves the default mark (and the templates that follow it) to `id`.
     pub fn make_default(&mut self, id: SettingsId) {
+        self.generation = next_generation();
         let following = self.rows.iter().find(|(s, _)| s.is_default).map_or(0, |(s, _)| s.template_count);
         for (summary, _) in &mut self.rows {
             if summary.is_default && summary.id != id {
@@ -86,6 +109,7 @@ impl SettingsList {
     }
 
     pub fn remove(&mut self, id: SettingsId) {
+        self.generation = next_generation();
         self.rows.retain(|(s, _)| s.id != id);
     }
 
