@@ -169,13 +169,15 @@ async fn a_retried_request_with_the_same_key_queues_one_mail() {
 }
 
 /// Mails that arrive together are stored together; a key used twice among them fails that
-/// mail's insert alone, and every other mail is still stored, once.
+/// mail's insert alone, and every other mail is still stored, once, answered to its own
+/// request, and sent as its own message (sealed under the id of its own row).
 #[tokio::test]
 async fn mails_sent_at_once_each_get_their_own_outcome() {
-    let (app, _admin, _smtp, api) = setup().await;
-    let body = invoice("grace@example.com").to_string();
+    let (app, _admin, smtp, api) = setup().await;
     let keys: Vec<String> = (0..40).map(|i| if i % 4 == 0 { "shared".to_owned() } else { format!("own-{i}") }).collect();
-    let answers = futures::future::join_all(keys.iter().map(|key| api.post(&body, Some(key)))).await;
+    let recipient = |key: &str| format!("{key}@example.com");
+    let bodies: Vec<String> = keys.iter().map(|key| invoice(&recipient(key)).to_string()).collect();
+    let answers = futures::future::join_all(keys.iter().zip(&bodies).map(|(key, body)| api.post(body, Some(key)))).await;
     let ids = |wanted: &dyn Fn(&str) -> bool| -> Vec<i64> {
         keys.iter().zip(&answers).filter(|(k, _)| wanted(k)).map(|(_, (_, a))| a["id"].as_i64().unwrap()).collect()
     };
@@ -190,6 +192,14 @@ async fn mails_sent_at_once_each_get_their_own_outcome() {
     assert_eq!(statuses.iter().filter(|s| **s == 202).count(), 31, "{statuses:?}");
     assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 9, "{statuses:?}");
     assert_eq!(app.count_sql("select count(*) from outbox").await, 31);
+    for (key, (_, answer)) in keys.iter().zip(&answers) {
+        assert_eq!(answer["recipient"], recipient(key), "the answer to {key}'s request is its own mail");
+    }
+    assert!(eventually(20, || async { smtp.of_kind("message").len() == 31 }).await, "every stored mail is sent");
+    for message in smtp.of_kind("message") {
+        let to = message["rcpt_tos"][0].as_str().unwrap().to_owned();
+        assert_eq!(message["headers"]["To"], format!("Grace Hopper <{to}>"), "the message sealed for {to}'s row");
+    }
 }
 
 #[tokio::test]

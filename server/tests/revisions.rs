@@ -187,6 +187,20 @@ async fn history_keeps_the_newest_versions_and_the_last_known_working_one() {
     assert_eq!(numbers(&history(&admin, view.id.get()).await), [6, 5, 4], "version 5 worked, so version 1 may go");
 }
 
+/// Keeping three: the first three saves keep every version, the fourth drops the first.
+#[tokio::test]
+async fn history_starts_dropping_with_the_first_version_past_the_limit() {
+    let app = app(None, 3).await;
+    let admin = app.admin().await;
+    let mut view = save(&admin, None, None, form("Relay", 2525, ""), json!("Keep")).await;
+    let mut kept = vec![numbers(&history(&admin, view.id.get()).await)];
+    for n in 0..3 {
+        view = change(&admin, &view, "from_name", &format!("Billing {n}")).await;
+        kept.push(numbers(&history(&admin, view.id.get()).await));
+    }
+    assert_eq!(kept, [vec![1], vec![2, 1], vec![3, 2, 1], vec![4, 3, 2]]);
+}
+
 #[tokio::test]
 async fn templates_keep_their_versions_and_restore_them() {
     let app = app(None, 50).await;

@@ -81,6 +81,9 @@ impl Db {
     /// gives a new row the highest id plus one, and `tx` holds the write lock; PostgreSQL takes
     /// them from the column's identity sequence.
     pub async fn reserve_mail_ids(tx: &mut Tx, count: i64) -> sqlx::Result<Vec<i64>> {
+        if count < 1 {
+            return Ok(Vec::new());
+        }
         on!(tx.on(), |e| query_scalar!(
             sqlite: r#"with recursive ids(id, left) as (select coalesce(max(id), 0) + 1, $1 - 1 from outbox
                                                       union all select id + 1, left - 1 from ids where left > 0)

@@ -115,8 +115,9 @@ impl Db {
         )
         .fetch_optional(e)
         .await)?;
-        // Revisions are numbered by version from 1: until there are more than `keep`, none is
-        // old enough to go, and the statement below can be spared (a new settings' save).
+        // A revision's number is the settings' version, and no kept one is higher than the one
+        // just made: while that is at most `keep`, none is old enough to go, and the statement
+        // below is spared (a new settings' save, and the first saves after it).
         if number.is_none_or(|number| number <= keep) {
             return Ok(());
         }

@@ -31,6 +31,7 @@ impl Batched for StoreMail {
     type Job = ToStore;
     type Done = MailRow;
 
+    /// A batch of one; batches go through `write_all`.
     async fn write(&self, tx: &mut Tx, job: &ToStore) -> sqlx::Result<MailRow> {
         Ok(self.write_all(tx, vec![job]).await?.remove(0))
     }

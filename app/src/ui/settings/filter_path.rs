@@ -1,7 +1,7 @@
-//! The Filter's matches along the way it was typed. A filter that extends an earlier one can
-//! only match fewer rows (each of its words contains a word of the earlier one, or is new), so
-//! it is tested against the earlier matches instead of every row; and the filters on the way
-//! keep their matches, so Backspace finds them without testing any row.
+//! The Filter's matches along the way it was typed. A filter that extends an earlier one
+//! matches no more rows than it (every word of the earlier filter is part of a word of the
+//! longer one), so it is tested against the earlier matches instead of every row; and the
+//! filters on the way keep their matches, so Backspace finds them without testing any row.
 
 use super::store::SettingsList;
 

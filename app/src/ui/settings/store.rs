@@ -6,12 +6,20 @@ use crate::api::{SettingsId, SettingsSummary};
 use crate::domain::name_key;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct SettingsList {
     rows: Vec<(SettingsSummary, String)>,
-    /// Different for every list made and after every change: row indexes kept from one
-    /// generation (the Filter's earlier matches) mean nothing in another.
+    /// Different for every list made by `new` and after every change made through `rows_mut`
+    /// (only the empty default list keeps 0): row indexes kept from one generation (the
+    /// Filter's earlier matches) mean nothing in another.
     generation: u64,
+}
+
+/// Two lists are equal when their rows are, whatever their generations.
+impl PartialEq for SettingsList {
+    fn eq(&self, other: &Self) -> bool {
+        self.rows == other.rows
+    }
 }
 
 fn next_generation() -> u64 {
@@ -36,6 +44,12 @@ impl SettingsList {
 
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// The rows to change, in a new generation.
+    fn rows_mut(&mut self) -> &mut Vec<(SettingsSummary, String)> {
+        self.generation = next_generation();
+        &mut self.rows
     }
 
     pub fn len(&self) -> usize {
@@ -70,47 +84,45 @@ impl SettingsList {
     /// Adds or replaces a row, keeping the order (and the template count and delivery health,
     /// which a saved view does not carry).
     pub fn upsert(&mut self, mut summary: SettingsSummary) {
-        self.generation = next_generation();
-        if let Some((old, _)) = self.rows.iter().find(|(s, _)| s.id == summary.id) {
+        let rows = self.rows_mut();
+        if let Some((old, _)) = rows.iter().find(|(s, _)| s.id == summary.id) {
             summary.template_count = old.template_count;
             summary.health = old.health.clone();
             summary.failing_over = old.failing_over;
             summary.backs_up = old.backs_up;
             summary.cert_expires_at = old.cert_expires_at;
         }
-        self.rows.retain(|(s, _)| s.id != summary.id);
+        rows.retain(|(s, _)| s.id != summary.id);
         let key = name_key(&summary.name);
-        let at = self.rows.partition_point(|(s, _)| name_key(&s.name) <= key);
+        let at = rows.partition_point(|(s, _)| name_key(&s.name) <= key);
         let hay = summary.haystack();
-        self.rows.insert(at, (summary, hay));
+        rows.insert(at, (summary, hay));
     }
 
     pub fn set_last_test(&mut self, id: SettingsId, last_test: LastTest) {
-        self.generation = next_generation();
-        if let Some((summary, _)) = self.rows.iter_mut().find(|(s, _)| s.id == id) {
+        if let Some((summary, _)) = self.rows_mut().iter_mut().find(|(s, _)| s.id == id) {
             summary.last_test = Some(last_test);
         }
     }
 
     /// Moves the default mark (and the templates that follow it) to `id`.
     pub fn make_default(&mut self, id: SettingsId) {
-        self.generation = next_generation();
-        let following = self.rows.iter().find(|(s, _)| s.is_default).map_or(0, |(s, _)| s.template_count);
-        for (summary, _) in &mut self.rows {
+        let rows = self.rows_mut();
+        let following = rows.iter().find(|(s, _)| s.is_default).map_or(0, |(s, _)| s.template_count);
+        for (summary, _) in rows.iter_mut() {
             if summary.is_default && summary.id != id {
                 summary.is_default = false;
                 summary.template_count = 0;
             }
         }
-        if let Some((summary, _)) = self.rows.iter_mut().find(|(s, _)| s.id == id) {
+        if let Some((summary, _)) = rows.iter_mut().find(|(s, _)| s.id == id) {
             summary.is_default = true;
             summary.template_count += following;
         }
     }
 
     pub fn remove(&mut self, id: SettingsId) {
-        self.generation = next_generation();
-        self.rows.retain(|(s, _)| s.id != id);
+        self.rows_mut().retain(|(s, _)| s.id != id);
     }
 
     /// The other settings already using this name, ignoring case.
