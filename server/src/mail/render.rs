@@ -99,11 +99,12 @@ pub fn check(sources: &Sources<'_>, rule: PlaceholderRule) -> FieldErrors {
 /// The placeholders a template uses.
 pub fn needed(sources: &Sources<'_>) -> BTreeSet<String> {
     let env = environment();
-    parts(sources)
-        .iter()
-        .filter_map(|(_, name, source)| env.template_from_named_str(name, source).ok())
-        .flat_map(|t| t.undeclared_variables(true))
-        .collect()
+    used(&parts(sources).map(|(_, name, source)| env.template_from_named_str(name, source)))
+}
+
+/// The placeholders the parts that parse use (a part that does not parse has its own error).
+fn used(parsed: &[Result<Template<'_, '_>, minijinja::Error>]) -> BTreeSet<String> {
+    parsed.iter().flatten().flat_map(|t| t.undeclared_variables(true)).collect()
 }
 
 fn present(vars: &serde_json::Value, path: &str) -> bool {
@@ -114,10 +115,8 @@ fn present(vars: &serde_json::Value, path: &str) -> bool {
 /// `vars` first, so a mail lacking data names every path it lacks.
 pub fn render(sources: &Sources<'_>, vars: &serde_json::Value) -> Result<Rendered, RenderError> {
     let env = environment();
-    let [subject, text, html] = parts(sources).map(|(_, name, source)| env.template_from_named_str(name, source));
-    let used: BTreeSet<String> =
-        [&subject, &text, &html].into_iter().flatten().flat_map(|t| t.undeclared_variables(true)).collect();
-    let missing: Vec<String> = used.into_iter().filter(|path| !present(vars, path)).collect();
+    let parsed = parts(sources).map(|(_, name, source)| env.template_from_named_str(name, source));
+    let missing: Vec<String> = used(&parsed).into_iter().filter(|path| !present(vars, path)).collect();
     if !missing.is_empty() {
         return Err(RenderError::Missing(missing));
     }
@@ -125,6 +124,7 @@ pub fn render(sources: &Sources<'_>, vars: &serde_json::Value) -> Result<Rendere
     let run = |part: Result<Template<'_, '_>, minijinja::Error>| {
         part.and_then(|t| t.render(&context)).map_err(|e| RenderError::Failed(e.to_string()))
     };
+    let [subject, text, html] = parsed;
     let subject = run(subject)?;
     let html = if sources.html.trim().is_empty() { None } else { Some(run(html)?) };
     Ok(Rendered {
